@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "jinqi.accounts"
+    label = "accounts"
+    verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from jinqi.accounts.demo import demo_accounts, demo_accounts_load
+        from jinqi.core.demo import DemoStep, register_demo_step
+
+        register_demo_step(DemoStep("accounts", 10, demo_accounts_load, demo_accounts))

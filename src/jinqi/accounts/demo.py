@@ -1,0 +1,54 @@
+"""Demo accounts of every role (demo databases only)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from jinqi.accounts.enums import Role
+from jinqi.accounts.models import Department, User
+
+DEMO_PASSWORD = "Jinqi@2022demo"
+# A unified social credit code with a valid check digit, region 310116 (Jinshan).
+DEMO_ENTERPRISE_USCC = "91310116MA1JL0TT5P"
+FEATURED_DEPARTMENTS = ("market-regulation", "tax-jinshan", "town-zhujing", "economy")
+
+
+def _user(username: str, role: str, full_name: str, **extra: object) -> User:
+    user, created = User.objects.get_or_create(
+        username=username, defaults={"role": role, "full_name": full_name, **extra}
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+    return user
+
+
+@transaction.atomic
+def demo_accounts_load(report: Callable[[str], None]) -> None:
+    _user("admin", Role.ADMIN, "系统管理员", is_staff=True, is_superuser=True)
+    _user("lead", Role.LEAD_OFFICE, "联席会议办公室", email="lead@jinqi.example",
+          department=Department.objects.get(code="development-reform"))
+    _user("enterprise", Role.ENTERPRISE, "上海金企示范化工有限公司",
+          enterprise_uscc=DEMO_ENTERPRISE_USCC)
+    for department in Department.objects.units():
+        _user(department.code, Role.DEPARTMENT, f"{department.name}联络员",
+              department=department, email=f"{department.code}@jinqi.example")
+    report(f"demo accounts: {User.objects.count()}")
+
+
+def demo_accounts() -> list[tuple[str, str, str]]:
+    rows = [
+        (str(Role.ADMIN.label), "admin", _("Django admin at /admin/")),
+        (str(Role.LEAD_OFFICE.label), "lead", _("supervision console")),
+    ]
+    for code in FEATURED_DEPARTMENTS:
+        department = Department.objects.filter(code=code).first()
+        if department:
+            rows.append((str(Role.DEPARTMENT.label), code, department.name))
+    rows.append((str(Role.DEPARTMENT.label), "<department code>",
+                 _("every department: user name = its code (docs/departments.md)")))
+    rows.append((str(Role.ENTERPRISE.label), "enterprise", DEMO_ENTERPRISE_USCC))
+    return rows

@@ -1,0 +1,137 @@
+"""Users, their roles, the departments they belong to, and API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from jinqi.accounts.enums import DepartmentKind, Role
+
+
+class DepartmentQuerySet(models.QuerySet["Department"]):
+    def units(self) -> DepartmentQuerySet:
+        """Departments that act for themselves (everything but groups)."""
+        return self.exclude(kind=DepartmentKind.GROUP)
+
+    def groups(self) -> DepartmentQuerySet:
+        return self.filter(kind=DepartmentKind.GROUP)
+
+
+class Department(models.Model):
+    """A responsible unit of the plan, or a group of units such as 各镇、园区."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=DepartmentKind.choices)
+    aliases = models.JSONField(
+        _("other names"), default=list, blank=True, help_text=_("Other spellings used in plans.")
+    )
+    members = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="member_of",
+        verbose_name=_("members"),
+        limit_choices_to=~Q(kind=DepartmentKind.GROUP),
+    )
+    email = models.EmailField(_("e-mail"), blank=True)
+    sort_order = models.PositiveIntegerField(_("order"), default=0)
+
+    objects = DepartmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["sort_order", "code"]
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_group(self) -> bool:
+        return self.kind == DepartmentKind.GROUP
+
+
+class User(AbstractUser):
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    full_name = models.CharField(_("full name"), max_length=100, blank=True)
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        verbose_name=_("department"),
+    )
+    # The enterprise registry comes later; until then the binding is the code itself.
+    enterprise_uscc = models.CharField(
+        _("unified social credit code"), max_length=18, blank=True, db_index=True
+    )
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(role=Role.DEPARTMENT) | Q(department__isnull=False),
+                name="department_staff_have_department",
+            ),
+            models.CheckConstraint(
+                condition=~Q(role=Role.ENTERPRISE) | ~Q(enterprise_uscc=""),
+                name="enterprise_users_have_uscc",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def is_lead_office(self) -> bool:
+        return self.role == Role.LEAD_OFFICE
+
+    @property
+    def is_department_staff(self) -> bool:
+        return self.role == Role.DEPARTMENT
+
+    @property
+    def is_enterprise(self) -> bool:
+        return self.role == Role.ENTERPRISE
+
+    @property
+    def is_administrator(self) -> bool:
+        return self.role == Role.ADMIN
+
+
+class ApiToken(models.Model):
+    """A bearer token for department systems; only its hash is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(max_length=8, db_index=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def hash_key(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    @staticmethod
+    def new_key() -> str:
+        return "jq_" + secrets.token_urlsafe(32)

@@ -1,0 +1,39 @@
+"""Reads of accounts."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from jinqi.accounts.enums import Role
+from jinqi.accounts.models import ApiToken, Department, User
+from jinqi.core import clock
+
+# The account scheduled and command-line changes are recorded under (see services.system_user).
+SYSTEM_USERNAME = "system"
+
+
+def user_for_api_token(key: str) -> User | None:
+    """The active user owning an unrevoked, unexpired token with this key, or None."""
+    if not key:
+        return None
+    now = clock.now()
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=ApiToken.hash_key(key), revoked_at__isnull=True)
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+        .first()
+    )
+    if token is None or not token.user.is_active:
+        return None
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+def department_staff(department: Department) -> QuerySet[User]:
+    return User.objects.filter(department=department, role=Role.DEPARTMENT, is_active=True)
+
+
+def lead_office_users() -> QuerySet[User]:
+    return User.objects.filter(role=Role.LEAD_OFFICE, is_active=True).exclude(
+        username=SYSTEM_USERNAME
+    )

@@ -1,0 +1,23 @@
+"""The REST API under /api/v1/: each app contributes its router here."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from jinqi.api.auth import authenticated
+from jinqi.api.errors import install_error_handlers
+from jinqi.notifications.api import router as notifications_router
+from jinqi.plans.api import router as plans_router
+
+api = NinjaAPI(
+    title="Jinqi API",
+    version="1",
+    description="Jinqi (金企) data-exchange and service API.",
+    auth=authenticated,
+    urls_namespace="api",
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+)
+install_error_handlers(api)
+api.add_router("/plans", plans_router)
+api.add_router("/notifications", notifications_router)

@@ -1,0 +1,62 @@
+"""Recording audit events; every service that writes calls `audit_record` in its transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import models
+
+from jinqi.audit.enums import AuditAction
+from jinqi.audit.models import AuditEvent
+from jinqi.core import clock
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-friendly form of a field value."""
+    if isinstance(value, dt.date | dt.datetime | dt.time | decimal.Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, models.fields.files.FieldFile):
+        return value.name
+    return value
+
+
+def snapshot(instance: models.Model, fields: Iterable[str] | None = None) -> dict[str, Any]:
+    """The concrete field values of `instance` (foreign keys as ids)."""
+    names = fields or [f.attname for f in instance._meta.concrete_fields]
+    return {name: _plain(getattr(instance, name)) for name in names}
+
+
+def audit_record(
+    *,
+    actor: Any,
+    action: AuditAction,
+    target: models.Model,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    note: str = "",
+) -> AuditEvent:
+    """Write one audit row; `before`/`after` are snapshots, only changed keys are kept."""
+    before = before or {}
+    after = after or {}
+    changed = {
+        key: {"old": before.get(key), "new": after.get(key)}
+        for key in sorted(set(before) | set(after))
+        if before.get(key) != after.get(key)
+    }
+    if note:
+        changed["note"] = note
+    return AuditEvent.objects.create(
+        at=clock.now(),
+        actor=actor if getattr(actor, "pk", None) else None,
+        action=action,
+        object_type=target._meta.label_lower,
+        object_id=str(target.pk),
+        object_repr=str(target)[:200],
+        changes=changed,
+    )

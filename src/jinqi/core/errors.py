@@ -1,0 +1,24 @@
+"""Errors that services raise and interfaces turn into messages."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """A rule of the domain refused the operation; `message` is shown to the user."""
+
+    code = "domain_error"
+
+    def __init__(self, message: str, *, details: object = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details
+
+
+class PermissionDenied(DomainError):
+    code = "permission_denied"
+
+
+class ConflictError(DomainError):
+    """Someone else changed the record first (optimistic locking)."""
+
+    code = "conflict"

@@ -1,0 +1,80 @@
+"""`jinqi demo`: set up a database with demo data and serve the whole platform.
+
+Creates the embedded SQLite database under ./var/ (or uses DATABASE_URL), applies migrations,
+loads each app's demo data once, prints the demo accounts, then runs gunicorn on
+http://127.0.0.1:8000 with the background worker in the same process.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import connection
+
+from jinqi.core.demo import demo_steps
+from jinqi.settings import environment
+
+
+class Command(BaseCommand):
+    help = "Set up the demo database and serve Jinqi on http://127.0.0.1:8000."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--no-serve", action="store_true",
+                            help="Set up the database and exit without serving.")
+        parser.add_argument("--reset", action="store_true",
+                            help="Delete all data and start over (destroys the database!).")
+        parser.add_argument("--bind", default="127.0.0.1:8000", help="Address to serve on.")
+        parser.add_argument("--workers", type=int, default=2, help="Web worker processes.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        environment.VAR_DIR.mkdir(parents=True, exist_ok=True)
+        if options["reset"]:
+            self._reset()
+        self.stderr.write("Applying migrations…")
+        call_command("migrate", interactive=False, verbosity=0)
+        for step in demo_steps():
+            step.load(lambda message: self.stderr.write(f"  {message}"))
+        self._print_accounts()
+        if not options["no_serve"]:
+            self._serve(options["bind"], options["workers"])
+
+    def _reset(self) -> None:
+        vendor = connection.vendor
+        self.stderr.write("Resetting the database…")
+        if vendor == "sqlite":
+            name = str(settings.DATABASES["default"]["NAME"])
+            connection.close()
+            for suffix in ("", "-wal", "-shm"):
+                path = environment.Path(name + suffix)
+                if path.exists():
+                    path.unlink()
+        elif vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+        else:
+            call_command("flush", interactive=False, verbosity=0)
+
+    def _print_accounts(self) -> None:
+        rows = [row for step in demo_steps() for row in step.accounts()]
+        out = self.stdout
+        out.write("")
+        out.write("Jinqi demo accounts (password for all: see below)")
+        out.write("-" * 72)
+        for role, username, note in rows:
+            out.write(f"{role:<18} {username:<28} {note}")
+        out.write("-" * 72)
+        from jinqi.accounts.demo import DEMO_PASSWORD
+
+        out.write(f"Password: {DEMO_PASSWORD}")
+        out.write("")
+        sys.stdout.flush()
+
+    def _serve(self, bind: str, workers: int) -> None:
+        from jinqi.core.server import serve
+
+        self.stderr.write(f"Serving on http://{bind}/ (Ctrl+C to stop)")
+        serve(bind=bind, workers=workers)

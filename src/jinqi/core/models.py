@@ -1,0 +1,60 @@
+"""Domain-free models shared by every app: calendar overrides and stored uploads."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class CalendarOverride(models.Model):
+    """The lead office's word on one day, above what the holiday library knows."""
+
+    day = models.DateField(_("day"), unique=True)
+    is_working_day = models.BooleanField(_("working day"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["day"]
+        verbose_name = _("calendar override")
+        verbose_name_plural = _("calendar overrides")
+
+    def __str__(self) -> str:
+        return f"{self.day} {'+' if self.is_working_day else '-'}"
+
+
+def _upload_path(instance: StoredFile, filename: str) -> str:
+    return f"uploads/{instance.purpose}/{instance.uuid.hex[:2]}/{instance.uuid.hex}"
+
+
+class StoredFile(models.Model):
+    """An uploaded file, checked by content; who may download it is decided by its purpose."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    purpose = models.CharField(_("purpose"), max_length=60)
+    file = models.FileField(_("file"), upload_to=_upload_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"))
+
+    class Meta:
+        verbose_name = _("stored file")
+        verbose_name_plural = _("stored files")
+
+    def __str__(self) -> str:
+        return self.original_name

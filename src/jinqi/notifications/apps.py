@@ -1,0 +1,28 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class NotificationsConfig(AppConfig):
+    name = "jinqi.notifications"
+    label = "notifications"
+    verbose_name = _("Notifications")
+
+    def ready(self) -> None:
+        from jinqi.core.schedule import PeriodicJob, register_periodic_job
+        from jinqi.notifications.tasks import outbox_deliver
+        from jinqi.web.navigation import NavEntry, register_nav
+
+        # Delivery is enqueued after each commit; this catches anything left behind.
+        register_periodic_job(
+            PeriodicJob("notifications.outbox", outbox_deliver.enqueue, cron={"minute": "*/5"})
+        )
+
+        register_nav(
+            NavEntry(
+                "notifications:inbox",
+                _("Inbox"),
+                lambda r: r.user.is_authenticated,
+                order=90,
+                badge=lambda r: r.user.notifications.filter(read_at__isnull=True).count(),
+            )
+        )

@@ -1,0 +1,80 @@
+"""Writing notices: inbox rows and outbox rows in the caller's transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import IntegrityError, transaction
+
+from jinqi.core import clock
+from jinqi.notifications.enums import Channel, OutboxStatus
+from jinqi.notifications.models import Notification, OutboxMessage
+
+
+def notification_send(
+    *,
+    recipients: Iterable[Any],
+    kind: str,
+    title: str,
+    body: str = "",
+    link: str = "",
+    dedup_key: str = "",
+) -> list[Notification]:
+    """Put a notice in each recipient's inbox and queue an e-mail to those with an address.
+
+    With a `dedup_key`, a recipient who already has that notice gets nothing new.
+    """
+    created: list[Notification] = []
+    now = clock.now()
+    for user in {u.pk: u for u in recipients if u.is_active}.values():
+        if dedup_key and Notification.objects.filter(recipient=user, dedup_key=dedup_key).exists():
+            continue
+        try:
+            with transaction.atomic():
+                created.append(
+                    Notification.objects.create(
+                        recipient=user,
+                        kind=kind,
+                        title=title[:200],
+                        body=body,
+                        link=link,
+                        dedup_key=dedup_key,
+                        created_at=now,
+                    )
+                )
+        except IntegrityError:
+            continue  # a concurrent run created the same notice first
+        if user.email:
+            OutboxMessage.objects.create(
+                channel=Channel.EMAIL,
+                address=user.email,
+                subject=title[:200],
+                body=body,
+                created_at=now,
+            )
+    if created:
+        transaction.on_commit(_enqueue_delivery)
+    return created
+
+
+def _enqueue_delivery() -> None:
+    from jinqi.notifications.tasks import outbox_deliver
+
+    outbox_deliver.enqueue()
+
+
+def notification_mark_read(*, notification: Notification) -> None:
+    if notification.read_at is None:
+        notification.read_at = clock.now()
+        notification.save(update_fields=["read_at"])
+
+
+def notifications_mark_all_read(*, user: Any) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+        read_at=clock.now()
+    )
+
+
+def outbox_pending() -> list[OutboxMessage]:
+    return list(OutboxMessage.objects.filter(status=OutboxStatus.PENDING)[:200])

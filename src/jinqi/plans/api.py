@@ -1,0 +1,78 @@
+"""The plans API: public progress for anyone; reports for the responsible departments; reviews
+for the lead office."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from ninja import Router
+from ninja.pagination import paginate
+
+from jinqi.core.permissions import PUBLIC, declares, ensure_capability
+from jinqi.plans import selectors, services
+from jinqi.plans.models import Plan, ProgressReport
+from jinqi.plans.permissions import REPORT, SUPERVISE, VIEW_LEDGER
+from jinqi.plans.schemas import MeasurePublicOut, PlanOut, ReportIn, ReportOut, ReviewIn
+
+router = Router(tags=["plans"])
+
+
+@router.get("/", response=list[PlanOut], auth=None, openapi_extra=declares(PUBLIC))
+def plans_list(request: HttpRequest) -> list[Plan]:
+    return list(selectors.plans_all())
+
+
+@router.get("/{code}/measures", response=list[MeasurePublicOut], auth=None,
+            openapi_extra=declares(PUBLIC))
+def measures_public(request: HttpRequest, code: str) -> list[MeasurePublicOut]:
+    """Every measure with its status and the summary the lead office made public."""
+    plan = selectors.plan_get(code)
+    return [
+        MeasurePublicOut(
+            seq=s.measure.seq, pilot=s.measure.pilot, service_area=s.measure.service_area,
+            action=s.measure.action, reform_item=s.measure.reform_item, measure=s.measure.text,
+            units=s.units_text, deadline=s.measure.deadline_text, status=s.status,
+            overdue=s.overdue, public_summary=s.public_summary,
+        )
+        for s in selectors.measure_states(plan)
+    ]
+
+
+@router.get("/reports", response=list[ReportOut], openapi_extra=declares(VIEW_LEDGER))
+@paginate
+def reports_list(request: HttpRequest) -> QuerySet[ProgressReport]:
+    """Reports the caller may read: its department's own, or all submitted ones for the office."""
+    ensure_capability(request.user, VIEW_LEDGER)
+    return selectors.reports_visible_to(request.user).order_by("-period", "id")
+
+
+@router.post("/{code}/measures/{seq}/reports", response={201: ReportOut},
+             openapi_extra=declares(REPORT))
+def report_submit(
+    request: HttpRequest, code: str, seq: int, data: ReportIn
+) -> tuple[int, ProgressReport]:
+    """Save or submit the caller's department report for a month (send an Idempotency-Key)."""
+    ensure_capability(request.user, REPORT)
+    plan = selectors.plan_get(code)
+    measure = selectors.measure_for(request.user, plan, seq)
+    year, month = (int(p) for p in data.period.split("-"))
+    report = services.report_save(
+        measure=measure, period=dt.date(year, month, 1), status=data.status,
+        narrative=data.narrative, indicator_values=data.indicator_values, submit=data.submit,
+        acting_user=request.user,
+    )
+    return 201, report
+
+
+@router.post("/reports/{report_id}/review", response=ReportOut,
+             openapi_extra=declares(SUPERVISE))
+def report_review(request: HttpRequest, report_id: int, data: ReviewIn) -> ProgressReport:
+    ensure_capability(request.user, SUPERVISE)
+    report = selectors.report_for(request.user, report_id)
+    return services.report_review(
+        report=report, rating=data.rating, comment=data.comment,
+        public_summary=data.public_summary, expected_version=data.version,
+        acting_user=request.user,
+    )

@@ -1,0 +1,267 @@
+"""A believable year of the Jinshan 2022 plan for the demo: monthly reports from March to
+December, reviews, returns, urging notices and the supervision log, all written through the
+services with the clock set to when each thing happened. Deterministic (seeded)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+from django.db import transaction
+
+from jinqi.accounts.models import User
+from jinqi.core import clock
+from jinqi.core.errors import DomainError
+from jinqi.plans import services
+from jinqi.plans.enums import DeadlineKind, MeasureStatus, Rating, ReportState, SupervisionKind
+from jinqi.plans.models import Assignment, Plan, ProgressReport
+from jinqi.plans.selectors import report_due_date
+
+PLAN_CODE = "jinshan-2022"
+PLAN_TITLE = "金山区聚焦“三个服务”全面推进一流营商环境建设行动方案"
+PLAN_DOCUMENT = "金府办发〔2022〕7号"
+FIRST_MONTH = dt.date(2022, 3, 1)
+LAST_MONTH = dt.date(2022, 12, 1)
+
+NARRATIVES = {
+    MeasureStatus.IN_PROGRESS: (
+        "本月围绕“{item}”持续推进，已完成阶段性工作，正在按计划落实后续事项。",
+        "“{item}”按节点推进：本月召开专题推进会，细化任务分工，梳理问题清单并逐项销号。",
+        "本月对照“{item}”开展督导自查，配合相关部门推进数据对接和流程优化。",
+    ),
+    MeasureStatus.COMPLETED: (
+        "“{item}”已按要求完成，形成工作机制并进入巩固提升阶段。",
+        "“{item}”各项任务已落实到位，相关制度文件已印发，持续跟踪成效。",
+    ),
+    MeasureStatus.BLOCKED: (
+        "“{item}”推进受阻：需市级部门系统对接支持，已书面请示，等待答复。",
+        "受疫情影响，“{item}”现场工作暂缓，已调整计划，待条件允许后恢复。",
+    ),
+    MeasureStatus.NOT_STARTED: ("“{item}”尚未启动，正在研究制定工作方案。",),
+}
+REVIEW_COMMENTS = {
+    Rating.EXCELLENT: "进展扎实，举措有力，材料完整。",
+    Rating.GOOD: "按节点推进，请继续巩固成效。",
+    Rating.FAIR: "进展偏慢，请细化下阶段计划。",
+    Rating.POOR: "进展滞后且说明不足，请加快推进。",
+}
+RETURN_COMMENT = "请补充本月具体工作量化数据和佐证材料后重新报送。"
+
+
+def _months() -> list[dt.date]:
+    months, month = [], FIRST_MONTH
+    while month <= LAST_MONTH:
+        months.append(month)
+        month = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return months
+
+
+def _at(day: dt.date, hour: int) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(hour, 0))
+
+
+@dataclass(order=True)
+class Event:
+    at: dt.datetime
+    order: int
+    run: Callable[[], Any]
+
+
+def _status_plan(assignment: Assignment, rng: random.Random) -> dict[dt.date, str]:
+    """The status the unit reports each month."""
+    measure = assignment.measure
+    months = _months()
+    statuses = {m: MeasureStatus.IN_PROGRESS for m in months}
+    if measure.deadline_kind == DeadlineKind.COMPLETED:
+        return {m: MeasureStatus.COMPLETED for m in months}
+    done: dt.date | None = None
+    if measure.deadline_kind == DeadlineKind.MONTH and measure.due_date:
+        due = measure.due_date.replace(day=1)
+        roll = rng.random()
+        if roll < 0.78:
+            done = max(FIRST_MONTH, _shift(due, -rng.randint(0, 2)))
+        elif roll < 0.88:
+            late = _shift(due, rng.randint(1, 2))
+            done = late if late <= LAST_MONTH else None
+    elif rng.random() < 0.15:
+        done = _shift(FIRST_MONTH, rng.randint(5, 9))
+    blocked_from = None
+    if done is None and rng.random() < 0.12:
+        blocked_from = _shift(LAST_MONTH, -rng.randint(0, 3))
+    for month in months:
+        if month == FIRST_MONTH and rng.random() < 0.2:
+            statuses[month] = MeasureStatus.NOT_STARTED
+        if done is not None and month >= done:
+            statuses[month] = MeasureStatus.COMPLETED
+        elif blocked_from is not None and month >= blocked_from:
+            statuses[month] = MeasureStatus.BLOCKED
+    return statuses
+
+
+def _shift(month: dt.date, months: int) -> dt.date:
+    index = month.year * 12 + month.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def _text(status: str, item: str, rng: random.Random) -> str:
+    return rng.choice(NARRATIVES[status]).format(item=item)
+
+
+class DemoHistory:
+    def __init__(self, plan: Plan, lead: User, seed: int = 2022) -> None:
+        self.plan = plan
+        self.lead = lead
+        self.rng = random.Random(seed)
+        self.events: list[Event] = []
+        self.staff = {u.department_id: u for u in User.objects.filter(role="department")}
+
+    def add(self, at: dt.datetime, run: Callable[[], Any]) -> None:
+        self.events.append(Event(at, len(self.events), run))
+
+    def build(self) -> None:
+        punctuality: dict[int, float] = {}
+        assignments = Assignment.objects.filter(measure__plan=self.plan).select_related(
+            "measure", "department"
+        )
+        for assignment in assignments:
+            p = punctuality.setdefault(assignment.department_id, self.rng.uniform(0.55, 0.98))
+            self._reports(assignment, _status_plan(assignment, self.rng), p)
+        self._supervision()
+
+    def _reports(self, assignment: Assignment, statuses: dict[dt.date, str], p: float) -> None:
+        user = self.staff.get(assignment.department_id)
+        if user is None:
+            return
+        previous = None
+        for month, status in statuses.items():
+            if previous == MeasureStatus.COMPLETED and status == MeasureStatus.COMPLETED \
+                    and assignment.measure.deadline_kind != DeadlineKind.COMPLETED:
+                break  # a completed measure needs no more monthly reports
+            previous = status
+            due = report_due_date(month)
+            roll = self.rng.random()
+            if roll < p:
+                day = due - dt.timedelta(days=self.rng.randint(0, 6))
+            elif roll < p + (1 - p) * 0.6:
+                day = due + dt.timedelta(days=self.rng.randint(1, 9))
+            else:
+                continue  # missed this month
+            day = max(day, month)
+            text = _text(status, assignment.measure.reform_item, self.rng)
+            self.add(_at(day, 10), self._submit(assignment, user, month, status, text))
+            if month < LAST_MONTH or self.rng.random() < 0.4:
+                self.add(_at(day + dt.timedelta(days=self.rng.randint(1, 5)), 15),
+                         self._review(assignment, month))
+        if statuses[LAST_MONTH] != MeasureStatus.COMPLETED and assignment.measure.due_date \
+                and assignment.measure.due_date < dt.date(2022, 12, 1):
+            self._urge(assignment, user)
+
+    def _submit(self, assignment: Assignment, user: User, month: dt.date, status: str,
+                text: str) -> Callable[[], Any]:
+        def run() -> None:
+            services.report_save(measure=assignment.measure, period=month, status=status,
+                                 narrative=text, submit=True, acting_user=user)
+        return run
+
+    def _review(self, assignment: Assignment, month: dt.date) -> Callable[[], Any]:
+        def run() -> None:
+            report = ProgressReport.objects.filter(assignment=assignment, period=month).first()
+            if report is None or report.state != ReportState.SUBMITTED:
+                return
+            if self.rng.random() < 0.05:
+                services.report_return(report=report, comment=RETURN_COMMENT,
+                                       expected_version=report.version, acting_user=self.lead)
+                return
+            rating = self.rng.choices(list(Rating), weights=[3, 5, 2, 0.5])[0]
+            public = ""
+            if assignment.is_lead and month.month in (6, 9, 11):
+                public = report.narrative
+            services.report_review(report=report, rating=rating,
+                                   comment=REVIEW_COMMENTS[rating], public_summary=public,
+                                   expected_version=report.version, acting_user=self.lead)
+        return run
+
+    def _urge(self, assignment: Assignment, user: User) -> None:
+        measure = assignment.measure
+        assert measure.due_date is not None
+        issued = measure.due_date + dt.timedelta(days=self.rng.randint(5, 15))
+        reply_due = issued + dt.timedelta(days=7)
+        replied = self.rng.random() < 0.7
+        holder: dict[str, Any] = {}
+
+        def issue() -> None:
+            holder["notice"] = services.urging_issue(
+                measure=measure, department=assignment.department,
+                message=f"第{measure.seq}项“{measure.reform_item}”已超过时间节点，请于{reply_due:%m月%d日}前书面说明进展、原因及下一步安排。",
+                reply_due=reply_due, acting_user=self.lead)
+
+        def reply() -> None:
+            services.urging_reply(
+                notice=holder["notice"], acting_user=user,
+                reply="已召开专题会研究，明确责任人和完成时限，预计下月完成，将按月报送进展。")
+
+        self.add(_at(issued, 9), issue)
+        if replied:
+            self.add(_at(issued + dt.timedelta(days=self.rng.randint(1, 6)), 16), reply)
+
+    def _supervision(self) -> None:
+        measures = list(self.plan.measures.all())
+        entries = [
+            (SupervisionKind.MEETING, dt.date(2022, 4, 15), "优化营商环境联席会议第一次全体会议",
+             "部署行动方案100项举措，明确“会、报、访、问、评、盯”工作机制和月报要求。"),
+            (SupervisionKind.VISIT, dt.date(2022, 6, 22), "走访金山工业区重点企业",
+             "听取企业对园区通行、停车和共享食堂的意见，形成问题清单交相关镇、园区办理。"),
+            (SupervisionKind.MEETING, dt.date(2022, 7, 15), "联席会议半年推进会",
+             "通报上半年举措完成情况，对进展滞后事项逐项分析原因并明确整改时限。"),
+            (SupervisionKind.INQUIRY, dt.date(2022, 9, 8), "约谈进展滞后事项责任单位",
+             "就超期未完成事项听取责任单位说明，要求制定补救计划并每两周报送进展。"),
+            (SupervisionKind.VISIT, dt.date(2022, 10, 19), "实地查看政务服务中心综合窗口",
+             "体验“前台综合受理、后台分类审批”流程，提出缩短等候时间的建议。"),
+            (SupervisionKind.MEETING, dt.date(2022, 12, 16), "联席会议年度总结会",
+             "总结全年举措落实情况，开展“常评常改、以评促优”年度评价，部署下年度方案编制。"),
+        ]
+        for kind, day, title, summary in entries:
+            chosen = self.rng.sample(measures, 6)
+
+            def run(kind: str = kind, day: dt.date = day, title: str = title,
+                    summary: str = summary, chosen: list[Any] = chosen) -> None:
+                services.supervision_record(plan=self.plan, kind=kind, held_on=day, title=title,
+                                            summary=summary, measures=chosen,
+                                            participants="区发改委、各责任单位",
+                                            acting_user=self.lead)
+
+            self.add(_at(day, 17), run)
+
+    def play(self, report: Callable[[str], None]) -> None:
+        self.events.sort()
+        total = len(self.events)
+        for index, event in enumerate(self.events, start=1):
+            with clock.frozen_at(event.at):
+                try:
+                    event.run()
+                except DomainError as error:  # a simulated user making a mistake is fine
+                    report(f"skipped: {error.message}")
+            if index % 1000 == 0 or index == total:
+                report(f"plan history: {index}/{total} events")
+
+
+def demo_plan_load(report: Callable[[str], None]) -> None:
+    from jinqi.accounts.services import system_user
+
+    if Plan.objects.filter(code=PLAN_CODE).exists():
+        report(f"plan {PLAN_CODE} already loaded; kept as it is")
+        return
+    content = resources.files("jinqi.plans").joinpath("data/jinshan-2022.csv").read_bytes()
+    with transaction.atomic():
+        result = services.plan_import(code=PLAN_CODE, title=PLAN_TITLE, year=2022,
+                                      document_number=PLAN_DOCUMENT, content=content,
+                                      acting_user=system_user())
+        report(f"plan {PLAN_CODE}: {result.created} measures imported")
+        lead = User.objects.get(username="lead")
+        history = DemoHistory(result.plan, lead)
+        history.build()
+        history.play(report)

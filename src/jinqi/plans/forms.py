@@ -1,0 +1,134 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from jinqi.accounts.models import Department
+from jinqi.core import clock
+from jinqi.plans.enums import MeasureStatus, Rating, SupervisionKind
+from jinqi.plans.models import Measure, Plan
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
+
+
+def month_choices(plan: Plan) -> list[tuple[str, str]]:
+    """The plan year's months up to the current one, newest first."""
+    today = clock.today()
+    last = 12 if plan.year < today.year else today.month if plan.year == today.year else 0
+    return [(f"{plan.year}-{m:02d}", f"{plan.year}年{m}月") for m in range(last, 0, -1)]
+
+
+class ReportForm(forms.Form):
+    period = forms.ChoiceField(label=_("Month"))
+    status = forms.ChoiceField(label=_("Status"), choices=MeasureStatus.choices)
+    narrative = forms.CharField(label=_("Progress"), widget=forms.Textarea, max_length=5000)
+    evidence = MultipleFileField(label=_("Evidence (PDF, images, XLSX, DOCX)"), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = month_choices(plan)
+        self.fields["period"].choices = choices  # type: ignore[attr-defined]  # ChoiceField
+        if choices and not self.initial.get("period"):
+            self.initial["period"] = choices[0][0]
+
+    def clean_period(self) -> dt.date:
+        year, month = self.cleaned_data["period"].split("-")
+        return dt.date(int(year), int(month), 1)
+
+
+class ReviewForm(forms.Form):
+    rating = forms.ChoiceField(label=_("Rating"), choices=Rating.choices)
+    comment = forms.CharField(label=_("Comment"), widget=forms.Textarea, required=False)
+    public_summary = forms.CharField(
+        label=_("Public summary (leave empty to keep the report internal)"),
+        widget=forms.Textarea,
+        required=False,
+        max_length=1000,
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ReturnForm(forms.Form):
+    comment = forms.CharField(label=_("What must be reworked"), widget=forms.Textarea)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class PublicationForm(forms.Form):
+    public_summary = forms.CharField(
+        label=_("Public summary"), widget=forms.Textarea, required=False, max_length=1000
+    )
+    is_public = forms.BooleanField(label=_("Show on the public progress page"), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class UrgingForm(forms.Form):
+    department = forms.ModelChoiceField(queryset=Department.objects.none(), label=_("Department"))
+    message = forms.CharField(label=_("Message"), widget=forms.Textarea, max_length=2000)
+    reply_due = forms.DateField(label=_("Reply by"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, measure: Measure, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = Department.objects.filter(  # type: ignore[attr-defined]  # ModelChoiceField
+            assignments__measure=measure
+        )
+
+
+class UrgingReplyForm(forms.Form):
+    reply = forms.CharField(label=_("Reply"), widget=forms.Textarea, max_length=5000)
+
+
+class SupervisionForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=SupervisionKind.choices)
+    held_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    title = forms.CharField(label=_("Title"), max_length=200)
+    summary = forms.CharField(label=_("Summary"), widget=forms.Textarea)
+    participants = forms.CharField(label=_("Participants"), max_length=300, required=False)
+    measures = forms.ModelMultipleChoiceField(
+        queryset=Measure.objects.none(), label=_("Measures"), required=False
+    )
+
+    def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["measures"].queryset = plan.measures.all()  # type: ignore[attr-defined]  # ModelMultipleChoiceField
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("Measure table (CSV in UTF-8 or GBK, or XLSX)"))
+    code = forms.SlugField(label=_("Plan code"), max_length=40)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    document_number = forms.CharField(label=_("Document number"), max_length=60, required=False)
+
+
+class RollOverForm(forms.Form):
+    code = forms.SlugField(label=_("New plan code"), max_length=40)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+
+
+class DeadlineForm(forms.Form):
+    deadline = forms.CharField(label=_("Deadline (e.g. 6月, 持续推进)"), max_length=40)
+
+
+class GroupMembersForm(forms.Form):
+    members = forms.ModelMultipleChoiceField(
+        queryset=Department.objects.units(),
+        label=_("Members"),
+        widget=forms.CheckboxSelectMultiple,
+    )

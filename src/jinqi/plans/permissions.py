@@ -1,0 +1,43 @@
+"""Who may do what with plans. Object-level scoping lives in selectors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jinqi.accounts.enums import Role
+from jinqi.core.models import StoredFile
+from jinqi.core.permissions import has_capability, register_capabilities
+
+SUPERVISE = "plans.supervise"  # dashboards, reviews, urging, supervision log, imports, export
+REPORT = "plans.report"  # submit progress reports on one's own measures
+VIEW_LEDGER = "plans.view_ledger"  # the measure list and its export
+
+register_capabilities(
+    {
+        SUPERVISE: {Role.LEAD_OFFICE},
+        REPORT: {Role.DEPARTMENT},
+        VIEW_LEDGER: {Role.LEAD_OFFICE, Role.DEPARTMENT},
+    }
+)
+
+
+def can_supervise(user: Any) -> bool:
+    return has_capability(user, SUPERVISE)
+
+
+def can_report(user: Any) -> bool:
+    return has_capability(user, REPORT)
+
+
+def can_download_evidence(user: Any, stored: StoredFile) -> bool:
+    """Evidence is seen by the lead office and by the department whose report holds it."""
+    from jinqi.plans.models import ProgressReport
+
+    if can_supervise(user):
+        return True
+    return (
+        can_report(user)
+        and ProgressReport.objects.filter(
+            evidence=stored, assignment__department_id=user.department_id
+        ).exists()
+    )

@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from ninja import Field, Schema
+
+
+class PlanOut(Schema):
+    code: str
+    title: str
+    year: int
+    document_number: str
+
+
+class MeasurePublicOut(Schema):
+    seq: int
+    pilot: bool
+    service_area: str
+    action: str
+    reform_item: str
+    measure: str
+    units: str
+    deadline: str
+    status: str
+    overdue: bool
+    public_summary: str
+
+
+class ReportIn(Schema):
+    period: str = Field(..., pattern=r"^\d{4}-\d{2}$", description="Month, YYYY-MM.")
+    status: str = Field(..., description="not_started, in_progress, completed or blocked.")
+    narrative: str = Field(..., min_length=1, max_length=5000)
+    indicator_values: dict[str, float] = Field(default_factory=dict)
+    submit: bool = False
+
+
+class ReportOut(Schema):
+    id: int
+    measure_seq: int
+    department: str
+    period: dt.date
+    status: str
+    state: str
+    narrative: str
+    rating: str
+    review_comment: str
+    version: int
+    submitted_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_measure_seq(obj: Any) -> int:
+        return int(obj.assignment.measure.seq)
+
+    @staticmethod
+    def resolve_department(obj: Any) -> str:
+        return str(obj.assignment.department.code)
+
+
+class ReviewIn(Schema):
+    rating: str
+    comment: str = ""
+    public_summary: str = ""
+    version: int

@@ -1,0 +1,344 @@
+"""Reads of plans, scoped by the acting user, and the figures the dashboards show."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from jinqi.accounts.models import Department
+from jinqi.core import calendar, clock
+from jinqi.plans.enums import DeadlineKind, MeasureStatus, ReportState
+from jinqi.plans.models import (
+    Assignment,
+    Measure,
+    Plan,
+    ProgressReport,
+    SupervisionEntry,
+    UrgingNotice,
+)
+from jinqi.plans.permissions import can_report, can_supervise
+
+# A month's report is due by this working day of the following month.
+REPORT_DUE_WORKING_DAY = 5
+DUE_SOON_DAYS = 30
+COUNTED_STATES = (ReportState.SUBMITTED, ReportState.REVIEWED)
+
+
+def plan_get(code: str) -> Plan:
+    plan = Plan.objects.filter(code=code).first()
+    if plan is None:
+        raise Http404
+    return plan
+
+
+def plans_all() -> QuerySet[Plan]:
+    return Plan.objects.all()
+
+
+def reference_date(plan: Plan) -> dt.date:
+    """The day a plan's state is judged on: today, or the plan's last day once its year is over."""
+    return min(clock.today(), plan.period_end)
+
+
+def report_due_date(period: dt.date) -> dt.date:
+    """When the report for the month starting `period` is due."""
+    next_month = (period.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return calendar.add_working_days(next_month - dt.timedelta(days=1), REPORT_DUE_WORKING_DAY)
+
+
+@dataclass
+class AssignmentState:
+    assignment: Assignment
+    status: str
+    last_report: ProgressReport | None
+    overdue: bool = False
+
+
+@dataclass
+class MeasureState:
+    measure: Measure
+    status: str
+    units_text: str
+    assignments: list[AssignmentState]
+    last_report_on: dt.date | None
+    overdue: bool
+    due_soon: bool
+    public_summary: str = ""
+    public_summary_period: dt.date | None = None
+    lead_department: Department | None = None
+    departments: list[Department] = field(default_factory=list)
+
+
+def roll_up(statuses: Iterable[str]) -> str:
+    """A measure's status from its units': all completed → completed; any blocked → blocked;
+    any progress → in progress; otherwise not started."""
+    values = list(statuses)
+    if values and all(s == MeasureStatus.COMPLETED for s in values):
+        return MeasureStatus.COMPLETED
+    if MeasureStatus.BLOCKED in values:
+        return MeasureStatus.BLOCKED
+    if any(s in (MeasureStatus.IN_PROGRESS, MeasureStatus.COMPLETED) for s in values):
+        return MeasureStatus.IN_PROGRESS
+    return MeasureStatus.NOT_STARTED
+
+
+def measure_states(
+    plan: Plan, *, measures: QuerySet[Measure] | None = None
+) -> list[MeasureState]:
+    """Every measure of the plan with its rolled-up status, in three queries."""
+    ref = reference_date(plan)
+    measures = (measures if measures is not None else plan.measures.all()).prefetch_related(
+        "units", "assignments__department"
+    )
+    measure_list = list(measures.order_by("seq"))
+    latest: dict[int, ProgressReport] = {}
+    public: dict[int, ProgressReport] = {}
+    reports = (
+        ProgressReport.objects.filter(
+            assignment__measure__in=measure_list, state__in=COUNTED_STATES
+        )
+        .only("id", "assignment_id", "period", "status", "submitted_at", "is_public",
+              "public_summary", "assignment__measure_id", "state")
+        .select_related("assignment")
+        .order_by("period", "submitted_at")
+    )
+    for report in reports:
+        latest[report.assignment_id] = report
+        if report.is_public:
+            public[report.assignment.measure_id] = report
+    states = []
+    for measure in measure_list:
+        assignment_states = []
+        for assignment in measure.assignments.all():
+            last = latest.get(assignment.pk)
+            if last is not None:
+                status = last.status
+            elif measure.deadline_kind == DeadlineKind.COMPLETED:
+                status = MeasureStatus.COMPLETED
+            else:
+                status = MeasureStatus.NOT_STARTED
+            overdue = (
+                measure.deadline_kind == DeadlineKind.MONTH
+                and measure.due_date is not None
+                and measure.due_date < ref
+                and status != MeasureStatus.COMPLETED
+            )
+            assignment_states.append(AssignmentState(assignment, status, last, overdue))
+        status = roll_up(a.status for a in assignment_states)
+        submitted = [a.last_report.submitted_at for a in assignment_states
+                     if a.last_report and a.last_report.submitted_at]
+        pub = public.get(measure.pk)
+        lead = next((a.assignment.department for a in assignment_states
+                     if a.assignment.is_lead), None)
+        states.append(
+            MeasureState(
+                measure=measure,
+                status=status,
+                units_text="、".join(u.written_as for u in measure.units.all()),
+                assignments=assignment_states,
+                last_report_on=max(submitted).date() if submitted else None,
+                overdue=any(a.overdue for a in assignment_states),
+                due_soon=(
+                    measure.deadline_kind == DeadlineKind.MONTH
+                    and measure.due_date is not None
+                    and ref <= measure.due_date <= ref + dt.timedelta(days=DUE_SOON_DAYS)
+                    and status != MeasureStatus.COMPLETED
+                ),
+                public_summary=pub.public_summary if pub else "",
+                public_summary_period=pub.period if pub else None,
+                lead_department=lead,
+                departments=[a.assignment.department for a in assignment_states],
+            )
+        )
+    return states
+
+
+def measures_visible_to(user: Any, plan: Plan) -> QuerySet[Measure]:
+    """The lead office sees every measure; a department sees the ones it reports on."""
+    if can_supervise(user):
+        return plan.measures.all()
+    if can_report(user):
+        return plan.measures.filter(assignments__department_id=user.department_id).distinct()
+    return plan.measures.none()
+
+
+def measure_for(user: Any, plan: Plan, seq: int) -> Measure:
+    measure = measures_visible_to(user, plan).filter(seq=seq).first()
+    if measure is None:
+        raise Http404
+    return measure
+
+
+def reports_visible_to(user: Any) -> QuerySet[ProgressReport]:
+    """Lead office: every submitted report; a department: its own (drafts included) and the
+    public ones of others; anyone else: public ones."""
+    reports = ProgressReport.objects.select_related(
+        "assignment__measure__plan", "assignment__department", "created_by"
+    )
+    if can_supervise(user):
+        return reports.filter(Q(state__in=COUNTED_STATES) | Q(state=ReportState.RETURNED))
+    if can_report(user):
+        return reports.filter(Q(assignment__department_id=user.department_id) | Q(is_public=True))
+    return reports.filter(is_public=True)
+
+
+def report_for(user: Any, pk: int) -> ProgressReport:
+    report = reports_visible_to(user).filter(pk=pk).first()
+    if report is None:
+        raise Http404
+    return report
+
+
+def review_queue(plan: Plan) -> QuerySet[ProgressReport]:
+    return (
+        ProgressReport.objects.filter(
+            assignment__measure__plan=plan, state=ReportState.SUBMITTED
+        )
+        .select_related("assignment__measure", "assignment__department")
+        .order_by("submitted_at")
+    )
+
+
+def urgings_visible_to(user: Any) -> QuerySet[UrgingNotice]:
+    notices = UrgingNotice.objects.select_related("measure__plan", "department", "issued_by")
+    if can_supervise(user):
+        return notices
+    if can_report(user):
+        return notices.filter(department_id=user.department_id)
+    return notices.none()
+
+
+def urging_for(user: Any, pk: int) -> UrgingNotice:
+    notice = urgings_visible_to(user).filter(pk=pk).first()
+    if notice is None:
+        raise Http404
+    return notice
+
+
+def supervision_entries(plan: Plan) -> QuerySet[SupervisionEntry]:
+    return plan.supervision_entries.prefetch_related("measures").select_related("recorded_by")
+
+
+@dataclass
+class Breakdown:
+    label: str
+    total: int
+    counts: dict[str, int]
+
+    @property
+    def completed_pct(self) -> int:
+        return round(100 * self.counts.get(MeasureStatus.COMPLETED, 0) / self.total) if self.total else 0
+
+
+def breakdown(states: list[MeasureState], key: str) -> list[Breakdown]:
+    """Measure statuses counted by service area, action, or department."""
+    groups: dict[str, Counter[str]] = defaultdict(Counter)
+    for state in states:
+        if key == "department":
+            for a in state.assignments:
+                groups[a.assignment.department.name][a.status] += 1
+        else:
+            groups[getattr(state.measure, key)][state.status] += 1
+    return [Breakdown(label, sum(c.values()), dict(c)) for label, c in groups.items()]
+
+
+@dataclass
+class Timeliness:
+    department: Department
+    expected: int
+    on_time: int
+    late: int
+    missing: int
+
+    @property
+    def on_time_pct(self) -> int:
+        return round(100 * self.on_time / self.expected) if self.expected else 100
+
+
+def expected_periods(plan: Plan, measure: Measure) -> list[dt.date]:
+    """The months for which a monthly report on the measure is due by the reference date."""
+    ref = reference_date(plan)
+    first = dt.date(plan.year, 1, 1)
+    if measure.deadline_kind == DeadlineKind.MONTH and measure.due_date:
+        last = measure.due_date.replace(day=1)
+    else:
+        last = dt.date(plan.year, 12, 1)
+    periods = []
+    month = first
+    while month <= last and report_due_date(month) < ref:
+        periods.append(month)
+        month = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return periods
+
+
+def report_timeliness(plan: Plan, *, reporting_from: dt.date | None = None) -> list[Timeliness]:
+    """Per department: monthly reports expected so far, submitted on time, late, or missing.
+
+    Reporting starts in the month the plan was issued (`reporting_from`, default the month of the
+    first report of the plan); completed measures need no further monthly reports.
+    """
+    reports = ProgressReport.objects.filter(
+        assignment__measure__plan=plan, state__in=COUNTED_STATES
+    ).values_list("assignment_id", "period", "submitted_at", "status")
+    by_assignment: dict[int, dict[dt.date, tuple[dt.datetime, str]]] = defaultdict(dict)
+    earliest: dt.date | None = None
+    for assignment_id, period, submitted_at, status in reports:
+        by_assignment[assignment_id][period] = (submitted_at, status)
+        earliest = period if earliest is None or period < earliest else earliest
+    start = reporting_from or earliest
+    rows: dict[int, Timeliness] = {}
+    assignments = Assignment.objects.filter(measure__plan=plan).select_related(
+        "measure", "department"
+    )
+    for assignment in assignments:
+        row = rows.setdefault(
+            assignment.department_id, Timeliness(assignment.department, 0, 0, 0, 0)
+        )
+        history = by_assignment.get(assignment.pk, {})
+        for period in expected_periods(plan, assignment.measure):
+            if start is None or period < start:
+                continue
+            earlier_done = any(
+                p < period and s == MeasureStatus.COMPLETED for p, (_t, s) in history.items()
+            )
+            if earlier_done or assignment.measure.deadline_kind == DeadlineKind.COMPLETED:
+                continue
+            row.expected += 1
+            entry = history.get(period)
+            if entry is None:
+                row.missing += 1
+            elif timezone_date(entry[0]) <= report_due_date(period):
+                row.on_time += 1
+            else:
+                row.late += 1
+    return sorted(rows.values(), key=lambda t: (t.on_time_pct, t.department.sort_order))
+
+
+def timezone_date(moment: dt.datetime) -> dt.date:
+    from django.utils import timezone
+
+    return timezone.localdate(moment)
+
+
+def department_due_this_month(states: list[MeasureState], department: Department,
+                              plan: Plan) -> list[MeasureState]:
+    """The department's measures that need a report or meet their deadline this month."""
+    ref = reference_date(plan)
+    month = ref.replace(day=1)
+    result = []
+    for state in states:
+        mine = [a for a in state.assignments if a.assignment.department_id == department.pk]
+        if not mine or mine[0].status == MeasureStatus.COMPLETED:
+            continue
+        due = state.measure.due_date
+        deadline_this_month = due is not None and due.replace(day=1) == month
+        report_missing = mine[0].last_report is None or mine[0].last_report.period < month
+        if deadline_this_month or report_missing or mine[0].overdue:
+            result.append(state)
+    return result

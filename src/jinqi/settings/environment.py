@@ -1,0 +1,50 @@
+"""The one module that reads the process environment (documented in docs/environment.md)."""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+PROJECT_DIR = Path(os.environ.get("JINQI_HOME", Path.cwd())).resolve()
+VAR_DIR = PROJECT_DIR / "var"
+
+
+def _flag(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+DEBUG = _flag("JINQI_DEBUG", False)
+SECRET_KEY = os.environ.get("JINQI_SECRET_KEY", "")
+ALLOWED_HOSTS = [
+    h.strip() for h in os.environ.get("JINQI_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
+]
+DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'jinqi.sqlite3'}")
+EMAIL_URL_BACKEND = os.environ.get(
+    "JINQI_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_HOST = os.environ.get("JINQI_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("JINQI_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("JINQI_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("JINQI_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _flag("JINQI_EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("JINQI_DEFAULT_FROM_EMAIL", "jinqi@localhost")
+MEDIA_ROOT = Path(os.environ.get("JINQI_MEDIA_ROOT", VAR_DIR / "media"))
+SECURE_COOKIES = _flag("JINQI_SECURE_COOKIES", False)
+IDLE_LOGOUT_SECONDS = int(os.environ.get("JINQI_IDLE_LOGOUT_SECONDS", str(30 * 60)))
+UPLOAD_MAX_BYTES = int(os.environ.get("JINQI_UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
+
+
+def database_config() -> dict[str, object]:
+    config: dict[str, object] = dict(dj_database_url.parse(DATABASE_URL, conn_max_age=60))
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        config["CONN_MAX_AGE"] = 0
+        # WAL lets the web server read while the task worker writes.
+        config["OPTIONS"] = {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    return config

@@ -1,0 +1,16 @@
+"""Test settings: fast hashing, in-memory email, immediate tasks, throwaway media."""
+
+import tempfile
+from pathlib import Path
+
+from jinqi.settings.base import *  # noqa: F403 -- test settings extend the base settings
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="jinqi-test-media-"))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+LANGUAGE_CODE = "zh-hans"

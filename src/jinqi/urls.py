@@ -1,0 +1,21 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from jinqi.api.api import api
+
+urlpatterns = [
+    path("", include("jinqi.web.urls")),
+    path("accounts/", include("jinqi.accounts.urls")),
+    path("plans/", include("jinqi.plans.urls")),
+    path("inbox/", include("jinqi.notifications.urls")),
+    path("files/", include("jinqi.core.urls")),
+    path("api/v1/", api.urls),
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("admin/", admin.site.urls),
+]
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

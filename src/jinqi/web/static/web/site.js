@@ -1,0 +1,27 @@
+// Small behaviours without inline scripts (the content security policy forbids them).
+(function () {
+  "use strict";
+  document.addEventListener("click", function (event) {
+    var toggle = event.target.closest("[data-toggle]");
+    if (!toggle) return;
+    var target = document.querySelector(toggle.getAttribute("data-toggle"));
+    if (!target) return;
+    var open = target.classList.toggle("open");
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+  });
+
+  function renderCharts(root) {
+    if (typeof window.echarts === "undefined") return;
+    root.querySelectorAll("[data-chart]").forEach(function (el) {
+      var source = document.getElementById(el.getAttribute("data-chart"));
+      if (!source || el.dataset.rendered) return;
+      var option = JSON.parse(source.textContent);
+      var chart = window.echarts.init(el, null, { renderer: "canvas" });
+      chart.setOption(option);
+      el.dataset.rendered = "1";
+      window.addEventListener("resize", function () { chart.resize(); });
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { renderCharts(document); });
+  document.addEventListener("htmx:afterSwap", function (event) { renderCharts(event.target); });
+})();
