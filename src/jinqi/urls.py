@@ -2,10 +2,22 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from django.views.i18n import set_language
 
 from jinqi.api.api import api
+
+
+
+def _api_urls() -> tuple[list[URLPattern | URLResolver], str, str]:
+    """The API authenticates each operation itself (token or session, or none for public data),
+    so its views are exempt from the site's login redirect."""
+    patterns, app_name, namespace = api.urls
+    for pattern in patterns:
+        if isinstance(pattern, URLPattern):
+            pattern.callback = login_not_required(pattern.callback)
+    return patterns, app_name, namespace
+
 
 urlpatterns = [
     path("", include("jinqi.web.urls")),
@@ -13,7 +25,7 @@ urlpatterns = [
     path("plans/", include("jinqi.plans.urls")),
     path("inbox/", include("jinqi.notifications.urls")),
     path("files/", include("jinqi.core.urls")),
-    path("api/v1/", api.urls),
+    path("api/v1/", _api_urls()),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
 ]
