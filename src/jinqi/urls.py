@@ -8,7 +8,6 @@ from django.views.i18n import set_language
 from jinqi.api.api import api
 
 
-
 def _api_urls() -> tuple[list[URLPattern | URLResolver], str, str]:
     """The API authenticates each operation itself (token or session, or none for public data),
     so its views are exempt from the site's login redirect."""

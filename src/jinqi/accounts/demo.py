@@ -29,13 +29,27 @@ def _user(username: str, role: str, full_name: str, **extra: object) -> User:
 @transaction.atomic
 def demo_accounts_load(report: Callable[[str], None]) -> None:
     _user("admin", Role.ADMIN, "系统管理员", is_staff=True, is_superuser=True)
-    _user("lead", Role.LEAD_OFFICE, "联席会议办公室", email="lead@jinqi.example",
-          department=Department.objects.get(code="development-reform"))
-    _user("enterprise", Role.ENTERPRISE, "上海金企示范化工有限公司",
-          enterprise_uscc=DEMO_ENTERPRISE_USCC)
+    _user(
+        "lead",
+        Role.LEAD_OFFICE,
+        "联席会议办公室",
+        email="lead@jinqi.example",
+        department=Department.objects.get(code="development-reform"),
+    )
+    _user(
+        "enterprise",
+        Role.ENTERPRISE,
+        "上海金企示范化工有限公司",
+        enterprise_uscc=DEMO_ENTERPRISE_USCC,
+    )
     for department in Department.objects.units():
-        _user(department.code, Role.DEPARTMENT, f"{department.name}联络员",
-              department=department, email=f"{department.code}@jinqi.example")
+        _user(
+            department.code,
+            Role.DEPARTMENT,
+            f"{department.name}联络员",
+            department=department,
+            email=f"{department.code}@jinqi.example",
+        )
     report(f"demo accounts: {User.objects.count()}")
 
 
@@ -48,7 +62,13 @@ def demo_accounts() -> list[tuple[str, str, str]]:
         department = Department.objects.filter(code=code).first()
         if department:
             rows.append((str(Role.DEPARTMENT.label), code, department.name))
-    rows.append((str(Role.DEPARTMENT.label), "<department code>",
-                 _("every department: user name = its code (docs/departments.md)")))
+    rows.append(
+        (
+            str(Role.DEPARTMENT.label),
+            "<department code>",
+            _("every department: user name = its code (docs/departments.md)"),
+        )
+    )
     rows.append((str(Role.ENTERPRISE.label), "enterprise", DEMO_ENTERPRISE_USCC))
+    rows.append((_("Password"), DEMO_PASSWORD, _("the same for every demo account")))
     return rows

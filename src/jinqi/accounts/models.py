@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -72,8 +72,6 @@ class User(AbstractUser):
     enterprise_uscc = models.CharField(
         _("unified social credit code"), max_length=18, blank=True, db_index=True
     )
-
-    objects = UserManager()
 
     class Meta:
         verbose_name = _("user")

@@ -8,7 +8,6 @@ arrives while the first is still running is told so.
 from __future__ import annotations
 
 import hashlib
-
 from collections.abc import Callable
 from typing import Any
 
@@ -99,5 +98,3 @@ class IdempotencyMiddleware:
             ),
             status=409,
         )
-
-

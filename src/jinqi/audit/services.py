@@ -44,7 +44,7 @@ def audit_record(
     """Write one audit row; `before`/`after` are snapshots, only changed keys are kept."""
     before = before or {}
     after = after or {}
-    changed = {
+    changed: dict[str, Any] = {
         key: {"old": before.get(key), "new": after.get(key)}
         for key in sorted(set(before) | set(after))
         if before.get(key) != after.get(key)

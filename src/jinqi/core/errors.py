@@ -14,7 +14,7 @@ class DomainError(Exception):
         self.details = details
 
 
-class PermissionDenied(DomainError):
+class PermissionDenied(DomainError):  # noqa: N818 -- named after Django's, which it mirrors for services
     code = "permission_denied"
 
 

@@ -20,8 +20,9 @@ logger = logging.getLogger(__name__)
 def start_scheduler() -> BackgroundScheduler:
     scheduler = BackgroundScheduler(timezone=settings.TIME_ZONE)
     for job in periodic_jobs():
-        scheduler.add_job(_run(job.enqueue), CronTrigger(**job.cron), id=job.key,
-                          coalesce=True, max_instances=1)
+        scheduler.add_job(
+            _run(job.enqueue), CronTrigger(**job.cron), id=job.key, coalesce=True, max_instances=1
+        )
     scheduler.start()
     for job in periodic_jobs():
         if job.run_at_start:

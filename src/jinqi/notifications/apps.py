@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +25,12 @@ class NotificationsConfig(AppConfig):
                 _("Inbox"),
                 lambda r: r.user.is_authenticated,
                 order=90,
-                badge=lambda r: r.user.notifications.filter(read_at__isnull=True).count(),
+                badge=_unread_count,
             )
         )
+
+
+def _unread_count(request: Any) -> int:
+    from jinqi.notifications.selectors import notifications_for
+
+    return notifications_for(request.user).unread().count()

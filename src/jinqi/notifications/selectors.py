@@ -2,10 +2,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
-
-from jinqi.notifications.models import Notification
+from jinqi.notifications.models import Notification, NotificationQuerySet
 
 
-def notifications_for(user: Any) -> QuerySet[Notification]:
+def notifications_for(user: Any) -> NotificationQuerySet:
     return Notification.objects.filter(recipient=user)

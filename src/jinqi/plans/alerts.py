@@ -45,23 +45,33 @@ def _plan_alerts(plan: Plan) -> int:
             department = a.assignment.department
             staff = list(department_staff(department))
             if state.due_soon and measure.due_date:
-                sent += len(notification_send(
-                    recipients=staff,
-                    kind=AlertKind.DUE_SOON,
-                    title=_("Measure %(seq)s is due on %(date)s")
-                    % {"seq": measure.seq, "date": measure.due_date.isoformat()},
-                    body=measure.text,
-                    link=link,
-                    dedup_key=f"due-soon:{measure.pk}:{department.pk}",
-                ))
+                sent += len(
+                    notification_send(
+                        recipients=staff,
+                        kind=AlertKind.DUE_SOON,
+                        title=_("Measure %(seq)s is due on %(date)s")
+                        % {"seq": measure.seq, "date": measure.due_date.isoformat()},
+                        body=measure.text,
+                        link=link,
+                        dedup_key=f"due-soon:{measure.pk}:{department.pk}",
+                    )
+                )
             if a.overdue and measure.due_date:
                 title = _("Measure %(seq)s is overdue (deadline %(date)s): %(dept)s") % {
-                    "seq": measure.seq, "date": measure.due_date.isoformat(), "dept": department}
-                sent += len(notification_send(
-                    recipients=staff + lead, kind=AlertKind.OVERDUE, title=title,
-                    body=measure.text, link=link,
-                    dedup_key=f"overdue:{measure.pk}:{department.pk}",
-                ))
+                    "seq": measure.seq,
+                    "date": measure.due_date.isoformat(),
+                    "dept": department,
+                }
+                sent += len(
+                    notification_send(
+                        recipients=staff + lead,
+                        kind=AlertKind.OVERDUE,
+                        title=title,
+                        body=measure.text,
+                        link=link,
+                        dedup_key=f"overdue:{measure.pk}:{department.pk}",
+                    )
+                )
             if measure.deadline_kind in (DeadlineKind.CONTINUOUS, DeadlineKind.NOT_STATED):
                 sent += _missing_report_alert(plan, state, a, staff + lead, link)
     return sent
@@ -76,12 +86,14 @@ def _missing_report_alert(plan, state, a, recipients, link) -> int:  # type: ign
     if has_report:
         return 0
     month = f"{period:%Y-%m}"
-    return len(notification_send(
-        recipients=recipients,
-        kind=AlertKind.REPORT_MISSING,
-        title=_("Monthly report for %(month)s on measure %(seq)s is missing: %(dept)s")
-        % {"month": month, "seq": state.measure.seq, "dept": a.assignment.department},
-        body=_("It was due on %(date)s.") % {"date": report_due_date(period).isoformat()},
-        link=link,
-        dedup_key=f"report-missing:{state.measure.pk}:{a.assignment.department_id}:{month}",
-    ))
+    return len(
+        notification_send(
+            recipients=recipients,
+            kind=AlertKind.REPORT_MISSING,
+            title=_("Monthly report for %(month)s on measure %(seq)s is missing: %(dept)s")
+            % {"month": month, "seq": state.measure.seq, "dept": a.assignment.department},
+            body=_("It was due on %(date)s.") % {"date": report_due_date(period).isoformat()},
+            link=link,
+            dedup_key=f"report-missing:{state.measure.pk}:{a.assignment.department_id}:{month}",
+        )
+    )

@@ -24,17 +24,25 @@ def plans_list(request: HttpRequest) -> list[Plan]:
     return list(selectors.plans_all())
 
 
-@router.get("/{code}/measures", response=list[MeasurePublicOut], auth=None,
-            openapi_extra=declares(PUBLIC))
+@router.get(
+    "/{code}/measures", response=list[MeasurePublicOut], auth=None, openapi_extra=declares(PUBLIC)
+)
 def measures_public(request: HttpRequest, code: str) -> list[MeasurePublicOut]:
     """Every measure with its status and the summary the lead office made public."""
     plan = selectors.plan_get(code)
     return [
         MeasurePublicOut(
-            seq=s.measure.seq, pilot=s.measure.pilot, service_area=s.measure.service_area,
-            action=s.measure.action, reform_item=s.measure.reform_item, measure=s.measure.text,
-            units=s.units_text, deadline=s.measure.deadline_text, status=s.status,
-            overdue=s.overdue, public_summary=s.public_summary,
+            seq=s.measure.seq,
+            pilot=s.measure.pilot,
+            service_area=s.measure.service_area,
+            action=s.measure.action,
+            reform_item=s.measure.reform_item,
+            measure=s.measure.text,
+            units=s.units_text,
+            deadline=s.measure.deadline_text,
+            status=s.status,
+            overdue=s.overdue,
+            public_summary=s.public_summary,
         )
         for s in selectors.measure_states(plan)
     ]
@@ -48,8 +56,9 @@ def reports_list(request: HttpRequest) -> QuerySet[ProgressReport]:
     return selectors.reports_visible_to(request.user).order_by("-period", "id")
 
 
-@router.post("/{code}/measures/{seq}/reports", response={201: ReportOut},
-             openapi_extra=declares(REPORT))
+@router.post(
+    "/{code}/measures/{seq}/reports", response={201: ReportOut}, openapi_extra=declares(REPORT)
+)
 def report_submit(
     request: HttpRequest, code: str, seq: int, data: ReportIn
 ) -> tuple[int, ProgressReport]:
@@ -59,20 +68,26 @@ def report_submit(
     measure = selectors.measure_for(request.user, plan, seq)
     year, month = (int(p) for p in data.period.split("-"))
     report = services.report_save(
-        measure=measure, period=dt.date(year, month, 1), status=data.status,
-        narrative=data.narrative, indicator_values=data.indicator_values, submit=data.submit,
+        measure=measure,
+        period=dt.date(year, month, 1),
+        status=data.status,
+        narrative=data.narrative,
+        indicator_values=data.indicator_values,
+        submit=data.submit,
         acting_user=request.user,
     )
     return 201, report
 
 
-@router.post("/reports/{report_id}/review", response=ReportOut,
-             openapi_extra=declares(SUPERVISE))
+@router.post("/reports/{report_id}/review", response=ReportOut, openapi_extra=declares(SUPERVISE))
 def report_review(request: HttpRequest, report_id: int, data: ReviewIn) -> ProgressReport:
     ensure_capability(request.user, SUPERVISE)
     report = selectors.report_for(request.user, report_id)
     return services.report_review(
-        report=report, rating=data.rating, comment=data.comment,
-        public_summary=data.public_summary, expected_version=data.version,
+        report=report,
+        rating=data.rating,
+        comment=data.comment,
+        public_summary=data.public_summary,
+        expected_version=data.version,
         acting_user=request.user,
     )

@@ -24,8 +24,12 @@ def stacked_bar(rows: list[Breakdown]) -> dict[str, Any]:
         "legend": {"bottom": 0},
         "grid": {"left": 8, "right": 16, "top": 8, "bottom": 40, "containLabel": True},
         "xAxis": {"type": "value", "minInterval": 1},
-        "yAxis": {"type": "category", "data": labels, "inverse": True,
-                  "axisLabel": {"width": 150, "overflow": "truncate"}},
+        "yAxis": {
+            "type": "category",
+            "data": labels,
+            "inverse": True,
+            "axisLabel": {"width": 150, "overflow": "truncate"},
+        },
         "series": [
             {
                 "name": str(status.label),
@@ -48,8 +52,11 @@ def status_pie(summary: dict[str, int]) -> dict[str, Any]:
                 "type": "pie",
                 "radius": ["40%", "70%"],
                 "data": [
-                    {"name": str(s.label), "value": summary.get(s, 0),
-                     "itemStyle": {"color": STATUS_COLOURS[s]}}
+                    {
+                        "name": str(s.label),
+                        "value": summary.get(s, 0),
+                        "itemStyle": {"color": STATUS_COLOURS[s]},
+                    }
                     for s in MeasureStatus
                 ],
             }
@@ -64,14 +71,28 @@ def timeliness_bar(rows: list[Timeliness]) -> dict[str, Any]:
         "legend": {"bottom": 0},
         "grid": {"left": 8, "right": 16, "top": 8, "bottom": 40, "containLabel": True},
         "xAxis": {"type": "value", "minInterval": 1},
-        "yAxis": {"type": "category", "data": [r.department.name for r in shown],
-                  "inverse": True},
+        "yAxis": {"type": "category", "data": [r.department.name for r in shown], "inverse": True},
         "series": [
-            {"name": _("On time"), "type": "bar", "stack": "t",
-             "itemStyle": {"color": "#1f7a3f"}, "data": [r.on_time for r in shown]},
-            {"name": _("Late"), "type": "bar", "stack": "t",
-             "itemStyle": {"color": "#b36b00"}, "data": [r.late for r in shown]},
-            {"name": _("Missing"), "type": "bar", "stack": "t",
-             "itemStyle": {"color": "#b7202e"}, "data": [r.missing for r in shown]},
+            {
+                "name": _("On time"),
+                "type": "bar",
+                "stack": "t",
+                "itemStyle": {"color": "#1f7a3f"},
+                "data": [r.on_time for r in shown],
+            },
+            {
+                "name": _("Late"),
+                "type": "bar",
+                "stack": "t",
+                "itemStyle": {"color": "#b36b00"},
+                "data": [r.late for r in shown],
+            },
+            {
+                "name": _("Missing"),
+                "type": "bar",
+                "stack": "t",
+                "itemStyle": {"color": "#b7202e"},
+                "data": [r.missing for r in shown],
+            },
         ],
     }

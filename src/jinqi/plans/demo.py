@@ -27,7 +27,7 @@ PLAN_DOCUMENT = "金府办发〔2022〕7号"
 FIRST_MONTH = dt.date(2022, 3, 1)
 LAST_MONTH = dt.date(2022, 12, 1)
 
-NARRATIVES = {
+NARRATIVES: dict[str, tuple[str, ...]] = {
     MeasureStatus.IN_PROGRESS: (
         "本月围绕“{item}”持续推进，已完成阶段性工作，正在按计划落实后续事项。",
         "“{item}”按节点推进：本月召开专题推进会，细化任务分工，梳理问题清单并逐项销号。",
@@ -75,9 +75,9 @@ def _status_plan(assignment: Assignment, rng: random.Random) -> dict[dt.date, st
     """The status the unit reports each month."""
     measure = assignment.measure
     months = _months()
-    statuses = {m: MeasureStatus.IN_PROGRESS for m in months}
+    statuses: dict[dt.date, str] = {m: MeasureStatus.IN_PROGRESS for m in months}
     if measure.deadline_kind == DeadlineKind.COMPLETED:
-        return {m: MeasureStatus.COMPLETED for m in months}
+        return dict.fromkeys(months, MeasureStatus.COMPLETED)
     done: dt.date | None = None
     if measure.deadline_kind == DeadlineKind.MONTH and measure.due_date:
         due = measure.due_date.replace(day=1)
@@ -138,8 +138,11 @@ class DemoHistory:
             return
         previous = None
         for month, status in statuses.items():
-            if previous == MeasureStatus.COMPLETED and status == MeasureStatus.COMPLETED \
-                    and assignment.measure.deadline_kind != DeadlineKind.COMPLETED:
+            if (
+                previous == MeasureStatus.COMPLETED
+                and status == MeasureStatus.COMPLETED
+                and assignment.measure.deadline_kind != DeadlineKind.COMPLETED
+            ):
                 break  # a completed measure needs no more monthly reports
             previous = status
             due = report_due_date(month)
@@ -154,17 +157,30 @@ class DemoHistory:
             text = _text(status, assignment.measure.reform_item, self.rng)
             self.add(_at(day, 10), self._submit(assignment, user, month, status, text))
             if month < LAST_MONTH or self.rng.random() < 0.4:
-                self.add(_at(day + dt.timedelta(days=self.rng.randint(1, 5)), 15),
-                         self._review(assignment, month))
-        if statuses[LAST_MONTH] != MeasureStatus.COMPLETED and assignment.measure.due_date \
-                and assignment.measure.due_date < dt.date(2022, 12, 1):
+                self.add(
+                    _at(day + dt.timedelta(days=self.rng.randint(1, 5)), 15),
+                    self._review(assignment, month),
+                )
+        if (
+            statuses[LAST_MONTH] != MeasureStatus.COMPLETED
+            and assignment.measure.due_date
+            and assignment.measure.due_date < dt.date(2022, 12, 1)
+        ):
             self._urge(assignment, user)
 
-    def _submit(self, assignment: Assignment, user: User, month: dt.date, status: str,
-                text: str) -> Callable[[], Any]:
+    def _submit(
+        self, assignment: Assignment, user: User, month: dt.date, status: str, text: str
+    ) -> Callable[[], Any]:
         def run() -> None:
-            services.report_save(measure=assignment.measure, period=month, status=status,
-                                 narrative=text, submit=True, acting_user=user)
+            services.report_save(
+                measure=assignment.measure,
+                period=month,
+                status=status,
+                narrative=text,
+                submit=True,
+                acting_user=user,
+            )
+
         return run
 
     def _review(self, assignment: Assignment, month: dt.date) -> Callable[[], Any]:
@@ -173,16 +189,26 @@ class DemoHistory:
             if report is None or report.state != ReportState.SUBMITTED:
                 return
             if self.rng.random() < 0.05:
-                services.report_return(report=report, comment=RETURN_COMMENT,
-                                       expected_version=report.version, acting_user=self.lead)
+                services.report_return(
+                    report=report,
+                    comment=RETURN_COMMENT,
+                    expected_version=report.version,
+                    acting_user=self.lead,
+                )
                 return
             rating = self.rng.choices(list(Rating), weights=[3, 5, 2, 0.5])[0]
             public = ""
             if assignment.is_lead and month.month in (6, 9, 11):
                 public = report.narrative
-            services.report_review(report=report, rating=rating,
-                                   comment=REVIEW_COMMENTS[rating], public_summary=public,
-                                   expected_version=report.version, acting_user=self.lead)
+            services.report_review(
+                report=report,
+                rating=rating,
+                comment=REVIEW_COMMENTS[rating],
+                public_summary=public,
+                expected_version=report.version,
+                acting_user=self.lead,
+            )
+
         return run
 
     def _urge(self, assignment: Assignment, user: User) -> None:
@@ -195,14 +221,19 @@ class DemoHistory:
 
         def issue() -> None:
             holder["notice"] = services.urging_issue(
-                measure=measure, department=assignment.department,
+                measure=measure,
+                department=assignment.department,
                 message=f"第{measure.seq}项“{measure.reform_item}”已超过时间节点，请于{reply_due:%m月%d日}前书面说明进展、原因及下一步安排。",
-                reply_due=reply_due, acting_user=self.lead)
+                reply_due=reply_due,
+                acting_user=self.lead,
+            )
 
         def reply() -> None:
             services.urging_reply(
-                notice=holder["notice"], acting_user=user,
-                reply="已召开专题会研究，明确责任人和完成时限，预计下月完成，将按月报送进展。")
+                notice=holder["notice"],
+                acting_user=user,
+                reply="已召开专题会研究，明确责任人和完成时限，预计下月完成，将按月报送进展。",
+            )
 
         self.add(_at(issued, 9), issue)
         if replied:
@@ -211,28 +242,63 @@ class DemoHistory:
     def _supervision(self) -> None:
         measures = list(self.plan.measures.all())
         entries = [
-            (SupervisionKind.MEETING, dt.date(2022, 4, 15), "优化营商环境联席会议第一次全体会议",
-             "部署行动方案100项举措，明确“会、报、访、问、评、盯”工作机制和月报要求。"),
-            (SupervisionKind.VISIT, dt.date(2022, 6, 22), "走访金山工业区重点企业",
-             "听取企业对园区通行、停车和共享食堂的意见，形成问题清单交相关镇、园区办理。"),
-            (SupervisionKind.MEETING, dt.date(2022, 7, 15), "联席会议半年推进会",
-             "通报上半年举措完成情况，对进展滞后事项逐项分析原因并明确整改时限。"),
-            (SupervisionKind.INQUIRY, dt.date(2022, 9, 8), "约谈进展滞后事项责任单位",
-             "就超期未完成事项听取责任单位说明，要求制定补救计划并每两周报送进展。"),
-            (SupervisionKind.VISIT, dt.date(2022, 10, 19), "实地查看政务服务中心综合窗口",
-             "体验“前台综合受理、后台分类审批”流程，提出缩短等候时间的建议。"),
-            (SupervisionKind.MEETING, dt.date(2022, 12, 16), "联席会议年度总结会",
-             "总结全年举措落实情况，开展“常评常改、以评促优”年度评价，部署下年度方案编制。"),
+            (
+                SupervisionKind.MEETING,
+                dt.date(2022, 4, 15),
+                "优化营商环境联席会议第一次全体会议",
+                "部署行动方案100项举措，明确“会、报、访、问、评、盯”工作机制和月报要求。",
+            ),
+            (
+                SupervisionKind.VISIT,
+                dt.date(2022, 6, 22),
+                "走访金山工业区重点企业",
+                "听取企业对园区通行、停车和共享食堂的意见，形成问题清单交相关镇、园区办理。",
+            ),
+            (
+                SupervisionKind.MEETING,
+                dt.date(2022, 7, 15),
+                "联席会议半年推进会",
+                "通报上半年举措完成情况，对进展滞后事项逐项分析原因并明确整改时限。",
+            ),
+            (
+                SupervisionKind.INQUIRY,
+                dt.date(2022, 9, 8),
+                "约谈进展滞后事项责任单位",
+                "就超期未完成事项听取责任单位说明，要求制定补救计划并每两周报送进展。",
+            ),
+            (
+                SupervisionKind.VISIT,
+                dt.date(2022, 10, 19),
+                "实地查看政务服务中心综合窗口",
+                "体验“前台综合受理、后台分类审批”流程，提出缩短等候时间的建议。",
+            ),
+            (
+                SupervisionKind.MEETING,
+                dt.date(2022, 12, 16),
+                "联席会议年度总结会",
+                "总结全年举措落实情况，开展“常评常改、以评促优”年度评价，部署下年度方案编制。",
+            ),
         ]
         for kind, day, title, summary in entries:
             chosen = self.rng.sample(measures, 6)
 
-            def run(kind: str = kind, day: dt.date = day, title: str = title,
-                    summary: str = summary, chosen: list[Any] = chosen) -> None:
-                services.supervision_record(plan=self.plan, kind=kind, held_on=day, title=title,
-                                            summary=summary, measures=chosen,
-                                            participants="区发改委、各责任单位",
-                                            acting_user=self.lead)
+            def run(
+                kind: str = kind,
+                day: dt.date = day,
+                title: str = title,
+                summary: str = summary,
+                chosen: list[Any] = chosen,
+            ) -> None:
+                services.supervision_record(
+                    plan=self.plan,
+                    kind=kind,
+                    held_on=day,
+                    title=title,
+                    summary=summary,
+                    measures=chosen,
+                    participants="区发改委、各责任单位",
+                    acting_user=self.lead,
+                )
 
             self.add(_at(day, 17), run)
 
@@ -257,9 +323,14 @@ def demo_plan_load(report: Callable[[str], None]) -> None:
         return
     content = resources.files("jinqi.plans").joinpath("data/jinshan-2022.csv").read_bytes()
     with transaction.atomic():
-        result = services.plan_import(code=PLAN_CODE, title=PLAN_TITLE, year=2022,
-                                      document_number=PLAN_DOCUMENT, content=content,
-                                      acting_user=system_user())
+        result = services.plan_import(
+            code=PLAN_CODE,
+            title=PLAN_TITLE,
+            year=2022,
+            document_number=PLAN_DOCUMENT,
+            content=content,
+            acting_user=system_user(),
+        )
         report(f"plan {PLAN_CODE}: {result.created} measures imported")
         lead = User.objects.get(username="lead")
         history = DemoHistory(result.plan, lead)

@@ -57,18 +57,28 @@ def ledger_xlsx(plan: Plan) -> bytes:
     assert sheet is not None
     sheet.title = plan.code[:31]
     sheet.append(list(LEDGER_COLUMNS))
-    for row in ledger_rows(measure_states(plan)):
-        sheet.append([int(row[0]), row[1] == "true", *row[2:]])
+    for values in ledger_rows(measure_states(plan)):
+        sheet.append([int(values[0]), values[1] == "true", *values[2:]])
     header_fill = PatternFill("solid", fgColor="B7202E")
     for cell in sheet[1]:
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = header_fill
-    widths = {"A": 6, "B": 7, "C": 24, "D": 30, "E": 30, "F": 60, "G": 28, "H": 14, "I": 12,
-              "J": 14}
+    widths = {
+        "A": 6,
+        "B": 7,
+        "C": 24,
+        "D": 30,
+        "E": 30,
+        "F": 60,
+        "G": 28,
+        "H": 14,
+        "I": 12,
+        "J": 14,
+    }
     for column, width in widths.items():
         sheet.column_dimensions[column].width = width
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
+    for cells in sheet.iter_rows(min_row=2):
+        for cell in cells:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     sheet.freeze_panes = "A2"
     buffer = io.BytesIO()

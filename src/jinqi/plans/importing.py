@@ -265,9 +265,7 @@ def parse_measure_table(
         if pilot_text in TRUE_WORDS:
             pilot = True
         elif pilot_text not in FALSE_WORDS:
-            row_errors.append(
-                _("创新试点 “%(value)s” should be 是 or 否.") % {"value": pilot_text}
-            )
+            row_errors.append(_("创新试点 “%(value)s” should be 是 or 否.") % {"value": pilot_text})
         values = {}
         for key in CARRY_DOWN:
             value = cell(key) or above[key]

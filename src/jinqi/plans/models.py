@@ -115,9 +115,7 @@ class Assignment(models.Model):
     """A department that reports on a measure for itself (group units expanded to members)."""
 
     measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="assignments")
-    department = models.ForeignKey(
-        Department, on_delete=models.PROTECT, related_name="assignments"
-    )
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="assignments")
     via_group = models.ForeignKey(
         Department, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -164,9 +162,7 @@ class ProgressReport(models.Model):
     class Meta:
         ordering = ["-period", "assignment"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["assignment", "period"], name="one_report_per_month"
-            ),
+            models.UniqueConstraint(fields=["assignment", "period"], name="one_report_per_month"),
             models.CheckConstraint(
                 condition=~models.Q(is_public=True) | ~models.Q(public_summary=""),
                 name="public_report_has_summary",

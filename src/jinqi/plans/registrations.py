@@ -17,8 +17,12 @@ def register() -> None:
 
     register_demo_step(DemoStep("plans", 50, demo_plan_load))
     register_periodic_job(
-        PeriodicJob("plans.alerts", plan_alerts_send.enqueue, cron={"hour": 8, "minute": 0},
-                    run_at_start=True)
+        PeriodicJob(
+            "plans.alerts",
+            plan_alerts_send.enqueue,
+            cron={"hour": 8, "minute": 0},
+            run_at_start=True,
+        )
     )
     register_purpose(
         UploadPurpose(

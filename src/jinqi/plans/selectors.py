@@ -88,9 +88,7 @@ def roll_up(statuses: Iterable[str]) -> str:
     return MeasureStatus.NOT_STARTED
 
 
-def measure_states(
-    plan: Plan, *, measures: QuerySet[Measure] | None = None
-) -> list[MeasureState]:
+def measure_states(plan: Plan, *, measures: QuerySet[Measure] | None = None) -> list[MeasureState]:
     """Every measure of the plan with its rolled-up status, in three queries."""
     ref = reference_date(plan)
     measures = (measures if measures is not None else plan.measures.all()).prefetch_related(
@@ -103,8 +101,17 @@ def measure_states(
         ProgressReport.objects.filter(
             assignment__measure__in=measure_list, state__in=COUNTED_STATES
         )
-        .only("id", "assignment_id", "period", "status", "submitted_at", "is_public",
-              "public_summary", "assignment__measure_id", "state")
+        .only(
+            "id",
+            "assignment_id",
+            "period",
+            "status",
+            "submitted_at",
+            "is_public",
+            "public_summary",
+            "assignment__measure_id",
+            "state",
+        )
         .select_related("assignment")
         .order_by("period", "submitted_at")
     )
@@ -131,11 +138,15 @@ def measure_states(
             )
             assignment_states.append(AssignmentState(assignment, status, last, overdue))
         status = roll_up(a.status for a in assignment_states)
-        submitted = [a.last_report.submitted_at for a in assignment_states
-                     if a.last_report and a.last_report.submitted_at]
+        submitted = [
+            a.last_report.submitted_at
+            for a in assignment_states
+            if a.last_report and a.last_report.submitted_at
+        ]
         pub = public.get(measure.pk)
-        lead = next((a.assignment.department for a in assignment_states
-                     if a.assignment.is_lead), None)
+        lead = next(
+            (a.assignment.department for a in assignment_states if a.assignment.is_lead), None
+        )
         states.append(
             MeasureState(
                 measure=measure,
@@ -197,9 +208,7 @@ def report_for(user: Any, pk: int) -> ProgressReport:
 
 def review_queue(plan: Plan) -> QuerySet[ProgressReport]:
     return (
-        ProgressReport.objects.filter(
-            assignment__measure__plan=plan, state=ReportState.SUBMITTED
-        )
+        ProgressReport.objects.filter(assignment__measure__plan=plan, state=ReportState.SUBMITTED)
         .select_related("assignment__measure", "assignment__department")
         .order_by("submitted_at")
     )
@@ -233,7 +242,11 @@ class Breakdown:
 
     @property
     def completed_pct(self) -> int:
-        return round(100 * self.counts.get(MeasureStatus.COMPLETED, 0) / self.total) if self.total else 0
+        return (
+            round(100 * self.counts.get(MeasureStatus.COMPLETED, 0) / self.total)
+            if self.total
+            else 0
+        )
 
 
 def breakdown(states: list[MeasureState], key: str) -> list[Breakdown]:
@@ -286,7 +299,7 @@ def report_timeliness(plan: Plan, *, reporting_from: dt.date | None = None) -> l
     reports = ProgressReport.objects.filter(
         assignment__measure__plan=plan, state__in=COUNTED_STATES
     ).values_list("assignment_id", "period", "submitted_at", "status")
-    by_assignment: dict[int, dict[dt.date, tuple[dt.datetime, str]]] = defaultdict(dict)
+    by_assignment: dict[int, dict[dt.date, tuple[dt.datetime | None, str]]] = defaultdict(dict)
     earliest: dt.date | None = None
     for assignment_id, period, submitted_at, status in reports:
         by_assignment[assignment_id][period] = (submitted_at, status)
@@ -313,7 +326,7 @@ def report_timeliness(plan: Plan, *, reporting_from: dt.date | None = None) -> l
             entry = history.get(period)
             if entry is None:
                 row.missing += 1
-            elif timezone_date(entry[0]) <= report_due_date(period):
+            elif entry[0] is not None and timezone_date(entry[0]) <= report_due_date(period):
                 row.on_time += 1
             else:
                 row.late += 1
@@ -326,8 +339,9 @@ def timezone_date(moment: dt.datetime) -> dt.date:
     return timezone.localdate(moment)
 
 
-def department_due_this_month(states: list[MeasureState], department: Department,
-                              plan: Plan) -> list[MeasureState]:
+def department_due_this_month(
+    states: list[MeasureState], department: Department, plan: Plan
+) -> list[MeasureState]:
     """The department's measures that need a report or meet their deadline this month."""
     ref = reference_date(plan)
     month = ref.replace(day=1)

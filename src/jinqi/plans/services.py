@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from jinqi.accounts.models import Department
-from jinqi.accounts.selectors import department_staff, lead_office_users
+from jinqi.accounts.selectors import department_staff
 from jinqi.audit.enums import AuditAction
 from jinqi.audit.services import audit_record, snapshot
 from jinqi.core import clock
@@ -81,15 +81,14 @@ def plan_import(
     document_number: str = "",
 ) -> ImportResult:
     """Create or update a plan from a measure table; any bad row means nothing is written."""
-    rows = parse_measure_table(
-        read_table(content), year=year, departments=Department.objects.all()
-    )
+    rows = parse_measure_table(read_table(content), year=year, departments=Department.objects.all())
     plan, plan_created = Plan.objects.get_or_create(
         code=code, defaults={"title": title, "year": year, "document_number": document_number}
     )
     if plan_created:
-        audit_record(actor=acting_user, action=AuditAction.CREATE, target=plan,
-                     after=snapshot(plan))
+        audit_record(
+            actor=acting_user, action=AuditAction.CREATE, target=plan, after=snapshot(plan)
+        )
     elif plan.year != year:
         raise DomainError(
             _("Plan %(code)s is the plan of %(year)s; import it with that year.")
@@ -106,9 +105,7 @@ def plan_import(
         created=created,
         updated=updated,
         unchanged=unchanged,
-        deadline_not_stated=[
-            r.seq for r in rows if r.deadline_kind == DeadlineKind.NOT_STATED
-        ],
+        deadline_not_stated=[r.seq for r in rows if r.deadline_kind == DeadlineKind.NOT_STATED],
     )
 
 
@@ -128,8 +125,12 @@ def _measure_upsert(plan: Plan, row: MeasureRow, acting_user: Any) -> str:
     if measure is None:
         measure = Measure.objects.create(plan=plan, seq=row.seq, **values)
         _units_set(measure, units)
-        audit_record(actor=acting_user, action=AuditAction.CREATE, target=measure,
-                     after=snapshot(measure, MEASURE_FIELDS))
+        audit_record(
+            actor=acting_user,
+            action=AuditAction.CREATE,
+            target=measure,
+            after=snapshot(measure, MEASURE_FIELDS),
+        )
         return "created"
     before = snapshot(measure, MEASURE_FIELDS)
     old_units = [(u.department, u.written_as) for u in measure.units.all()]
@@ -143,8 +144,9 @@ def _measure_upsert(plan: Plan, row: MeasureRow, acting_user: Any) -> str:
         _units_set(measure, units)
         before["units"] = "、".join(w for _d, w in old_units)
         after["units"] = "、".join(w for _d, w in units)
-    audit_record(actor=acting_user, action=AuditAction.UPDATE, target=measure,
-                 before=before, after=after)
+    audit_record(
+        actor=acting_user, action=AuditAction.UPDATE, target=measure, before=before, after=after
+    )
     return "updated"
 
 
@@ -195,8 +197,13 @@ def group_members_set(*, group: Department, members: list[Department], acting_us
         raise DomainError(_("A group's members must be single units, not groups."))
     before = sorted(group.members.values_list("code", flat=True))
     group.members.set(members)
-    audit_record(actor=acting_user, action=AuditAction.UPDATE, target=group,
-                 before={"members": before}, after={"members": sorted(m.code for m in members)})
+    audit_record(
+        actor=acting_user,
+        action=AuditAction.UPDATE,
+        target=group,
+        before={"members": before},
+        after={"members": sorted(m.code for m in members)},
+    )
     for measure in Measure.objects.filter(units__department=group).distinct():
         assignments_sync(measure)
 
@@ -217,8 +224,13 @@ def measure_deadline_set(*, measure: Measure, deadline_text: str, acting_user: A
     measure.deadline_kind, measure.due_date = parsed
     measure.deadline_text = deadline_text.strip()
     measure.save(update_fields=["deadline_kind", "due_date", "deadline_text"])
-    audit_record(actor=acting_user, action=AuditAction.UPDATE, target=measure,
-                 before=before, after=snapshot(measure, MEASURE_FIELDS))
+    audit_record(
+        actor=acting_user,
+        action=AuditAction.UPDATE,
+        target=measure,
+        before=before,
+        after=snapshot(measure, MEASURE_FIELDS),
+    )
     return measure
 
 
@@ -335,21 +347,33 @@ def report_review(
     report.save()
     report.refresh_from_db()
     ReportEvent.objects.create(
-        report=report, kind=ReportEventKind.REVIEWED, actor=acting_user, at=now,
-        comment=report.review_comment, rating=rating,
+        report=report,
+        kind=ReportEventKind.REVIEWED,
+        actor=acting_user,
+        at=now,
+        comment=report.review_comment,
+        rating=rating,
     )
     if report.is_public:
         ReportEvent.objects.create(
             report=report, kind=ReportEventKind.PUBLISHED, actor=acting_user, at=now
         )
-    audit_record(actor=acting_user, action=AuditAction.TRANSITION, target=report,
-                 before=before, after=snapshot(report, ["state", "rating", "is_public"]))
+    audit_record(
+        actor=acting_user,
+        action=AuditAction.TRANSITION,
+        target=report,
+        before=before,
+        after=snapshot(report, ["state", "rating", "is_public"]),
+    )
     notification_send(
         recipients=department_staff(report.assignment.department),
         kind=AlertKind.REPORT_REVIEWED,
         title=_("Your report on measure %(seq)s for %(month)s was rated %(rating)s")
-        % {"seq": report.assignment.measure.seq, "month": f"{report.period:%Y-%m}",
-           "rating": Rating(rating).label},
+        % {
+            "seq": report.assignment.measure.seq,
+            "month": f"{report.period:%Y-%m}",
+            "rating": Rating(rating).label,
+        },
         body=report.review_comment,
         link=_report_link(report),
     )
@@ -374,11 +398,19 @@ def report_return(
     report.save()
     report.refresh_from_db()
     ReportEvent.objects.create(
-        report=report, kind=ReportEventKind.RETURNED, actor=acting_user, at=now,
+        report=report,
+        kind=ReportEventKind.RETURNED,
+        actor=acting_user,
+        at=now,
         comment=comment.strip(),
     )
-    audit_record(actor=acting_user, action=AuditAction.TRANSITION, target=report,
-                 before={"state": ReportState.SUBMITTED}, after={"state": report.state})
+    audit_record(
+        actor=acting_user,
+        action=AuditAction.TRANSITION,
+        target=report,
+        before={"state": ReportState.SUBMITTED},
+        after={"state": report.state},
+    )
     notification_send(
         recipients=department_staff(report.assignment.department),
         kind=AlertKind.REPORT_RETURNED,
@@ -392,7 +424,11 @@ def report_return(
 
 @transaction.atomic
 def report_publication_set(
-    *, report: ProgressReport, public_summary: str, is_public: bool, acting_user: Any,
+    *,
+    report: ProgressReport,
+    public_summary: str,
+    is_public: bool,
+    acting_user: Any,
     expected_version: int,
 ) -> ProgressReport:
     """The lead office decides what of a reviewed report the public sees."""
@@ -413,15 +449,21 @@ def report_publication_set(
         actor=acting_user,
         at=clock.now(),
     )
-    audit_record(actor=acting_user, action=AuditAction.UPDATE, target=report,
-                 after={"is_public": is_public, "public_summary": report.public_summary})
+    audit_record(
+        actor=acting_user,
+        action=AuditAction.UPDATE,
+        target=report,
+        after={"is_public": is_public, "public_summary": report.public_summary},
+    )
     return report
 
 
 def _locked(report: ProgressReport, expected_version: int) -> ProgressReport:
-    current = ProgressReport.objects.select_for_update().select_related(
-        "assignment__measure", "assignment__department"
-    ).get(pk=report.pk)
+    current = (
+        ProgressReport.objects.select_for_update()
+        .select_related("assignment__measure", "assignment__department")
+        .get(pk=report.pk)
+    )
     if current.version != expected_version:
         raise ConflictError(
             _("Someone else changed this report meanwhile; reload it and try again.")
@@ -431,7 +473,11 @@ def _locked(report: ProgressReport, expected_version: int) -> ProgressReport:
 
 @transaction.atomic
 def urging_issue(
-    *, measure: Measure, department: Department, message: str, reply_due: dt.date,
+    *,
+    measure: Measure,
+    department: Department,
+    message: str,
+    reply_due: dt.date,
     acting_user: Any,
 ) -> UrgingNotice:
     """催办: urge a responsible department on a measure, with a date to reply by."""
@@ -443,11 +489,19 @@ def urging_issue(
     if reply_due < clock.today():
         raise DomainError(_("The reply date cannot be in the past."))
     notice = UrgingNotice.objects.create(
-        measure=measure, department=department, message=message.strip(), reply_due=reply_due,
-        issued_by=acting_user, issued_at=clock.now(),
+        measure=measure,
+        department=department,
+        message=message.strip(),
+        reply_due=reply_due,
+        issued_by=acting_user,
+        issued_at=clock.now(),
     )
-    audit_record(actor=acting_user, action=AuditAction.CREATE, target=notice,
-                 after=snapshot(notice, ["measure_id", "department_id", "message", "reply_due"]))
+    audit_record(
+        actor=acting_user,
+        action=AuditAction.CREATE,
+        target=notice,
+        after=snapshot(notice, ["measure_id", "department_id", "message", "reply_due"]),
+    )
     notification_send(
         recipients=department_staff(department),
         kind=AlertKind.URGING,
@@ -471,8 +525,9 @@ def urging_reply(*, notice: UrgingNotice, reply: str, acting_user: Any) -> Urgin
     notice.replied_by = acting_user
     notice.replied_at = clock.now()
     notice.save(update_fields=["reply", "replied_by", "replied_at"])
-    audit_record(actor=acting_user, action=AuditAction.UPDATE, target=notice,
-                 after={"reply": notice.reply})
+    audit_record(
+        actor=acting_user, action=AuditAction.UPDATE, target=notice, after={"reply": notice.reply}
+    )
     notification_send(
         recipients=[notice.issued_by],
         kind=AlertKind.URGING_REPLIED,
@@ -486,8 +541,15 @@ def urging_reply(*, notice: UrgingNotice, reply: str, acting_user: Any) -> Urgin
 
 @transaction.atomic
 def supervision_record(
-    *, plan: Plan, kind: str, held_on: dt.date, title: str, summary: str,
-    measures: list[Measure], acting_user: Any, participants: str = "",
+    *,
+    plan: Plan,
+    kind: str,
+    held_on: dt.date,
+    title: str,
+    summary: str,
+    measures: list[Measure],
+    acting_user: Any,
+    participants: str = "",
 ) -> SupervisionEntry:
     """Record a meeting, visit or inquiry (会、访、问) against measures of the plan."""
     _require(can_supervise(acting_user))
@@ -500,30 +562,37 @@ def supervision_record(
     if any(m.plan_id != plan.pk for m in measures):
         raise DomainError(_("Every measure must belong to this plan."))
     entry = SupervisionEntry.objects.create(
-        plan=plan, kind=kind, held_on=held_on, title=title.strip(), summary=summary.strip(),
-        participants=participants.strip(), recorded_by=acting_user, recorded_at=clock.now(),
+        plan=plan,
+        kind=kind,
+        held_on=held_on,
+        title=title.strip(),
+        summary=summary.strip(),
+        participants=participants.strip(),
+        recorded_by=acting_user,
+        recorded_at=clock.now(),
     )
     entry.measures.set(measures)
-    audit_record(actor=acting_user, action=AuditAction.CREATE, target=entry,
-                 after=snapshot(entry, ["kind", "held_on", "title"]))
+    audit_record(
+        actor=acting_user,
+        action=AuditAction.CREATE,
+        target=entry,
+        after=snapshot(entry, ["kind", "held_on", "title"]),
+    )
     return entry
 
 
 @transaction.atomic
-def plan_roll_over(
-    *, source: Plan, code: str, title: str, year: int, acting_user: Any
-) -> Plan:
+def plan_roll_over(*, source: Plan, code: str, title: str, year: int, acting_user: Any) -> Plan:
     """Start next year's plan from this one: measures and units copied, deadlines moved by the
     difference in years, reports and history left with the old plan."""
     _require(can_supervise(acting_user))
     if year <= source.year:
-        raise DomainError(_("The new plan must be for a later year than %(year)s.")
-                          % {"year": source.year})
+        raise DomainError(
+            _("The new plan must be for a later year than %(year)s.") % {"year": source.year}
+        )
     if Plan.objects.filter(code=code).exists():
         raise DomainError(_("A plan with the code %(code)s already exists.") % {"code": code})
-    plan = Plan.objects.create(
-        code=code, title=title, year=year, rolled_over_from=source
-    )
+    plan = Plan.objects.create(code=code, title=title, year=year, rolled_over_from=source)
     shift = year - source.year
     for measure in source.measures.prefetch_related("units"):
         copy = Measure.objects.create(
@@ -539,8 +608,13 @@ def plan_roll_over(
             due_date=_shift_years(measure.due_date, shift),
         )
         _units_set(copy, [(u.department, u.written_as) for u in measure.units.all()])
-    audit_record(actor=acting_user, action=AuditAction.CREATE, target=plan,
-                 after=snapshot(plan), note=f"rolled over from {source.code}")
+    audit_record(
+        actor=acting_user,
+        action=AuditAction.CREATE,
+        target=plan,
+        after=snapshot(plan),
+        note=f"rolled over from {source.code}",
+    )
     return plan
 
 

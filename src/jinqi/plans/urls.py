@@ -23,7 +23,8 @@ urlpatterns = [
     path("<slug:code>/roll-over/", views.plan_roll_over, name="roll_over"),
     path("<slug:code>/measures/<int:seq>/", views.measure_detail, name="measure_detail"),
     path("<slug:code>/measures/<int:seq>/report/", views.report_edit, name="report_edit"),
-    path("<slug:code>/measures/<int:seq>/deadline/", views.measure_deadline_set,
-         name="deadline_set"),
+    path(
+        "<slug:code>/measures/<int:seq>/deadline/", views.measure_deadline_set, name="deadline_set"
+    ),
     path("<slug:code>/measures/<int:seq>/urge/", views.urging_issue, name="urging_issue"),
 ]

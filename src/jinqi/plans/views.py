@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from jinqi.accounts.http import AuthenticatedRequest
 from jinqi.accounts.models import Department
 from jinqi.core.errors import DomainError
 from jinqi.core.permissions import PUBLIC, requires
@@ -88,7 +89,7 @@ def _status_summary(states: list[MeasureState]) -> dict[str, int]:
 
 
 @requires(SUPERVISE)
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     plan = _current_plan(request)
     states = selectors.measure_states(plan)
     by_department = sorted(
@@ -120,7 +121,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @requires(VIEW_LEDGER)
-def ledger(request: HttpRequest) -> HttpResponse:
+def ledger(request: AuthenticatedRequest) -> HttpResponse:
     plan = _current_plan(request)
     states = selectors.measure_states(
         plan, measures=selectors.measures_visible_to(request.user, plan)
@@ -152,7 +153,9 @@ def ledger(request: HttpRequest) -> HttpResponse:
             "count": len(shown),
             "statuses": MeasureStatus.choices,
             "areas": sorted({s.measure.service_area for s in states}),
-            "departments": Department.objects.units().filter(assignments__measure__plan=plan).distinct(),
+            "departments": Department.objects.units()
+            .filter(assignments__measure__plan=plan)
+            .distinct(),
             "filters": request.GET,
             "query_without_page": params.urlencode() + "&" if params else "",
         },
@@ -160,7 +163,7 @@ def ledger(request: HttpRequest) -> HttpResponse:
 
 
 @requires(VIEW_LEDGER)
-def ledger_export(request: HttpRequest, code: str) -> HttpResponse:
+def ledger_export(request: AuthenticatedRequest, code: str) -> HttpResponse:
     plan = selectors.plan_get(code)
     if not can_supervise(request.user):
         raise Http404  # departments see their own measures on screen; the ledger is the office's
@@ -177,7 +180,7 @@ def ledger_export(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @requires(VIEW_LEDGER)
-def measure_detail(request: HttpRequest, code: str, seq: int) -> HttpResponse:
+def measure_detail(request: AuthenticatedRequest, code: str, seq: int) -> HttpResponse:
     plan = selectors.plan_get(code)
     measure = selectors.measure_for(request.user, plan, seq)
     state = selectors.measure_states(plan, measures=plan.measures.filter(pk=measure.pk))[0]
@@ -195,22 +198,26 @@ def measure_detail(request: HttpRequest, code: str, seq: int) -> HttpResponse:
             "urging_form": UrgingForm(measure=measure) if can_supervise(request.user) else None,
             "deadline_form": DeadlineForm(initial={"deadline": measure.deadline_text}),
             "is_supervisor": can_supervise(request.user),
-            "mine": [a for a in state.assignments
-                     if a.assignment.department_id == request.user.department_id],
+            "mine": [
+                a
+                for a in state.assignments
+                if a.assignment.department_id == request.user.department_id
+            ],
         },
     )
 
 
 @requires(SUPERVISE)
 @require_POST
-def measure_deadline_set(request: HttpRequest, code: str, seq: int) -> HttpResponse:
+def measure_deadline_set(request: AuthenticatedRequest, code: str, seq: int) -> HttpResponse:
     plan = selectors.plan_get(code)
     measure = selectors.measure_for(request.user, plan, seq)
     form = DeadlineForm(request.POST)
     if form.is_valid():
         try:
             services.measure_deadline_set(
-                measure=measure, deadline_text=form.cleaned_data["deadline"],
+                measure=measure,
+                deadline_text=form.cleaned_data["deadline"],
                 acting_user=request.user,
             )
             messages.success(request, _("The deadline was saved."))
@@ -220,12 +227,14 @@ def measure_deadline_set(request: HttpRequest, code: str, seq: int) -> HttpRespo
 
 
 @requires(REPORT)
-def my_measures(request: HttpRequest) -> HttpResponse:
+def my_measures(request: AuthenticatedRequest) -> HttpResponse:
     plans = list(selectors.plans_all())
     if not plans:
         return render(request, "plans/my_measures.html", {"plans": []})
     plan = _current_plan(request)
-    department = request.user.department  # type: ignore[union-attr]  # REPORT implies staff
+    department = request.user.department
+    if department is None:  # REPORT implies department staff, who always have one
+        raise Http404
     states = selectors.measure_states(
         plan, measures=selectors.measures_visible_to(request.user, plan)
     )
@@ -244,17 +253,20 @@ def my_measures(request: HttpRequest) -> HttpResponse:
             "due": selectors.department_due_this_month(states, department, plan),
             "reference_date": selectors.reference_date(plan),
             "returned": selectors.reports_visible_to(request.user).filter(
-                assignment__department=department, state=ReportState.RETURNED),
+                assignment__department=department, state=ReportState.RETURNED
+            ),
             "drafts": selectors.reports_visible_to(request.user).filter(
-                assignment__department=department, state=ReportState.DRAFT),
+                assignment__department=department, state=ReportState.DRAFT
+            ),
             "urgings": selectors.urgings_visible_to(request.user).filter(
-                replied_at__isnull=True, measure__plan=plan),
+                replied_at__isnull=True, measure__plan=plan
+            ),
         },
     )
 
 
 @requires(REPORT)
-def report_edit(request: HttpRequest, code: str, seq: int) -> HttpResponse:
+def report_edit(request: AuthenticatedRequest, code: str, seq: int) -> HttpResponse:
     plan = selectors.plan_get(code)
     measure = selectors.measure_for(request.user, plan, seq)
     period_key = request.GET.get("period") or request.POST.get("period")
@@ -262,8 +274,11 @@ def report_edit(request: HttpRequest, code: str, seq: int) -> HttpResponse:
     if period_key:
         existing = (
             selectors.reports_visible_to(request.user)
-            .filter(assignment__measure=measure, assignment__department=request.user.department,  # type: ignore[misc]  # REPORT implies staff
-                    period=f"{period_key}-01")
+            .filter(
+                assignment__measure=measure,
+                assignment__department=request.user.department,
+                period=f"{period_key}-01",
+            )
             .first()
         )
     if request.method == "POST":
@@ -298,8 +313,12 @@ def report_edit(request: HttpRequest, code: str, seq: int) -> HttpResponse:
     else:
         initial = {}
         if existing is not None:
-            initial = {"period": f"{existing.period:%Y-%m}", "status": existing.status,
-                       "narrative": existing.narrative, "version": existing.version}
+            initial = {
+                "period": f"{existing.period:%Y-%m}",
+                "status": existing.status,
+                "narrative": existing.narrative,
+                "version": existing.version,
+            }
         form = ReportForm(initial=initial, plan=plan)
     return render(
         request,
@@ -309,7 +328,7 @@ def report_edit(request: HttpRequest, code: str, seq: int) -> HttpResponse:
 
 
 @requires(VIEW_LEDGER)
-def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def report_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     report = selectors.report_for(request.user, pk)
     supervisor = can_supervise(request.user)
     return render(
@@ -323,19 +342,30 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "is_owner": report.assignment.department_id == request.user.department_id,
             "review_form": ReviewForm(initial={"version": report.version}) if supervisor else None,
             "return_form": ReturnForm(initial={"version": report.version}) if supervisor else None,
-            "publication_form": PublicationForm(initial={
-                "version": report.version, "public_summary": report.public_summary,
-                "is_public": report.is_public}) if supervisor else None,
+            "publication_form": PublicationForm(
+                initial={
+                    "version": report.version,
+                    "public_summary": report.public_summary,
+                    "is_public": report.is_public,
+                }
+            )
+            if supervisor
+            else None,
         },
     )
 
 
-def _report_action(request: HttpRequest, pk: int, form_class: type, act: Any) -> HttpResponse:
+def _report_action(
+    request: AuthenticatedRequest, pk: int, form_class: type, act: Any
+) -> HttpResponse:
     report = selectors.report_for(request.user, pk)
     form = form_class(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Please correct the form: %(errors)s")
-                       % {"errors": "; ".join(e for errs in form.errors.values() for e in errs)})
+        messages.error(
+            request,
+            _("Please correct the form: %(errors)s")
+            % {"errors": "; ".join(str(e) for errs in form.errors.values() for e in errs)},
+        )
         return redirect("plans:report_detail", pk)
     try:
         act(report, form.cleaned_data)
@@ -348,48 +378,78 @@ def _report_action(request: HttpRequest, pk: int, form_class: type, act: Any) ->
 
 @requires(SUPERVISE)
 @require_POST
-def report_review(request: HttpRequest, pk: int) -> HttpResponse:
-    return _report_action(request, pk, ReviewForm, lambda report, data: services.report_review(
-        report=report, rating=data["rating"], comment=data["comment"],
-        public_summary=data["public_summary"], expected_version=data["version"],
-        acting_user=request.user))
-
-
-@requires(SUPERVISE)
-@require_POST
-def report_return(request: HttpRequest, pk: int) -> HttpResponse:
-    return _report_action(request, pk, ReturnForm, lambda report, data: services.report_return(
-        report=report, comment=data["comment"], expected_version=data["version"],
-        acting_user=request.user))
-
-
-@requires(SUPERVISE)
-@require_POST
-def report_publish(request: HttpRequest, pk: int) -> HttpResponse:
+def report_review(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _report_action(
-        request, pk, PublicationForm,
-        lambda report, data: services.report_publication_set(
-            report=report, public_summary=data["public_summary"], is_public=data["is_public"],
-            expected_version=data["version"], acting_user=request.user))
+        request,
+        pk,
+        ReviewForm,
+        lambda report, data: services.report_review(
+            report=report,
+            rating=data["rating"],
+            comment=data["comment"],
+            public_summary=data["public_summary"],
+            expected_version=data["version"],
+            acting_user=request.user,
+        ),
+    )
 
 
 @requires(SUPERVISE)
-def review_queue(request: HttpRequest) -> HttpResponse:
+@require_POST
+def report_return(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    return _report_action(
+        request,
+        pk,
+        ReturnForm,
+        lambda report, data: services.report_return(
+            report=report,
+            comment=data["comment"],
+            expected_version=data["version"],
+            acting_user=request.user,
+        ),
+    )
+
+
+@requires(SUPERVISE)
+@require_POST
+def report_publish(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    return _report_action(
+        request,
+        pk,
+        PublicationForm,
+        lambda report, data: services.report_publication_set(
+            report=report,
+            public_summary=data["public_summary"],
+            is_public=data["is_public"],
+            expected_version=data["version"],
+            acting_user=request.user,
+        ),
+    )
+
+
+@requires(SUPERVISE)
+def review_queue(request: AuthenticatedRequest) -> HttpResponse:
     plan = _current_plan(request)
     page = Paginator(selectors.review_queue(plan), 25).get_page(request.GET.get("page"))
-    return render(request, "plans/review_queue.html",
-                  {"plan": plan, "plans": selectors.plans_all(), "page_obj": page})
+    return render(
+        request,
+        "plans/review_queue.html",
+        {"plan": plan, "plans": selectors.plans_all(), "page_obj": page},
+    )
 
 
 @requires(SUPERVISE)
 @require_POST
-def urging_issue(request: HttpRequest, code: str, seq: int) -> HttpResponse:
+def urging_issue(request: AuthenticatedRequest, code: str, seq: int) -> HttpResponse:
     plan = selectors.plan_get(code)
     measure = selectors.measure_for(request.user, plan, seq)
     form = UrgingForm(request.POST, measure=measure)
     if not form.is_valid():
-        messages.error(request, _("Please correct the form: %(errors)s")
-                       % {"errors": "; ".join(e for errs in form.errors.values() for e in errs)})
+        messages.error(
+            request,
+            _("Please correct the form: %(errors)s")
+            % {"errors": "; ".join(str(e) for errs in form.errors.values() for e in errs)},
+        )
         return redirect("plans:measure_detail", code, seq)
     try:
         services.urging_issue(measure=measure, acting_user=request.user, **form.cleaned_data)
@@ -401,14 +461,14 @@ def urging_issue(request: HttpRequest, code: str, seq: int) -> HttpResponse:
 
 
 @requires(VIEW_LEDGER)
-def urging_list(request: HttpRequest) -> HttpResponse:
+def urging_list(request: AuthenticatedRequest) -> HttpResponse:
     notices = selectors.urgings_visible_to(request.user)
     page = Paginator(notices, 25).get_page(request.GET.get("page"))
     return render(request, "plans/urging_list.html", {"page_obj": page})
 
 
 @requires(VIEW_LEDGER)
-def urging_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def urging_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     notice = selectors.urging_for(request.user, pk)
     can_reply = notice.replied_at is None and notice.department_id == request.user.department_id
     form = UrgingReplyForm(request.POST or None) if can_reply else None
@@ -417,8 +477,9 @@ def urging_detail(request: HttpRequest, pk: int) -> HttpResponse:
             raise Http404
         if form.is_valid():
             try:
-                services.urging_reply(notice=notice, reply=form.cleaned_data["reply"],
-                                      acting_user=request.user)
+                services.urging_reply(
+                    notice=notice, reply=form.cleaned_data["reply"], acting_user=request.user
+                )
             except DomainError as error:
                 form.add_error(None, error.message)
             else:
@@ -428,26 +489,32 @@ def urging_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(SUPERVISE)
-def supervision_log(request: HttpRequest) -> HttpResponse:
+def supervision_log(request: AuthenticatedRequest) -> HttpResponse:
     plan = _current_plan(request)
     form = SupervisionForm(request.POST or None, plan=plan)
     if request.method == "POST" and form.is_valid():
         try:
-            services.supervision_record(plan=plan, acting_user=request.user,
-                                        measures=list(form.cleaned_data.pop("measures")),
-                                        **form.cleaned_data)
+            services.supervision_record(
+                plan=plan,
+                acting_user=request.user,
+                measures=list(form.cleaned_data.pop("measures")),
+                **form.cleaned_data,
+            )
         except DomainError as error:
             form.add_error(None, error.message)
         else:
             messages.success(request, _("The entry was recorded."))
             return redirect(f"{request.path}?plan={plan.code}")
     page = Paginator(selectors.supervision_entries(plan), 20).get_page(request.GET.get("page"))
-    return render(request, "plans/supervision_log.html",
-                  {"plan": plan, "plans": selectors.plans_all(), "form": form, "page_obj": page})
+    return render(
+        request,
+        "plans/supervision_log.html",
+        {"plan": plan, "plans": selectors.plans_all(), "form": form, "page_obj": page},
+    )
 
 
 @requires(SUPERVISE)
-def plan_import(request: HttpRequest) -> HttpResponse:
+def plan_import(request: AuthenticatedRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():
@@ -465,24 +532,35 @@ def plan_import(request: HttpRequest) -> HttpResponse:
         except DomainError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, _(
-                "Imported: %(created)s created, %(updated)s updated, %(unchanged)s unchanged."
-            ) % {"created": result.created, "updated": result.updated,
-                 "unchanged": result.unchanged})
+            messages.success(
+                request,
+                _("Imported: %(created)s created, %(updated)s updated, %(unchanged)s unchanged.")
+                % {
+                    "created": result.created,
+                    "updated": result.updated,
+                    "unchanged": result.unchanged,
+                },
+            )
             return redirect(f"/plans/ledger/?plan={result.plan.code}")
     return render(request, "plans/import.html", {"form": form, "problems": problems})
 
 
 @requires(SUPERVISE)
-def plan_roll_over(request: HttpRequest, code: str) -> HttpResponse:
+def plan_roll_over(request: AuthenticatedRequest, code: str) -> HttpResponse:
     source = selectors.plan_get(code)
-    form = RollOverForm(request.POST or None, initial={
-        "code": f"{code.rsplit('-', 1)[0]}-{source.year + 1}", "year": source.year + 1,
-        "title": source.title})
+    form = RollOverForm(
+        request.POST or None,
+        initial={
+            "code": f"{code.rsplit('-', 1)[0]}-{source.year + 1}",
+            "year": source.year + 1,
+            "title": source.title,
+        },
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            plan = services.plan_roll_over(source=source, acting_user=request.user,
-                                           **form.cleaned_data)
+            plan = services.plan_roll_over(
+                source=source, acting_user=request.user, **form.cleaned_data
+            )
         except DomainError as error:
             form.add_error(None, error.message)
         else:
@@ -492,19 +570,23 @@ def plan_roll_over(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @requires(SUPERVISE)
-def groups(request: HttpRequest) -> HttpResponse:
-    return render(request, "plans/groups.html",
-                  {"groups": Department.objects.groups().prefetch_related("members")})
+def groups(request: AuthenticatedRequest) -> HttpResponse:
+    return render(
+        request,
+        "plans/groups.html",
+        {"groups": Department.objects.groups().prefetch_related("members")},
+    )
 
 
 @requires(SUPERVISE)
-def group_edit(request: HttpRequest, code: str) -> HttpResponse:
+def group_edit(request: AuthenticatedRequest, code: str) -> HttpResponse:
     group = get_object_or_404(Department.objects.groups(), code=code)
     form = GroupMembersForm(request.POST or None, initial={"members": group.members.all()})
     if request.method == "POST" and form.is_valid():
         try:
-            services.group_members_set(group=group, members=list(form.cleaned_data["members"]),
-                                       acting_user=request.user)
+            services.group_members_set(
+                group=group, members=list(form.cleaned_data["members"]), acting_user=request.user
+            )
         except DomainError as error:
             form.add_error(None, error.message)
         else:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import factory
 
@@ -35,4 +35,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 def department_user(code: str = "market-regulation", **kwargs: Any) -> User:
     """A staff member of the seeded department with this code."""
-    return UserFactory(role=Role.DEPARTMENT, department=Department.objects.get(code=code), **kwargs)
+    return cast(
+        User,
+        UserFactory(role=Role.DEPARTMENT, department=Department.objects.get(code=code), **kwargs),
+    )

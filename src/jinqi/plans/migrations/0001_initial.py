@@ -6,194 +6,499 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('core', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("core", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Measure',
+            name="Measure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('seq', models.PositiveSmallIntegerField(verbose_name='number')),
-                ('pilot', models.BooleanField(default=False, verbose_name='innovation pilot')),
-                ('service_area', models.CharField(max_length=100, verbose_name='service area')),
-                ('action', models.CharField(max_length=100, verbose_name='action')),
-                ('reform_item', models.CharField(max_length=200, verbose_name='reform item')),
-                ('text', models.TextField(verbose_name='measure')),
-                ('deadline_kind', models.CharField(choices=[('month', "By a month's end"), ('continuous', 'Continuous'), ('completed', 'Completed, consolidating'), ('not_stated', 'Not stated')], max_length=20, verbose_name='deadline kind')),
-                ('deadline_text', models.CharField(blank=True, max_length=40, verbose_name='deadline as written')),
-                ('due_date', models.DateField(blank=True, null=True, verbose_name='due date')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("seq", models.PositiveSmallIntegerField(verbose_name="number")),
+                ("pilot", models.BooleanField(default=False, verbose_name="innovation pilot")),
+                ("service_area", models.CharField(max_length=100, verbose_name="service area")),
+                ("action", models.CharField(max_length=100, verbose_name="action")),
+                ("reform_item", models.CharField(max_length=200, verbose_name="reform item")),
+                ("text", models.TextField(verbose_name="measure")),
+                (
+                    "deadline_kind",
+                    models.CharField(
+                        choices=[
+                            ("month", "By a month's end"),
+                            ("continuous", "Continuous"),
+                            ("completed", "Completed, consolidating"),
+                            ("not_stated", "Not stated"),
+                        ],
+                        max_length=20,
+                        verbose_name="deadline kind",
+                    ),
+                ),
+                (
+                    "deadline_text",
+                    models.CharField(blank=True, max_length=40, verbose_name="deadline as written"),
+                ),
+                ("due_date", models.DateField(blank=True, null=True, verbose_name="due date")),
             ],
             options={
-                'verbose_name': 'measure',
-                'verbose_name_plural': 'measures',
-                'ordering': ['plan', 'seq'],
+                "verbose_name": "measure",
+                "verbose_name_plural": "measures",
+                "ordering": ["plan", "seq"],
             },
         ),
         migrations.CreateModel(
-            name='Assignment',
+            name="Assignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('is_lead', models.BooleanField(default=False, verbose_name='lead unit')),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assignments', to='accounts.department')),
-                ('via_group', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.department')),
-                ('measure', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assignments', to='plans.measure')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("is_lead", models.BooleanField(default=False, verbose_name="lead unit")),
+                (
+                    "department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assignments",
+                        to="accounts.department",
+                    ),
+                ),
+                (
+                    "via_group",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.department",
+                    ),
+                ),
+                (
+                    "measure",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="assignments",
+                        to="plans.measure",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'assignment',
-                'verbose_name_plural': 'assignments',
-                'ordering': ['measure', '-is_lead', 'department__sort_order'],
+                "verbose_name": "assignment",
+                "verbose_name_plural": "assignments",
+                "ordering": ["measure", "-is_lead", "department__sort_order"],
             },
         ),
         migrations.CreateModel(
-            name='MeasureUnit',
+            name="MeasureUnit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('written_as', models.CharField(max_length=100, verbose_name='name as written')),
-                ('position', models.PositiveSmallIntegerField(verbose_name='position')),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.department')),
-                ('measure', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='units', to='plans.measure')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("written_as", models.CharField(max_length=100, verbose_name="name as written")),
+                ("position", models.PositiveSmallIntegerField(verbose_name="position")),
+                (
+                    "department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.department",
+                    ),
+                ),
+                (
+                    "measure",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="units",
+                        to="plans.measure",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'responsible unit',
-                'verbose_name_plural': 'responsible units',
-                'ordering': ['measure', 'position'],
+                "verbose_name": "responsible unit",
+                "verbose_name_plural": "responsible units",
+                "ordering": ["measure", "position"],
             },
         ),
         migrations.CreateModel(
-            name='Plan',
+            name="Plan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='code')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='year')),
-                ('document_number', models.CharField(blank=True, max_length=60, verbose_name='document number')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('rolled_over_from', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='successors', to='plans.plan', verbose_name='rolled over from')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40, unique=True, verbose_name="code")),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("year", models.PositiveSmallIntegerField(verbose_name="year")),
+                (
+                    "document_number",
+                    models.CharField(blank=True, max_length=60, verbose_name="document number"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                (
+                    "rolled_over_from",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="successors",
+                        to="plans.plan",
+                        verbose_name="rolled over from",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'action plan',
-                'verbose_name_plural': 'action plans',
-                'ordering': ['-year', 'code'],
+                "verbose_name": "action plan",
+                "verbose_name_plural": "action plans",
+                "ordering": ["-year", "code"],
             },
         ),
         migrations.AddField(
-            model_name='measure',
-            name='plan',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='measures', to='plans.plan'),
+            model_name="measure",
+            name="plan",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="measures",
+                to="plans.plan",
+            ),
         ),
         migrations.CreateModel(
-            name='ProgressReport',
+            name="ProgressReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period', models.DateField(help_text='First day of the reported month.', verbose_name='month')),
-                ('status', models.CharField(choices=[('not_started', 'Not started'), ('in_progress', 'In progress'), ('completed', 'Completed'), ('blocked', 'Blocked')], max_length=20, verbose_name='status')),
-                ('narrative', models.TextField(verbose_name='progress')),
-                ('indicator_values', models.JSONField(blank=True, default=dict, verbose_name='indicator values')),
-                ('state', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted'), ('returned', 'Returned for rework'), ('reviewed', 'Reviewed')], default='draft', max_length=20, verbose_name='state')),
-                ('rating', models.CharField(blank=True, choices=[('excellent', 'Excellent'), ('good', 'Good'), ('fair', 'Fair'), ('poor', 'Poor')], max_length=20, verbose_name='rating')),
-                ('review_comment', models.TextField(blank=True, verbose_name='review comment')),
-                ('public_summary', models.TextField(blank=True, verbose_name='public summary')),
-                ('is_public', models.BooleanField(default=False, verbose_name='public')),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('created_at', models.DateTimeField(verbose_name='created at')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='submitted at')),
-                ('reviewed_at', models.DateTimeField(blank=True, null=True, verbose_name='reviewed at')),
-                ('assignment', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reports', to='plans.assignment')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('evidence', models.ManyToManyField(blank=True, related_name='+', to='core.storedfile')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "period",
+                    models.DateField(
+                        help_text="First day of the reported month.", verbose_name="month"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("not_started", "Not started"),
+                            ("in_progress", "In progress"),
+                            ("completed", "Completed"),
+                            ("blocked", "Blocked"),
+                        ],
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                ("narrative", models.TextField(verbose_name="progress")),
+                (
+                    "indicator_values",
+                    models.JSONField(blank=True, default=dict, verbose_name="indicator values"),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("submitted", "Submitted"),
+                            ("returned", "Returned for rework"),
+                            ("reviewed", "Reviewed"),
+                        ],
+                        default="draft",
+                        max_length=20,
+                        verbose_name="state",
+                    ),
+                ),
+                (
+                    "rating",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("excellent", "Excellent"),
+                            ("good", "Good"),
+                            ("fair", "Fair"),
+                            ("poor", "Poor"),
+                        ],
+                        max_length=20,
+                        verbose_name="rating",
+                    ),
+                ),
+                ("review_comment", models.TextField(blank=True, verbose_name="review comment")),
+                ("public_summary", models.TextField(blank=True, verbose_name="public summary")),
+                ("is_public", models.BooleanField(default=False, verbose_name="public")),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("created_at", models.DateTimeField(verbose_name="created at")),
+                (
+                    "submitted_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="submitted at"),
+                ),
+                (
+                    "reviewed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="reviewed at"),
+                ),
+                (
+                    "assignment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reports",
+                        to="plans.assignment",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "evidence",
+                    models.ManyToManyField(blank=True, related_name="+", to="core.storedfile"),
+                ),
             ],
             options={
-                'verbose_name': 'progress report',
-                'verbose_name_plural': 'progress reports',
-                'ordering': ['-period', 'assignment'],
+                "verbose_name": "progress report",
+                "verbose_name_plural": "progress reports",
+                "ordering": ["-period", "assignment"],
             },
         ),
         migrations.CreateModel(
-            name='ReportEvent',
+            name="ReportEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('submitted', 'Submitted'), ('returned', 'Returned for rework'), ('reviewed', 'Reviewed'), ('published', 'Summary published'), ('unpublished', 'Summary withdrawn')], max_length=20, verbose_name='event')),
-                ('at', models.DateTimeField(verbose_name='time')),
-                ('comment', models.TextField(blank=True, verbose_name='comment')),
-                ('rating', models.CharField(blank=True, choices=[('excellent', 'Excellent'), ('good', 'Good'), ('fair', 'Fair'), ('poor', 'Poor')], max_length=20, verbose_name='rating')),
-                ('actor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='plans.progressreport')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("submitted", "Submitted"),
+                            ("returned", "Returned for rework"),
+                            ("reviewed", "Reviewed"),
+                            ("published", "Summary published"),
+                            ("unpublished", "Summary withdrawn"),
+                        ],
+                        max_length=20,
+                        verbose_name="event",
+                    ),
+                ),
+                ("at", models.DateTimeField(verbose_name="time")),
+                ("comment", models.TextField(blank=True, verbose_name="comment")),
+                (
+                    "rating",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("excellent", "Excellent"),
+                            ("good", "Good"),
+                            ("fair", "Fair"),
+                            ("poor", "Poor"),
+                        ],
+                        max_length=20,
+                        verbose_name="rating",
+                    ),
+                ),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="plans.progressreport",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'report event',
-                'verbose_name_plural': 'report events',
-                'ordering': ['at', 'id'],
+                "verbose_name": "report event",
+                "verbose_name_plural": "report events",
+                "ordering": ["at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='SupervisionEntry',
+            name="SupervisionEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('meeting', 'Meeting (会)'), ('visit', 'Visit (访)'), ('inquiry', 'Inquiry (问)')], max_length=20, verbose_name='kind')),
-                ('held_on', models.DateField(verbose_name='date')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('summary', models.TextField(verbose_name='summary')),
-                ('participants', models.CharField(blank=True, max_length=300, verbose_name='participants')),
-                ('recorded_at', models.DateTimeField(verbose_name='recorded at')),
-                ('measures', models.ManyToManyField(blank=True, related_name='supervision_entries', to='plans.measure')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='supervision_entries', to='plans.plan')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("meeting", "Meeting (会)"),
+                            ("visit", "Visit (访)"),
+                            ("inquiry", "Inquiry (问)"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("held_on", models.DateField(verbose_name="date")),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("summary", models.TextField(verbose_name="summary")),
+                (
+                    "participants",
+                    models.CharField(blank=True, max_length=300, verbose_name="participants"),
+                ),
+                ("recorded_at", models.DateTimeField(verbose_name="recorded at")),
+                (
+                    "measures",
+                    models.ManyToManyField(
+                        blank=True, related_name="supervision_entries", to="plans.measure"
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="supervision_entries",
+                        to="plans.plan",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'supervision entry',
-                'verbose_name_plural': 'supervision entries',
-                'ordering': ['-held_on', '-id'],
+                "verbose_name": "supervision entry",
+                "verbose_name_plural": "supervision entries",
+                "ordering": ["-held_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='UrgingNotice',
+            name="UrgingNotice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('message', models.TextField(verbose_name='message')),
-                ('reply_due', models.DateField(verbose_name='reply due')),
-                ('issued_at', models.DateTimeField(verbose_name='issued at')),
-                ('reply', models.TextField(blank=True, verbose_name='reply')),
-                ('replied_at', models.DateTimeField(blank=True, null=True, verbose_name='replied at')),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='urgings', to='accounts.department')),
-                ('issued_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('measure', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='urgings', to='plans.measure')),
-                ('replied_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("message", models.TextField(verbose_name="message")),
+                ("reply_due", models.DateField(verbose_name="reply due")),
+                ("issued_at", models.DateTimeField(verbose_name="issued at")),
+                ("reply", models.TextField(blank=True, verbose_name="reply")),
+                (
+                    "replied_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="replied at"),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="urgings",
+                        to="accounts.department",
+                    ),
+                ),
+                (
+                    "issued_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "measure",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="urgings",
+                        to="plans.measure",
+                    ),
+                ),
+                (
+                    "replied_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'urging notice',
-                'verbose_name_plural': 'urging notices',
-                'ordering': ['-issued_at'],
+                "verbose_name": "urging notice",
+                "verbose_name_plural": "urging notices",
+                "ordering": ["-issued_at"],
             },
         ),
         migrations.AddConstraint(
-            model_name='assignment',
-            constraint=models.UniqueConstraint(fields=('measure', 'department'), name='assignment_once_per_department'),
+            model_name="assignment",
+            constraint=models.UniqueConstraint(
+                fields=("measure", "department"), name="assignment_once_per_department"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='measureunit',
-            constraint=models.UniqueConstraint(fields=('measure', 'position'), name='measure_unit_position'),
+            model_name="measureunit",
+            constraint=models.UniqueConstraint(
+                fields=("measure", "position"), name="measure_unit_position"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='measure',
-            constraint=models.UniqueConstraint(fields=('plan', 'seq'), name='measure_seq_unique_in_plan'),
+            model_name="measure",
+            constraint=models.UniqueConstraint(
+                fields=("plan", "seq"), name="measure_seq_unique_in_plan"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='measure',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('deadline_kind', 'month'), _negated=True), ('due_date__isnull', False), _connector='OR'), name='month_deadline_has_due_date'),
+            model_name="measure",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("deadline_kind", "month"), _negated=True),
+                    ("due_date__isnull", False),
+                    _connector="OR",
+                ),
+                name="month_deadline_has_due_date",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='progressreport',
-            constraint=models.UniqueConstraint(fields=('assignment', 'period'), name='one_report_per_month'),
+            model_name="progressreport",
+            constraint=models.UniqueConstraint(
+                fields=("assignment", "period"), name="one_report_per_month"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='progressreport',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('is_public', True), _negated=True), models.Q(('public_summary', ''), _negated=True), _connector='OR'), name='public_report_has_summary'),
+            model_name="progressreport",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("is_public", True), _negated=True),
+                    models.Q(("public_summary", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="public_report_has_summary",
+            ),
         ),
     ]

@@ -47,7 +47,10 @@ def test_reimport_updates_without_duplicating() -> None:
     [
         (b"", "The file is empty"),
         ("序号,三个服务,相关行动\n1,a,b\n".encode(), "missing columns"),
-        (small_plan_csv("1,是,一、基本服务,（一）行动一,事项一,举措一,区不存在局,6月"), "区不存在局"),
+        (
+            small_plan_csv("1,是,一、基本服务,（一）行动一,事项一,举措一,区不存在局,6月"),
+            "区不存在局",
+        ),
         (small_plan_csv("1,是,一、基本服务,（一）行动一,事项一,举措一,区市场监管局,明年"), "明年"),
         (
             small_plan_csv(

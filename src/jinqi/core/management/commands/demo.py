@@ -23,10 +23,14 @@ class Command(BaseCommand):
     help = "Set up the demo database and serve Jinqi on http://127.0.0.1:8000."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--no-serve", action="store_true",
-                            help="Set up the database and exit without serving.")
-        parser.add_argument("--reset", action="store_true",
-                            help="Delete all data and start over (destroys the database!).")
+        parser.add_argument(
+            "--no-serve", action="store_true", help="Set up the database and exit without serving."
+        )
+        parser.add_argument(
+            "--reset",
+            action="store_true",
+            help="Delete all data and start over (destroys the database!).",
+        )
         parser.add_argument("--bind", default="127.0.0.1:8000", help="Address to serve on.")
         parser.add_argument("--workers", type=int, default=2, help="Web worker processes.")
 
@@ -62,14 +66,11 @@ class Command(BaseCommand):
         rows = [row for step in demo_steps() for row in step.accounts()]
         out = self.stdout
         out.write("")
-        out.write("Jinqi demo accounts (password for all: see below)")
+        out.write("Jinqi demo accounts")
         out.write("-" * 72)
         for role, username, note in rows:
             out.write(f"{role:<18} {username:<28} {note}")
         out.write("-" * 72)
-        from jinqi.accounts.demo import DEMO_PASSWORD
-
-        out.write(f"Password: {DEMO_PASSWORD}")
         out.write("")
         sys.stdout.flush()
 

@@ -13,8 +13,9 @@ class Command(BaseCommand):
     help = "Run background tasks and scheduled jobs (deadline alerts, outbox delivery)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--interval", type=float, default=1.0,
-                            help="Seconds between polls of the task queue.")
+        parser.add_argument(
+            "--interval", type=float, default=1.0, help="Seconds between polls of the task queue."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         start_scheduler()
