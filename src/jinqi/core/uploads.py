@@ -4,9 +4,11 @@ storage API, downloadable only by those the owning app's rule entitles."""
 from __future__ import annotations
 
 import hashlib
+import io
+import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import puremagic
 from django.conf import settings
@@ -53,24 +55,48 @@ def purpose(key: str) -> UploadPurpose:
     return _purposes[key]
 
 
-def sniff_content_type(head: bytes) -> str | None:
-    """The content type of a file from its first bytes, or None if it is not one we accept."""
+def sniff_content_type(head: bytes, whole: IO[bytes] | None = None) -> str | None:
+    """The content type of a file from its first bytes, or None if it is not one we accept.
+
+    XLSX and DOCX are ZIP archives, told apart by their parts, so they need `whole` (the whole
+    file, seekable) unless `head` is the whole file.
+    """
+    if head.startswith(b"PK\x03\x04"):
+        # puremagic labels every ZIP (DOCX, JAR, any archive) with all Office extensions alike.
+        return _office_type(whole if whole is not None else io.BytesIO(head))
     try:
         matches = puremagic.magic_string(head)
     except puremagic.PureError:
         return None
-    extensions = {m.extension.lower() for m in matches}
-    if ".xlsx" in extensions or ".docx" in extensions:
-        # Both are ZIP files; puremagic tells them apart by their [Content_Types] entries.
-        return KNOWN_TYPES_BY_EXT[".xlsx" if ".xlsx" in extensions else ".docx"]
     for match in matches:
         mime = match.mime_type or KNOWN_TYPES_BY_EXT.get(match.extension.lower(), "")
-        if mime in KNOWN_TYPES:
+        if mime in KNOWN_TYPES and mime not in OFFICE_MAIN_PARTS.values():
             return mime
     return None
 
 
 KNOWN_TYPES_BY_EXT = {ext: mime for mime, exts in KNOWN_TYPES.items() for ext in exts}
+# The main part each Office format's package holds (ECMA-376 part 2; what Office writes).
+OFFICE_MAIN_PARTS = {
+    "xl/workbook.xml": KNOWN_TYPES_BY_EXT[".xlsx"],
+    "word/document.xml": KNOWN_TYPES_BY_EXT[".docx"],
+}
+
+
+def _office_type(source: IO[bytes]) -> str | None:
+    try:
+        with zipfile.ZipFile(source) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None
+    finally:
+        source.seek(0)
+    if "[Content_Types].xml" not in names:
+        return None
+    for part, mime in OFFICE_MAIN_PARTS.items():
+        if part in names:
+            return mime
+    return None
 
 
 def upload_store(*, file: UploadedFile, purpose_key: str, acting_user: Any) -> StoredFile:
@@ -88,7 +114,7 @@ def upload_store(*, file: UploadedFile, purpose_key: str, acting_user: Any) -> S
     file.seek(0)
     head = file.read(65536)
     file.seek(0)
-    content_type = sniff_content_type(head)
+    content_type = sniff_content_type(head, file)
     if content_type not in spec.allowed_types:
         raise DomainError(
             _("The file %(name)s is not an accepted type (accepted: %(types)s).")

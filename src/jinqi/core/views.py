@@ -6,9 +6,11 @@ from django.http import FileResponse, Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
 from jinqi.core.models import StoredFile
+from jinqi.core.permissions import AUTHENTICATED, requires
 from jinqi.core.uploads import may_download
 
 
+@requires(AUTHENTICATED)
 def file_download(request: HttpRequest, uuid: str) -> FileResponse:
     stored = get_object_or_404(StoredFile, uuid=uuid)
     if not may_download(request.user, stored):

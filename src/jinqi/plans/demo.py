@@ -87,10 +87,10 @@ def _status_plan(assignment: Assignment, rng: random.Random) -> dict[dt.date, st
         elif roll < 0.88:
             late = _shift(due, rng.randint(1, 2))
             done = late if late <= LAST_MONTH else None
-    elif rng.random() < 0.15:
+    elif rng.random() < 0.3:
         done = _shift(FIRST_MONTH, rng.randint(5, 9))
     blocked_from = None
-    if done is None and rng.random() < 0.12:
+    if done is None and rng.random() < 0.03:
         blocked_from = _shift(LAST_MONTH, -rng.randint(0, 3))
     for month in months:
         if month == FIRST_MONTH and rng.random() < 0.2:
@@ -156,7 +156,7 @@ class DemoHistory:
             day = max(day, month)
             text = _text(status, assignment.measure.reform_item, self.rng)
             self.add(_at(day, 10), self._submit(assignment, user, month, status, text))
-            if month < LAST_MONTH or self.rng.random() < 0.4:
+            if month < LAST_MONTH or self.rng.random() < 0.8:
                 self.add(
                     _at(day + dt.timedelta(days=self.rng.randint(1, 5)), 15),
                     self._review(assignment, month),

@@ -438,6 +438,7 @@ def report_publication_set(
         raise DomainError(_("Only a reviewed report can be published."))
     if is_public and not public_summary.strip():
         raise DomainError(_("Write the summary the public will see."))
+    before = snapshot(report, ["is_public", "public_summary"])
     report.public_summary = public_summary.strip()
     report.is_public = is_public
     report.version = F("version") + 1
@@ -453,7 +454,8 @@ def report_publication_set(
         actor=acting_user,
         action=AuditAction.UPDATE,
         target=report,
-        after={"is_public": is_public, "public_summary": report.public_summary},
+        before=before,
+        after=snapshot(report, ["is_public", "public_summary"]),
     )
     return report
 

@@ -41,10 +41,11 @@ def database_config() -> dict[str, object]:
     config: dict[str, object] = dict(dj_database_url.parse(DATABASE_URL, conn_max_age=60))
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config["CONN_MAX_AGE"] = 0
-        # WAL lets the web server read while the task worker writes.
+        # IMMEDIATE transactions and a busy timeout let the web server and the task worker
+        # share the file; `jinqi demo` switches the file to WAL once (the mode is persistent).
         config["OPTIONS"] = {
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "init_command": "PRAGMA synchronous=NORMAL",
         }
     return config

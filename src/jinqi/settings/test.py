@@ -9,6 +9,10 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="jinqi-test-media-"))
+# WhiteNoise warns (an error under the test suite's warning filter) when STATIC_ROOT does not
+# exist, as in a checkout where collectstatic never ran; the tests serve static files through
+# the finders, so an empty directory will do.
+STATIC_ROOT = Path(tempfile.mkdtemp(prefix="jinqi-test-static-"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -8,6 +8,7 @@ http://127.0.0.1:8000 with the background worker in the same process.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -40,6 +41,10 @@ class Command(BaseCommand):
             self._reset()
         self.stderr.write("Applying migrations…")
         call_command("migrate", interactive=False, verbosity=0)
+        if connection.vendor == "sqlite":
+            # Readers do not wait for the worker's writes in WAL mode; the mode stays set.
+            with connection.cursor() as cursor:
+                cursor.execute("PRAGMA journal_mode=WAL")
         for step in demo_steps():
             step.load(lambda message: self.stderr.write(f"  {message}"))
         self._print_accounts()
@@ -53,7 +58,7 @@ class Command(BaseCommand):
             name = str(settings.DATABASES["default"]["NAME"])
             connection.close()
             for suffix in ("", "-wal", "-shm"):
-                path = environment.Path(name + suffix)
+                path = Path(name + suffix)
                 if path.exists():
                     path.unlink()
         elif vendor == "postgresql":
@@ -75,7 +80,11 @@ class Command(BaseCommand):
         sys.stdout.flush()
 
     def _serve(self, bind: str, workers: int) -> None:
+        from django.db import connections
+
         from jinqi.core.server import serve
 
+        # A database connection must never cross fork(): gunicorn forks its workers from here.
+        connections.close_all()
         self.stderr.write(f"Serving on http://{bind}/ (Ctrl+C to stop)")
         serve(bind=bind, workers=workers)
