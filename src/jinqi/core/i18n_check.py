@@ -43,7 +43,9 @@ def stale_compiled() -> list[str]:
         if not mo_path.exists():
             stale.append(str(mo_path))
             continue
-        po = {(e.msgctxt, e.msgid): e.msgstr for e in polib.pofile(str(po_path)).translated_entries()}
+        po = {
+            (e.msgctxt, e.msgid): e.msgstr for e in polib.pofile(str(po_path)).translated_entries()
+        }
         mo = {(e.msgctxt, e.msgid): e.msgstr for e in polib.mofile(str(mo_path)) if e.msgid}
         if po != mo:
             stale.append(str(mo_path))
@@ -56,11 +58,23 @@ def missing_from_catalogues() -> list[str]:
         copy = Path(scratch) / "jinqi"
         shutil.copytree(PACKAGE_DIR, copy, ignore=shutil.ignore_patterns("__pycache__"))
         subprocess.run(
-            [sys.executable, "-m", "django", "makemessages", "--no-obsolete", "--no-location",
-             *[f"--locale={lang}" for lang in LANGUAGES]],
-            cwd=copy, check=True, capture_output=True,
-            env={"DJANGO_SETTINGS_MODULE": "jinqi.settings.test", "PATH": _path(),
-                 "PYTHONPATH": str(Path(scratch))},
+            [
+                sys.executable,
+                "-m",
+                "django",
+                "makemessages",
+                "--no-obsolete",
+                "--no-location",
+                *[f"--locale={lang}" for lang in LANGUAGES],
+            ],
+            cwd=copy,
+            check=True,
+            capture_output=True,
+            env={
+                "DJANGO_SETTINGS_MODULE": "jinqi.settings.test",
+                "PATH": _path(),
+                "PYTHONPATH": str(Path(scratch)),
+            },
         )
         fresh = {e.msgid for e in polib.pofile(str(copy / "locale/zh_Hans/LC_MESSAGES/django.po"))}
     committed = {e.msgid for e in polib.pofile(str(catalogue("zh_Hans"))) if not e.obsolete}

@@ -35,3 +35,15 @@ def all_indicators() -> list[Indicator]:
 
 def indicator(key: str) -> Indicator | None:
     return _indicators.get(key)
+
+
+@dataclass(frozen=True)
+class Reading:
+    indicator: Indicator
+    value: float | int | None
+
+
+def readings(keys: list[str] | None = None) -> list[Reading]:
+    """Current values of the given indicators (all of them without keys); unknown keys skipped."""
+    chosen = all_indicators() if keys is None else [i for k in keys if (i := indicator(k))]
+    return [Reading(i, i.compute()) for i in chosen]

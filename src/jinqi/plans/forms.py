@@ -132,3 +132,15 @@ class GroupMembersForm(forms.Form):
         label=_("Members"),
         widget=forms.CheckboxSelectMultiple,
     )
+
+
+class IndicatorsForm(forms.Form):
+    keys = forms.MultipleChoiceField(
+        label=_("Live indicators"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from jinqi.core.indicators import all_indicators
+
+        super().__init__(*args, **kwargs)
+        self.fields["keys"].choices = [(i.key, i.label) for i in all_indicators()]  # type: ignore[attr-defined]  # MultipleChoiceField

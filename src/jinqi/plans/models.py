@@ -71,6 +71,8 @@ class Measure(models.Model):
     )
     deadline_text = models.CharField(_("deadline as written"), max_length=40, blank=True)
     due_date = models.DateField(_("due date"), null=True, blank=True)
+    # Keys of live indicators (core.indicators) that show this measure's effect in the platform.
+    indicator_keys = models.JSONField(_("live indicators"), default=list, blank=True)
 
     objects = MeasureQuerySet.as_manager()
 

@@ -12,9 +12,11 @@ from jinqi.web.navigation import NavEntry, register_nav
 
 
 def register() -> None:
+    from jinqi.plans import indicators
     from jinqi.plans.demo import demo_plan_load
     from jinqi.plans.tasks import plan_alerts_send
 
+    indicators.register()
     register_demo_step(DemoStep("plans", 50, demo_plan_load))
     register_periodic_job(
         PeriodicJob(

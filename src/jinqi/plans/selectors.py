@@ -90,7 +90,9 @@ def roll_up(statuses: Iterable[str]) -> str:
 
 def measure_states(plan: Plan, *, measures: QuerySet[Measure] | None = None) -> list[MeasureState]:
     """Every measure of the plan with its rolled-up status, in three queries."""
-    ref = reference_date(plan)
+    # Deadlines are judged on today, not on reference_date: capped at the plan's last day, it
+    # would leave a deadline on that day (every 12月 measure) forever 'due soon', never overdue.
+    today = clock.today()
     measures = (measures if measures is not None else plan.measures.all()).prefetch_related(
         "units", "assignments__department"
     )
@@ -133,7 +135,7 @@ def measure_states(plan: Plan, *, measures: QuerySet[Measure] | None = None) -> 
             overdue = (
                 measure.deadline_kind == DeadlineKind.MONTH
                 and measure.due_date is not None
-                and measure.due_date < ref
+                and measure.due_date < today
                 and status != MeasureStatus.COMPLETED
             )
             assignment_states.append(AssignmentState(assignment, status, last, overdue))
@@ -158,7 +160,7 @@ def measure_states(plan: Plan, *, measures: QuerySet[Measure] | None = None) -> 
                 due_soon=(
                     measure.deadline_kind == DeadlineKind.MONTH
                     and measure.due_date is not None
-                    and ref <= measure.due_date <= ref + dt.timedelta(days=DUE_SOON_DAYS)
+                    and today <= measure.due_date <= today + dt.timedelta(days=DUE_SOON_DAYS)
                     and status != MeasureStatus.COMPLETED
                 ),
                 public_summary=pub.public_summary if pub else "",

@@ -627,3 +627,25 @@ def _shift_years(day: dt.date | None, years: int) -> dt.date | None:
         return day.replace(year=day.year + years)
     except ValueError:  # 29 February into a common year
         return day.replace(year=day.year + years, day=28)
+
+
+@transaction.atomic
+def measure_indicators_set(*, measure: Measure, keys: list[str], acting_user: Any) -> Measure:
+    """Link live indicators of the platform to a measure, so its page shows their values."""
+    from jinqi.core.indicators import indicator
+
+    _require(can_supervise(acting_user))
+    unknown = [k for k in keys if indicator(k) is None]
+    if unknown:
+        raise DomainError(_("Unknown indicators: %(keys)s") % {"keys": ", ".join(unknown)})
+    before = {"indicator_keys": measure.indicator_keys}
+    measure.indicator_keys = list(dict.fromkeys(keys))
+    measure.save(update_fields=["indicator_keys"])
+    audit_record(
+        actor=acting_user,
+        action=AuditAction.UPDATE,
+        target=measure,
+        before=before,
+        after={"indicator_keys": measure.indicator_keys},
+    )
+    return measure

@@ -27,4 +27,9 @@ urlpatterns = [
         "<slug:code>/measures/<int:seq>/deadline/", views.measure_deadline_set, name="deadline_set"
     ),
     path("<slug:code>/measures/<int:seq>/urge/", views.urging_issue, name="urging_issue"),
+    path(
+        "<slug:code>/measures/<int:seq>/indicators/",
+        views.measure_indicators_set,
+        name="indicators_set",
+    ),
 ]

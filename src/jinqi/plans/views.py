@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from jinqi.accounts.http import AuthenticatedRequest
 from jinqi.accounts.models import Department
 from jinqi.core.errors import DomainError
+from jinqi.core.indicators import readings
 from jinqi.core.permissions import PUBLIC, requires
 from jinqi.core.uploads import upload_store
 from jinqi.plans import charts, selectors, services
@@ -24,6 +25,7 @@ from jinqi.plans.forms import (
     DeadlineForm,
     GroupMembersForm,
     ImportForm,
+    IndicatorsForm,
     PublicationForm,
     ReportForm,
     ReturnForm,
@@ -111,6 +113,7 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
             "by_department": by_department,
             "timeliness": timeliness,
             "review_count": selectors.review_queue(plan).count(),
+            "indicators": readings(),
             "chart_area": charts.stacked_bar(selectors.breakdown(states, "service_area")),
             "chart_action": charts.stacked_bar(selectors.breakdown(states, "action")),
             "chart_status": charts.status_pie(_status_summary(states)),
@@ -197,6 +200,8 @@ def measure_detail(request: AuthenticatedRequest, code: str, seq: int) -> HttpRe
             "entries": measure.supervision_entries.all() if can_supervise(request.user) else [],
             "urging_form": UrgingForm(measure=measure) if can_supervise(request.user) else None,
             "deadline_form": DeadlineForm(initial={"deadline": measure.deadline_text}),
+            "indicators": readings(measure.indicator_keys),
+            "indicators_form": IndicatorsForm(initial={"keys": measure.indicator_keys}),
             "is_supervisor": can_supervise(request.user),
             "mine": [
                 a
@@ -221,6 +226,23 @@ def measure_deadline_set(request: AuthenticatedRequest, code: str, seq: int) -> 
                 acting_user=request.user,
             )
             messages.success(request, _("The deadline was saved."))
+        except DomainError as error:
+            messages.error(request, error.message)
+    return redirect("plans:measure_detail", code, seq)
+
+
+@requires(SUPERVISE)
+@require_POST
+def measure_indicators_set(request: AuthenticatedRequest, code: str, seq: int) -> HttpResponse:
+    plan = selectors.plan_get(code)
+    measure = selectors.measure_for(request.user, plan, seq)
+    form = IndicatorsForm(request.POST)
+    if form.is_valid():
+        try:
+            services.measure_indicators_set(
+                measure=measure, keys=form.cleaned_data["keys"], acting_user=request.user
+            )
+            messages.success(request, _("The indicators were linked."))
         except DomainError as error:
             messages.error(request, error.message)
     return redirect("plans:measure_detail", code, seq)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -88,8 +87,9 @@ class Command(BaseCommand):
             if options["output"]:
                 options["output"].write_text(text, encoding="utf-8")
             else:
-                sys.stdout.write(text)
-                sys.stdout.flush()
+                # self.stdout, not sys.stdout, so that call_command(stdout=...) captures it.
+                self.stdout.write(text, ending="")
+                self.stdout.flush()
         else:
             if not options["output"]:
                 raise CommandError("--output FILE is required for --format xlsx")
