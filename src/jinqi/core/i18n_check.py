@@ -43,10 +43,16 @@ def stale_compiled() -> list[str]:
         if not mo_path.exists():
             stale.append(str(mo_path))
             continue
+        # Plural entries keep their translations in msgstr_plural (msgstr is empty): compare both.
         po = {
-            (e.msgctxt, e.msgid): e.msgstr for e in polib.pofile(str(po_path)).translated_entries()
+            (e.msgctxt, e.msgid): (e.msgstr, dict(e.msgstr_plural))
+            for e in polib.pofile(str(po_path)).translated_entries()
         }
-        mo = {(e.msgctxt, e.msgid): e.msgstr for e in polib.mofile(str(mo_path)) if e.msgid}
+        mo = {
+            (e.msgctxt, e.msgid): (e.msgstr, dict(e.msgstr_plural))
+            for e in polib.mofile(str(mo_path))
+            if e.msgid
+        }
         if po != mo:
             stale.append(str(mo_path))
     return stale
@@ -76,11 +82,16 @@ def missing_from_catalogues() -> list[str]:
                 "PYTHONPATH": str(Path(scratch)),
             },
         )
-        fresh = {e.msgid for e in polib.pofile(str(copy / "locale/zh_Hans/LC_MESSAGES/django.po"))}
-    committed = {e.msgid for e in polib.pofile(str(catalogue("zh_Hans"))) if not e.obsolete}
+        fresh = {_key(e) for e in polib.pofile(str(copy / "locale/zh_Hans/LC_MESSAGES/django.po"))}
+    committed = {_key(e) for e in polib.pofile(str(catalogue("zh_Hans"))) if not e.obsolete}
     return sorted(f"missing: {m}" for m in fresh - committed) + sorted(
         f"no longer used: {m}" for m in committed - fresh
     )
+
+
+def _key(entry: polib.POEntry) -> str:
+    """A message's identity: its msgid, with its context when it has one (pgettext)."""
+    return entry.msgid if entry.msgctxt is None else f"{entry.msgid} (context: {entry.msgctxt})"
 
 
 def _path() -> str:

@@ -7,7 +7,7 @@ import datetime as dt
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 from ninja.pagination import paginate
 
 from jinqi.core.permissions import PUBLIC, declares, ensure_capability
@@ -59,9 +59,7 @@ def reports_list(request: HttpRequest) -> QuerySet[ProgressReport]:
 @router.post(
     "/{code}/measures/{seq}/reports", response={201: ReportOut}, openapi_extra=declares(REPORT)
 )
-def report_submit(
-    request: HttpRequest, code: str, seq: int, data: ReportIn
-) -> tuple[int, ProgressReport]:
+def report_submit(request: HttpRequest, code: str, seq: int, data: ReportIn) -> ProgressReport:
     """Save or submit the caller's department report for a month (send an Idempotency-Key)."""
     ensure_capability(request.user, REPORT)
     plan = selectors.plan_get(code)
@@ -76,7 +74,8 @@ def report_submit(
         submit=data.submit,
         acting_user=request.user,
     )
-    return 201, report
+    # The only declared response is 201; a (status, body) tuple is deprecated in django-ninja.
+    return report
 
 
 @router.post("/reports/{report_id}/review", response=ReportOut, openapi_extra=declares(SUPERVISE))

@@ -30,14 +30,9 @@ def can_report(user: Any) -> bool:
 
 
 def can_download_evidence(user: Any, stored: StoredFile) -> bool:
-    """Evidence is seen by the lead office and by the department whose report holds it."""
-    from jinqi.plans.models import ProgressReport
+    """Evidence goes with its report: whoever may read the report may download it."""
+    from jinqi.plans.selectors import reports_visible_to
 
-    if can_supervise(user):
-        return True
-    return (
-        can_report(user)
-        and ProgressReport.objects.filter(
-            evidence=stored, assignment__department_id=user.department_id
-        ).exists()
-    )
+    if not has_capability(user, VIEW_LEDGER):
+        return False
+    return reports_visible_to(user).filter(evidence=stored).exists()

@@ -276,8 +276,21 @@ class Timeliness:
         return round(100 * self.on_time / self.expected) if self.expected else 100
 
 
-def expected_periods(plan: Plan, measure: Measure) -> list[dt.date]:
-    """The months for which a monthly report on the measure is due by the reference date."""
+def _due_date(period: dt.date, memo: dict[dt.date, dt.date]) -> dt.date:
+    """report_due_date, memoized in `memo`: each call costs a database query per day counted."""
+    if period not in memo:
+        memo[period] = report_due_date(period)
+    return memo[period]
+
+
+def expected_periods(
+    plan: Plan, measure: Measure, *, due_dates: dict[dt.date, dt.date] | None = None
+) -> list[dt.date]:
+    """The months for which a monthly report on the measure is due by the reference date.
+
+    Pass the same `due_dates` dict to calls for many measures to work out each month's due date
+    once."""
+    due_dates = {} if due_dates is None else due_dates
     ref = reference_date(plan)
     first = dt.date(plan.year, 1, 1)
     if measure.deadline_kind == DeadlineKind.MONTH and measure.due_date:
@@ -286,7 +299,7 @@ def expected_periods(plan: Plan, measure: Measure) -> list[dt.date]:
         last = dt.date(plan.year, 12, 1)
     periods = []
     month = first
-    while month <= last and report_due_date(month) < ref:
+    while month <= last and _due_date(month, due_dates) < ref:
         periods.append(month)
         month = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
     return periods
@@ -308,6 +321,7 @@ def report_timeliness(plan: Plan, *, reporting_from: dt.date | None = None) -> l
         earliest = period if earliest is None or period < earliest else earliest
     start = reporting_from or earliest
     rows: dict[int, Timeliness] = {}
+    due_dates: dict[dt.date, dt.date] = {}
     assignments = Assignment.objects.filter(measure__plan=plan).select_related(
         "measure", "department"
     )
@@ -316,7 +330,7 @@ def report_timeliness(plan: Plan, *, reporting_from: dt.date | None = None) -> l
             assignment.department_id, Timeliness(assignment.department, 0, 0, 0, 0)
         )
         history = by_assignment.get(assignment.pk, {})
-        for period in expected_periods(plan, assignment.measure):
+        for period in expected_periods(plan, assignment.measure, due_dates=due_dates):
             if start is None or period < start:
                 continue
             earlier_done = any(
@@ -328,7 +342,7 @@ def report_timeliness(plan: Plan, *, reporting_from: dt.date | None = None) -> l
             entry = history.get(period)
             if entry is None:
                 row.missing += 1
-            elif entry[0] is not None and timezone_date(entry[0]) <= report_due_date(period):
+            elif entry[0] is not None and timezone_date(entry[0]) <= _due_date(period, due_dates):
                 row.on_time += 1
             else:
                 row.late += 1
