@@ -20,7 +20,7 @@ def system_user() -> User:
     """The account that command-line and scheduled changes are recorded under; it cannot log in."""
     user, created = User.objects.get_or_create(
         username=SYSTEM_USERNAME,
-        defaults={"role": Role.LEAD_OFFICE, "full_name": "System"},
+        defaults={"role": Role.LEAD_OFFICE, "full_name": "系统"},
     )
     if created:
         user.set_unusable_password()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jinqi.audit.enums import AuditAction
 
@@ -19,7 +20,9 @@ class AuditEvent(models.Model):
         related_name="+",
         verbose_name=_("actor"),
     )
-    action = models.CharField(_("action"), max_length=20, choices=AuditAction.choices)
+    action = models.CharField(
+        pgettext_lazy("audit trail", "action"), max_length=20, choices=AuditAction.choices
+    )
     object_type = models.CharField(_("object type"), max_length=100)
     object_id = models.CharField(_("object id"), max_length=64)
     object_repr = models.CharField(_("object"), max_length=200)

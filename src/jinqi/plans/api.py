@@ -59,7 +59,9 @@ def reports_list(request: HttpRequest) -> QuerySet[ProgressReport]:
 @router.post(
     "/{code}/measures/{seq}/reports", response={201: ReportOut}, openapi_extra=declares(REPORT)
 )
-def report_submit(request: HttpRequest, code: str, seq: int, data: ReportIn) -> ProgressReport:
+def report_submit(
+    request: HttpRequest, code: str, seq: int, data: ReportIn
+) -> Status[ProgressReport]:
     """Save or submit the caller's department report for a month (send an Idempotency-Key)."""
     ensure_capability(request.user, REPORT)
     plan = selectors.plan_get(code)
@@ -74,8 +76,7 @@ def report_submit(request: HttpRequest, code: str, seq: int, data: ReportIn) -> 
         submit=data.submit,
         acting_user=request.user,
     )
-    # The only declared response is 201; a (status, body) tuple is deprecated in django-ninja.
-    return report
+    return Status(201, report)
 
 
 @router.post("/reports/{report_id}/review", response=ReportOut, openapi_extra=declares(SUPERVISE))

@@ -4,6 +4,7 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from jinqi.accounts.models import Department
@@ -30,7 +31,10 @@ def month_choices(plan: Plan) -> list[tuple[str, str]]:
     """The plan year's months up to the current one, newest first."""
     today = clock.today()
     last = 12 if plan.year < today.year else today.month if plan.year == today.year else 0
-    return [(f"{plan.year}-{m:02d}", f"{plan.year}年{m}月") for m in range(last, 0, -1)]
+    return [
+        (f"{plan.year}-{m:02d}", date_format(dt.date(plan.year, m, 1), "YEAR_MONTH_FORMAT"))
+        for m in range(last, 0, -1)
+    ]
 
 
 class ReportForm(forms.Form):

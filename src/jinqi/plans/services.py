@@ -614,8 +614,7 @@ def plan_roll_over(*, source: Plan, code: str, title: str, year: int, acting_use
         actor=acting_user,
         action=AuditAction.CREATE,
         target=plan,
-        after=snapshot(plan),
-        note=f"rolled over from {source.code}",
+        after={**snapshot(plan), "rolled_over_from": source.code},
     )
     return plan
 

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('plans', '0001_initial'),
+        ("plans", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='measure',
-            name='indicator_keys',
-            field=models.JSONField(blank=True, default=list, verbose_name='live indicators'),
+            model_name="measure",
+            name="indicator_keys",
+            field=models.JSONField(blank=True, default=list, verbose_name="live indicators"),
         ),
     ]
