@@ -8,12 +8,9 @@ import chinese_calendar
 
 from jinqi.core.models import CalendarOverride
 
-
-def is_working_day(day: dt.date) -> bool:
-    override = CalendarOverride.objects.filter(day=day).values_list("is_working_day", flat=True)
-    for value in override:
-        return bool(value)
-    return _library_working_day(day)
+# How far past the start a count of working days may reach: the longest run of holidays in China
+# (Spring Festival with weekends) is under two weeks.
+_SLACK = dt.timedelta(days=21)
 
 
 def _library_working_day(day: dt.date) -> bool:
@@ -24,30 +21,58 @@ def _library_working_day(day: dt.date) -> bool:
         return day.weekday() < 5
 
 
+class WorkingDays:
+    """The calendar over a span of dates, read with one query for the lead office's overrides."""
+
+    def __init__(self, first: dt.date, last: dt.date) -> None:
+        self.first, self.last = first, last
+        self.overrides: dict[dt.date, bool] = dict(
+            CalendarOverride.objects.filter(day__range=(first, last)).values_list(
+                "day", "is_working_day"
+            )
+        )
+
+    def is_working_day(self, day: dt.date) -> bool:
+        if not self.first <= day <= self.last:
+            raise ValueError(f"{day} is outside {self.first}…{self.last}")
+        override = self.overrides.get(day)
+        return _library_working_day(day) if override is None else override
+
+    def add(self, start: dt.date, days: int) -> dt.date:
+        """The date `days` working days after `start` (start itself not counted)."""
+        step = dt.timedelta(days=1 if days >= 0 else -1)
+        remaining = abs(days)
+        current = start
+        while remaining:
+            current += step
+            if self.is_working_day(current):
+                remaining -= 1
+        return current
+
+    def between(self, start: dt.date, end: dt.date) -> int:
+        """Working days after `start` up to and including `end` (negative when earlier)."""
+        if end < start:
+            return -self.between(end, start)
+        return sum(
+            self.is_working_day(start + dt.timedelta(days=n))
+            for n in range(1, (end - start).days + 1)
+        )
+
+
+def _span(start: dt.date, days: int) -> WorkingDays:
+    reach = dt.timedelta(days=abs(days) * 2) + _SLACK
+    return WorkingDays(start - reach, start + reach)
+
+
+def is_working_day(day: dt.date) -> bool:
+    return WorkingDays(day, day).is_working_day(day)
+
+
 def add_working_days(start: dt.date, days: int) -> dt.date:
     """The date `days` working days after `start` (start itself not counted)."""
-    step = 1 if days >= 0 else -1
-    remaining = abs(days)
-    current = start
-    while remaining:
-        current += dt.timedelta(days=step)
-        if is_working_day(current):
-            remaining -= 1
-    return current
+    return _span(start, days).add(start, days)
 
 
 def working_days_between(start: dt.date, end: dt.date) -> int:
     """Working days after `start` up to and including `end` (negative when `end` is earlier)."""
-    if end < start:
-        return -working_days_between(end, start)
-    overrides = dict(
-        CalendarOverride.objects.filter(day__gt=start, day__lte=end).values_list(
-            "day", "is_working_day"
-        )
-    )
-    count = 0
-    current = start
-    while current < end:
-        current += dt.timedelta(days=1)
-        count += overrides.get(current, _library_working_day(current))
-    return count
+    return WorkingDays(min(start, end), max(start, end)).between(start, end)

@@ -195,7 +195,10 @@ def measure_detail(request: AuthenticatedRequest, code: str, seq: int) -> HttpRe
             "plan": plan,
             "state": state,
             "measure": measure,
-            "reports": reports.order_by("-period", "assignment__department__sort_order"),
+            "page_obj": Paginator(
+                reports.order_by("-period", "assignment__department__sort_order"), 30
+            ).get_page(request.GET.get("page")),
+            "query_without_page": "",
             "urgings": selectors.urgings_visible_to(request.user).filter(measure=measure),
             "entries": measure.supervision_entries.all() if can_supervise(request.user) else [],
             "urging_form": UrgingForm(measure=measure) if can_supervise(request.user) else None,

@@ -247,7 +247,6 @@ def test_download_is_for_those_the_purpose_entitles(client: Client, user: Any) -
     response = client.get(url)
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == PDF  # type: ignore[attr-defined]  # a FileResponse
-    response.close()
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == 'attachment; filename="scan.pdf"'
     assert response["X-Content-Type-Options"] == "nosniff"

@@ -45,8 +45,11 @@ def test_reimport_updates_without_duplicating() -> None:
 @pytest.mark.parametrize(
     ("content", "expected"),
     [
-        (b"", "The file is empty"),
-        ("序号,三个服务,相关行动\n1,a,b\n".encode(), "missing columns"),
+        (b"", "文件为空"),
+        (
+            "序号,三个服务,相关行动\n1,a,b\n".encode(),
+            "缺少列：改革事项、具体举措、责任单位、时间节点",
+        ),
         (
             small_plan_csv("1,是,一、基本服务,（一）行动一,事项一,举措一,区不存在局,6月"),
             "区不存在局",
@@ -57,13 +60,14 @@ def test_reimport_updates_without_duplicating() -> None:
                 "1,是,一、基本服务,（一）行动一,事项一,举措一,区市场监管局,6月",
                 "1,是,一、基本服务,（一）行动一,事项二,举措二,区市场监管局,6月",
             ),
-            "appears twice",
+            "第 3 行：序号 1 重复出现（另见第 2 行）",
         ),
-        (b"\xff\xfe\x00\x00garbage\x81\x82", "encoding"),
+        (b"\xff\xfe\x00\x00garbage\x81\x82", "无法识别文件编码"),
     ],
 )
 def test_bad_file_is_refused_and_nothing_is_written(content: bytes, expected: str) -> None:
-    """Each kind of bad input names the problem (and its row) and leaves the database as it was."""
+    """Each kind of bad input names the problem (and its row) in Chinese and leaves the database
+    as it was."""
     import_plan(small_plan_csv(), code="existing")
     before = (Plan.objects.count(), Measure.objects.count(), Assignment.objects.count())
     with pytest.raises(PlanFileError) as caught:
