@@ -116,6 +116,11 @@ def browser(django_db_setup: None) -> Iterator[Any]:
             chromium.close()
 
 
+@pytest.fixture(autouse=True)
+def _browser_first(browser: Any) -> None:
+    """Every test here drives the browser: skip (or, under CI, fail) before building any data."""
+
+
 @pytest.fixture
 def new_page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Callable[..., Any]]:
     """A factory of pages, each in its own browser context (own cookies): new_page("phone")."""

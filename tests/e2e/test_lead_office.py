@@ -90,8 +90,9 @@ def test_dashboard_shows_charts_and_overdue_measures_and_the_ledger_exports_to_e
     assert download.suggested_filename == f"{PLAN_CODE}-ledger.xlsx"
     target = tmp_path / download.suggested_filename
     download.save_as(target)
-    sheet = load_workbook(target, read_only=True).active
-    rows = list(sheet.iter_rows(values_only=True))
+    book = load_workbook(target, read_only=True)
+    rows = list(book.worksheets[0].iter_rows(values_only=True))
+    book.close()
     assert list(rows[0][: len(LEDGER_COLUMNS)]) == list(LEDGER_COLUMNS)
     data = [r for r in rows[1:] if any(v not in (None, "") for v in r)]
     assert len(data) == 100
@@ -195,7 +196,8 @@ def test_lead_office_urges_a_department_and_records_a_visit(
     )
     form.locator("input[name=participants]").fill("区营商办、区市场监管局")
     pks = [str(jinshan_plan.measures.get(seq=seq).pk) for seq in (11, 12)]
-    form.locator("select[name=measures]").select_option(pks)
+    for pk in pks:
+        form.locator(f"input[name=measures][value='{pk}']").check()
     shot(page, "lead-office-supervision-form")
     with page.expect_navigation():
         form.locator("button").click()

@@ -76,3 +76,24 @@ def add_working_days(start: dt.date, days: int) -> dt.date:
 def working_days_between(start: dt.date, end: dt.date) -> int:
     """Working days after `start` up to and including `end` (negative when `end` is earlier)."""
     return WorkingDays(min(start, end), max(start, end)).between(start, end)
+
+
+def calendar_override_set(*, day: dt.date, is_working_day: bool, note: str) -> CalendarOverride:
+    """Record the lead office's word on a day (callers check permission and audit the change)."""
+    override, _created = CalendarOverride.objects.update_or_create(
+        day=day, defaults={"is_working_day": is_working_day, "note": note.strip()}
+    )
+    return override
+
+
+def calendar_overrides(year: int) -> list[CalendarOverride]:
+    return list(CalendarOverride.objects.filter(day__year=year))
+
+
+def library_knows(year: int) -> bool:
+    """Whether the holiday library ships the official calendar of `year`."""
+    try:
+        chinese_calendar.is_workday(dt.date(year, 6, 1))
+    except NotImplementedError:
+        return False
+    return True

@@ -42,6 +42,13 @@ class ReportForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=MeasureStatus.choices)
     narrative = forms.CharField(label=_("Progress"), widget=forms.Textarea, max_length=5000)
     evidence = MultipleFileField(label=_("Evidence (PDF, images, XLSX, DOCX)"), required=False)
+    indicator_values = forms.CharField(
+        label=_("Indicator values (optional)"),
+        help_text=_("One per line, name = number, e.g. 办件数 = 120"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
@@ -50,6 +57,23 @@ class ReportForm(forms.Form):
         self.fields["period"].choices = choices  # type: ignore[attr-defined]  # ChoiceField
         if choices and not self.initial.get("period"):
             self.initial["period"] = choices[0][0]
+
+    def clean_indicator_values(self) -> dict[str, float]:
+        values: dict[str, float] = {}
+        for number, line in enumerate(self.cleaned_data["indicator_values"].splitlines(), 1):
+            if not line.strip():
+                continue
+            name, sep, raw = line.replace("＝", "=").partition("=")
+            try:
+                value = float(raw.strip().replace(",", ""))
+            except ValueError:
+                value = None
+            if not sep or not name.strip() or value is None:
+                raise forms.ValidationError(
+                    _("Line %(n)s: write name = number, e.g. 办件数 = 120.") % {"n": number}
+                )
+            values[name.strip()] = value
+        return values
 
     def clean_period(self) -> dt.date:
         year, month = self.cleaned_data["period"].split("-")
@@ -104,7 +128,10 @@ class SupervisionForm(forms.Form):
     summary = forms.CharField(label=_("Summary"), widget=forms.Textarea)
     participants = forms.CharField(label=_("Participants"), max_length=300, required=False)
     measures = forms.ModelMultipleChoiceField(
-        queryset=Measure.objects.none(), label=_("Measures"), required=False
+        queryset=Measure.objects.none(),
+        label=_("Measures"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
 
     def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
@@ -148,3 +175,13 @@ class IndicatorsForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["keys"].choices = [(i.key, i.label) for i in all_indicators()]  # type: ignore[attr-defined]  # MultipleChoiceField
+
+
+class CalendarDayForm(forms.Form):
+    day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
+    is_working_day = forms.TypedChoiceField(
+        label=_("The day is"),
+        choices=[("1", _("a working day")), ("0", _("a day off"))],
+        coerce=lambda v: v == "1",
+    )
+    note = forms.CharField(label=_("Reason"), max_length=200)

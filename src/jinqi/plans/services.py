@@ -18,9 +18,9 @@ from jinqi.accounts.models import Department
 from jinqi.accounts.selectors import department_staff
 from jinqi.audit.enums import AuditAction
 from jinqi.audit.services import audit_record, snapshot
-from jinqi.core import clock
+from jinqi.core import calendar, clock
 from jinqi.core.errors import ConflictError, DomainError, PermissionDenied
-from jinqi.core.models import StoredFile
+from jinqi.core.models import CalendarOverride, StoredFile
 from jinqi.notifications.services import notification_send
 from jinqi.plans.enums import (
     AlertKind,
@@ -648,3 +648,24 @@ def measure_indicators_set(*, measure: Measure, keys: list[str], acting_user: An
         after={"indicator_keys": measure.indicator_keys},
     )
     return measure
+
+
+@transaction.atomic
+def calendar_day_set(
+    *, day: dt.date, is_working_day: bool, note: str, acting_user: Any
+) -> CalendarOverride:
+    """The lead office corrects the working-day calendar that deadlines are counted on (for years
+    the holiday library does not know yet, or a local decision)."""
+    _require(can_supervise(acting_user))
+    if not note.strip():
+        raise DomainError(_("Say why the day is changed (e.g. the State Council notice)."))
+    before = {"is_working_day": calendar.is_working_day(day)}
+    override = calendar.calendar_override_set(day=day, is_working_day=is_working_day, note=note)
+    audit_record(
+        actor=acting_user,
+        action=AuditAction.UPDATE,
+        target=override,
+        before=before,
+        after={"is_working_day": is_working_day, "note": override.note},
+    )
+    return override

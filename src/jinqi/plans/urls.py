@@ -12,6 +12,7 @@ urlpatterns = [
     path("supervision/", views.supervision_log, name="supervision_log"),
     path("import/", views.plan_import, name="import"),
     path("groups/", views.groups, name="groups"),
+    path("calendar/", views.working_calendar, name="calendar"),
     path("groups/<slug:code>/", views.group_edit, name="group_edit"),
     path("urgings/", views.urging_list, name="urging_list"),
     path("urgings/<int:pk>/", views.urging_detail, name="urging_detail"),

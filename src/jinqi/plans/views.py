@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from jinqi.accounts.http import AuthenticatedRequest
 from jinqi.accounts.models import Department
+from jinqi.core import calendar, clock
 from jinqi.core.errors import DomainError
 from jinqi.core.indicators import readings
 from jinqi.core.permissions import PUBLIC, requires
@@ -22,6 +23,7 @@ from jinqi.plans import charts, selectors, services
 from jinqi.plans.enums import MeasureStatus, ReportState
 from jinqi.plans.exporting import ledger_csv, ledger_xlsx
 from jinqi.plans.forms import (
+    CalendarDayForm,
     DeadlineForm,
     GroupMembersForm,
     ImportForm,
@@ -148,7 +150,8 @@ def ledger(request: AuthenticatedRequest) -> HttpResponse:
     params.pop("page", None)
     return render(
         request,
-        "plans/ledger.html",
+        # HTMX filtering swaps only the results; a plain request gets the whole page.
+        "plans/_ledger_results.html" if request.htmx else "plans/ledger.html",
         {
             "plan": plan,
             "plans": selectors.plans_all(),
@@ -161,6 +164,7 @@ def ledger(request: AuthenticatedRequest) -> HttpResponse:
             .distinct(),
             "filters": request.GET,
             "query_without_page": params.urlencode() + "&" if params else "",
+            "can_export": can_supervise(request.user),
         },
     )
 
@@ -320,6 +324,7 @@ def report_edit(request: AuthenticatedRequest, code: str, seq: int) -> HttpRespo
                         period=form.cleaned_data["period"],
                         status=form.cleaned_data["status"],
                         narrative=form.cleaned_data["narrative"],
+                        indicator_values=form.cleaned_data["indicator_values"],
                         evidence=files,
                         submit="submit" in request.POST,
                         expected_version=form.cleaned_data.get("version"),
@@ -339,6 +344,9 @@ def report_edit(request: AuthenticatedRequest, code: str, seq: int) -> HttpRespo
         initial = {}
         if existing is not None:
             initial = {
+                "indicator_values": "\n".join(
+                    f"{k} = {v:g}" for k, v in existing.indicator_values.items()
+                ),
                 "period": f"{existing.period:%Y-%m}",
                 "status": existing.status,
                 "narrative": existing.narrative,
@@ -618,3 +626,28 @@ def group_edit(request: AuthenticatedRequest, code: str) -> HttpResponse:
             messages.success(request, _("The group's members were saved."))
             return redirect("plans:groups")
     return render(request, "plans/group_edit.html", {"group": group, "form": form})
+
+
+@requires(SUPERVISE)
+def working_calendar(request: AuthenticatedRequest) -> HttpResponse:
+    """The working-day calendar deadlines are counted on, and the lead office's corrections."""
+    year = int(request.GET.get("year") or clock.today().year)
+    form = CalendarDayForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.calendar_day_set(acting_user=request.user, **form.cleaned_data)
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The calendar was corrected."))
+            return redirect(f"{request.path}?year={form.cleaned_data['day'].year}")
+    return render(
+        request,
+        "plans/calendar.html",
+        {
+            "year": year,
+            "form": form,
+            "overrides": calendar.calendar_overrides(year),
+            "library_knows": calendar.library_knows(year),
+        },
+    )

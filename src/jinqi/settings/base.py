@@ -58,9 +58,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    # After the messages middleware: idle logout tells the user why they must log in again.
     "jinqi.accounts.middleware.IdleLogoutMiddleware",
     "jinqi.api.idempotency.IdempotencyMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -69,6 +70,7 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "jinqi.urls"
 WSGI_APPLICATION = "jinqi.wsgi.application"
+FORM_RENDERER = "jinqi.web.forms.FormRenderer"
 
 TEMPLATES = [
     {

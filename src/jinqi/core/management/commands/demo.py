@@ -41,7 +41,7 @@ class Command(BaseCommand):
             self._reset()
         self.stderr.write("Applying migrations…")
         call_command("migrate", interactive=False, verbosity=0)
-        if connection.vendor == "sqlite":
+        if connection.vendor == "sqlite" and not connection.in_atomic_block:
             # Readers do not wait for the worker's writes in WAL mode; the mode stays set.
             with connection.cursor() as cursor:
                 cursor.execute("PRAGMA journal_mode=WAL")

@@ -1,0 +1,35 @@
+"""`jinqi demo --no-serve`: the README's set-up command, run twice like a user would."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+
+
+def _counts() -> dict[str, int]:
+    return {
+        m._meta.label: m.objects.count()
+        for m in apps.get_models()
+        if m._meta.app_label in {"accounts", "plans", "notifications", "audit"}
+    }
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_demo_sets_up_every_role_and_a_second_run_duplicates_nothing() -> None:
+    """The demo loads accounts of every role and a year of the 2022 plan; running it again keeps
+    the database as it is."""
+    out = io.StringIO()
+    call_command("demo", "--no-serve", stdout=out, stderr=io.StringIO())
+    printed = out.getvalue()
+    for username in ("admin", "lead", "market-regulation", "enterprise"):
+        assert f" {username} " in printed
+    first = _counts()
+    assert first["plans.Measure"] == 100
+    assert first["plans.ProgressReport"] > 3000
+    assert first["plans.UrgingNotice"] > 0 and first["plans.SupervisionEntry"] == 6
+    call_command("demo", "--no-serve", stdout=io.StringIO(), stderr=io.StringIO())
+    assert _counts() == first
