@@ -109,7 +109,7 @@ def upload_store(*, file: UploadedFile, purpose_key: str, acting_user: Any) -> S
     if file.size > limit:
         raise DomainError(
             _("The file %(name)s is %(size)s MB; the limit is %(limit)s MB.")
-            % {"name": name, "size": round(file.size / 1048576, 1), "limit": limit // 1048576}
+            % {"name": name, "size": f"{file.size / 1048576:.1f}", "limit": f"{limit / 1048576:g}"}
         )
     file.seek(0)
     head = file.read(65536)

@@ -51,7 +51,8 @@ def measures_public(request: HttpRequest, code: str) -> list[MeasurePublicOut]:
 @router.get("/reports", response=list[ReportOut], openapi_extra=declares(VIEW_LEDGER))
 @paginate
 def reports_list(request: HttpRequest) -> QuerySet[ProgressReport]:
-    """Reports the caller may read: its department's own, or all submitted ones for the office."""
+    """Reports the caller may read: a department's own (drafts included) and the ones the lead
+    office made public; for the lead office every submitted, returned or reviewed report."""
     ensure_capability(request.user, VIEW_LEDGER)
     return selectors.reports_visible_to(request.user).order_by("-period", "id")
 

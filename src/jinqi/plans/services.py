@@ -5,6 +5,7 @@ Every function here is atomic and writes its audit rows and notices in the same 
 
 from __future__ import annotations
 
+import calendar as pycalendar
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
@@ -517,6 +518,8 @@ def urging_issue(
 
 @transaction.atomic
 def urging_reply(*, notice: UrgingNotice, reply: str, acting_user: Any) -> UrgingNotice:
+    # Locked, so two replies sent at the same moment cannot both be accepted.
+    notice = UrgingNotice.objects.select_for_update().get(pk=notice.pk)
     if not can_report(acting_user) or acting_user.department_id != notice.department_id:
         raise PermissionDenied(_("Only the urged department can reply."))
     if notice.replied_at is not None:
@@ -606,7 +609,8 @@ def plan_roll_over(*, source: Plan, code: str, title: str, year: int, acting_use
             reform_item=measure.reform_item,
             text=measure.text,
             deadline_kind=measure.deadline_kind,
-            deadline_text=measure.deadline_text,
+            # A deadline written with its year ("2022年6月") names the new year.
+            deadline_text=measure.deadline_text.replace(str(source.year), str(year)),
             due_date=_shift_years(measure.due_date, shift),
         )
         _units_set(copy, [(u.department, u.written_as) for u in measure.units.all()])
@@ -620,12 +624,13 @@ def plan_roll_over(*, source: Plan, code: str, title: str, year: int, acting_use
 
 
 def _shift_years(day: dt.date | None, years: int) -> dt.date | None:
+    """The same day `years` later; a month's last day stays its month's last day (Feb 28/29)."""
     if day is None:
         return None
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February into a common year
-        return day.replace(year=day.year + years, day=28)
+    last_day = pycalendar.monthrange(day.year, day.month)[1]
+    target_last = pycalendar.monthrange(day.year + years, day.month)[1]
+    new_day = target_last if day.day == last_day else min(day.day, target_last)
+    return day.replace(year=day.year + years, day=new_day)
 
 
 @transaction.atomic

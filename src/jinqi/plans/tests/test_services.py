@@ -824,3 +824,30 @@ def test_bad_roll_over_is_refused(
     assert caught.value.message == message
     assert list(Plan.objects.values_list("code", flat=True)) == ["test-2022"]
     assert Measure.objects.count() == 3
+
+
+@pytest.mark.parametrize(
+    ("deadline", "year", "expected_text", "expected_due"),
+    [
+        ("2月", 2024, "2月", dt.date(2024, 2, 29)),  # month end stays month end in a leap year
+        ("2023年2月", 2024, "2024年2月", dt.date(2024, 2, 29)),
+        ("6月", 2024, "6月", dt.date(2024, 6, 30)),
+    ],
+)
+def test_roll_over_moves_month_end_deadlines_and_written_years(
+    deadline: str, year: int, expected_text: str, expected_due: dt.date
+) -> None:
+    """Rolling over keeps a month-end deadline at the month's end and renames a written year."""
+    plan = import_plan(
+        small_plan_csv(f"1,是,一、基本服务,（一）行动一,事项一,举措一,区市场监管局,{deadline}"),
+        year=2023,
+    )
+    new = services.plan_roll_over(
+        source=plan,
+        code="test-next",
+        title="下一年",
+        year=year,
+        acting_user=UserFactory(lead_office=True),
+    )
+    measure = new.measures.get(seq=1)
+    assert (measure.deadline_text, measure.due_date) == (expected_text, expected_due)
