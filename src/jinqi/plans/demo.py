@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from jinqi.accounts.models import User
 from jinqi.core import clock
@@ -313,6 +313,15 @@ class DemoHistory:
                     report(f"skipped: {error.message}")
             if index % 1000 == 0 or index == total:
                 report(f"plan history: {index}/{total} events")
+                _refresh_planner_statistics()
+
+
+def _refresh_planner_statistics() -> None:
+    """PostgreSQL plans queries on table statistics; tables filled from empty in one transaction
+    have none, and its plans turn quadratic. ANALYZE is allowed inside a transaction."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE plans_progressreport, plans_reportevent, plans_assignment")
 
 
 def demo_plan_load(report: Callable[[str], None]) -> None:
