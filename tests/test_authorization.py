@@ -42,6 +42,9 @@ from jinqi.plans import services
 from jinqi.plans.enums import MeasureStatus, Rating, ReportState
 from jinqi.plans.models import Measure, Plan, ProgressReport, UrgingNotice
 from jinqi.plans.tests.factories import import_plan, small_plan_csv
+from jinqi.registry import services as registry_services
+from jinqi.registry.models import CorrectionRequest, Enterprise, Fact
+from jinqi.registry.tests import factories as registry_factories
 
 ANONYMOUS = "anonymous"
 ROLES = (
@@ -90,6 +93,9 @@ class World:
     own_evidence: StoredFile
     urging: UrgingNotice  # to market regulation on its measure
     notification: Notification  # in the market regulation user's inbox
+    enterprise: Enterprise  # the enterprise user's own, with a fact from market regulation
+    fact: Fact
+    correction: CorrectionRequest  # raised by the enterprise, for market regulation
 
 
 def _evidence(user: User, name: str = "evidence.pdf") -> StoredFile:
@@ -127,7 +133,16 @@ def world(db: Any) -> World:
         reply_due=clock.today() + dt.timedelta(days=7),
         acting_user=lead,
     )
+    firm = registry_factories.enterprise(uscc=users[Role.ENTERPRISE].enterprise_uscc)  # type: ignore[union-attr]
+    registry_factories.facts(firm, "market-regulation", dt.date(2025, 6, 30), core_ip_count=3)
+    fact = firm.facts.get()
+    correction = registry_services.correction_request_raise(
+        fact=fact, reason="应为 4 件", acting_user=users[Role.ENTERPRISE]
+    )
     return World(
+        enterprise=firm,
+        fact=fact,
+        correction=correction,
         plan=plan,
         users=users,
         other_department_user=department_user("finance"),
@@ -236,6 +251,10 @@ URL_KWARGS: dict[str, Callable[[World], dict[str, Any]]] = {
     "plans:indicators_set": lambda w: {"code": w.plan.code, "seq": w.own_measure.seq},
     "notifications:open": lambda w: {"pk": w.notification.pk},
     "core:file_download": lambda w: {"uuid": w.own_evidence.uuid},
+    "registry:detail": lambda w: {"uscc": w.enterprise.uscc},
+    "registry:reveal": lambda w: {"uscc": w.enterprise.uscc},
+    "registry:fact_flag": lambda w: {"fact_id": w.fact.pk},
+    "registry:correction_answer": lambda w: {"pk": w.correction.pk},
 }
 
 # (URL name, role) → why a role holding the view's capability still gets a 404.
@@ -374,7 +393,10 @@ PATH_PARAMS: dict[str, Callable[[World], Any]] = {
     "code": lambda w: w.plan.code,
     "seq": lambda w: w.own_measure.seq,
     "report_id": lambda w: w.own_report.pk,
+    "uscc": lambda w: w.enterprise.uscc,
 }
+
+MULTIPART = "multipart"
 
 # A minimal valid body for each operation that takes one, keyed by operation id.
 API_BODIES: dict[str, Callable[[World], dict[str, Any]]] = {
@@ -383,6 +405,19 @@ API_BODIES: dict[str, Callable[[World], dict[str, Any]]] = {
         "status": MeasureStatus.IN_PROGRESS,
         "narrative": "四月进展",
         "submit": True,
+    },
+    "jinqi_registry_api_facts_push": lambda w: {
+        "uscc": w.enterprise.uscc,
+        "as_of": "2025-06-30",
+        "facts": [{"key": "core_ip_count", "value": 4}],
+    },
+    "jinqi_registry_api_import_file": lambda w: {
+        MULTIPART: {
+            "file": SimpleUploadedFile(
+                "facts.csv", f"uscc,core_ip_count\n{w.enterprise.uscc},5\n".encode()
+            ),
+            "as_of": "2025-06-30",
+        }
     },
     "jinqi_plans_api_report_review": lambda w: {
         "rating": Rating.GOOD,
@@ -405,6 +440,8 @@ def served_schema(world: World) -> dict[str, Any]:
 def _api_call(client: Client, method: str, url: str, body: dict[str, Any] | None) -> Any:
     if body is None:
         return client.generic(method.upper(), url)
+    if MULTIPART in body:  # a file upload: sent as a form, as a browser or a script would
+        return client.post(url, body[MULTIPART])
     return client.generic(method.upper(), url, json.dumps(body), content_type="application/json")
 
 

@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("jinqi.web.urls")),
     path("accounts/", include("jinqi.accounts.urls")),
     path("plans/", include("jinqi.plans.urls")),
+    path("registry/", include("jinqi.registry.urls")),
     path("inbox/", include("jinqi.notifications.urls")),
     path("files/", include("jinqi.core.urls")),
     path("api/v1/", _api_urls()),

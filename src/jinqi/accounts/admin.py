@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import QuerySet
@@ -10,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jinqi.accounts.models import ApiToken, Department, User
 from jinqi.accounts.services import api_token_create
+from jinqi.core.permissions import all_capabilities
 
 
 @admin.register(User)
@@ -35,17 +37,51 @@ class DepartmentAdmin(admin.ModelAdmin[Department]):
     filter_horizontal = ["members"]
 
 
+class ApiTokenForm(forms.ModelForm[ApiToken]):
+    scopes = forms.MultipleChoiceField(
+        label=_("Scopes"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Leave empty to allow everything the user's role allows."),
+    )
+
+    class Meta:
+        model = ApiToken
+        fields = ["user", "name", "expires_at", "revoked_at", "scopes"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["scopes"].choices = [(c, c) for c in sorted(all_capabilities())]  # type: ignore[attr-defined]  # MultipleChoiceField
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        user = data.get("user")
+        if user is not None:
+            allowed = {c for c, roles in all_capabilities().items() if user.role in roles}
+            beyond = set(data.get("scopes") or []) - allowed
+            if beyond:
+                self.add_error(
+                    "scopes",
+                    _("The user's role does not allow: %(scopes)s")
+                    % {"scopes": ", ".join(sorted(beyond))},
+                )
+        return data
+
+
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
-    list_display = ["name", "user", "prefix", "created_at", "last_used_at", "revoked_at"]
+    form = ApiTokenForm
+    list_display = ["name", "user", "prefix", "scopes", "created_at", "last_used_at", "revoked_at"]
     readonly_fields = ["prefix", "key_hash", "created_at", "last_used_at"]
-    fields = ["user", "name", "expires_at", "revoked_at", *readonly_fields]
+    fields = ["user", "name", "scopes", "expires_at", "revoked_at", *readonly_fields]
 
     def save_model(self, request: HttpRequest, obj: ApiToken, form: Any, change: bool) -> None:
         if change:
             super().save_model(request, obj, form, change)
             return
-        token, key = api_token_create(user=obj.user, name=obj.name)
+        token, key = api_token_create(
+            user=obj.user, name=obj.name, scopes=form.cleaned_data["scopes"] or None
+        )
         obj.pk = token.pk
         messages.warning(
             request, _("Copy the token now; it is not shown again: %(key)s") % {"key": key}

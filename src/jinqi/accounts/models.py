@@ -118,6 +118,8 @@ class ApiToken(models.Model):
     expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    # Capabilities the token may exercise, within those of its user's role (and department).
+    scopes = models.JSONField(_("scopes"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("API token")

@@ -26,7 +26,11 @@ def user_for_api_token(key: str) -> User | None:
     if token is None or not token.user.is_active:
         return None
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    user = token.user
+    # Capability checks (core.permissions.has_capability) stay within the token's scopes.
+    user.token_scopes = frozenset(token.scopes)  # type: ignore[attr-defined]  # per-request marker
+    user.api_token_id = token.pk  # type: ignore[attr-defined]  # for rate limits and the audit
+    return user
 
 
 def department_staff(department: Department) -> QuerySet[User]:

@@ -2,18 +2,46 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from django.utils.translation import gettext as _
+
 from jinqi.accounts.enums import Role
 from jinqi.accounts.models import ApiToken, User
 from jinqi.accounts.selectors import SYSTEM_USERNAME
+from jinqi.core import clock
+from jinqi.core.errors import DomainError
+from jinqi.core.permissions import all_capabilities
 
 
-def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
-    """A new token for `user`; the plain key is returned once and never stored."""
+def api_token_create(
+    *, user: User, name: str, scopes: Iterable[str] | None = None
+) -> tuple[ApiToken, str]:
+    """A new token for `user`; the plain key is returned once and never stored.
+
+    Without `scopes` the token may do what the user's role may; a token never gets more."""
+    role_capabilities = {c for c, roles in all_capabilities().items() if user.role in roles}
+    chosen = role_capabilities if scopes is None else set(scopes)
+    if chosen - role_capabilities:
+        raise DomainError(
+            _("The user's role does not allow: %(scopes)s")
+            % {"scopes": ", ".join(sorted(chosen - role_capabilities))}
+        )
     key = ApiToken.new_key()
     token = ApiToken.objects.create(
-        user=user, name=name, prefix=key[3:11], key_hash=ApiToken.hash_key(key)
+        user=user,
+        name=name,
+        prefix=key[3:11],
+        key_hash=ApiToken.hash_key(key),
+        scopes=sorted(chosen),
     )
     return token, key
+
+
+def api_token_revoke(*, token: ApiToken) -> None:
+    if token.revoked_at is None:
+        token.revoked_at = clock.now()
+        token.save(update_fields=["revoked_at"])
 
 
 def system_user() -> User:

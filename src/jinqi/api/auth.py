@@ -4,18 +4,37 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja.errors import HttpError
 from ninja.security import APIKeyCookie, HttpBearer
 
 from jinqi.accounts.selectors import user_for_api_token
+from jinqi.core import clock
 
 
 class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         user = user_for_api_token(token)
         if user is not None:
+            _rate_limit(user.api_token_id)  # type: ignore[attr-defined]  # set with token_scopes
             request.user = user
         return user
+
+
+def _rate_limit(token_id: int) -> None:
+    """A fixed one-minute window per token; over the limit the call gets 429."""
+    window = int(clock.now().timestamp() // 60)
+    key = f"jinqi:api-rate:{token_id}:{window}"
+    cache.add(key, 0, timeout=120)
+    if cache.incr(key) > settings.API_RATE_LIMIT_PER_MINUTE:
+        raise HttpError(
+            429,
+            _("Too many calls with this token: at most %(n)s a minute.")
+            % {"n": settings.API_RATE_LIMIT_PER_MINUTE},
+        )
 
 
 class SessionAuth(APIKeyCookie):

@@ -9,3 +9,4 @@ class AuditAction(models.TextChoices):
     TRANSITION = "transition", _("State changed")
     READ_PERSONAL_DATA = "read_personal", _("Personal data read")
     IMPORT = "import", _("Imported")
+    API_CALL = "api_call", _("API call")

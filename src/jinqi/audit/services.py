@@ -60,3 +60,18 @@ def audit_record(
         object_repr=str(target)[:200],
         changes=changed,
     )
+
+
+def audit_api_call(
+    *, actor: Any, method: str, path: str, status: int, token_id: int | None
+) -> AuditEvent:
+    """One row per API call: who (and with which token), what, and how it ended."""
+    return AuditEvent.objects.create(
+        at=clock.now(),
+        actor=actor if getattr(actor, "pk", None) else None,
+        action=AuditAction.API_CALL,
+        object_type="api",
+        object_id=str(status),
+        object_repr=f"{method} {path}"[:200],
+        changes={"token": token_id} if token_id else {},
+    )

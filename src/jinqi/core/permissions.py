@@ -42,6 +42,9 @@ def has_capability(user: Any, name: str) -> bool:
         return False
     if name == AUTHENTICATED:
         return True
+    scopes = getattr(user, "token_scopes", None)
+    if scopes is not None and name not in scopes:
+        return False  # a request made with an API token can do only what the token allows
     return getattr(user, "role", None) in _capabilities[name]
 
 

@@ -29,8 +29,20 @@ KNOWN_TYPES: dict[str, tuple[str, ...]] = {
     "image/png": (".png",),
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": (".xlsx",),
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": (".docx",),
+    "application/vnd.apache.parquet": (".parquet",),
+    "text/csv": (".csv",),
 }
-EVIDENCE_TYPES = tuple(KNOWN_TYPES)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PARQUET = "application/vnd.apache.parquet"
+CSV = "text/csv"
+EVIDENCE_TYPES = (
+    "application/pdf",
+    "image/jpeg",
+    "image/png",
+    XLSX,
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+)
+TABLE_TYPES = (CSV, XLSX, PARQUET)
 
 DownloadRule = Callable[[Any, StoredFile], bool]
 
@@ -64,15 +76,30 @@ def sniff_content_type(head: bytes, whole: IO[bytes] | None = None) -> str | Non
     if head.startswith(b"PK\x03\x04"):
         # puremagic labels every ZIP (DOCX, JAR, any archive) with all Office extensions alike.
         return _office_type(whole if whole is not None else io.BytesIO(head))
+    if head.startswith(b"PAR1"):
+        return PARQUET
     try:
         matches = puremagic.magic_string(head)
     except puremagic.PureError:
-        return None
+        matches = []
     for match in matches:
         mime = match.mime_type or KNOWN_TYPES_BY_EXT.get(match.extension.lower(), "")
-        if mime in KNOWN_TYPES and mime not in OFFICE_MAIN_PARTS.values():
+        if mime in KNOWN_TYPES and mime not in OFFICE_MAIN_PARTS.values() and mime != CSV:
             return mime
-    return None
+    return CSV if _is_text(head) else None
+
+
+def _is_text(head: bytes) -> bool:
+    """Plain text in UTF-8 or GB18030 (a multi-byte character may be cut at the end of `head`)."""
+    if not head or b"\x00" in head:
+        return False
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            head[:-4].decode(encoding) if len(head) > 4 else head.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        return True
+    return False
 
 
 KNOWN_TYPES_BY_EXT = {ext: mime for mime, exts in KNOWN_TYPES.items() for ext in exts}

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "jinqi.accounts",
     "jinqi.audit",
     "jinqi.notifications",
+    "jinqi.registry",
     "jinqi.plans",
     "jinqi.api",
     "jinqi.web",
@@ -61,6 +62,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # After the messages middleware: idle logout tells the user why they must log in again.
     "jinqi.accounts.middleware.IdleLogoutMiddleware",
+    "jinqi.api.middleware.ApiAuditMiddleware",
     "jinqi.api.idempotency.IdempotencyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -171,6 +173,9 @@ EMAIL_HOST_USER = env.EMAIL_HOST_USER
 EMAIL_HOST_PASSWORD = env.EMAIL_HOST_PASSWORD
 EMAIL_USE_TLS = env.EMAIL_USE_TLS
 DEFAULT_FROM_EMAIL = env.DEFAULT_FROM_EMAIL
+
+# Calls per minute for one API token (per web process: the default cache is in memory).
+API_RATE_LIMIT_PER_MINUTE = 600
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 

@@ -1,0 +1,173 @@
+"""The data-exchange API of the registry: department systems push facts and read profiles;
+enterprises read their own record."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+from ninja import File, Form, Router, Status, UploadedFile
+from ninja.pagination import paginate
+
+from jinqi.core.errors import DomainError
+from jinqi.core.permissions import declares, ensure_capability, has_capability
+from jinqi.registry import selectors, services
+from jinqi.registry.masking import mask_name, mask_phone
+from jinqi.registry.models import Enterprise, Fact
+from jinqi.registry.permissions import OWN_RECORD, PUSH_FACTS, READ_PROFILES, READ_RECORD, VIEW
+from jinqi.registry.schemas import (
+    EnterpriseOut,
+    FactOut,
+    FactsIn,
+    FactsOut,
+    ImportOut,
+    MaskedEnterpriseOut,
+)
+
+router = Router(tags=["registry"])
+IMPORT_FILE_PURPOSE = "registry.import_file"
+
+
+def _enterprise_out(enterprise: Enterprise, *, unmasked: bool) -> EnterpriseOut:
+    return EnterpriseOut(
+        uscc=enterprise.uscc,
+        name=enterprise.name,
+        status=enterprise.status,
+        established_on=enterprise.established_on,
+        registered_capital=(
+            float(enterprise.registered_capital)
+            if enterprise.registered_capital is not None
+            else None
+        ),
+        enterprise_type=enterprise.enterprise_type,
+        industry_code=enterprise.industry_id,
+        town=enterprise.town.code if enterprise.town else None,
+        registered_address=enterprise.registered_address,
+        legal_representative=(
+            enterprise.legal_representative
+            if unmasked
+            else mask_name(enterprise.legal_representative)
+        ),
+        contact_person=(
+            enterprise.contact_person if unmasked else mask_name(enterprise.contact_person)
+        ),
+        contact_phone=enterprise.contact_phone
+        if unmasked
+        else mask_phone(enterprise.contact_phone),
+    )
+
+
+@router.get("/enterprises", response=list[MaskedEnterpriseOut], openapi_extra=declares(VIEW))
+@paginate
+def enterprises_list(
+    request: HttpRequest, q: str = "", town: str = "", industry: str = ""
+) -> QuerySet[Enterprise]:
+    """Enterprises with personal data masked; filter by name or code, town and industry prefix."""
+    ensure_capability(request.user, VIEW)
+    return selectors.enterprise_search(request.user, query=q, town=town, industry=industry)
+
+
+@router.get("/enterprises/{uscc}", response=EnterpriseOut, openapi_extra=declares(READ_RECORD))
+def enterprise_get(request: HttpRequest, uscc: str) -> EnterpriseOut:
+    """One enterprise: masked for departments and the lead office; the enterprise itself reads
+    its own record unmasked, and that reading is audited."""
+    ensure_capability(request.user, READ_RECORD)
+    own = has_capability(request.user, OWN_RECORD)
+    enterprise = selectors.enterprise_for(request.user, uscc)
+    if own:
+        services.personal_data_read(
+            enterprise=enterprise, acting_user=request.user, purpose="API own record"
+        )
+    return _enterprise_out(enterprise, unmasked=own)
+
+
+@router.get(
+    "/enterprises/{uscc}/profile", response=dict[str, Any], openapi_extra=declares(READ_PROFILES)
+)
+def profile_get(request: HttpRequest, uscc: str) -> dict[str, Any]:
+    """The enterprise's materialised profile, keyed by the profile vocabulary."""
+    ensure_capability(request.user, READ_PROFILES)
+    enterprise = selectors.enterprise_for(request.user, uscc)
+    return selectors.profile_dict(enterprise)
+
+
+@router.post("/facts", response={201: FactsOut}, openapi_extra=declares(PUSH_FACTS))
+def facts_push(request: HttpRequest, data: FactsIn) -> Status[FactsOut]:
+    """A department system records facts about one enterprise, as of a date, as the caller's
+    department (send an Idempotency-Key so a retry records nothing twice)."""
+    ensure_capability(request.user, PUSH_FACTS)
+    department = getattr(request.user, "department", None)
+    if department is None:
+        raise DomainError(_("Only a department's account can push facts."))
+    enterprise = Enterprise.objects.filter(uscc=data.uscc).first()
+    if enterprise is None:
+        raise Http404
+    recorded = services.facts_record(
+        enterprise=enterprise,
+        facts=[services.FactIn(f.key, f.value, f.year) for f in data.facts],
+        source=department,
+        as_of=data.as_of,
+        acting_user=request.user,
+    )
+    return Status(201, FactsOut(uscc=enterprise.uscc, recorded=[_fact_out(f) for f in recorded]))
+
+
+def _fact_out(fact: Fact) -> FactOut:
+    return FactOut(
+        key=fact.key,
+        year=fact.year,
+        value=fact.value,
+        source=fact.source.code,
+        as_of=fact.as_of,
+        is_current=fact.is_current,
+    )
+
+
+@router.post("/imports", response={201: ImportOut}, openapi_extra=declares(PUSH_FACTS))
+def import_file(
+    request: HttpRequest, file: File[UploadedFile], as_of: Form[dt.date | None] = None
+) -> Status[ImportOut]:
+    """Import a file of enterprises and facts (CSV in UTF-8 or GBK, XLSX or Parquet, checked by
+    content) as the caller's department; rejected rows are listed in the error report. Sending
+    the same file again continues an interrupted import and never imports twice."""
+    from django.urls import reverse
+
+    from jinqi.core.uploads import upload_store
+    from jinqi.registry.importing.batch import registry_import
+
+    ensure_capability(request.user, PUSH_FACTS)
+    department = getattr(request.user, "department", None)
+    if department is None:
+        raise DomainError(_("Only a department's account can import."))
+    stored = upload_store(file=file, purpose_key=IMPORT_FILE_PURPOSE, acting_user=request.user)
+    result = registry_import(
+        path=Path(stored.file.path),
+        source=department,
+        acting_user=request.user,
+        as_of=as_of,
+        file_name=stored.original_name,
+    )
+    batch = result.batch
+    return Status(
+        201,
+        ImportOut(
+            batch=batch.pk,
+            file_name=batch.file_name,
+            state=batch.state,
+            rows=result.rows,
+            imported=result.imported,
+            rejected=result.rejected,
+            created=result.created,
+            facts=result.facts,
+            already_done=result.already_done,
+            error_report=(
+                reverse("core:file_download", args=[batch.error_report.uuid])
+                if batch.error_report
+                else None
+            ),
+        ),
+    )

@@ -1,0 +1,51 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RegistryConfig(AppConfig):
+    name = "jinqi.registry"
+    label = "registry"
+    verbose_name = _("Enterprise registry")
+
+    def ready(self) -> None:
+        from jinqi.core.demo import DemoStep, register_demo_step
+        from jinqi.core.uploads import TABLE_TYPES, UploadPurpose, register_purpose
+        from jinqi.registry import permissions
+        from jinqi.registry.demo import demo_registry_load
+        from jinqi.registry.importing import REPORT_UPLOAD
+        from jinqi.web.navigation import NavEntry, register_nav
+
+        register_demo_step(DemoStep("registry", 30, demo_registry_load))
+        register_purpose(REPORT_UPLOAD)  # error reports of bulk imports
+        register_purpose(
+            UploadPurpose(
+                key="registry.import_file",
+                allowed_types=TABLE_TYPES,
+                can_download=permissions.can_download_import_file,
+            )
+        )
+
+        register_nav(
+            NavEntry(
+                "registry:list",
+                _("Enterprise registry"),
+                lambda r: permissions.can_view(r.user),
+                order=30,
+            )
+        )
+        register_nav(
+            NavEntry(
+                "registry:mine",
+                _("My enterprise"),
+                lambda r: permissions.has_capability(r.user, permissions.OWN_RECORD),
+                order=30,
+            )
+        )
+        register_nav(
+            NavEntry(
+                "registry:corrections",
+                _("Correction requests"),
+                lambda r: permissions.has_capability(r.user, permissions.ANSWER_CORRECTIONS),
+                order=35,
+            )
+        )

@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Name or code"), required=False, max_length=100)
+    town = forms.CharField(label=_("Town, street or park"), required=False, max_length=40)
+    industry = forms.CharField(label=_("Industry code prefix"), required=False, max_length=5)
+
+
+class CorrectionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("What is wrong, and what is right?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+
+
+class CorrectionAnswerForm(forms.Form):
+    corrected = forms.TypedChoiceField(
+        label=_("Decision"),
+        choices=[("1", _("The fact is corrected")), ("0", _("The fact stands"))],
+        coerce=lambda v: v == "1",
+    )
+    new_value = forms.CharField(label=_("Corrected value"), required=False, max_length=200)
+    answer = forms.CharField(label=_("Answer to the enterprise"), widget=forms.Textarea)

@@ -1,0 +1,345 @@
+"""One import run: the batch started or continued, the rows validated and committed chunk by
+chunk, the error report stored when the file is done."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.core.files import File
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from jinqi.accounts.enums import Role
+from jinqi.accounts.models import Department
+from jinqi.audit.enums import AuditAction
+from jinqi.audit.services import audit_record
+from jinqi.core import clock
+from jinqi.core.errors import DomainError
+from jinqi.core.models import StoredFile
+from jinqi.core.uploads import UploadPurpose
+from jinqi.registry.importing.bulk import (
+    enterprises_upsert,
+    existing_ids,
+    facts_bulk_record,
+    new_without_name,
+    profiles_rebuild,
+)
+from jinqi.registry.importing.reading import ImportFileError, RawRow, Scan, open_table, scan_file
+from jinqi.registry.importing.rows import Rejection, RowValidator, ValidRow, is_empty, parse_header
+from jinqi.registry.models import Fact, ImportBatch
+
+DEFAULT_CHUNK = 5_000
+REPORT_PURPOSE = "registry.import_report"
+
+
+def can_download_report(user: Any, stored: StoredFile) -> bool:
+    """The error report of a batch is for the lead office and the source department's staff."""
+    batch = ImportBatch.objects.filter(error_report=stored).only("source_id").first()
+    if batch is None:
+        return False
+    if getattr(user, "role", None) in (Role.LEAD_OFFICE, Role.ADMIN):
+        return True
+    return bool(getattr(user, "department_id", None) == batch.source_id)
+
+
+# Declared for the shared upload component (registered in the app's ready()); reports are
+# written by the import itself, so no upload is ever checked against its types.
+REPORT_UPLOAD = UploadPurpose(
+    key=REPORT_PURPOSE, allowed_types=(), can_download=can_download_report
+)
+
+Progress = Callable[[int, int | None], None]
+
+
+@dataclass
+class ImportResult:
+    batch: ImportBatch
+    rows: int = 0
+    imported: int = 0
+    rejected: int = 0
+    created: int = 0
+    facts: int = 0
+    resumed_after: int = 0  # rows a previous run had committed
+    already_done: bool = False
+    rejections: list[Rejection] = field(default_factory=list)  # the first ones, for display
+
+
+def registry_import(
+    *,
+    path: Path,
+    source: Department,
+    acting_user: Any,
+    as_of: dt.date | None = None,
+    chunk_size: int = DEFAULT_CHUNK,
+    file_name: str | None = None,
+    on_progress: Progress | None = None,
+) -> ImportResult:
+    """Import a file of enterprises and facts from `source`, or continue an interrupted import
+    of the same file; raises ImportFileError when the whole file is refused."""
+    if chunk_size < 1:
+        raise DomainError(_("The chunk size must be at least 1."))
+    if source.is_group:
+        raise DomainError(_("Facts come from a department, not a group of departments."))
+    scan = scan_file(path)
+    done = ImportBatch.objects.filter(
+        sha256=scan.sha256, source=source, state=ImportBatch.State.COMPLETED
+    ).first()
+    if done is not None:
+        return ImportResult(batch=done, rows=done.rows_total, already_done=True)
+    table = open_table(path, scan)
+    try:
+        columns = parse_header(table.header)
+        rows = _non_empty_start(table.rows)
+        validator = RowValidator(columns)
+        batch, resumed_after, as_of = _batch_start(
+            scan=scan,
+            source=source,
+            acting_user=acting_user,
+            as_of=as_of,
+            file_name=file_name or path.name,
+            estimate=table.rows_estimate,
+        )
+        run = _Run(batch, source, acting_user, as_of, validator, resumed_after)
+        try:
+            for chunk in _chunks(rows, chunk_size, resumed_after):
+                run.chunk(chunk)
+                if on_progress is not None:
+                    on_progress(run.result.rows, table.rows_estimate)
+            return run.finish()
+        finally:
+            run.close()
+    finally:
+        table.close()
+
+
+def _non_empty_start(rows: Iterator[RawRow]) -> Iterator[RawRow]:
+    """The rows, after checking the file has at least one that is not empty."""
+    skipped: list[RawRow] = []
+    for row in rows:
+        skipped.append(row)
+        if row.problem or not all(is_empty(c) for c in row.cells):
+            break
+    else:
+        raise ImportFileError([_("The file has a header row but no data rows.")])
+
+    def chained() -> Iterator[RawRow]:
+        yield from skipped
+        yield from rows
+
+    return chained()
+
+
+def _chunks(rows: Iterable[RawRow], size: int, resumed_after: int) -> Iterator[list[RawRow]]:
+    """Rows in chunks of `size`; the rows a previous run committed come first, as their own
+    chunks ending exactly where it stopped."""
+    chunk: list[RawRow] = []
+    for seen, row in enumerate(rows, start=1):
+        chunk.append(row)
+        if len(chunk) >= size or seen == resumed_after:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _batch_start(
+    *,
+    scan: Scan,
+    source: Department,
+    acting_user: Any,
+    as_of: dt.date | None,
+    file_name: str,
+    estimate: int | None,
+) -> tuple[ImportBatch, int, dt.date]:
+    """The batch to continue (same file and source, still running) or a new one."""
+    with transaction.atomic():
+        batch = (
+            ImportBatch.objects.filter(
+                sha256=scan.sha256, source=source, state=ImportBatch.State.RUNNING
+            )
+            .order_by("-started_at")
+            .first()
+        )
+        if batch is not None:
+            earlier = Fact.objects.filter(batch=batch).values_list("as_of", flat=True).first()
+            if earlier is not None and as_of is not None and as_of != earlier:
+                raise DomainError(
+                    _(
+                        "This file's import was started as of %(earlier)s; continue it with the "
+                        "same date."
+                    )
+                    % {"earlier": earlier.isoformat()}
+                )
+            return batch, batch.rows_done, earlier or as_of or clock.today()
+        batch = ImportBatch.objects.create(
+            source=source,
+            file_name=file_name[:255],
+            sha256=scan.sha256,
+            rows_total=estimate or 0,
+            started_by=acting_user,
+            started_at=clock.now(),
+        )
+        audit_record(
+            actor=acting_user,
+            action=AuditAction.IMPORT,
+            target=batch,
+            after={"state": batch.state},
+            note=f"started: {scan.kind} file",
+        )
+        return batch, 0, as_of or clock.today()
+
+
+class _Run:
+    """One pass over the file: validates every row, commits the chunks not yet committed."""
+
+    def __init__(
+        self,
+        batch: ImportBatch,
+        source: Department,
+        acting_user: Any,
+        as_of: dt.date,
+        validator: RowValidator,
+        resumed_after: int,
+    ) -> None:
+        self.batch = batch
+        self.source = source
+        self.acting_user = acting_user
+        self.as_of = as_of
+        self.validator = validator
+        self.result = ImportResult(batch=batch, resumed_after=resumed_after)
+        self.report = tempfile.SpooledTemporaryFile(max_size=1 << 20, mode="w+b")  # noqa: SIM115 -- closed in finish()
+        self.report_text = io.TextIOWrapper(self.report, encoding="utf-8-sig", newline="")
+        self.report_csv = csv.writer(self.report_text)
+        self.report_csv.writerow(["row", "uscc", "reason"])
+
+    def chunk(self, rows: list[RawRow]) -> None:
+        start = self.result.rows
+        checked = [self.validator.validate(row) for row in rows]
+        valid = [row for row in checked if isinstance(row, ValidRow)]
+        rejected = [row for row in checked if isinstance(row, Rejection)]
+        if start < self.result.resumed_after:
+            # Committed by an earlier run: checked again only to rebuild the error report.
+            rejected += new_without_name(valid, existing_ids(valid))
+        else:
+            rejected += self._commit(start, rows, valid, rejected)
+        for rejection in sorted(rejected, key=lambda r: r.number):
+            self.report_csv.writerow([rejection.number, rejection.uscc, rejection.reason])
+            if len(self.result.rejections) < 100:
+                self.result.rejections.append(rejection)
+        self.result.rows += len(rows)
+        self.result.rejected += len(rejected)
+
+    @transaction.atomic
+    def _commit(
+        self, start: int, rows: list[RawRow], valid: list[ValidRow], rejected: list[Rejection]
+    ) -> list[Rejection]:
+        count = len(rows)
+        batch = ImportBatch.objects.select_for_update().get(pk=self.batch.pk)
+        batch.source = self.source
+        if batch.rows_done != start or batch.state != ImportBatch.State.RUNNING:
+            raise DomainError(_("Another process is importing this file; let it finish."))
+        existing = existing_ids(valid)
+        nameless = new_without_name(valid, existing)
+        refused = {r.number for r in nameless}
+        valid = [row for row in valid if row.number not in refused]
+        now = clock.now()
+        ids, created = enterprises_upsert(valid, existing, now)
+        facts = [
+            (ids[row.uscc], key, year, value) for row in valid for key, year, value in row.facts
+        ]
+        recorded = facts_bulk_record(
+            facts=facts, source=self.source, as_of=self.as_of, batch=batch, now=now
+        )
+        created_ids = {ids[row.uscc] for row in valid if row.uscc not in existing}
+        profiles_rebuild(
+            sorted(set(ids.values())),
+            now,
+            batch=batch,
+            recorded=recorded.current,
+            created=created_ids,
+        )
+        batch.rows_done = start + count
+        batch.rows_rejected += len(rejected) + len(nameless)
+        batch.rows_total = max(batch.rows_total, batch.rows_done)
+        batch.save(update_fields=["rows_done", "rows_rejected", "rows_total"])
+        audit_record(
+            actor=self.acting_user,
+            action=AuditAction.IMPORT,
+            target=batch,
+            before={"rows_done": start},
+            after={"rows_done": batch.rows_done},
+            note=(
+                f"rows {rows[0].number}–{rows[-1].number}: {len(valid)} imported "
+                f"({created} new), {len(rejected) + len(nameless)} rejected, "
+                f"{recorded.count} facts from {self.source.code} as of {self.as_of.isoformat()}"
+            ),
+        )
+        self.result.imported += len(valid)
+        self.result.created += created
+        self.result.facts += recorded.count
+        return nameless
+
+    def finish(self) -> ImportResult:
+        self.report_text.flush()
+        try:
+            with transaction.atomic():
+                batch = ImportBatch.objects.select_for_update().get(pk=self.batch.pk)
+                batch.source = self.source
+                if self.result.rejected:
+                    batch.error_report = self._store_report(batch)
+                batch.state = ImportBatch.State.COMPLETED
+                batch.rows_total = self.result.rows
+                batch.rows_rejected = self.result.rejected
+                batch.finished_at = clock.now()
+                batch.save()
+                audit_record(
+                    actor=self.acting_user,
+                    action=AuditAction.IMPORT,
+                    target=batch,
+                    after={
+                        "state": batch.state,
+                        "rows_total": batch.rows_total,
+                        "rows_rejected": batch.rows_rejected,
+                    },
+                    note="completed",
+                )
+        finally:
+            self.close()
+        self.result.batch = batch
+        return self.result
+
+    def close(self) -> None:
+        if not self.report_text.closed:
+            self.report_text.close()
+
+    def _store_report(self, batch: ImportBatch) -> StoredFile:
+        """The rejected rows as CSV, stored directly: the upload component's content check is
+        for what users send, and CSV has no signature to check."""
+        self.report.seek(0)
+        digest = hashlib.sha256()
+        size = 0
+        for block in iter(lambda: self.report.read(1 << 20), b""):
+            digest.update(block)
+            size += len(block)
+        self.report.seek(0)
+        stem = Path(batch.file_name).stem or "import"
+        stored = StoredFile(
+            purpose=REPORT_PURPOSE,
+            original_name=f"{stem}-rejected-rows.csv"[:255],
+            content_type="text/csv",
+            size=size,
+            sha256=digest.hexdigest(),
+            uploaded_by=self.acting_user,
+            uploaded_at=clock.now(),
+        )
+        stored.file.save(stored.original_name, File(self.report), save=False)
+        stored.save()
+        return stored

@@ -1,0 +1,308 @@
+"""`jinqi registry <subcommand>`: the enterprise registry from the command line.
+
+Each subcommand is declared in `SUBCOMMANDS` (name → help) with two methods on `Command`:
+`add_<name>_arguments(parser)` declares its arguments and `handle_<name>(options)` runs it
+(dashes in the name become underscores). A new subcommand needs the entry and its two methods.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser, OutputWrapper
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from jinqi.registry.size_class import SizeClassError, size_class
+from jinqi.registry.uscc import check_uscc
+
+SUBCOMMANDS: dict[str, Promise] = {
+    "validate-uscc": gettext_lazy(
+        "Check unified social credit codes: one line per code, non-zero exit if any is invalid."
+    ),
+    "size-class": gettext_lazy(
+        "Print the size class (large, medium, small, micro) of an enterprise, per the "
+        "统计上大中小微型企业划分办法（2017）."
+    ),
+    "synth": gettext_lazy(
+        "Write a synthetic population of Jinshan enterprises to a Parquet file (the same seed "
+        "gives the same file)."
+    ),
+    "import": gettext_lazy(
+        "Import a department's file of enterprises and facts (CSV in UTF-8 or GBK, XLSX or "
+        "Parquet); running it again continues an interrupted import."
+    ),
+    "export-profiles": gettext_lazy(
+        "Write every enterprise's materialised profile to a Parquet file (no personal data)."
+    ),
+}
+
+
+class Command(BaseCommand):
+    help = (
+        "Enterprise registry (法人库) tools: code validation, size class, synthetic data, import."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="subcommand", required=True)
+        for name, help_text in SUBCOMMANDS.items():
+            subparser = sub.add_parser(name, help=str(help_text), description=str(help_text))
+            self._method("add", name, "arguments")(subparser)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        self._method("handle", options["subcommand"])(options)
+
+    def _method(self, prefix: str, name: str, suffix: str = "") -> Callable[..., None]:
+        attribute = "_".join(part for part in (prefix, name.replace("-", "_"), suffix) if part)
+        method: Callable[..., None] = getattr(self, attribute)
+        return method
+
+    # validate-uscc ------------------------------------------------------------------------------
+
+    def add_validate_uscc_arguments(self, parser: argparse.ArgumentParser) -> None:
+        parser.add_argument("codes", nargs="+", metavar="CODE", help=_("Codes, taken as given."))
+
+    def handle_validate_uscc(self, options: dict[str, Any]) -> None:
+        invalid = 0
+        for code in options["codes"]:
+            result = check_uscc(code)
+            for warning in result.warnings:
+                self.stderr.write(
+                    _("%(code)s warning: %(warning)s") % {"code": code, "warning": warning}
+                )
+            if result.valid:
+                self.stdout.write(_("%(code)s valid") % {"code": code})
+            else:
+                invalid += 1
+                self.stdout.write(
+                    _("%(code)s invalid: %(reasons)s")
+                    % {"code": code, "reasons": "; ".join(result.errors)}
+                )
+        if invalid:
+            raise CommandError(
+                _("%(invalid)s of %(total)s code(s) invalid")
+                % {"invalid": invalid, "total": len(options["codes"])}
+            )
+
+    # size-class ---------------------------------------------------------------------------------
+
+    def add_size_class_arguments(self, parser: argparse.ArgumentParser) -> None:
+        parser.add_argument("--industry", required=True, help=_("GB/T 4754-2017 code, e.g. C3511."))
+        parser.add_argument("--employees", type=int, help=_("从业人员, persons."))
+        parser.add_argument("--revenue", type=float, help=_("营业收入, 10,000 CNY (万元)."))
+        parser.add_argument("--assets", type=float, help=_("资产总额, 10,000 CNY (万元)."))
+
+    def handle_size_class(self, options: dict[str, Any]) -> None:
+        try:
+            key = size_class(
+                options["industry"],
+                employees=options["employees"],
+                revenue=options["revenue"],
+                assets=options["assets"],
+            )
+        except SizeClassError as error:
+            raise CommandError(str(error)) from error
+        self.stdout.write(key)
+
+    # synth --------------------------------------------------------------------------------------
+
+    def add_synth_arguments(self, parser: argparse.ArgumentParser) -> None:
+        parser.add_argument("--count", type=int, required=True, help=_("Number of enterprises."))
+        parser.add_argument("--seed", type=int, default=0, help=_("Random seed (default 0)."))
+        parser.add_argument("--output", type=Path, required=True, metavar="FILE.parquet")
+
+    def handle_synth(self, options: dict[str, Any]) -> None:
+        from jinqi.registry.synth import BLOCK_ROWS, synth_write
+
+        count: int = options["count"]
+        if count < 0:
+            raise CommandError(_("--count must not be negative"))
+        bar = ProgressBar(self.stderr, _("enterprises")) if count > BLOCK_ROWS else None
+        started = time.monotonic()
+        written = synth_write(options["output"], count=count, seed=options["seed"], on_progress=bar)
+        if bar is not None:
+            bar.finish()
+        self.stderr.write(
+            _("%(count)s enterprises written to %(file)s in %(seconds).1f s")
+            % {"count": written, "file": options["output"], "seconds": time.monotonic() - started}
+        )
+
+    # import -------------------------------------------------------------------------------------
+
+    def add_import_arguments(self, parser: argparse.ArgumentParser) -> None:
+        from jinqi.registry.importing import DEFAULT_CHUNK
+
+        parser.add_argument("file", type=Path, metavar="FILE")
+        parser.add_argument(
+            "--source",
+            required=True,
+            metavar="DEPT_CODE",
+            help=_("Code of the department the data comes from, e.g. market-regulation."),
+        )
+        parser.add_argument(
+            "--as-of",
+            type=_iso_date,
+            metavar="YYYY-MM-DD",
+            help=_("Date the data is as of (default today)."),
+        )
+        parser.add_argument(
+            "--chunk-size",
+            type=int,
+            default=DEFAULT_CHUNK,
+            help=_("Rows committed together (default %(default)s)."),
+        )
+        parser.add_argument("--no-progress", action="store_true", help=_("No progress bar."))
+
+    def add_export_profiles_arguments(self, parser: argparse.ArgumentParser) -> None:
+        parser.add_argument("--output", type=Path, required=True, help=_("Parquet file to write."))
+
+    def handle_export_profiles(self, options: dict[str, Any]) -> None:
+        from jinqi.registry.exporting import profiles_export
+
+        started = time.perf_counter()
+        rows = profiles_export(options["output"])
+        self.stderr.write(
+            _("%(rows)s profiles written to %(file)s in %(seconds).1f s")
+            % {"rows": rows, "file": options["output"], "seconds": time.perf_counter() - started}
+        )
+
+    def handle_import(self, options: dict[str, Any]) -> None:
+        from jinqi.accounts.models import Department
+        from jinqi.accounts.services import system_user
+        from jinqi.core.errors import DomainError
+        from jinqi.registry.importing import ImportFileError, registry_import
+
+        path: Path = options["file"]
+        if not path.is_file():
+            raise CommandError(_("%(file)s: no such file") % {"file": path})
+        source = Department.objects.filter(code=options["source"]).first()
+        if source is None:
+            raise CommandError(
+                _("No department with the code %(code)s.") % {"code": options["source"]}
+            )
+        bar = None if options["no_progress"] else ProgressBar(self.stderr, _("rows"))
+        try:
+            result = registry_import(
+                path=path,
+                source=source,
+                acting_user=system_user(),
+                as_of=options["as_of"],
+                chunk_size=options["chunk_size"],
+                on_progress=bar,
+            )
+        except ImportFileError as error:
+            for problem in error.problems:
+                self.stderr.write(problem)
+            raise CommandError(_("The file was refused; nothing was imported.")) from error
+        except DomainError as error:
+            raise CommandError(error.message) from error
+        finally:
+            if bar is not None:
+                bar.finish()
+        batch = result.batch
+        if result.already_done:
+            self.stdout.write(
+                _(
+                    "%(file)s was already imported from %(source)s (batch %(batch)s, "
+                    "%(rows)s rows); nothing to do."
+                )
+                % {
+                    "file": path.name,
+                    "source": source.code,
+                    "batch": batch.pk,
+                    "rows": batch.rows_total,
+                }
+            )
+            return
+        if result.resumed_after:
+            self.stderr.write(
+                _("Continued batch %(batch)s after row %(row)s.")
+                % {"batch": batch.pk, "row": result.resumed_after + 1}
+            )
+        for rejection in result.rejections[:20]:
+            self.stderr.write(
+                _("Row %(row)s (%(uscc)s): %(reason)s")
+                % {
+                    "row": rejection.number,
+                    "uscc": rejection.uscc or "-",
+                    "reason": rejection.reason,
+                }
+            )
+        if result.rejected > 20:
+            self.stderr.write(_("… and %(n)s more rejected rows.") % {"n": result.rejected - 20})
+        if batch.error_report is not None:
+            self.stderr.write(_("Error report: %(path)s") % {"path": batch.error_report.file.name})
+        self.stdout.write(
+            _(
+                "Batch %(batch)s: %(rows)s rows, %(imported)s imported (%(created)s new), "
+                "%(rejected)s rejected, %(facts)s facts."
+            )
+            % {
+                "batch": batch.pk,
+                "rows": result.rows,
+                "imported": result.imported,
+                "created": result.created,
+                "rejected": result.rejected,
+                "facts": result.facts,
+            }
+        )
+
+
+def _iso_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            _("“%(value)s” is not a date (write 2025-06-30)") % {"value": text}
+        ) from None
+
+
+class ProgressBar:
+    """A progress line on stderr: redrawn in place on a terminal, a line every few seconds in a
+    log."""
+
+    WIDTH = 30
+
+    def __init__(self, stream: OutputWrapper, unit: str) -> None:
+        self.stream = stream
+        self.unit = unit
+        self.tty = stream.isatty()
+        self.started = time.monotonic()
+        self.shown = 0.0
+        self.line = ""
+
+    def __call__(self, done: int, total: int | None) -> None:
+        now = time.monotonic()
+        if now - self.shown < (0.2 if self.tty else 5.0):
+            return
+        self.shown = now
+        self.line = self._line(done, total, now)
+        if self.tty:
+            self.stream.write("\r" + self.line, ending="")
+            self.stream.flush()
+        else:
+            self.stream.write(self.line)
+
+    def _line(self, done: int, total: int | None, now: float) -> str:
+        rate = done / max(now - self.started, 1e-9)
+        text = f"{done:,} {self.unit}  {rate:,.0f} {self.unit}/s"
+        if total and total >= done:
+            share = done / total
+            filled = round(self.WIDTH * share)
+            left = (total - done) / rate if rate else 0
+            bar = "#" * filled + "." * (self.WIDTH - filled)
+            text = (
+                f"[{bar}] {share:6.1%}  {done:,}/{total:,} {self.unit}  {rate:,.0f} {self.unit}/s"
+            )
+            text += f"  ETA {int(left // 60)}m{int(left % 60):02d}s"
+        return text
+
+    def finish(self) -> None:
+        if self.tty and self.line:
+            self.stream.write("")

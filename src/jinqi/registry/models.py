@@ -1,0 +1,239 @@
+"""The enterprise registry (法人库): one trusted record per enterprise, facts from departments
+with their source and as-of date, and a materialised wide profile for fast reads."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from jinqi.accounts.models import Department
+from jinqi.core.models import StoredFile
+from jinqi.registry.enums import RegistrationStatus, SizeClass
+
+
+class Industry(models.Model):
+    """A code of GB/T 4754-2017 (section letter, division, group or class) with its name."""
+
+    code = models.CharField(_("code"), max_length=5, primary_key=True)
+    name = models.CharField(_("name"), max_length=100)
+    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("industry")
+        verbose_name_plural = _("industries")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class EnterpriseQuerySet(models.QuerySet["Enterprise"]):
+    def active(self) -> EnterpriseQuerySet:
+        return self.filter(status=RegistrationStatus.ACTIVE)
+
+
+class Enterprise(models.Model):
+    uscc = models.CharField(_("unified social credit code"), max_length=18, unique=True)
+    name = models.CharField(_("name"), max_length=200, db_index=True)
+    status = models.CharField(
+        _("registration status"),
+        max_length=20,
+        choices=RegistrationStatus.choices,
+        default=RegistrationStatus.ACTIVE,
+    )
+    established_on = models.DateField(_("date of establishment"), null=True, blank=True)
+    registered_capital = models.DecimalField(
+        _("registered capital (10,000 CNY)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
+    enterprise_type = models.CharField(_("enterprise type"), max_length=60, blank=True)
+    industry = models.ForeignKey(
+        Industry, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("industry")
+    )
+    town = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("town, street or park"),
+    )
+    registered_address = models.CharField(_("registered address"), max_length=300, blank=True)
+    # Personal data: masked in lists, exports and API responses unless the role needs it.
+    legal_representative = models.CharField(_("legal representative"), max_length=60, blank=True)
+    contact_person = models.CharField(_("contact person"), max_length=60, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    created_at = models.DateTimeField(_("created at"))
+    updated_at = models.DateTimeField(_("updated at"))
+
+    objects = EnterpriseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("enterprise")
+        verbose_name_plural = _("enterprises")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class BusinessAddress(models.Model):
+    """A further place of business on the same licence (一照多址)."""
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="addresses")
+    address = models.CharField(_("address"), max_length=300)
+
+    class Meta:
+        verbose_name = _("business address")
+        verbose_name_plural = _("business addresses")
+
+    def __str__(self) -> str:
+        return self.address
+
+
+class ImportBatch(models.Model):
+    """One file imported by a department; committed chunk by chunk, each all-or-nothing."""
+
+    class State(models.TextChoices):
+        RUNNING = "running", _("Running")
+        COMPLETED = "completed", _("Completed")
+        FAILED = "failed", _("Import failed")
+
+    source = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
+    file_name = models.CharField(_("file name"), max_length=255)
+    sha256 = models.CharField(max_length=64, db_index=True)
+    state = models.CharField(max_length=20, choices=State.choices, default=State.RUNNING)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    rows_rejected = models.PositiveIntegerField(default=0)
+    error_report = models.ForeignKey(
+        StoredFile, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = _("import batch")
+        verbose_name_plural = _("import batches")
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.source})"
+
+
+class Fact(models.Model):
+    """One value of the profile vocabulary about an enterprise, from a department, as of a date.
+
+    A newer fact (later as-of date) for the same key and year supersedes older ones, which stay
+    as history (`is_current` false)."""
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="facts")
+    key = models.CharField(_("field"), max_length=60)
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    value = models.JSONField(_("value"), null=True)
+    source = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
+    as_of = models.DateField(_("as of"))
+    is_current = models.BooleanField(default=True)
+    batch = models.ForeignKey(
+        ImportBatch, on_delete=models.PROTECT, null=True, blank=True, related_name="facts"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"))
+
+    class Meta:
+        ordering = ["key", "-year", "-as_of", "-id"]
+        indexes = [
+            models.Index(fields=["enterprise", "key", "year", "is_current"]),
+        ]
+        verbose_name = _("fact")
+        verbose_name_plural = _("facts")
+
+    def __str__(self) -> str:
+        return f"{self.key}={self.value}"
+
+
+class CorrectionRequest(models.Model):
+    """An enterprise says a fact is wrong; the source department answers by a deadline."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Awaiting answer")
+        CORRECTED = "corrected", _("Corrected")
+        REJECTED = "rejected", _("Rejected with reasons")
+
+    fact = models.ForeignKey(Fact, on_delete=models.PROTECT, related_name="corrections")
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="+")
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(_("what is wrong"))
+    state = models.CharField(max_length=20, choices=State.choices, default=State.OPEN)
+    due_on = models.DateField(_("answer due"))
+    answer = models.TextField(_("answer"), blank=True)
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    raised_at = models.DateTimeField()
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-raised_at"]
+        verbose_name = _("correction request")
+        verbose_name_plural = _("correction requests")
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} {self.fact.key}"
+
+
+def _profile_field(label: str, type_: str) -> models.Field:
+    if type_ == "integer":
+        return models.BigIntegerField(label, null=True, blank=True)
+    if type_ in ("money", "number", "ratio"):
+        return models.FloatField(label, null=True, blank=True)
+    if type_ == "boolean":
+        return models.BooleanField(label, null=True, blank=True)
+    if type_ == "date":
+        return models.DateField(label, null=True, blank=True)
+    return models.CharField(label, max_length=60, blank=True, null=True)
+
+
+class Profile(models.Model):
+    """The materialised wide profile: one row per enterprise, one column per stored key.
+
+    Rebuilt from current facts by `services.profiles_refresh`; never edited by hand. Keys that
+    depend on the evaluation date (age_years) are derived at read time, not stored."""
+
+    enterprise = models.OneToOneField(
+        Enterprise, on_delete=models.CASCADE, primary_key=True, related_name="profile"
+    )
+    # NULL, not "", for an unknown class: rules read missing data as unknown (three-valued logic).
+    size_class = models.CharField(  # noqa: DJ001
+        max_length=10, choices=SizeClass.choices, blank=True, null=True
+    )
+    refreshed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("profile")
+        verbose_name_plural = _("profiles")
+
+    def __str__(self) -> str:
+        return str(self.enterprise_id)
+
+
+# Derived at read time because they depend on the evaluation date.
+READ_TIME_KEYS = frozenset({"age_years"})
+
+
+def _add_profile_columns() -> None:
+    from jinqi.registry.vocabulary import FIELDS
+
+    for spec in FIELDS:
+        if spec.key in READ_TIME_KEYS or spec.key == "size_class":
+            continue
+        Profile.add_to_class(spec.key, _profile_field(spec.key, spec.type))
+
+
+_add_profile_columns()

@@ -1,0 +1,101 @@
+"""Reads of the registry, scoped by the acting user."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from jinqi.core.permissions import has_capability
+from jinqi.registry.models import CorrectionRequest, Enterprise, Fact
+from jinqi.registry.permissions import ANSWER_CORRECTIONS, OWN_RECORD, can_view
+from jinqi.registry.vocabulary import BY_KEY, FIELDS, ProfileField
+
+
+def enterprises_visible_to(user: Any) -> QuerySet[Enterprise]:
+    """The lead office and departments see every enterprise; an enterprise user only its own."""
+    enterprises = Enterprise.objects.select_related("industry", "town")
+    if can_view(user):
+        return enterprises
+    if has_capability(user, OWN_RECORD):
+        return enterprises.filter(uscc=user.enterprise_uscc)
+    return enterprises.none()
+
+
+def enterprise_for(user: Any, uscc: str) -> Enterprise:
+    enterprise = enterprises_visible_to(user).filter(uscc=uscc).first()
+    if enterprise is None:
+        raise Http404
+    return enterprise
+
+
+def enterprise_search(
+    user: Any, *, query: str = "", town: str = "", industry: str = ""
+) -> QuerySet[Enterprise]:
+    enterprises = enterprises_visible_to(user)
+    if query:
+        enterprises = enterprises.filter(Q(name__icontains=query) | Q(uscc=query.upper()))
+    if town:
+        enterprises = enterprises.filter(town__code=town)
+    if industry:
+        enterprises = enterprises.filter(industry_id__startswith=industry.upper())
+    return enterprises.order_by("name")
+
+
+@dataclass
+class FactGroup:
+    field: ProfileField | None
+    key: str
+    year: int | None
+    current: Fact | None
+    history: list[Fact]
+
+
+def fact_groups(enterprise: Enterprise) -> list[FactGroup]:
+    """Facts grouped by field and year: the current one first, older ones as history."""
+    groups: dict[tuple[str, int | None], list[Fact]] = defaultdict(list)
+    for fact in enterprise.facts.select_related("source").order_by("key", "-year", "-as_of", "-id"):
+        groups[(fact.key, fact.year)].append(fact)
+    result = []
+    for (key, year), facts in groups.items():
+        current = next((f for f in facts if f.is_current), None)
+        result.append(
+            FactGroup(BY_KEY.get(key), key, year, current, [f for f in facts if f is not current])
+        )
+    return result
+
+
+def corrections_for(user: Any) -> QuerySet[CorrectionRequest]:
+    """A department sees the correction requests about facts it supplied; an enterprise its own."""
+    corrections = CorrectionRequest.objects.select_related("fact", "enterprise", "department")
+    if has_capability(user, ANSWER_CORRECTIONS):
+        return corrections.filter(department_id=user.department_id)
+    if has_capability(user, OWN_RECORD):
+        return corrections.filter(enterprise__uscc=user.enterprise_uscc)
+    return corrections.none()
+
+
+def profile_dict(enterprise: Enterprise) -> dict[str, Any]:
+    """The materialised profile as vocabulary key → value, with read-time keys derived now."""
+    from jinqi.core import clock
+    from jinqi.registry.models import Profile
+
+    profile = Profile.objects.filter(enterprise=enterprise).first()
+    values: dict[str, Any] = {}
+    for spec in FIELDS:
+        if spec.key == "age_years":
+            values[spec.key] = completed_years(enterprise.established_on, clock.today())
+        else:
+            values[spec.key] = getattr(profile, spec.key, None) if profile else None
+    return values
+
+
+def completed_years(start: Any, on: Any) -> int | None:
+    """Whole years from `start` to `on`, counting an anniversary only once reached."""
+    if start is None:
+        return None
+    years = on.year - start.year - ((on.month, on.day) < (start.month, start.day))
+    return max(years, 0)

@@ -1,0 +1,357 @@
+"""Writes of the registry: enterprises, facts with history, the materialised profile.
+
+Facts never change: a newer fact for the same enterprise, key and year supersedes the older ones
+(`is_current`), and the profile is rebuilt from current facts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from jinqi.accounts.models import Department, User
+from jinqi.audit.enums import AuditAction
+from jinqi.audit.services import audit_record, snapshot
+from jinqi.core import clock
+from jinqi.core.errors import DomainError, PermissionDenied
+from jinqi.core.permissions import has_capability
+from jinqi.registry.models import READ_TIME_KEYS, CorrectionRequest, Enterprise, Fact, Profile
+from jinqi.registry.values import ValueReadError, coerce
+from jinqi.registry.vocabulary import BY_KEY, FIELDS
+
+ENTERPRISE_FIELDS = (
+    "name",
+    "status",
+    "established_on",
+    "registered_capital",
+    "enterprise_type",
+    "industry_id",
+    "town_id",
+    "registered_address",
+    "legal_representative",
+    "contact_person",
+    "contact_phone",
+)
+
+
+@dataclass(frozen=True)
+class FactIn:
+    key: str
+    value: Any
+    year: int | None = None
+
+
+def _validated(fact: FactIn) -> FactIn:
+    spec = BY_KEY.get(fact.key)
+    if spec is None:
+        raise DomainError(_("Unknown field “%(key)s”.") % {"key": fact.key})
+    if spec.derived:
+        raise DomainError(
+            _("“%(key)s” is derived by the registry, not supplied.") % {"key": fact.key}
+        )
+    if spec.yearly and fact.year is None:
+        raise DomainError(_("“%(key)s” is a yearly figure: give its year.") % {"key": fact.key})
+    try:
+        value = coerce(spec.type, fact.value)
+    except ValueReadError as error:
+        raise DomainError(
+            _("“%(key)s”: %(problem)s") % {"key": fact.key, "problem": error}
+        ) from error
+    return FactIn(fact.key, value, fact.year if spec.yearly else None)
+
+
+@transaction.atomic
+def facts_record(
+    *,
+    enterprise: Enterprise,
+    facts: Sequence[FactIn],
+    source: Department,
+    as_of: dt.date,
+    acting_user: Any,
+    batch: Any = None,
+    refresh: bool = True,
+    audit: bool = True,
+) -> list[Fact]:
+    """Record facts from a department; older current facts for the same key and year become
+    history, unless the stored one is newer (then the new fact is kept as history)."""
+    clean = [_validated(f) for f in facts]
+    now = clock.now()
+    created = []
+    for fact in clean:
+        current = (
+            Fact.objects.filter(
+                enterprise=enterprise, key=fact.key, year=fact.year, is_current=True
+            )
+            .order_by("-as_of", "-id")
+            .first()
+        )
+        newest = current is None or current.as_of <= as_of
+        if newest and current is not None:
+            Fact.objects.filter(
+                enterprise=enterprise, key=fact.key, year=fact.year, is_current=True
+            ).update(is_current=False)
+        created.append(
+            Fact.objects.create(
+                enterprise=enterprise,
+                key=fact.key,
+                year=fact.year,
+                value=fact.value,
+                source=source,
+                as_of=as_of,
+                is_current=newest,
+                batch=batch,
+                recorded_at=now,
+            )
+        )
+    if audit:
+        audit_record(
+            actor=acting_user,
+            action=AuditAction.CREATE,
+            target=enterprise,
+            after={f"{f.key}{'@' + str(f.year) if f.year else ''}": f.value for f in clean},
+            note=f"facts from {source.code} as of {as_of.isoformat()}",
+        )
+    if refresh:
+        profiles_refresh([enterprise.pk])
+    return created
+
+
+def _enterprise_values(enterprise: Enterprise) -> dict[str, Any]:
+    industry = enterprise.industry_id or None
+    return {
+        "uscc": enterprise.uscc,
+        "established_on": enterprise.established_on,
+        "industry_code": industry,
+        "industry_section": industry[0] if industry else None,
+        "industry_division": industry[1:3] if industry and len(industry) >= 3 else None,
+        "town": enterprise.town.code if enterprise.town_id and enterprise.town else None,
+        "registered_capital": (
+            float(enterprise.registered_capital)
+            if enterprise.registered_capital is not None
+            else None
+        ),
+    }
+
+
+def _latest_yearly(facts: list[Fact]) -> Any:
+    dated = [f for f in facts if f.year is not None]
+    return max(dated, key=lambda f: f.year or 0).value if dated else None
+
+
+def _sum_last_years(facts: list[Fact], years: int = 3) -> Any:
+    by_year = {f.year: f.value for f in facts if f.year is not None and f.value is not None}
+    if len(by_year) < years:
+        return None  # unknown rather than understated
+    latest = sorted(by_year)[-years:]
+    if latest[-1] - latest[0] != years - 1:
+        return None  # a missing year in between
+    return float(sum(by_year[y] for y in latest))
+
+
+def profile_values(enterprise: Enterprise, facts: Iterable[Fact]) -> dict[str, Any]:
+    """The profile row of one enterprise from its current facts."""
+    from jinqi.registry.size_class import SizeClassError, size_class
+
+    by_key: dict[str, list[Fact]] = defaultdict(list)
+    for fact in facts:
+        by_key[fact.key].append(fact)
+    values = _enterprise_values(enterprise)
+    for spec in FIELDS:
+        if spec.key in values or spec.key in READ_TIME_KEYS or spec.derived:
+            continue
+        current = by_key.get(spec.key, [])
+        if spec.yearly:
+            values[spec.key] = _latest_yearly(current)
+        else:
+            values[spec.key] = current[0].value if current else None
+    values["revenue_3y"] = _sum_last_years(by_key.get("revenue", []))
+    values["rd_expense_3y"] = _sum_last_years(by_key.get("rd_expense", []))
+    try:
+        values["size_class"] = (
+            size_class(
+                values["industry_code"],
+                employees=values.get("employees"),
+                revenue=values.get("revenue"),
+                assets=values.get("total_assets"),
+            )
+            if values["industry_code"]
+            else None
+        )
+    except SizeClassError:
+        values["size_class"] = None
+    return values
+
+
+@transaction.atomic
+def profiles_refresh(enterprise_ids: Sequence[int]) -> int:
+    """Rebuild the materialised profiles of these enterprises from their current facts."""
+    enterprises = Enterprise.objects.filter(pk__in=enterprise_ids).select_related("town")
+    facts: dict[int, list[Fact]] = defaultdict(list)
+    for fact in Fact.objects.filter(enterprise_id__in=enterprise_ids, is_current=True):
+        facts[fact.enterprise_id].append(fact)
+    now = clock.now()
+    rows = [
+        Profile(enterprise=e, refreshed_at=now, **profile_values(e, facts[e.pk]))
+        for e in enterprises
+    ]
+    Profile.objects.filter(enterprise_id__in=enterprise_ids).delete()
+    Profile.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
+
+
+@transaction.atomic
+def enterprise_save(
+    *, uscc: str, data: dict[str, Any], acting_user: Any, refresh: bool = True
+) -> tuple[Enterprise, bool]:
+    """Create or update an enterprise's registration record (validated by the caller's form or
+    import); the change is audited with old and new values."""
+    from jinqi.registry.uscc import check_uscc
+
+    check = check_uscc(uscc)
+    if not check.valid:
+        raise DomainError(
+            _("Invalid unified social credit code %(code)s: %(why)s")
+            % {"code": uscc, "why": "; ".join(check.errors)}
+        )
+    now = clock.now()
+    enterprise = Enterprise.objects.filter(uscc=uscc).first()
+    if enterprise is None:
+        enterprise = Enterprise.objects.create(uscc=uscc, created_at=now, updated_at=now, **data)
+        audit_record(
+            actor=acting_user,
+            action=AuditAction.CREATE,
+            target=enterprise,
+            after=snapshot(enterprise, ENTERPRISE_FIELDS),
+        )
+        created = True
+    else:
+        before = snapshot(enterprise, ENTERPRISE_FIELDS)
+        for name, value in data.items():
+            setattr(enterprise, name, value)
+        enterprise.updated_at = now
+        enterprise.save()
+        audit_record(
+            actor=acting_user,
+            action=AuditAction.UPDATE,
+            target=enterprise,
+            before=before,
+            after=snapshot(enterprise, ENTERPRISE_FIELDS),
+        )
+        created = False
+    if refresh:
+        profiles_refresh([enterprise.pk])
+    return enterprise, created
+
+
+def personal_data_read(*, enterprise: Enterprise, acting_user: Any, purpose: str) -> None:
+    """Every unmasked read of personal data leaves an audit row saying who, when and why."""
+    audit_record(
+        actor=acting_user,
+        action=AuditAction.READ_PERSONAL_DATA,
+        target=enterprise,
+        after={"fields": ["legal_representative", "contact_person", "contact_phone"]},
+        note=purpose,
+    )
+
+
+CORRECTION_WORKING_DAYS = 5
+
+
+@transaction.atomic
+def correction_request_raise(*, fact: Fact, reason: str, acting_user: Any) -> CorrectionRequest:
+    """An enterprise flags one of its facts as wrong; the source department must answer within
+    CORRECTION_WORKING_DAYS working days."""
+    from django.urls import reverse
+
+    from jinqi.accounts.selectors import department_staff
+    from jinqi.core.calendar import add_working_days
+    from jinqi.notifications.services import notification_send
+    from jinqi.registry.permissions import OWN_RECORD
+
+    if not has_capability(acting_user, OWN_RECORD) or fact.enterprise.uscc != getattr(
+        acting_user, "enterprise_uscc", None
+    ):
+        raise PermissionDenied(_("Only the enterprise itself can flag its facts."))
+    if not reason.strip():
+        raise DomainError(_("Say what is wrong and what the right value is."))
+    if CorrectionRequest.objects.filter(fact=fact, state=CorrectionRequest.State.OPEN).exists():
+        raise DomainError(_("This fact already has an open correction request."))
+    request = CorrectionRequest.objects.create(
+        fact=fact,
+        enterprise=fact.enterprise,
+        department=fact.source,
+        reason=reason.strip(),
+        due_on=add_working_days(clock.today(), CORRECTION_WORKING_DAYS),
+        raised_by=acting_user,
+        raised_at=clock.now(),
+    )
+    audit_record(
+        actor=acting_user,
+        action=AuditAction.CREATE,
+        target=request,
+        after={"fact": fact.pk, "reason": request.reason},
+    )
+    notification_send(
+        recipients=department_staff(fact.source),
+        kind="registry.correction_requested",
+        title=_("%(name)s says a fact you supplied is wrong: %(key)s; answer by %(date)s")
+        % {"name": fact.enterprise.name, "key": fact.key, "date": request.due_on.isoformat()},
+        body=request.reason,
+        link=reverse("registry:corrections"),
+    )
+    return request
+
+
+@transaction.atomic
+def correction_request_answer(
+    *,
+    request: CorrectionRequest,
+    corrected: bool,
+    answer: str,
+    acting_user: Any,
+    new_value: Any = None,
+) -> CorrectionRequest:
+    """The source department corrects the fact (recording a new one) or explains why not."""
+    from jinqi.notifications.services import notification_send
+
+    request = CorrectionRequest.objects.select_for_update().get(pk=request.pk)
+    if getattr(acting_user, "department_id", None) != request.department_id:
+        raise PermissionDenied(_("Only the department that supplied the fact can answer."))
+    if request.state != CorrectionRequest.State.OPEN:
+        raise DomainError(_("This correction request was already answered."))
+    if not answer.strip():
+        raise DomainError(_("Write the answer the enterprise will read."))
+    if corrected:
+        facts_record(
+            enterprise=request.enterprise,
+            facts=[FactIn(request.fact.key, new_value, request.fact.year)],
+            source=request.department,
+            as_of=clock.today(),
+            acting_user=acting_user,
+        )
+    request.state = (
+        CorrectionRequest.State.CORRECTED if corrected else CorrectionRequest.State.REJECTED
+    )
+    request.answer = answer.strip()
+    request.answered_at = clock.now()
+    request.save(update_fields=["state", "answer", "answered_at"])
+    audit_record(
+        actor=acting_user,
+        action=AuditAction.TRANSITION,
+        target=request,
+        before={"state": CorrectionRequest.State.OPEN},
+        after={"state": request.state, "answer": request.answer},
+    )
+    notification_send(
+        recipients=User.objects.filter(enterprise_uscc=request.enterprise.uscc, is_active=True),
+        kind="registry.correction_answered",
+        title=_("Your correction request on %(key)s was answered") % {"key": request.fact.key},
+        body=request.answer,
+    )
+    return request

@@ -1,0 +1,161 @@
+"""Registry pages: the list and record for the lead office and departments, the enterprise's
+own record, and the correction requests."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from jinqi.accounts.http import AuthenticatedRequest
+from jinqi.accounts.models import Department
+from jinqi.core import clock
+from jinqi.core.errors import DomainError
+from jinqi.core.permissions import requires
+from jinqi.registry import selectors, services
+from jinqi.registry.forms import CorrectionAnswerForm, CorrectionForm, SearchForm
+from jinqi.registry.models import Enterprise
+from jinqi.registry.permissions import (
+    ANSWER_CORRECTIONS,
+    OWN_RECORD,
+    READ_PERSONAL,
+    VIEW,
+    can_read_personal,
+)
+
+
+@requires(VIEW)
+def enterprise_list(request: AuthenticatedRequest) -> HttpResponse:
+    form = SearchForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    enterprises = selectors.enterprise_search(
+        request.user,
+        query=data.get("q", ""),
+        town=data.get("town", ""),
+        industry=data.get("industry", ""),
+    )
+    page = Paginator(enterprises, 25).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "registry/enterprise_list.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "towns": Department.objects.units(),
+            "query_without_page": params.urlencode() + "&" if params else "",
+        },
+    )
+
+
+def _record(
+    request: AuthenticatedRequest, enterprise: Enterprise, *, unmasked: bool
+) -> HttpResponse:
+    return render(
+        request,
+        "registry/enterprise_detail.html",
+        {
+            "enterprise": enterprise,
+            "groups": selectors.fact_groups(enterprise),
+            "addresses": enterprise.addresses.all(),
+            "profile": getattr(enterprise, "profile", None),
+            "unmasked": unmasked,
+            "can_reveal": can_read_personal(request.user) and not unmasked,
+            "is_own": enterprise.uscc == request.user.enterprise_uscc,
+            "correction_form": CorrectionForm(),
+            "corrections": selectors.corrections_for(request.user).filter(enterprise=enterprise),
+        },
+    )
+
+
+@requires(VIEW)
+def enterprise_detail(request: AuthenticatedRequest, uscc: str) -> HttpResponse:
+    return _record(request, selectors.enterprise_for(request.user, uscc), unmasked=False)
+
+
+@requires(READ_PERSONAL)
+@require_POST
+def enterprise_reveal(request: AuthenticatedRequest, uscc: str) -> HttpResponse:
+    """Show the personal data once, on purpose, and audit it."""
+    enterprise = selectors.enterprise_for(request.user, uscc)
+    services.personal_data_read(
+        enterprise=enterprise, acting_user=request.user, purpose="registry page"
+    )
+    return _record(request, enterprise, unmasked=True)
+
+
+@requires(OWN_RECORD)
+def my_record(request: AuthenticatedRequest) -> HttpResponse:
+    enterprise = selectors.enterprises_visible_to(request.user).first()
+    if enterprise is None:
+        return render(request, "registry/no_record.html", {"uscc": request.user.enterprise_uscc})
+    services.personal_data_read(
+        enterprise=enterprise, acting_user=request.user, purpose="own record"
+    )
+    return _record(request, enterprise, unmasked=True)
+
+
+@requires(OWN_RECORD)
+@require_POST
+def fact_flag(request: AuthenticatedRequest, fact_id: int) -> HttpResponse:
+    enterprise = selectors.enterprises_visible_to(request.user).first()
+    fact = enterprise.facts.filter(pk=fact_id).first() if enterprise else None
+    form = CorrectionForm(request.POST)
+    if fact is None:
+        messages.error(request, _("That fact is not in your record."))
+    elif not form.is_valid():
+        messages.error(request, _("Say what is wrong and what the right value is."))
+    else:
+        try:
+            services.correction_request_raise(
+                fact=fact, reason=form.cleaned_data["reason"], acting_user=request.user
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Sent to the department that supplied the fact."))
+    return redirect("registry:mine")
+
+
+@requires(ANSWER_CORRECTIONS)
+def corrections(request: AuthenticatedRequest) -> HttpResponse:
+    page = Paginator(selectors.corrections_for(request.user), 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "registry/corrections.html",
+        {
+            "page_obj": page,
+            "form": CorrectionAnswerForm(),
+            "query_without_page": "",
+            "today": clock.today(),
+        },
+    )
+
+
+@requires(ANSWER_CORRECTIONS)
+@require_POST
+def correction_answer(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    correction = selectors.corrections_for(request.user).filter(pk=pk).first()
+    form = CorrectionAnswerForm(request.POST)
+    if correction is None:
+        messages.error(request, _("Not found."))
+    elif not form.is_valid():
+        messages.error(request, _("Choose a decision and write the answer."))
+    else:
+        try:
+            services.correction_request_answer(
+                request=correction,
+                corrected=form.cleaned_data["corrected"],
+                answer=form.cleaned_data["answer"],
+                new_value=form.cleaned_data["new_value"],
+                acting_user=request.user,
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The enterprise has been told."))
+    return redirect("registry:corrections")
