@@ -249,6 +249,11 @@ def enterprise_save(
     return enterprise, created
 
 
+def _label(key: str) -> str:
+    spec = BY_KEY.get(key)
+    return str(spec.label) if spec else key
+
+
 def personal_data_read(*, enterprise: Enterprise, acting_user: Any, purpose: str) -> None:
     """Every unmasked read of personal data leaves an audit row saying who, when and why."""
     audit_record(
@@ -301,7 +306,11 @@ def correction_request_raise(*, fact: Fact, reason: str, acting_user: Any) -> Co
         recipients=department_staff(fact.source),
         kind="registry.correction_requested",
         title=_("%(name)s says a fact you supplied is wrong: %(key)s; answer by %(date)s")
-        % {"name": fact.enterprise.name, "key": fact.key, "date": request.due_on.isoformat()},
+        % {
+            "name": fact.enterprise.name,
+            "key": _label(fact.key),
+            "date": request.due_on.isoformat(),
+        },
         body=request.reason,
         link=reverse("registry:corrections"),
     )
@@ -351,7 +360,8 @@ def correction_request_answer(
     notification_send(
         recipients=User.objects.filter(enterprise_uscc=request.enterprise.uscc, is_active=True),
         kind="registry.correction_answered",
-        title=_("Your correction request on %(key)s was answered") % {"key": request.fact.key},
+        title=_("Your correction request on %(key)s was answered")
+        % {"key": _label(request.fact.key)},
         body=request.answer,
     )
     return request

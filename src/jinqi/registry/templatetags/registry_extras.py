@@ -23,3 +23,12 @@ def fact_value(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:,.2f}".rstrip("0").rstrip(".")
     return str(value)
+
+
+@register.filter
+def field_label(key: str) -> str:
+    """The vocabulary's label for a key (the key itself if the vocabulary has none)."""
+    from jinqi.registry.vocabulary import BY_KEY
+
+    spec = BY_KEY.get(key)
+    return str(spec.label) if spec else key
