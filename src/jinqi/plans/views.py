@@ -388,17 +388,19 @@ def report_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
 
 
+def _form_errors_message(request: HttpRequest, form: Any) -> None:
+    """For forms posted from another page: their errors as one message on the page returned to."""
+    errors = "; ".join(str(e) for field_errors in form.errors.values() for e in field_errors)
+    messages.error(request, _("Please correct the form: %(errors)s") % {"errors": errors})
+
+
 def _report_action(
     request: AuthenticatedRequest, pk: int, form_class: type, act: Any
 ) -> HttpResponse:
     report = selectors.report_for(request.user, pk)
     form = form_class(request.POST)
     if not form.is_valid():
-        messages.error(
-            request,
-            _("Please correct the form: %(errors)s")
-            % {"errors": "; ".join(str(e) for errs in form.errors.values() for e in errs)},
-        )
+        _form_errors_message(request, form)
         return redirect("plans:report_detail", pk)
     try:
         act(report, form.cleaned_data)
@@ -478,11 +480,7 @@ def urging_issue(request: AuthenticatedRequest, code: str, seq: int) -> HttpResp
     measure = selectors.measure_for(request.user, plan, seq)
     form = UrgingForm(request.POST, measure=measure)
     if not form.is_valid():
-        messages.error(
-            request,
-            _("Please correct the form: %(errors)s")
-            % {"errors": "; ".join(str(e) for errs in form.errors.values() for e in errs)},
-        )
+        _form_errors_message(request, form)
         return redirect("plans:measure_detail", code, seq)
     try:
         services.urging_issue(measure=measure, acting_user=request.user, **form.cleaned_data)
