@@ -96,6 +96,7 @@ class World:
     enterprise: Enterprise  # the enterprise user's own, with a fact from market regulation
     fact: Fact
     correction: CorrectionRequest  # raised by the enterprise, for market regulation
+    queued_import: StoredFile  # a file market regulation sent for import, not yet imported
 
 
 def _evidence(user: User, name: str = "evidence.pdf") -> StoredFile:
@@ -139,7 +140,13 @@ def world(db: Any) -> World:
     correction = registry_services.correction_request_raise(
         fact=fact, reason="应为 4 件", acting_user=users[Role.ENTERPRISE]
     )
+    queued_import = upload_store(
+        file=SimpleUploadedFile("facts.csv", b"uscc,core_ip_count\n"),
+        purpose_key="registry.import_file",
+        acting_user=department,
+    )
     return World(
+        queued_import=queued_import,
         enterprise=firm,
         fact=fact,
         correction=correction,
@@ -394,6 +401,7 @@ PATH_PARAMS: dict[str, Callable[[World], Any]] = {
     "seq": lambda w: w.own_measure.seq,
     "report_id": lambda w: w.own_report.pk,
     "uscc": lambda w: w.enterprise.uscc,
+    "sha256": lambda w: w.queued_import.sha256,
 }
 
 MULTIPART = "multipart"

@@ -25,6 +25,7 @@ from jinqi.registry.schemas import (
     FactsIn,
     FactsOut,
     ImportOut,
+    ImportQueuedOut,
     MaskedEnterpriseOut,
 )
 
@@ -127,47 +128,79 @@ def _fact_out(fact: Fact) -> FactOut:
     )
 
 
-@router.post("/imports", response={201: ImportOut}, openapi_extra=declares(PUSH_FACTS))
+@router.post("/imports", response={202: ImportQueuedOut}, openapi_extra=declares(PUSH_FACTS))
 def import_file(
     request: HttpRequest, file: File[UploadedFile], as_of: Form[dt.date | None] = None
-) -> Status[ImportOut]:
-    """Import a file of enterprises and facts (CSV in UTF-8 or GBK, XLSX or Parquet, checked by
-    content) as the caller's department; rejected rows are listed in the error report. Sending
-    the same file again continues an interrupted import and never imports twice."""
-    from django.urls import reverse
+) -> Status[ImportQueuedOut]:
+    """Queue a file of enterprises and facts (CSV in UTF-8 or GBK, XLSX or Parquet, checked by
+    content) for import as the caller's department. A file that cannot be imported at all is
+    refused at once; otherwise follow `status_url`. Sending the same file again continues an
+    interrupted import and never imports twice."""
+    from django.db import transaction
 
     from jinqi.core.uploads import upload_store
-    from jinqi.registry.importing.batch import registry_import
+    from jinqi.registry.importing.batch import registry_file_check
+    from jinqi.registry.tasks import registry_import_upload
 
     ensure_capability(request.user, PUSH_FACTS)
     department = getattr(request.user, "department", None)
     if department is None:
         raise DomainError(_("Only a department's account can import."))
-    stored = upload_store(file=file, purpose_key=IMPORT_FILE_PURPOSE, acting_user=request.user)
-    result = registry_import(
-        path=Path(stored.file.path),
-        source=department,
-        acting_user=request.user,
-        as_of=as_of,
-        file_name=stored.original_name,
+    with transaction.atomic():
+        stored = upload_store(file=file, purpose_key=IMPORT_FILE_PURPOSE, acting_user=request.user)
+        try:
+            registry_file_check(Path(stored.file.path))
+        except DomainError:
+            stored.file.delete(save=False)  # a refused file is not kept (the row rolls back)
+            raise
+    user_id: int = request.user.pk or 0
+    transaction.on_commit(
+        lambda: registry_import_upload.enqueue(
+            str(stored.uuid), user_id, as_of.isoformat() if as_of else None
+        )
     )
-    batch = result.batch
     return Status(
-        201,
-        ImportOut(
-            batch=batch.pk,
-            file_name=batch.file_name,
-            state=batch.state,
-            rows=result.rows,
-            imported=result.imported,
-            rejected=result.rejected,
-            created=result.created,
-            facts=result.facts,
-            already_done=result.already_done,
-            error_report=(
-                reverse("core:file_download", args=[batch.error_report.uuid])
-                if batch.error_report
-                else None
-            ),
+        202,
+        ImportQueuedOut(
+            sha256=stored.sha256,
+            file_name=stored.original_name,
+            status_url=f"/api/v1/registry/imports/{stored.sha256}",
+        ),
+    )
+
+
+@router.get("/imports/{sha256}", response=ImportOut, openapi_extra=declares(PUSH_FACTS))
+def import_status(request: HttpRequest, sha256: str) -> ImportOut:
+    """Where the import of a file sent by the caller's department stands."""
+    from django.urls import reverse
+
+    from jinqi.core.models import StoredFile
+    from jinqi.registry.models import ImportBatch
+
+    ensure_capability(request.user, PUSH_FACTS)
+    department_id = int(getattr(request.user, "department_id", 0) or 0)
+    batch = (
+        ImportBatch.objects.filter(sha256=sha256, source_id=department_id)
+        .order_by("-started_at")
+        .first()
+    )
+    if batch is None:
+        stored = StoredFile.objects.filter(
+            sha256=sha256, purpose=IMPORT_FILE_PURPOSE, uploaded_by__department_id=department_id
+        ).first()
+        if stored is None:
+            raise Http404
+        return ImportOut(file_name=stored.original_name, state="queued", error_report=None)
+    return ImportOut(
+        batch=batch.pk,
+        file_name=batch.file_name,
+        state=batch.state,
+        rows=batch.rows_total,
+        done=batch.rows_done,
+        rejected=batch.rows_rejected,
+        error_report=(
+            reverse("core:file_download", args=[batch.error_report.uuid])
+            if batch.error_report
+            else None
         ),
     )

@@ -79,14 +79,19 @@ class MaskedEnterpriseOut(EnterpriseOut):
         return mask_phone(obj.contact_phone)
 
 
+class ImportQueuedOut(Schema):
+    sha256: str
+    file_name: str
+    status_url: str
+
+
 class ImportOut(Schema):
-    batch: int
+    """Where an import stands: queued, running, completed or failed."""
+
     file_name: str
     state: str
-    rows: int
-    imported: int
-    rejected: int
-    created: int
-    facts: int
-    already_done: bool
+    batch: int | None = None
+    rows: int = 0
+    done: int = 0
+    rejected: int = 0
     error_report: str | None = Field(None, description="Download URL of the rejected rows.")

@@ -120,6 +120,17 @@ def registry_import(
         table.close()
 
 
+def registry_file_check(path: Path) -> None:
+    """Refuse a file at once if it cannot be imported at all (unreadable, wrong columns, no
+    rows), so a caller that queues the import in the background can answer straight away."""
+    table = open_table(path, scan_file(path))
+    try:
+        parse_header(table.header)
+        _non_empty_start(table.rows)
+    finally:
+        table.close()
+
+
 def _non_empty_start(rows: Iterator[RawRow]) -> Iterator[RawRow]:
     """The rows, after checking the file has at least one that is not empty."""
     skipped: list[RawRow] = []

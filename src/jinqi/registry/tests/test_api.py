@@ -138,22 +138,26 @@ def test_token_is_rate_limited() -> None:
     assert statuses == [200, 200, 200, 429]
 
 
-def test_department_imports_a_file_through_the_api() -> None:
-    """A CSV posted to the API is imported as the token's department; bad rows are reported."""
+def test_department_imports_a_file_through_the_api(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """A CSV posted to the API is queued, imported in the background as the token's department,
+    and its status shows the rejected rows' report."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     firm = enterprise()
     _token, key = api_token_create(user=department_user("human-resources"), name="人社系统")
     content = f"uscc,employees_2025\n{firm.uscc},42\n{firm.uscc[:-1]}X,7\n".encode()
-    response = Client().post(
-        "/api/v1/registry/imports",
-        {"file": SimpleUploadedFile("人社数据.png", content), "as_of": "2026-06-30"},
-        headers=_bearer(key),
-    )
-    assert response.status_code == 201, response.content
-    body = response.json()
-    assert (body["imported"], body["rejected"]) == (1, 1)
-    assert body["error_report"].startswith("/files/")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = Client().post(
+            "/api/v1/registry/imports",
+            {"file": SimpleUploadedFile("人社数据.png", content), "as_of": "2026-06-30"},
+            headers=_bearer(key),
+        )
+    assert response.status_code == 202, response.content
+    status = Client().get(response.json()["status_url"], headers=_bearer(key)).json()
+    assert (status["state"], status["rejected"]) == ("completed", 1)
+    assert status["error_report"].startswith("/files/")
     fact = Fact.objects.get(enterprise=firm, key="employees")
     assert (fact.value, fact.source.code) == (42, "human-resources")
 
@@ -172,3 +176,25 @@ def test_api_import_refuses_a_file_that_is_not_a_table() -> None:
     assert response.status_code == 400
     assert "CSV, XLSX, PARQUET" in response.json()["error"]["message"]
     assert not Fact.objects.exists()
+
+
+def test_api_import_refuses_wrong_columns_at_once_and_queues_nothing(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """A file whose columns cannot be imported is refused in the response; no import is queued."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from jinqi.core.models import StoredFile
+    from jinqi.registry.models import ImportBatch
+
+    _token, key = api_token_create(user=department_user(), name="系统")
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = Client().post(
+            "/api/v1/registry/imports",
+            {"file": SimpleUploadedFile("data.csv", b"name,employees\nx,1\n")},
+            headers=_bearer(key, **{"Accept-Language": "en"}),
+        )
+    assert response.status_code == 400
+    assert "uscc" in response.json()["error"]["message"]
+    assert callbacks == [] and not ImportBatch.objects.exists()
+    assert not StoredFile.objects.filter(purpose="registry.import_file").exists()
