@@ -146,8 +146,6 @@ def ledger(request: AuthenticatedRequest) -> HttpResponse:
         and (not query or query in s.measure.text or query in s.measure.reform_item)
     ]
     page = Paginator(shown, 25).get_page(request.GET.get("page"))
-    params = request.GET.copy()
-    params.pop("page", None)
     return render(
         request,
         # HTMX filtering swaps only the results; a plain request gets the whole page.
@@ -163,7 +161,6 @@ def ledger(request: AuthenticatedRequest) -> HttpResponse:
             .filter(assignments__measure__plan=plan)
             .distinct(),
             "filters": request.GET,
-            "query_without_page": params.urlencode() + "&" if params else "",
             "can_export": can_supervise(request.user),
         },
     )
@@ -202,7 +199,6 @@ def measure_detail(request: AuthenticatedRequest, code: str, seq: int) -> HttpRe
             "page_obj": Paginator(
                 reports.order_by("-period", "assignment__department__sort_order"), 30
             ).get_page(request.GET.get("page")),
-            "query_without_page": "",
             "urgings": selectors.urgings_visible_to(request.user).filter(measure=measure),
             "entries": measure.supervision_entries.all() if can_supervise(request.user) else [],
             "urging_form": UrgingForm(measure=measure) if can_supervise(request.user) else None,

@@ -23,7 +23,7 @@ from jinqi.core.errors import DomainError, PermissionDenied
 from jinqi.core.permissions import has_capability
 from jinqi.registry.models import READ_TIME_KEYS, CorrectionRequest, Enterprise, Fact, Profile
 from jinqi.registry.values import ValueReadError, coerce
-from jinqi.registry.vocabulary import BY_KEY, FIELDS
+from jinqi.registry.vocabulary import BY_KEY, FIELDS, label
 
 ENTERPRISE_FIELDS = (
     "name",
@@ -249,11 +249,6 @@ def enterprise_save(
     return enterprise, created
 
 
-def _label(key: str) -> str:
-    spec = BY_KEY.get(key)
-    return str(spec.label) if spec else key
-
-
 def personal_data_read(*, enterprise: Enterprise, acting_user: Any, purpose: str) -> None:
     """Every unmasked read of personal data leaves an audit row saying who, when and why."""
     audit_record(
@@ -308,7 +303,7 @@ def correction_request_raise(*, fact: Fact, reason: str, acting_user: Any) -> Co
         title=_("%(name)s says a fact you supplied is wrong: %(key)s; answer by %(date)s")
         % {
             "name": fact.enterprise.name,
-            "key": _label(fact.key),
+            "key": label(fact.key),
             "date": request.due_on.isoformat(),
         },
         body=request.reason,
@@ -361,7 +356,7 @@ def correction_request_answer(
         recipients=User.objects.filter(enterprise_uscc=request.enterprise.uscc, is_active=True),
         kind="registry.correction_answered",
         title=_("Your correction request on %(key)s was answered")
-        % {"key": _label(request.fact.key)},
+        % {"key": label(request.fact.key)},
         body=request.answer,
     )
     return request

@@ -38,8 +38,6 @@ def enterprise_list(request: AuthenticatedRequest) -> HttpResponse:
         industry=data.get("industry", ""),
     )
     page = Paginator(enterprises, 25).get_page(request.GET.get("page"))
-    params = request.GET.copy()
-    params.pop("page", None)
     return render(
         request,
         "registry/enterprise_list.html",
@@ -47,7 +45,6 @@ def enterprise_list(request: AuthenticatedRequest) -> HttpResponse:
             "form": form,
             "page_obj": page,
             "towns": Department.objects.units(),
-            "query_without_page": params.urlencode() + "&" if params else "",
         },
     )
 
@@ -130,7 +127,6 @@ def corrections(request: AuthenticatedRequest) -> HttpResponse:
         {
             "page_obj": page,
             "form": CorrectionAnswerForm(),
-            "query_without_page": "",
             "today": clock.today(),
         },
     )

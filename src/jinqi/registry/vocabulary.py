@@ -216,3 +216,9 @@ BY_KEY = {f.key: f for f in FIELDS}
 
 def field(key: str) -> ProfileField:
     return BY_KEY[key]
+
+
+def label(key: str) -> str:
+    """The key's label in the active language (the key itself if the vocabulary lacks it)."""
+    spec = BY_KEY.get(key)
+    return str(spec.label) if spec else key

@@ -12,7 +12,7 @@ from django.urls import reverse
 from jinqi.accounts.tests.factories import UserFactory, department_user
 from jinqi.core.models import CalendarOverride
 from jinqi.plans.models import Measure, Plan
-from jinqi.plans.tests.factories import import_plan, small_plan_csv
+from jinqi.plans.tests.factories import import_plan, jinshan_2022_csv, small_plan_csv
 
 pytestmark = pytest.mark.django_db
 
@@ -101,3 +101,10 @@ def test_department_cannot_import_or_edit_the_calendar() -> None:
     client.force_login(department_user())
     assert client.get(reverse("plans:import")).status_code == 403
     assert client.get(reverse("plans:calendar")).status_code == 403
+
+
+def test_page_links_keep_the_filters(lead_client: Client) -> None:
+    """Paging through a filtered ledger keeps the plan and the filter in the links."""
+    import_plan(jinshan_2022_csv(), code="jinshan-2022")
+    page = lead_client.get(reverse("plans:ledger") + "?plan=jinshan-2022&area=").content.decode()
+    assert 'href="?plan=jinshan-2022&amp;area=&amp;page=2"' in page

@@ -6,6 +6,7 @@ from django import template
 from django.utils.translation import gettext as _
 
 from jinqi.registry.masking import mask_name, mask_phone
+from jinqi.registry.vocabulary import label
 
 register = template.Library()
 register.filter("mask_name", mask_name)
@@ -25,10 +26,4 @@ def fact_value(value: Any) -> str:
     return str(value)
 
 
-@register.filter
-def field_label(key: str) -> str:
-    """The vocabulary's label for a key (the key itself if the vocabulary has none)."""
-    from jinqi.registry.vocabulary import BY_KEY
-
-    spec = BY_KEY.get(key)
-    return str(spec.label) if spec else key
+register.filter("field_label", label)
