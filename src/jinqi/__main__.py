@@ -5,6 +5,11 @@ import sys
 
 
 def main() -> None:
+    if sys.argv[1:2] == ["rules"]:
+        # The rules engine needs no Django: a rule pack over a Parquet file starts in a blink.
+        from jinqi.rules.cli import main as rules_main
+
+        sys.exit(rules_main(sys.argv[2:]))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jinqi.settings.base")
     from django.core.management import execute_from_command_line
 

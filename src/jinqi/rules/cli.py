@@ -1,0 +1,140 @@
+"""`jinqi rules …`: run a rule pack over a Parquet extract, without a database or Django.
+
+    jinqi rules evaluate --rules RULES.json --data PROFILES.parquet --output COUNTS.json
+                         [--pairs PAIRS.parquet]
+    jinqi rules check --rules RULES.json --data PROFILES.parquet
+
+RULES.json is a list of {"id": …, "sql": "<expression>"} (other keys are ignored); the
+vocabulary is the Parquet file's columns. COUNTS.json maps each id to its eligible and unknown
+row counts; PAIRS.parquet holds the eligible (rule, row) pairs, `rule` dictionary-encoded and
+`row` the 0-based row index in the data file, in pack order then row order.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from jinqi.rules.errors import RuleError, gettext_noop, message
+from jinqi.rules.parse import Rule, compile_rule
+from jinqi.rules.tree import fields_used
+from jinqi.rules.types import Vocabulary
+
+
+class PackError(Exception):
+    """The rule pack or the data file cannot be used; the message says why, for people."""
+
+
+def main(argv: Sequence[str]) -> int:
+    parser = argparse.ArgumentParser(prog="jinqi rules", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    evaluate = commands.add_parser("evaluate", help="count (and list) eligible rows per rule")
+    check = commands.add_parser("check", help="validate a rule pack against a data file")
+    for command in (evaluate, check):
+        command.add_argument("--rules", type=Path, required=True)
+        command.add_argument("--data", type=Path, required=True)
+    evaluate.add_argument("--output", type=Path, required=True)
+    evaluate.add_argument("--pairs", type=Path)
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "check":
+            rules = load_pack(args.rules, args.data)
+            print(message(gettext_noop("%(count)s rules are valid.")) % {"count": len(rules)})
+            return 0
+        counts = run_pack(args.rules, args.data, args.output, args.pairs)
+    except PackError as error:
+        print(error, file=sys.stderr)
+        return 2
+    print(
+        message(gettext_noop("%(count)s rules evaluated.")) % {"count": len(counts)},
+        file=sys.stderr,
+    )
+    return 0
+
+
+def load_pack(rules_path: Path, data_path: Path) -> list[tuple[str, Rule]]:
+    """Read and compile a pack against the data file's columns; every bad rule is reported."""
+    import pyarrow.parquet as pq
+
+    try:
+        items = json.loads(rules_path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise PackError(
+            _t(gettext_noop("The rule pack cannot be read: %(error)s"), error=error)
+        ) from None
+    if not isinstance(items, list) or not all(
+        isinstance(i, dict) and isinstance(i.get("id"), str) and isinstance(i.get("sql"), str)
+        for i in items
+    ):
+        raise PackError(
+            _t(gettext_noop('The rule pack must be a list of {"id": …, "sql": …} objects.'))
+        )
+    ids = [item["id"] for item in items]
+    if len(set(ids)) != len(ids):
+        raise PackError(_t(gettext_noop("Rule ids must be unique.")))
+    try:
+        schema = pq.read_schema(data_path)
+    except (OSError, ValueError) as error:
+        raise PackError(
+            _t(gettext_noop("The data file cannot be read: %(error)s"), error=error)
+        ) from None
+    vocabulary = Vocabulary.from_arrow_schema(schema)
+    rules, problems = [], []
+    for item in items:
+        try:
+            rules.append((item["id"], compile_rule(item["sql"], vocabulary)))
+        except RuleError as error:
+            problems.append(f"{item['id']}: {error.message()}")
+    if problems:
+        raise PackError("\n".join(problems))
+    return rules
+
+
+def run_pack(
+    rules_path: Path, data_path: Path, output: Path, pairs_path: Path | None
+) -> dict[str, dict[str, int]]:
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from jinqi.rules.vector import Snapshot, evaluate_pack
+
+    pack = load_pack(rules_path, data_path)
+    needed = sorted({name for _, rule in pack for name in fields_used(rule.tree)})
+    table = pq.read_table(data_path, columns=needed, memory_map=True)
+    ids = pa.array([rule_id for rule_id, _ in pack], type=pa.string())
+    writer: Any = None
+    if pairs_path is not None:
+        row_type = pa.int32() if table.num_rows < 2**31 else pa.int64()
+        schema = pa.schema([("rule", pa.dictionary(pa.int32(), pa.string())), ("row", row_type)])
+        writer = pq.ParquetWriter(str(pairs_path), schema)
+
+        def write_pairs(index: int, true: np.ndarray) -> None:
+            rows = np.flatnonzero(true).astype(row_type.to_pandas_dtype())
+            codes = pa.array(np.full(len(rows), index, dtype=np.int32))
+            rule = pa.DictionaryArray.from_arrays(codes, ids)
+            writer.write_table(pa.Table.from_arrays([rule, pa.array(rows)], schema=schema))
+
+    try:
+        counts = evaluate_pack(
+            [rule for _, rule in pack], Snapshot(table), write_pairs if writer else None
+        )
+    finally:
+        if writer is not None:
+            writer.close()
+    result = {
+        rule_id: {"eligible": eligible, "unknown": unknown}
+        for (rule_id, _), eligible, unknown in zip(
+            pack, counts.eligible, counts.unknown, strict=True
+        )
+    }
+    output.write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
+    return result
+
+
+def _t(template: str, **params: object) -> str:
+    return message(template) % params if params else message(template)

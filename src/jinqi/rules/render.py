@@ -1,0 +1,11 @@
+"""A condition as people read it (derived fields by name), for explanations and the UI."""
+
+from __future__ import annotations
+
+from jinqi.rules.tree import Node
+
+
+def render(node: Node) -> str:
+    from jinqi.rules.sql import to_display_expression
+
+    return to_display_expression(node).sql(dialect="postgres")
