@@ -109,6 +109,8 @@ def explain(rule: Rule, values: Mapping[str, Any]) -> Explanation:
 
 
 class _Evaluator:
+    # The tree was type-checked when compiled, so each operand has the type its node needs;
+    # mypy only sees the union of all values, hence the few `type: ignore`s below.
     def __init__(self, values: Mapping[str, Any]) -> None:
         self.values = values
         self.memo: dict[str, Value] = {}
@@ -204,7 +206,7 @@ class _Evaluator:
             return present[0] if present else None
         if not present:
             return None
-        return min(present) if node.name == "least" else max(present)  # type: ignore[type-var]
+        return min(present) if node.name == "least" else max(present)
 
 
 def _bool(value: Value) -> bool | None:

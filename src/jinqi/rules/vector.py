@@ -319,7 +319,7 @@ class _Evaluator:
         found: Mask = (
             np.isin(number.values, values) if np.ndim(number.values) else (number.values in values)
         )
-        return _tri_from(_invert(found) if node.negated else found, operand.missing)
+        return _tri_from(_invert(found) if node.negated else found, number.missing)
 
     def case(self, node: Case) -> Value:
         result = self.value(node.default)
