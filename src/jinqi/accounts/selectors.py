@@ -41,3 +41,8 @@ def lead_office_users() -> QuerySet[User]:
     return User.objects.filter(role=Role.LEAD_OFFICE, is_active=True).exclude(
         username=SYSTEM_USERNAME
     )
+
+
+def enterprise_users(uscc: str) -> QuerySet[User]:
+    """The active accounts bound to the enterprise with this credit code."""
+    return User.objects.filter(role=Role.ENTERPRISE, enterprise_uscc=uscc, is_active=True)

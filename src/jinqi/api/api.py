@@ -8,6 +8,7 @@ from jinqi.api.auth import authenticated
 from jinqi.api.errors import install_error_handlers
 from jinqi.notifications.api import router as notifications_router
 from jinqi.plans.api import router as plans_router
+from jinqi.policies.api import router as policies_router
 from jinqi.registry.api import router as registry_router
 
 api = NinjaAPI(
@@ -23,3 +24,4 @@ install_error_handlers(api)
 api.add_router("/plans", plans_router)
 api.add_router("/notifications", notifications_router)
 api.add_router("/registry", registry_router)
+api.add_router("/policies", policies_router)

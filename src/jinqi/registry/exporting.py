@@ -85,3 +85,23 @@ def _table(rows: list[tuple[object, ...]], schema: pa.Schema) -> pa.Table:
         else:
             arrays.append(pa.array(values, type=field.type))
     return pa.Table.from_arrays(arrays, schema=schema)
+
+
+def profiles_table(keys: list[str]) -> tuple[list[int], pa.Table]:
+    """The stored profile columns `keys` of every active enterprise, in memory, as Arrow
+    (categorical keys dictionary-encoded), with the enterprises' ids in row order."""
+    from jinqi.registry.models import Enterprise
+
+    schema = profile_schema()
+    stored = [k for k in keys if k in schema.names]
+    column_of = {"uscc": "enterprise__uscc"}
+    rows = list(
+        Profile.objects.filter(enterprise__in=Enterprise.objects.active())
+        .order_by("enterprise_id")
+        .values_list("enterprise_id", *[column_of.get(k, k) for k in stored])
+    )
+    ids = [row[0] for row in rows]
+    sub_schema = pa.schema([schema.field(k) for k in stored])
+    if not rows:
+        return ids, sub_schema.empty_table()
+    return ids, _table([row[1:] for row in rows], sub_schema)

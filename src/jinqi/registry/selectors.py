@@ -99,3 +99,8 @@ def completed_years(start: Any, on: Any) -> int | None:
         return None
     years = on.year - start.year - ((on.month, on.day) < (start.month, start.day))
     return max(years, 0)
+
+
+def enterprises_refreshed_since(moment: Any) -> QuerySet[Enterprise]:
+    """Enterprises whose materialised profile changed after `moment` (facts came in)."""
+    return Enterprise.objects.filter(profile__refreshed_at__gt=moment)

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "jinqi.notifications",
     "jinqi.registry",
     "jinqi.plans",
+    "jinqi.policies",
     "jinqi.api",
     "jinqi.web",
 ]

@@ -14,11 +14,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser, OutputWrapper
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from jinqi.core.progress import ProgressBar
 from jinqi.registry.size_class import SizeClassError, size_class
 from jinqi.registry.uscc import check_uscc
 
@@ -261,48 +262,3 @@ def _iso_date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(
             _("“%(value)s” is not a date (write 2025-06-30)") % {"value": text}
         ) from None
-
-
-class ProgressBar:
-    """A progress line on stderr: redrawn in place on a terminal, a line every few seconds in a
-    log."""
-
-    WIDTH = 30
-
-    def __init__(self, stream: OutputWrapper, unit: str) -> None:
-        self.stream = stream
-        self.unit = unit
-        self.tty = stream.isatty()
-        self.started = time.monotonic()
-        self.shown = 0.0
-        self.line = ""
-
-    def __call__(self, done: int, total: int | None) -> None:
-        now = time.monotonic()
-        if now - self.shown < (0.2 if self.tty else 5.0):
-            return
-        self.shown = now
-        self.line = self._line(done, total, now)
-        if self.tty:
-            self.stream.write("\r" + self.line, ending="")
-            self.stream.flush()
-        else:
-            self.stream.write(self.line)
-
-    def _line(self, done: int, total: int | None, now: float) -> str:
-        rate = done / max(now - self.started, 1e-9)
-        text = f"{done:,} {self.unit}  {rate:,.0f} {self.unit}/s"
-        if total and total >= done:
-            share = done / total
-            filled = round(self.WIDTH * share)
-            left = (total - done) / rate if rate else 0
-            bar = "#" * filled + "." * (self.WIDTH - filled)
-            text = (
-                f"[{bar}] {share:6.1%}  {done:,}/{total:,} {self.unit}  {rate:,.0f} {self.unit}/s"
-            )
-            text += f"  ETA {int(left // 60)}m{int(left % 60):02d}s"
-        return text
-
-    def finish(self) -> None:
-        if self.tty and self.line:
-            self.stream.write("")

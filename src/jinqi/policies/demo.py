@@ -1,0 +1,54 @@
+"""Demo policies: the shipped catalogue matched against the demo registry, plus a Jinshan
+auto-grant with a quota, its list confirmed so enterprises hold offers and some wait in line."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from decimal import Decimal
+
+from jinqi.accounts.models import Department
+from jinqi.accounts.services import system_user
+from jinqi.policies.enums import Delivery, PolicyState
+from jinqi.policies.models import Policy
+from jinqi.policies.services import (
+    PolicyData,
+    auto_grant_list_confirm,
+    matches_recompute_all,
+    policy_create,
+    policy_publish,
+)
+
+DEMO_CODE = "jinshan-demo-retention-subsidy"
+
+
+def demo_policies_load(report: Callable[[str], None]) -> None:
+    runs = matches_recompute_all(progress=lambda done, total: report(f"policies: {done}/{total}"))
+    report(f"policies: {len(runs)} live policies matched")
+    if Policy.objects.filter(code=DEMO_CODE).exists():
+        return
+    actor = system_user()
+    policy = policy_create(
+        data=PolicyData(
+            code=DEMO_CODE,
+            title="（演示）金山区小微企业稳岗补贴",
+            title_en="(Demo) Jinshan job-retention subsidy for small and micro enterprises",
+            document_number="演示数据，非真实文件",
+            valid_from=dt.date(2026, 1, 1),
+            valid_until=dt.date(2026, 12, 31),
+            summary="（演示）朱泾镇从业人数30人以下、未列入经营异常名录的企业，免申即享稳岗补贴。",
+            benefit="每户1万元，名额50个，先匹配先得。",
+            delivery=Delivery.AUTO_GRANT,
+            needs_confirmation=True,
+            quota=50,
+            grant_amount=Decimal("1.00"),
+            budget=Decimal("50.00"),
+        ),
+        sql="town = 'town-zhujing' AND employees <= 30 AND NOT in_abnormal_list",
+        department=Department.objects.get(code="human-resources"),
+        acting_user=actor,
+    )
+    if policy.state == PolicyState.DRAFT:
+        policy_publish(policy=policy, acting_user=actor, check=False)
+    grants = auto_grant_list_confirm(policy=policy, acting_user=actor, check=False)
+    report(f"policies: demo auto-grant list confirmed, {len(grants)} in line")

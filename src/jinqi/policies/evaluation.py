@@ -1,0 +1,136 @@
+"""Deciding one enterprise: its profile prepared for a date, the rule explained.
+
+The JSON shape of `decision_json` is what `jinqi policies evaluate` prints and what
+`POST /api/v1/policies/{code}/evaluate` returns.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from jinqi.policies.models import Policy, RuleVersion
+from jinqi.policies.vocabulary import rules_vocabulary
+from jinqi.registry.selectors import completed_years
+from jinqi.registry.size_class import SizeClassError, size_class
+from jinqi.rules import Explanation, Rule, compile_rule, explain
+from jinqi.rules.errors import KIND_NAMES
+from jinqi.rules.types import FieldType
+
+
+@lru_cache(maxsize=2048)
+def compiled(sql: str) -> Rule:
+    """A stored rule compiled once per process (stored rules were validated when saved)."""
+    return compile_rule(sql, rules_vocabulary())
+
+
+_EXPECTED = {
+    FieldType.BOOLEAN: (bool,),
+    FieldType.INTEGER: (int,),
+    FieldType.NUMBER: (int, float),
+    FieldType.TEXT: (str,),
+    FieldType.DATE: (str, datetime.date),
+}
+
+
+def profile_problems(values: Mapping[str, Any]) -> list[str]:
+    """What is wrong with a profile given by a caller (unknown keys, values of the wrong
+    type), in the active language; empty when it can be evaluated."""
+    fields = rules_vocabulary().fields
+    problems = []
+    for key, value in values.items():
+        kind = fields.get(key)
+        if kind is None:
+            problems.append(_("Unknown profile key %(key)s.") % {"key": key})
+            continue
+        if value is None:
+            continue
+        wrong_bool = isinstance(value, bool) and kind is not FieldType.BOOLEAN
+        if wrong_bool or not isinstance(value, _EXPECTED[kind]):
+            problems.append(
+                _("%(key)s must be %(kind)s, not %(value)r.")
+                % {"key": key, "kind": _(KIND_NAMES[kind.value]), "value": value}
+            )
+        elif kind is FieldType.DATE and isinstance(value, str):
+            try:
+                datetime.date.fromisoformat(value)
+            except ValueError:
+                problems.append(
+                    _("%(key)s must be a date such as 2024-06-30, not %(value)r.")
+                    % {"key": key, "value": value}
+                )
+    return problems
+
+
+def prepared_profile(values: Mapping[str, Any], as_of: datetime.date) -> dict[str, Any]:
+    """Vocabulary keys → values with the keys derived for `as_of` filled in."""
+    profile = dict(values)
+    established = profile.get("established_on")
+    if isinstance(established, str):
+        established = datetime.date.fromisoformat(established)
+        profile["established_on"] = established
+    if established is not None:
+        profile["age_years"] = completed_years(established, as_of)
+    code = profile.get("industry_code")
+    if code:
+        profile.setdefault("industry_section", code[0])
+        profile.setdefault("industry_division", code[1:3] or None)
+        if profile.get("size_class") is None:
+            try:
+                profile["size_class"] = size_class(
+                    code,
+                    employees=profile.get("employees"),
+                    revenue=profile.get("revenue"),
+                    assets=profile.get("total_assets"),
+                )
+            except SizeClassError:
+                profile["size_class"] = None
+    return profile
+
+
+def in_force(policy: Policy, day: datetime.date) -> bool:
+    return policy.valid_from <= day and (policy.valid_until is None or day <= policy.valid_until)
+
+
+def version_of(policy: Policy, number: int | None = None) -> RuleVersion:
+    versions = policy.versions.all()
+    version = versions.filter(number=number).first() if number else versions.first()
+    if version is None:
+        raise RuleVersion.DoesNotExist
+    return version
+
+
+def decide(version: RuleVersion, values: Mapping[str, Any], as_of: datetime.date) -> Explanation:
+    return explain(compiled(version.sql), prepared_profile(values, as_of))
+
+
+def decision_json(
+    policy: Policy, version: RuleVersion, explanation: Explanation, as_of: datetime.date
+) -> dict[str, Any]:
+    return {
+        "policy": policy.code,
+        "version": version.number,
+        "in_force": in_force(policy, as_of),
+        "eligible": explanation.eligible,
+        "conditions": [
+            {
+                "text": condition.text,
+                "result": condition.result,
+                "values": {k: _plain(v) for k, v in condition.values.items()},
+            }
+            for condition in explanation.conditions
+        ],
+    }
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    return value

@@ -1,0 +1,99 @@
+"""`jinqi policies evaluate|match`: decide one profile, or recompute every stored match.
+
+jinqi policies evaluate --policy CODE --profile FILE.json [--as-of DATE] [--version N]
+jinqi policies match --all
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+
+from jinqi.core import clock
+from jinqi.core.progress import ProgressBar
+
+
+class Command(BaseCommand):
+    help = "Policies: evaluate a profile against a policy, or recompute the stored matches."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="subcommand", required=True)
+        evaluate = sub.add_parser(
+            "evaluate", help=_("Print a policy's decision for a profile as JSON.")
+        )
+        evaluate.add_argument("--policy", required=True, metavar="CODE")
+        evaluate.add_argument("--profile", required=True, type=Path, metavar="FILE.json")
+        evaluate.add_argument("--as-of", type=_iso_date, metavar="DATE")
+        evaluate.add_argument("--version", type=int, metavar="N", dest="rule_version")
+        match = sub.add_parser(
+            "match", help=_("Recompute the stored matches of every live policy.")
+        )
+        match.add_argument("--all", action="store_true", required=True)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["subcommand"] == "evaluate":
+            self.evaluate(options)
+        else:
+            self.match()
+
+    def evaluate(self, options: dict[str, Any]) -> None:
+        from jinqi.policies.evaluation import decide, decision_json, profile_problems, version_of
+        from jinqi.policies.models import Policy, RuleVersion
+
+        policy = Policy.objects.filter(code=options["policy"]).first()
+        if policy is None:
+            raise CommandError(_("No policy with the code %(code)s.") % {"code": options["policy"]})
+        try:
+            values = json.loads(options["profile"].read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise CommandError(
+                _("The profile file cannot be read: %(error)s") % {"error": error}
+            ) from None
+        if not isinstance(values, dict):
+            raise CommandError(_("The profile file must hold one JSON object of vocabulary keys."))
+        try:
+            version = version_of(policy, options["rule_version"])
+        except RuleVersion.DoesNotExist:
+            raise CommandError(
+                _("The policy has no rule version %(number)s.")
+                % {"number": options["rule_version"]}
+            ) from None
+        problems = profile_problems(values)
+        if problems:
+            raise CommandError("\n".join(problems))
+        as_of = options["as_of"] or clock.today()
+        explanation = decide(version, values, as_of)
+        result = decision_json(policy, version, explanation, as_of)
+        self.stdout.write(json.dumps(result, ensure_ascii=False, indent=2))
+
+    def match(self) -> None:
+        from jinqi.policies.services import matches_recompute_all
+
+        bar = ProgressBar(self.stderr, _("policies"))
+        runs = matches_recompute_all(progress=bar)
+        bar.finish()
+        for run in runs:
+            self.stdout.write(
+                _("%(policy)s v%(version)s: %(eligible)s eligible, %(unknown)s possibly eligible")
+                % {
+                    "policy": run.policy.code,
+                    "version": run.version.number,
+                    "eligible": run.eligible,
+                    "unknown": run.unknown,
+                }
+            )
+
+
+def _iso_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            _("“%(value)s” is not a date (write 2025-06-30)") % {"value": text}
+        ) from None

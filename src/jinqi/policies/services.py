@@ -1,0 +1,618 @@
+"""Writes for policies: the catalogue, rule versions, matching and the auto-grant pipeline.
+
+Every function is atomic and writes its audit rows and notices in the same transaction.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, fields
+from decimal import ROUND_DOWN, Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from jinqi.accounts.models import Department
+from jinqi.accounts.selectors import enterprise_users
+from jinqi.audit.enums import AuditAction
+from jinqi.audit.services import audit_record, snapshot
+from jinqi.core import clock
+from jinqi.core.errors import ConflictError, DomainError, PermissionDenied
+from jinqi.notifications.services import notification_send
+from jinqi.policies import workflow
+from jinqi.policies.enums import Allocation, Delivery, GrantState, Outcome, PolicyState
+from jinqi.policies.evaluation import compiled, decide
+from jinqi.policies.models import Grant, GrantTransition, Match, MatchRun, Policy, RuleVersion
+from jinqi.policies.permissions import can_manage
+from jinqi.policies.vocabulary import rules_vocabulary
+from jinqi.registry.models import Enterprise
+from jinqi.registry.selectors import profile_dict
+from jinqi.rules import RuleError, compile_rule
+from jinqi.rules.tree import fields_used
+
+POLICY_FIELDS = (
+    "code",
+    "title",
+    "title_en",
+    "document_number",
+    "article",
+    "source_url",
+    "valid_from",
+    "valid_until",
+    "summary",
+    "full_text",
+    "benefit",
+    "simplifications",
+    "delivery",
+    "needs_confirmation",
+    "quota",
+    "budget",
+    "grant_amount",
+    "allocation",
+    "parameters",
+)
+
+
+@dataclass
+class PolicyData:
+    """What a department states about a policy (everything but its rule and state)."""
+
+    code: str
+    title: str
+    document_number: str
+    valid_from: datetime.date
+    summary: str
+    benefit: str
+    delivery: str
+    title_en: str = ""
+    article: str = ""
+    source_url: str = ""
+    valid_until: datetime.date | None = None
+    full_text: str = ""
+    simplifications: str = ""
+    needs_confirmation: bool = False
+    quota: int | None = None
+    budget: Decimal | None = None
+    grant_amount: Decimal | None = None
+    allocation: str = Allocation.FIRST_MATCHED
+    parameters: list[dict[str, Any]] | None = None
+
+    def values(self) -> dict[str, Any]:
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        values["parameters"] = values["parameters"] or []
+        return values
+
+
+def rule_validate(sql: str) -> None:
+    """Raise DomainError with the rule engine's message (pointing at the offending part)."""
+    try:
+        compile_rule(sql, rules_vocabulary())
+    except RuleError as error:
+        raise DomainError(_(error.template) % _message_params(error)) from error
+
+
+def _message_params(error: RuleError) -> dict[str, Any]:
+    from jinqi.rules.errors import KIND_NAMES
+
+    params = {k: _(KIND_NAMES.get(str(v), str(v))) for k, v in error.params.items()}
+    return {"fragment": f"「{error.fragment}」", **params}
+
+
+def _check_manager(policy: Policy, user: Any) -> None:
+    if not can_manage(user, policy):
+        raise PermissionDenied(_("Only the policy's own department can change it."))
+
+
+@transaction.atomic
+def policy_create(
+    *, data: PolicyData, sql: str, department: Department, acting_user: Any, shipped: bool = False
+) -> Policy:
+    rule_validate(sql)
+    if data.valid_until and data.valid_until < data.valid_from:
+        raise DomainError(_("The end of validity cannot be before its start."))
+    if Policy.objects.filter(code=data.code).exists():
+        raise DomainError(
+            _("A policy with the code %(code)s exists already.") % {"code": data.code}
+        )
+    now = clock.now()
+    policy = Policy.objects.create(
+        **data.values(), department=department, shipped=shipped, created_at=now, updated_at=now
+    )
+    RuleVersion.objects.create(
+        policy=policy, number=1, sql=sql.strip(), created_by=acting_user, created_at=now
+    )
+    audit_record(
+        actor=acting_user, action=AuditAction.CREATE, target=policy, after=snapshot(policy)
+    )
+    return policy
+
+
+@transaction.atomic
+def policy_update(
+    *, policy: Policy, data: PolicyData, acting_user: Any, check: bool = True
+) -> Policy:
+    if check:
+        _check_manager(policy, acting_user)
+    if data.valid_until and data.valid_until < data.valid_from:
+        raise DomainError(_("The end of validity cannot be before its start."))
+    before = snapshot(policy)
+    for name, value in data.values().items():
+        if name != "code":
+            setattr(policy, name, value)
+    policy.updated_at = clock.now()
+    policy.save()
+    audit_record(
+        actor=acting_user,
+        action=AuditAction.UPDATE,
+        target=policy,
+        before=before,
+        after=snapshot(policy),
+    )
+    return policy
+
+
+@transaction.atomic
+def rule_version_create(
+    *, policy: Policy, sql: str, note: str, acting_user: Any, check: bool = True
+) -> RuleVersion:
+    """A new version of the rule (the old ones stay, decisions name theirs); a published
+    policy's matches are recomputed. The same text as the current version changes nothing."""
+    if check:
+        _check_manager(policy, acting_user)
+    rule_validate(sql)
+    current = policy.versions.first()
+    if current is not None and current.sql.strip() == sql.strip():
+        return current
+    version = RuleVersion.objects.create(
+        policy=policy,
+        number=(current.number + 1) if current else 1,
+        sql=sql.strip(),
+        note=note,
+        created_by=acting_user,
+        created_at=clock.now(),
+    )
+    audit_record(
+        actor=acting_user,
+        action=AuditAction.UPDATE,
+        target=policy,
+        before={"rule": current.sql if current else ""},
+        after={"rule": version.sql},
+        note=f"v{version.number}",
+    )
+    if policy.state == PolicyState.PUBLISHED:
+        matches_recompute(policy=policy)
+    return version
+
+
+@transaction.atomic
+def policy_publish(*, policy: Policy, acting_user: Any, check: bool = True) -> MatchRun:
+    """Publish: the policy joins the catalogue, its matches are computed, and for 精准推送 the
+    eligible enterprises are invited to apply."""
+    if check:
+        _check_manager(policy, acting_user)
+    if policy.state == PolicyState.PUBLISHED:
+        raise DomainError(_("The policy is published already."))
+    policy.state = PolicyState.PUBLISHED
+    policy.updated_at = clock.now()
+    policy.save(update_fields=["state", "updated_at"])
+    audit_record(
+        actor=acting_user,
+        action=AuditAction.TRANSITION,
+        target=policy,
+        before={"state": PolicyState.DRAFT},
+        after={"state": PolicyState.PUBLISHED},
+    )
+    run = matches_recompute(policy=policy)
+    if policy.delivery == Delivery.PUSH:
+        _notify_matched(policy, Outcome.ELIGIBLE)
+    return run
+
+
+@transaction.atomic
+def policy_withdraw(*, policy: Policy, acting_user: Any) -> None:
+    _check_manager(policy, acting_user)
+    before = policy.state
+    policy.state = PolicyState.WITHDRAWN
+    policy.updated_at = clock.now()
+    policy.save(update_fields=["state", "updated_at"])
+    audit_record(
+        actor=acting_user,
+        action=AuditAction.TRANSITION,
+        target=policy,
+        before={"state": before},
+        after={"state": policy.state},
+    )
+
+
+# -- matching ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def matches_recompute(*, policy: Policy) -> MatchRun:
+    """Evaluate the current rule over every enterprise's profile at once (vectorised) and
+    store who is eligible or possibly eligible; keeps the first-matched time of those who
+    stay matched (the order auto-grants follow)."""
+    from jinqi.policies.snapshot import profiles_snapshot
+    from jinqi.rules.vector import evaluate_pack
+
+    started = clock.now()
+    version = policy.versions.first()
+    assert version is not None
+    rule = compiled(version.sql)
+    ids, snapshot_ = profiles_snapshot(fields_used(rule.tree), clock.today())
+    outcome: dict[int, str] = {}
+
+    def collect(_: int, true: Any) -> None:
+        for index in true.nonzero()[0]:
+            outcome[ids[index]] = Outcome.ELIGIBLE
+
+    counts = evaluate_pack([rule], snapshot_, collect)
+    if counts.unknown[0]:
+        from jinqi.rules.vector import evaluate_rows
+
+        for index, decision in enumerate(evaluate_rows(rule, snapshot_)):
+            if decision is None:
+                outcome[ids[index]] = Outcome.UNKNOWN
+    _store_matches(policy, version, outcome, started)
+    return MatchRun.objects.create(
+        policy=policy,
+        version=version,
+        eligible=counts.eligible[0],
+        unknown=counts.unknown[0],
+        enterprises=len(ids),
+        started_at=started,
+        finished_at=clock.now(),
+    )
+
+
+def _store_matches(
+    policy: Policy, version: RuleVersion, outcome: dict[int, str], now: datetime.datetime
+) -> None:
+    existing = {m.enterprise_id: m for m in Match.objects.filter(policy=policy)}
+    Match.objects.filter(policy=policy).exclude(enterprise_id__in=list(outcome)).delete()
+    today = clock.today()
+    changed, created = [], []
+    missing = _missing_data(version, [e for e, o in outcome.items() if o == Outcome.UNKNOWN])
+    for enterprise_id, result in outcome.items():
+        match = existing.get(enterprise_id)
+        if match is None:
+            created.append(
+                Match(
+                    policy=policy,
+                    enterprise_id=enterprise_id,
+                    version=version,
+                    outcome=result,
+                    data_as_of=today,
+                    missing=missing.get(enterprise_id, []),
+                    matched_at=now,
+                    evaluated_at=now,
+                )
+            )
+        else:
+            match.version, match.outcome, match.data_as_of = version, result, today
+            match.missing, match.evaluated_at = missing.get(enterprise_id, []), now
+            changed.append(match)
+    Match.objects.bulk_create(created, batch_size=2000)
+    Match.objects.bulk_update(
+        changed, ["version", "outcome", "data_as_of", "missing", "evaluated_at"], batch_size=2000
+    )
+
+
+def _missing_data(version: RuleVersion, enterprise_ids: list[int]) -> dict[int, list[str]]:
+    """For the possibly eligible: the fields whose absence leaves the decision open."""
+    result = {}
+    for enterprise in Enterprise.objects.filter(pk__in=enterprise_ids).select_related("profile"):
+        explanation = decide(version, profile_dict(enterprise), clock.today())
+        result[enterprise.pk] = explanation.missing
+    return result
+
+
+def enterprise_rematch(*, enterprise: Enterprise) -> int:
+    """Re-evaluate one enterprise against every live policy (its facts changed); returns the
+    number of policies it now matches."""
+    values = profile_dict(enterprise)
+    now, today = clock.now(), clock.today()
+    matched = 0
+    with transaction.atomic():
+        for policy in Policy.objects.live(today).prefetch_related("versions"):
+            version = policy.versions.all()[0]
+            explanation = decide(version, values, today)
+            if explanation.eligible is False:
+                Match.objects.filter(policy=policy, enterprise=enterprise).delete()
+                continue
+            matched += 1
+            result = Outcome.ELIGIBLE if explanation.eligible else Outcome.UNKNOWN
+            Match.objects.update_or_create(
+                policy=policy,
+                enterprise=enterprise,
+                defaults={
+                    "version": version,
+                    "outcome": result,
+                    "data_as_of": today,
+                    "missing": explanation.missing,
+                    "evaluated_at": now,
+                },
+                create_defaults={
+                    "version": version,
+                    "outcome": result,
+                    "data_as_of": today,
+                    "missing": explanation.missing,
+                    "evaluated_at": now,
+                    "matched_at": now,
+                },
+            )
+    return matched
+
+
+# Above this many changed enterprises one vectorised pass per policy beats one by one.
+BULK_REMATCH = 2000
+
+
+def matches_refresh_changed() -> int:
+    """Re-evaluate the enterprises whose facts changed since the last call against every live
+    policy (the worker runs this every few minutes); returns how many were re-evaluated."""
+    from jinqi.policies.models import RematchMark
+    from jinqi.registry.selectors import enterprises_refreshed_since
+
+    now = clock.now()
+    mark = RematchMark.objects.first()
+    if mark is None:
+        RematchMark.objects.create(checked_until=now)
+        return 0
+    changed = enterprises_refreshed_since(mark.checked_until)
+    count = changed.count()
+    if count > BULK_REMATCH:
+        matches_recompute_all()
+    else:
+        for enterprise in changed:
+            enterprise_rematch(enterprise=enterprise)
+    RematchMark.objects.filter(pk=mark.pk).update(checked_until=now)
+    return count
+
+
+def matches_recompute_all(*, progress: Callable[[int, int], None] | None = None) -> list[MatchRun]:
+    policies = list(Policy.objects.live(clock.today()))
+    runs = []
+    for index, policy in enumerate(policies, start=1):
+        runs.append(matches_recompute(policy=policy))
+        if progress:
+            progress(index, len(policies))
+    return runs
+
+
+# -- the auto-grant pipeline (免申即享) -------------------------------------------------------
+
+
+@transaction.atomic
+def auto_grant_list_confirm(*, policy: Policy, acting_user: Any, check: bool = True) -> list[Grant]:
+    """The department confirms the matched list: every eligible enterprise not yet in line gets
+    a place in the policy's order (first matched first); as many as the quota and budget allow
+    are offered the benefit (or granted it outright when nothing needs confirming), the rest
+    wait for a place to free up. The enterprises are notified."""
+    if check:
+        _check_manager(policy, acting_user)
+    if policy.delivery != Delivery.AUTO_GRANT or policy.state != PolicyState.PUBLISHED:
+        raise DomainError(_("Only a published auto-grant policy has a list to confirm."))
+    Policy.objects.select_for_update().filter(pk=policy.pk).first()
+    in_line = set(Grant.objects.filter(policy=policy).values_list("enterprise_id", flat=True))
+    last = Grant.objects.filter(policy=policy).order_by("-position").first()
+    position = last.position if last else 0
+    now = clock.now()
+    created = []
+    eligible = Match.objects.filter(policy=policy, outcome=Outcome.ELIGIBLE).select_related(
+        "version"
+    )
+    for match in eligible.order_by("matched_at", "enterprise_id"):
+        if match.enterprise_id in in_line:
+            continue
+        position += 1
+        grant = Grant.objects.create(
+            policy=policy,
+            enterprise_id=match.enterprise_id,
+            version=match.version,
+            data_as_of=match.data_as_of,
+            position=position,
+            state=GrantState.WAITING,
+            amount=policy.grant_amount,
+            created_at=now,
+            updated_at=now,
+        )
+        GrantTransition.objects.create(
+            grant=grant,
+            from_state=workflow.START,
+            to_state=GrantState.WAITING,
+            actor=acting_user,
+            at=now,
+        )
+        created.append(grant)
+    audit_record(
+        actor=acting_user,
+        action=AuditAction.TRANSITION,
+        target=policy,
+        after={"list_confirmed": len(created)},
+        note="auto_grant_list_confirm",
+    )
+    _fill_places(policy, acting_user)
+    return created
+
+
+def _places(policy: Policy) -> int | None:
+    """How many grants may hold a place at once (None: no limit)."""
+    limits = []
+    if policy.quota is not None:
+        limits.append(policy.quota)
+    if (
+        policy.allocation == Allocation.FIRST_MATCHED
+        and policy.budget is not None
+        and policy.grant_amount
+    ):
+        limits.append(int(policy.budget / policy.grant_amount))
+    return min(limits) if limits else None
+
+
+def _fill_places(policy: Policy, acting_user: Any) -> None:
+    """Offer free places to those waiting, in line order; then share a short budget pro rata."""
+    grants = Grant.objects.filter(policy=policy)
+    holding = grants.filter(state__in=workflow.HOLDING).count()
+    places = _places(policy)
+    waiting = (
+        grants.filter(state=GrantState.WAITING).order_by("position").select_related("enterprise")
+    )
+    free = None if places is None else max(places - holding, 0)
+    target = GrantState.OFFERED if policy.needs_confirmation else GrantState.GRANTED
+    for grant in waiting[:free] if free is not None else waiting:
+        grant_transition(grant=grant, target=target, acting_user=acting_user)
+        _notify_grant(grant)
+    if policy.allocation == Allocation.PRO_RATA:
+        _share_budget(policy)
+
+
+def _share_budget(policy: Policy) -> None:
+    """Pro rata: when the claims exceed the budget, each holder gets budget ÷ holders (down to
+    the cent, so the total never exceeds the budget); paid-out grants are not changed."""
+    if policy.budget is None or not policy.grant_amount:
+        return
+    holders = Grant.objects.filter(policy=policy, state__in=workflow.HOLDING)
+    paid = sum((g.amount or Decimal(0)) for g in holders.filter(state=GrantState.DISBURSED))
+    open_grants = list(holders.exclude(state=GrantState.DISBURSED))
+    if not open_grants:
+        return
+    remaining = policy.budget - paid
+    share = min(
+        policy.grant_amount,
+        (remaining / len(open_grants)).quantize(Decimal("0.01"), rounding=ROUND_DOWN),
+    )
+    Grant.objects.filter(pk__in=[g.pk for g in open_grants]).update(amount=max(share, Decimal(0)))
+
+
+def grant_transition(
+    *, grant: Grant, target: str, acting_user: Any, comment: str = "", **changes: Any
+) -> Grant:
+    """Move a grant along the declared workflow, with optimistic locking and a log row."""
+    if not workflow.allowed(grant.state, target):
+        raise DomainError(
+            _("A grant cannot go from %(source)s to %(target)s.")
+            % {"source": GrantState(grant.state).label, "target": GrantState(target).label}
+        )
+    now = clock.now()
+    updated = Grant.objects.filter(pk=grant.pk, lock_version=grant.lock_version).update(
+        state=target, updated_at=now, lock_version=F("lock_version") + 1, **changes
+    )
+    if not updated:
+        raise ConflictError(_("Someone else changed this grant first; reload and try again."))
+    GrantTransition.objects.create(
+        grant=grant,
+        from_state=grant.state,
+        to_state=target,
+        actor=acting_user,
+        comment=comment,
+        at=now,
+    )
+    audit_record(
+        actor=acting_user,
+        action=AuditAction.TRANSITION,
+        target=grant,
+        before={"state": grant.state},
+        after={"state": target, **changes},
+        note=comment,
+    )
+    grant.refresh_from_db()
+    return grant
+
+
+def _own_grant(grant: Grant, user: Any) -> None:
+    if getattr(user, "enterprise_uscc", None) != grant.enterprise.uscc:
+        raise PermissionDenied(_("Only the enterprise itself can answer this offer."))
+
+
+@transaction.atomic
+def grant_confirm(*, grant: Grant, payee_account: str, acting_user: Any) -> Grant:
+    """意愿确认: the enterprise wants the benefit, paid into `payee_account`."""
+    _own_grant(grant, acting_user)
+    account = payee_account.strip()
+    if not account:
+        raise DomainError(_("Say which account the benefit should be paid into."))
+    return grant_transition(
+        grant=grant, target=GrantState.CONFIRMED, acting_user=acting_user, payee_account=account
+    )
+
+
+@transaction.atomic
+def grant_decline(*, grant: Grant, acting_user: Any, reason: str = "") -> Grant:
+    """The enterprise declines: it gets nothing, and the next one in line is offered the place."""
+    _own_grant(grant, acting_user)
+    grant = grant_transition(
+        grant=grant, target=GrantState.DECLINED, acting_user=acting_user, comment=reason[:300]
+    )
+    _fill_places(grant.policy, acting_user)
+    return grant
+
+
+@transaction.atomic
+def grant_disburse(*, grant: Grant, acting_user: Any) -> Grant:
+    """兑付: the department records the payment (or the benefit as applied)."""
+    _check_manager(grant.policy, acting_user)
+    return grant_transition(grant=grant, target=GrantState.DISBURSED, acting_user=acting_user)
+
+
+@transaction.atomic
+def awards_publish(*, policy: Policy, acting_user: Any) -> Policy:
+    """公示: the award list becomes public (a page and open data)."""
+    _check_manager(policy, acting_user)
+    if not Grant.objects.filter(policy=policy, state__in=workflow.AWARDED).exists():
+        raise DomainError(_("There is no award to publish yet."))
+    policy.awards_published_at = clock.now()
+    policy.save(update_fields=["awards_published_at"])
+    audit_record(
+        actor=acting_user,
+        action=AuditAction.UPDATE,
+        target=policy,
+        after={"awards_published_at": policy.awards_published_at},
+        note="awards_publish",
+    )
+    return policy
+
+
+# -- notices ----------------------------------------------------------------------------------
+
+
+def _notify_grant(grant: Grant) -> None:
+    policy = grant.policy
+    if grant.state == GrantState.OFFERED:
+        title = _("You are offered %(policy)s without applying") % {"policy": policy.title}
+        body = _("Confirm that you want the benefit and where it should be paid, or decline.")
+    else:
+        title = _("You have been granted %(policy)s without applying") % {"policy": policy.title}
+        body = str(policy.benefit)
+    notification_send(
+        recipients=enterprise_users(grant.enterprise.uscc),
+        kind="policies.auto_grant",
+        title=title,
+        body=body,
+        link=reverse("policies:mine"),
+        dedup_key=f"grant:{grant.pk}:{grant.state}",
+    )
+
+
+def _notify_matched(policy: Policy, outcome: str) -> None:
+    from jinqi.accounts.enums import Role
+    from jinqi.accounts.models import User
+
+    usccs = Match.objects.filter(policy=policy, outcome=outcome).values("enterprise__uscc")
+    recipients = list(
+        User.objects.filter(role=Role.ENTERPRISE, is_active=True, enterprise_uscc__in=usccs)
+    )
+    if not recipients:
+        return
+    notification_send(
+        recipients=recipients,
+        kind="policies.push",
+        title=_("A policy you qualify for: %(policy)s") % {"policy": policy.title},
+        body=str(policy.summary),
+        link=reverse("policies:mine"),
+        dedup_key=f"push:{policy.pk}",
+    )

@@ -1,0 +1,53 @@
+"""The words policy rules are written in: the registry's profile vocabulary and the shared
+derived fields of the catalogue (`catalogue/derived.toml`)."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from django.utils.translation import get_language
+
+from jinqi.registry.exporting import DICTIONARY_KEYS
+from jinqi.registry.vocabulary import FIELDS
+from jinqi.registry.vocabulary import label as field_label
+from jinqi.rules import Vocabulary
+from jinqi.rules.types import field_type
+
+CATALOGUE = Path(__file__).resolve().parent / "catalogue"
+
+
+@dataclass(frozen=True)
+class DerivedSpec:
+    name: str
+    sql: str
+    label: str
+    label_en: str
+
+
+@cache
+def derived_fields() -> dict[str, DerivedSpec]:
+    data = tomllib.loads((CATALOGUE / "derived.toml").read_text(encoding="utf-8"))
+    return {
+        name: DerivedSpec(name, spec["sql"], spec.get("label", name), spec.get("label_en", name))
+        for name, spec in data.items()
+    }
+
+
+@cache
+def rules_vocabulary() -> Vocabulary:
+    base = Vocabulary(
+        {spec.key: field_type(spec.type) for spec in FIELDS},
+        categorical=DICTIONARY_KEYS,
+    )
+    return base.with_derived({name: spec.sql for name, spec in derived_fields().items()})
+
+
+def label(name: str) -> str:
+    """A field's or derived field's label in the active language."""
+    derived = derived_fields().get(name)
+    if derived is None:
+        return field_label(name)
+    return derived.label_en if (get_language() or "").startswith("en") else derived.label
