@@ -402,12 +402,14 @@ PATH_PARAMS: dict[str, Callable[[World], Any]] = {
     "report_id": lambda w: w.own_report.pk,
     "uscc": lambda w: w.enterprise.uscc,
     "sha256": lambda w: w.queued_import.sha256,
+    "policy_code": lambda w: "small-low-profit-cit",  # shipped in every install
 }
 
 MULTIPART = "multipart"
 
 # A minimal valid body for each operation that takes one, keyed by operation id.
 API_BODIES: dict[str, Callable[[World], dict[str, Any]]] = {
+    "jinqi_policies_api_evaluate": lambda w: {"profile": {"employees": 3}},
     "jinqi_plans_api_report_submit": lambda w: {
         "period": "2022-04",
         "status": MeasureStatus.IN_PROGRESS,

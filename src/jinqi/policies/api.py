@@ -17,13 +17,13 @@ from jinqi.policies.schemas import DecisionOut, EvaluateIn
 router = Router(tags=["policies"])
 
 
-@router.post("/{code}/evaluate", response=DecisionOut, openapi_extra=declares(EVALUATE))
-def evaluate(request: HttpRequest, code: str, data: EvaluateIn) -> dict[str, object]:
+@router.post("/{policy_code}/evaluate", response=DecisionOut, openapi_extra=declares(EVALUATE))
+def evaluate(request: HttpRequest, policy_code: str, data: EvaluateIn) -> dict[str, object]:
     """Decide a profile (vocabulary keys → values) against a policy's rule, as of a date
     (default today) with the current rule version unless `version` is given; `in_force` says
     whether the policy is valid on that date and does not change `eligible`."""
     ensure_capability(request.user, EVALUATE)
-    policy = Policy.objects.filter(code=code).exclude(state="draft").first()
+    policy = Policy.objects.filter(code=policy_code).exclude(state="draft").first()
     if policy is None:
         raise Http404
     try:

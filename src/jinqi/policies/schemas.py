@@ -24,18 +24,3 @@ class DecisionOut(Schema):
     in_force: bool
     eligible: bool | None
     conditions: list[ConditionOut]
-
-
-class PolicyOut(Schema):
-    code: str
-    title: str
-    department: str
-    document_number: str
-    article: str
-    valid_from: dt.date
-    valid_until: dt.date | None
-    delivery: str
-    summary: str
-    benefit: str
-    rule: str
-    version: int
