@@ -6,6 +6,7 @@ each allowed node kind, so a new SQLGlot node kind is refused until someone deci
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import math
 import re
@@ -86,7 +87,7 @@ def compile_expression(sql: str, vocabulary: Vocabulary) -> Node:
     if not sql.strip():
         raise RuleError("empty")
     tokens = _tokens(sql)
-    parsed = _parse(sql)
+    parsed = _parse(sql, tokens)
     return _Converter(sql, tokens, vocabulary).convert(parsed, depth=0)
 
 
@@ -114,9 +115,13 @@ def _tokens(sql: str) -> list[Token]:
     return tokens
 
 
-def _parse(sql: str) -> exp.Expression:
+def _parse(sql: str, tokens: list[Token]) -> exp.Expression:
     try:
-        parsed = sqlglot.parse_one(sql, read=DIALECT)
+        # The tokens already read serve the parser too (tokenising is half of the work).
+        statements = sqlglot.Dialect.get_or_raise(DIALECT).parser().parse(tokens, sql)
+        if len(statements) != 1:
+            raise RuleError("statement", fragment=sql.strip()[:40])
+        parsed = statements[0]
     except ParseError as error:
         detail = error.errors[0] if error.errors else {}
         fragment = str(detail.get("highlight") or sql.strip()[:40])
@@ -234,7 +239,7 @@ class _Converter:
         operand = self.condition(inner, depth, node)
         # `a NOT IN (…)`, `NOT LIKE`, `NOT BETWEEN`, `IS NOT NULL`: keep the form as written.
         if isinstance(operand, InList | Like | Between | IsNull) and not operand.negated:
-            return type(operand)(**{**operand.__dict__, "negated": True})
+            return dataclasses.replace(operand, negated=True)
         return Not(type=FieldType.BOOLEAN, operand=operand)
 
     def condition(self, node: exp.Expression, depth: int, parent: exp.Expression) -> Node:
@@ -332,7 +337,9 @@ class _Converter:
             or "\\" in pattern.this
         ):
             raise self.fail("like_pattern", node)
-        return Like(type=FieldType.BOOLEAN, operand=operand, pattern=pattern.this, negated=False)
+        # SQLGlot reads `x NOT LIKE p` as one Like node with `negate` set (not as NOT (x LIKE p)).
+        negated = bool(node.args.get("negate"))
+        return Like(type=FieldType.BOOLEAN, operand=operand, pattern=pattern.this, negated=negated)
 
     def case(self, node: exp.Case, depth: int) -> Node:
         subject = node.this

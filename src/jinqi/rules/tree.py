@@ -9,14 +9,34 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any, TypeVar, dataclass_transform
 
 from jinqi.rules.types import FieldType
 
 Scalar = bool | int | float | str | datetime.date
+N = TypeVar("N")
 
 COMPARISONS = ("=", "<>", "<", "<=", ">", ">=")
 ARITHMETIC = ("+", "-", "*", "/")
 FUNCTIONS = ("abs", "least", "greatest", "coalesce")
+
+
+@dataclass_transform(frozen_default=True)
+def _node(cls: type[N]) -> type[N]:
+    """A frozen dataclass whose hash is computed once: nodes are dictionary keys again and
+    again while a pack is evaluated, and the generated hash walks the whole subtree."""
+    cls = dataclass(frozen=True)(cls)
+    generated = cls.__hash__
+
+    def memoised_hash(self: Any) -> int:
+        cached: int | None = self.__dict__.get("_hash")
+        if cached is None:
+            cached = generated(self)
+            object.__setattr__(self, "_hash", cached)
+        return cached
+
+    cls.__hash__ = memoised_hash  # type: ignore[method-assign]  # memoising on purpose
+    return cls
 
 
 @dataclass(frozen=True)
@@ -32,17 +52,17 @@ class Node:
             yield from child.walk()
 
 
-@dataclass(frozen=True)
+@_node
 class Field(Node):
     name: str
 
 
-@dataclass(frozen=True)
+@_node
 class Const(Node):
     value: Scalar | None  # None only for a CASE without ELSE, which yields NULL
 
 
-@dataclass(frozen=True)
+@_node
 class Derived(Node):
     """A named derived field: computed from `expression`, shown by its name."""
 
@@ -53,7 +73,7 @@ class Derived(Node):
         return (self.expression,)
 
 
-@dataclass(frozen=True)
+@_node
 class Not(Node):
     operand: Node
 
@@ -61,7 +81,7 @@ class Not(Node):
         return (self.operand,)
 
 
-@dataclass(frozen=True)
+@_node
 class Neg(Node):
     operand: Node
 
@@ -69,7 +89,7 @@ class Neg(Node):
         return (self.operand,)
 
 
-@dataclass(frozen=True)
+@_node
 class Logic(Node):
     op: str  # "and" | "or"
     items: tuple[Node, ...]
@@ -78,7 +98,7 @@ class Logic(Node):
         return self.items
 
 
-@dataclass(frozen=True)
+@_node
 class Compare(Node):
     op: str  # one of COMPARISONS
     left: Node
@@ -88,7 +108,7 @@ class Compare(Node):
         return (self.left, self.right)
 
 
-@dataclass(frozen=True)
+@_node
 class Arith(Node):
     op: str  # one of ARITHMETIC; "/" always yields a number, NULL when dividing by zero
     left: Node
@@ -98,7 +118,7 @@ class Arith(Node):
         return (self.left, self.right)
 
 
-@dataclass(frozen=True)
+@_node
 class InList(Node):
     operand: Node
     values: tuple[Const, ...]
@@ -108,7 +128,7 @@ class InList(Node):
         return (self.operand, *self.values)
 
 
-@dataclass(frozen=True)
+@_node
 class Between(Node):
     operand: Node
     low: Node
@@ -119,7 +139,7 @@ class Between(Node):
         return (self.operand, self.low, self.high)
 
 
-@dataclass(frozen=True)
+@_node
 class IsNull(Node):
     operand: Node
     negated: bool
@@ -128,7 +148,7 @@ class IsNull(Node):
         return (self.operand,)
 
 
-@dataclass(frozen=True)
+@_node
 class IsBool(Node):
     """`x IS [NOT] TRUE|FALSE`: never unknown."""
 
@@ -140,7 +160,7 @@ class IsBool(Node):
         return (self.operand,)
 
 
-@dataclass(frozen=True)
+@_node
 class Like(Node):
     operand: Node
     pattern: str  # SQL LIKE pattern: % any run, _ one character; no escape character
@@ -150,7 +170,7 @@ class Like(Node):
         return (self.operand,)
 
 
-@dataclass(frozen=True)
+@_node
 class Case(Node):
     whens: tuple[tuple[Node, Node], ...]
     default: Node
@@ -159,7 +179,7 @@ class Case(Node):
         return (*(n for pair in self.whens for n in pair), self.default)
 
 
-@dataclass(frozen=True)
+@_node
 class Call(Node):
     name: str  # one of FUNCTIONS
     args: tuple[Node, ...]

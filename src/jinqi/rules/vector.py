@@ -2,10 +2,10 @@
 
 Columns come from Arrow as NumPy arrays, text as dictionary codes (a comparison with a constant
 becomes an integer comparison, an IN list or LIKE a lookup table over the dictionary). A
-condition is two boolean arrays: `true` and `not_false` (true or unknown), so Kleene logic is
-plain `&`, `|` and swaps, and where a column has no missing value the two are the same array and
-cost nothing extra. Every sub-expression that occurs more than once in the pack (the same
-comparison in many rules) is computed once and dropped when its last user has read it.
+condition is two row bitsets (64 rows a word): `true`, and `not_false` (true or unknown), so
+Kleene logic is word-wise `&`, `|` and a swap, and where no operand is missing the two are the
+same array and cost nothing extra. Every sub-expression that occurs more than once in the pack
+(the same comparison in many rules) is computed once and dropped when its last user has read it.
 """
 
 from __future__ import annotations
@@ -42,18 +42,52 @@ from jinqi.rules.tree import (
 )
 from jinqi.rules.types import FieldType
 
-# A boolean ndarray, or a bool standing for the same value in every row (NumPy's typing of
-# the operators on these is too loose for a narrower alias to help).
+# A boolean ndarray (one per row) or a bool standing for every row; NumPy's typing of the
+# operators on these is too loose for a narrower alias to help.
 Mask = Any
 EPOCH = datetime.date(1970, 1, 1)
 
 
+class Bits:
+    """Row bitsets: bit i of word i // 64 (little-endian) is row i; bits past the last row
+    stay zero, so a population count is a row count."""
+
+    def __init__(self, rows: int) -> None:
+        self.rows = rows
+        self.words = (rows + 63) // 64
+        self.full = np.full(self.words, np.uint64(0xFFFFFFFFFFFFFFFF))
+        if rows % 64:
+            self.full[-1] = np.uint64((1 << (rows % 64)) - 1)
+        self.zero = np.zeros(self.words, dtype=np.uint64)
+
+    def of(self, mask: Mask) -> np.ndarray:
+        if isinstance(mask, np.ndarray) and mask.ndim == 1:
+            packed = np.packbits(mask, bitorder="little")
+            if packed.size == self.words * 8:
+                return packed.view(np.uint64)
+            out = np.zeros(self.words * 8, dtype=np.uint8)
+            out[: packed.size] = packed
+            return out.view(np.uint64)
+        return self.full if bool(mask) else self.zero
+
+    def invert(self, bits: np.ndarray) -> np.ndarray:
+        return np.bitwise_xor(bits, self.full)
+
+    def unpack(self, bits: np.ndarray) -> np.ndarray:
+        return np.unpackbits(bits.view(np.uint8), count=self.rows, bitorder="little").view(bool)
+
+    @staticmethod
+    def count(bits: np.ndarray) -> int:
+        return int(np.bitwise_count(bits).sum(dtype=np.int64))
+
+
 @dataclass
 class Tri:
-    """A condition per row: `true`, and `not_false` (true or unknown; `true` ⊆ `not_false`)."""
+    """A condition per row as bitsets: `true`, and `not_false` (true or unknown); `true` is a
+    subset of `not_false`, and the same object when nothing is unknown."""
 
-    true: Mask
-    not_false: Mask
+    true: np.ndarray
+    not_false: np.ndarray
 
     @property
     def known(self) -> bool:
@@ -62,7 +96,8 @@ class Tri:
 
 @dataclass
 class Num:
-    """Numbers (dates as day numbers) per row; `missing` marks rows without a value."""
+    """Numbers (dates as day numbers) per row; `missing` marks rows without a value (True:
+    every row, for a NULL constant)."""
 
     values: Any  # ndarray or scalar
     missing: Mask | None = None
@@ -70,9 +105,10 @@ class Num:
 
 @dataclass
 class Text:
-    """Text per row as codes into `dictionary` (-1 for missing), or one constant."""
+    """Text per row as codes into `dictionary`, code len(dictionary) for a missing value; or
+    one constant str."""
 
-    codes: Any  # ndarray of int32, or the constant str
+    codes: Any
     dictionary: tuple[str, ...] = ()
     missing: Mask | None = None
 
@@ -86,46 +122,44 @@ class Snapshot:
     def __init__(self, table: pa.Table) -> None:
         self.table = table.unify_dictionaries() if table.num_columns else table
         self.rows = table.num_rows
+        self.bits = Bits(self.rows)
         self._columns: dict[str, Value] = {}
 
     def column(self, name: str, kind: FieldType) -> Value:
         if name not in self._columns:
-            self._columns[name] = _convert(self.table.column(name), kind)
+            self._columns[name] = self._convert(self.table.column(name), kind)
         return self._columns[name]
 
-
-def _convert(column: pa.ChunkedArray, kind: FieldType) -> Value:
-    array = column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
-    missing: np.ndarray | None = None
-    if array.null_count:
-        missing = array.is_null().to_numpy(zero_copy_only=False)
-    if kind is FieldType.TEXT:
-        if not pa.types.is_dictionary(array.type):
-            array = pc.dictionary_encode(array)
-        codes = pc.fill_null(array.indices, -1).to_numpy(zero_copy_only=False).astype(np.int32)
-        dictionary = tuple(array.dictionary.to_pylist())
-        return Text(codes, dictionary, missing)
-    if kind is FieldType.BOOLEAN:
-        values = pc.fill_null(array, False).to_numpy(zero_copy_only=False)
-        return _tri_from(values, missing)
-    if kind is FieldType.DATE:
-        days = pc.fill_null(array.cast(pa.date32()).cast(pa.int32()), 0)
-        return Num(days.to_numpy(zero_copy_only=False).astype(np.int64), missing)
-    if kind is FieldType.INTEGER:
-        values = pc.fill_null(array.cast(pa.int64()), 0).to_numpy(zero_copy_only=False)
-        return Num(values, missing)
-    values = pc.fill_null(array.cast(pa.float64()), 0.0).to_numpy(zero_copy_only=False)
-    nan = np.isnan(values)
-    if nan.any():  # NaN is missing data, as in the other executors
-        missing = nan if missing is None else (missing | nan)
-        values = np.where(nan, 0.0, values)
-    return Num(values, missing)
-
-
-def _tri_from(values: Mask, missing: Mask | None) -> Tri:
-    if missing is None or missing is False:
-        return Tri(values, values)
-    return Tri(values & ~missing, values | missing)
+    def _convert(self, column: pa.ChunkedArray, kind: FieldType) -> Value:
+        # Each conversion reads the chunks once (ChunkedArray.to_numpy concatenates): joining
+        # the chunks first would copy every column twice.
+        missing: np.ndarray | None = None
+        if column.null_count and kind is not FieldType.NUMBER:
+            missing = column.is_null().to_numpy()
+        if kind is FieldType.TEXT:
+            array = column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
+            if not pa.types.is_dictionary(array.type):
+                array = pc.dictionary_encode(array)
+            dictionary = tuple(array.dictionary.to_pylist())
+            # The narrowest code type: equality tests and lookups read fewer bytes.
+            narrow = np.uint8 if len(dictionary) < 255 else np.int32
+            indices = array.indices.cast(pa.int32())
+            codes = pc.fill_null(indices, len(dictionary)).to_numpy(zero_copy_only=False)
+            return Text(codes.astype(narrow), dictionary, missing)
+        if kind is FieldType.NUMBER:
+            # A missing value becomes NaN, which no comparison holds for; NaN itself is
+            # missing data too, as in the other executors.
+            values = column.cast(pa.float64()).to_numpy()
+            nan = np.isnan(values)
+            return Num(values, nan if nan.any() else None)
+        if kind is FieldType.DATE:
+            column = column.cast(pa.date32()).cast(pa.int32())
+        elif kind is FieldType.INTEGER:
+            column = column.cast(pa.int64())
+        if missing is not None:
+            column = pc.fill_null(column, False if kind is FieldType.BOOLEAN else 0)
+        values = column.to_numpy()
+        return Num(values.astype(np.int64) if kind is FieldType.DATE else values, missing)
 
 
 @dataclass(frozen=True)
@@ -139,41 +173,40 @@ def evaluate_pack(
     snapshot: Snapshot,
     on_result: Callable[[int, np.ndarray], None] | None = None,
 ) -> PackCounts:
-    """Count eligible and unknown rows per rule; `on_result(i, true_mask)` sees each result."""
+    """Count eligible and unknown rows per rule; `on_result(i, true_mask)` sees each result
+    as one bool per row."""
     evaluator = _Evaluator(snapshot, [rule.tree for rule in rules])
+    bits = snapshot.bits
     eligible, unknown = [], []
     for index, rule in enumerate(rules):
         result = evaluator.condition(rule.tree)
-        true = _full(result.true, snapshot.rows)
-        count = int(np.count_nonzero(true))
+        count = bits.count(result.true)
         eligible.append(count)
-        unknown.append(0 if result.known else int(np.count_nonzero(result.not_false)) - count)
+        unknown.append(0 if result.known else bits.count(result.not_false) - count)
         if on_result is not None:
-            on_result(index, true)
+            on_result(index, bits.unpack(result.true))
     return PackCounts(eligible, unknown)
 
 
 def evaluate_rows(rule: Rule, snapshot: Snapshot) -> list[bool | None]:
     """Each row's decision (True, False or None): the form the agreement tests compare."""
     result = _Evaluator(snapshot, [rule.tree]).condition(rule.tree)
-    true = _full(result.true, snapshot.rows)
-    not_false = _full(result.not_false, snapshot.rows)
+    true = snapshot.bits.unpack(result.true)
+    not_false = snapshot.bits.unpack(result.not_false)
     return [True if t else (None if nf else False) for t, nf in zip(true, not_false, strict=True)]
-
-
-def _full(mask: Mask, rows: int) -> np.ndarray:
-    if isinstance(mask, np.ndarray):
-        return mask
-    return np.full(rows, bool(mask))
 
 
 class _Evaluator:
     def __init__(self, snapshot: Snapshot, trees: Iterable[Node]) -> None:
         self.snapshot = snapshot
+        self.bits = snapshot.bits
         self.remaining: Counter[Node] = Counter()
         for tree in trees:
             self.remaining.update(n for n in tree.walk() if not isinstance(n, Const | Field))
         self.cache: dict[Node, Value] = {}
+        # Bitsets of a column's missing rows, and of the rows that are present, made once.
+        self.missing_bits: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        self.conditions: dict[str, Tri] = {}  # boolean columns as bitsets
 
     # -- sharing ---------------------------------------------------------------------------
 
@@ -182,7 +215,7 @@ class _Evaluator:
             return self.compute(node)
         cached = self.cache.get(node)
         if cached is not None:
-            self.release(node, include_self=True)
+            self.release(node)
             return cached
         result = self.compute(node)
         self.remaining[node] -= 1
@@ -190,10 +223,10 @@ class _Evaluator:
             self.cache[node] = result
         return result
 
-    def release(self, node: Node, *, include_self: bool) -> None:
-        """A cached result was read: its sub-expressions were not, but count as read."""
+    def release(self, node: Node) -> None:
+        """A cached result was read: its parts were not, but count as read."""
         for part in node.walk():
-            if isinstance(part, Const | Field) or (part is node and not include_self):
+            if isinstance(part, Const | Field):
                 continue
             self.remaining[part] -= 1
             if self.remaining[part] <= 0:
@@ -207,8 +240,8 @@ class _Evaluator:
     def number(self, node: Node) -> Num:
         result = self.value(node)
         if isinstance(result, Tri):  # booleans compared with = / <> are 0/1 here
-            missing = None if result.known else (result.not_false & ~result.true)
-            return Num(result.true, missing)
+            unknown = None if result.known else self.bits.unpack(result.not_false ^ result.true)
+            return Num(self.bits.unpack(result.true), unknown)
         assert isinstance(result, Num)
         return result
 
@@ -217,25 +250,88 @@ class _Evaluator:
         assert isinstance(result, Text)
         return result
 
+    # -- three-valued logic on bitsets -----------------------------------------------------
+
+    def tri(self, values: Mask, missing: Mask | None) -> Tri:
+        """A condition from one bool per row, unknown where `missing`."""
+        if missing is None or missing is False:
+            known = self.bits.of(values)
+            return Tri(known, known)
+        if missing is True:
+            return Tri(self.bits.zero, self.bits.full)
+        missing_bits, present_bits = self.missing_pair(missing)
+        packed = self.bits.of(values)
+        return Tri(packed & present_bits, packed | missing_bits)
+
+    def missing_pair(self, missing: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        entry = self.missing_bits.get(id(missing))
+        if entry is None or entry[0] is not missing:
+            bits = self.bits.of(missing)
+            entry = (missing, bits, self.bits.invert(bits))
+            self.missing_bits[id(missing)] = entry
+        return entry[1], entry[2]
+
+    def missing_of(self, value: Value) -> np.ndarray:
+        """Bitset of the rows where the value is missing (unknown, for a condition)."""
+        if isinstance(value, Tri):
+            return self.bits.zero if value.known else value.not_false ^ value.true
+        if value.missing is None or value.missing is False:
+            return self.bits.zero
+        if value.missing is True:
+            return self.bits.full
+        return self.missing_pair(value.missing)[0]
+
+    def both(self, parts: Sequence[Tri]) -> Tri:
+        true = parts[0].true
+        for part in parts[1:]:
+            true = true & part.true
+        if all(p.known for p in parts):
+            return Tri(true, true)
+        not_false = parts[0].not_false
+        for part in parts[1:]:
+            not_false = not_false & part.not_false
+        return Tri(true, not_false)
+
+    def either(self, parts: Sequence[Tri]) -> Tri:
+        true = parts[0].true
+        for part in parts[1:]:
+            true = true | part.true
+        if all(p.known for p in parts):
+            return Tri(true, true)
+        not_false = parts[0].not_false
+        for part in parts[1:]:
+            not_false = not_false | part.not_false
+        return Tri(true, not_false)
+
+    def negate(self, value: Tri) -> Tri:
+        if value.known:
+            flipped = self.bits.invert(value.true)
+            return Tri(flipped, flipped)
+        return Tri(self.bits.invert(value.not_false), self.bits.invert(value.true))
+
+    def known_condition(self, bits: np.ndarray) -> Tri:
+        return Tri(bits, bits)
+
     # -- the node kinds --------------------------------------------------------------------
 
     def compute(self, node: Node) -> Value:
         if isinstance(node, Field):
-            return self.snapshot.column(node.name, node.type)
+            column = self.snapshot.column(node.name, node.type)
+            if node.type is FieldType.BOOLEAN:
+                if node.name not in self.conditions:
+                    assert isinstance(column, Num)
+                    self.conditions[node.name] = self.tri(column.values, column.missing)
+                return self.conditions[node.name]
+            return column
         if isinstance(node, Const):
-            return _constant(node)
+            return self.constant(node)
         if isinstance(node, Derived):
             return self.value(node.expression)
         if isinstance(node, Logic):
-            return self.logic(node)
+            parts = [self.condition(item) for item in node.items]
+            return self.both(parts) if node.op == "and" else self.either(parts)
         if isinstance(node, Not):
-            operand = self.condition(node.operand)
-            if operand.known:
-                flipped = (
-                    ~operand.true if isinstance(operand.true, np.ndarray) else not operand.true
-                )
-                return Tri(flipped, flipped)
-            return Tri(_invert(operand.not_false), _invert(operand.true))
+            return self.negate(self.condition(node.operand))
         if isinstance(node, Compare):
             return self.compare(node.op, node.left, node.right)
         if isinstance(node, Arith):
@@ -248,21 +344,18 @@ class _Evaluator:
         if isinstance(node, Between):
             low = self.compare(">=", node.operand, node.low)
             high = self.compare("<=", node.operand, node.high)
-            inside = _and([low, high])
-            return _not(inside) if node.negated else inside
+            inside = self.both([low, high])
+            return self.negate(inside) if node.negated else inside
         if isinstance(node, IsNull):
-            missing = _missing(self.value(node.operand))
-            result = _invert(missing) if node.negated else missing
-            return Tri(result, result)
+            missing = self.missing_of(self.value(node.operand))
+            return self.known_condition(self.bits.invert(missing) if node.negated else missing)
         if isinstance(node, IsBool):
             tested = self.condition(node.operand)
-            result = tested.true if node.value else _invert(tested.not_false)
-            result = _invert(result) if node.negated else result
-            return Tri(result, result)
+            result = tested.true if node.value else self.bits.invert(tested.not_false)
+            return self.known_condition(self.bits.invert(result) if node.negated else result)
         if isinstance(node, Like):
-            pattern = _like(node.pattern)
-            matches = pattern.fullmatch
-            return _text_test(
+            matches = _like(node.pattern).fullmatch
+            return self.text_test(
                 self.text(node.operand), lambda s: matches(s) is not None, node.negated
             )
         if isinstance(node, Case):
@@ -271,9 +364,18 @@ class _Evaluator:
             return self.call(node)
         raise TypeError(f"unknown node {type(node).__name__}")
 
-    def logic(self, node: Logic) -> Tri:
-        parts = [self.condition(item) for item in node.items]
-        return _and(parts) if node.op == "and" else _or(parts)
+    def constant(self, node: Const) -> Value:
+        if node.type is FieldType.BOOLEAN:
+            if node.value is None:
+                return Tri(self.bits.zero, self.bits.full)
+            return self.known_condition(self.bits.of(bool(node.value)))
+        if node.type is FieldType.TEXT:
+            if node.value is None:
+                return Text("", (), True)
+            return Text(str(node.value))
+        if node.value is None:
+            return Num(0, True)
+        return Num(_number(node.value))
 
     def compare(self, op: str, left_node: Node, right_node: Node) -> Tri:
         if left_node.type is FieldType.TEXT:
@@ -282,17 +384,15 @@ class _Evaluator:
                 equal: Mask = left.codes == right.codes
             elif isinstance(right.codes, str) or isinstance(left.codes, str):
                 column, constant = (right, left) if isinstance(left.codes, str) else (left, right)
-                code = _code_of(column.dictionary, str(constant.codes))
-                equal = column.codes == code
-                left, right = column, constant
+                equal = column.codes == _code_of(column.dictionary, str(constant.codes))
             else:
                 left_codes, right_codes = _shared_codes(left, right)
                 equal = left_codes == right_codes
-            result = equal if op == "=" else _invert(equal)
-            return _tri_from(result, _either(left.missing, right.missing))
+            result = equal if op == "=" else np.logical_not(equal)
+            return self.tri(result, _either(left.missing, right.missing))
         left_num, right_num = self.number(left_node), self.number(right_node)
         result = _COMPARE[op](left_num.values, right_num.values)
-        return _tri_from(result, _either(left_num.missing, right_num.missing))
+        return self.tri(result, _either(left_num.missing, right_num.missing))
 
     def arithmetic(self, node: Arith) -> Num:
         left, right = self.number(node.left), self.number(node.right)
@@ -311,21 +411,37 @@ class _Evaluator:
 
     def in_list(self, node: InList) -> Tri:
         if node.operand.type is FieldType.TEXT:
-            operand = self.text(node.operand)
             wanted = {str(v.value) for v in node.values}
-            return _text_test(operand, wanted.__contains__, node.negated)
+            return self.text_test(self.text(node.operand), wanted.__contains__, node.negated)
         number = self.number(node.operand)
         values = [_number(v.value) for v in node.values]
-        found: Mask = (
-            np.isin(number.values, values) if np.ndim(number.values) else (number.values in values)
-        )
-        return _tri_from(_invert(found) if node.negated else found, number.missing)
+        if np.ndim(number.values):
+            found: Mask = np.isin(number.values, values)
+        else:
+            found = number.values in values
+        return self.tri(np.logical_not(found) if node.negated else found, number.missing)
+
+    def text_test(self, operand: Text, test: Callable[[str], bool], negated: bool) -> Tri:
+        if isinstance(operand.codes, str):
+            return self.tri(test(operand.codes) != negated, operand.missing)
+        passing = [test(s) != negated for s in operand.dictionary]
+        hits = [code for code, ok in enumerate(passing) if ok]
+        misses = [code for code, ok in enumerate(passing) if not ok]
+        # A few equality tests beat a gather through a lookup table (missing rows have a code
+        # of their own, and are unknown whatever the test says of them).
+        if len(hits) <= _FEW_CODES:
+            result = _any_equal(operand.codes, hits)
+        elif len(misses) <= _FEW_CODES:
+            result = np.logical_not(_any_equal(operand.codes, misses))
+        else:
+            result = np.take(np.array([*passing, False], dtype=bool), operand.codes)
+        return self.tri(result, operand.missing)
 
     def case(self, node: Case) -> Value:
         result = self.value(node.default)
         for condition_node, value_node in reversed(node.whens):
             chosen = self.condition(condition_node).true
-            result = _select(chosen, self.value(value_node), result)
+            result = self.select(chosen, self.value(value_node), result)
         return result
 
     def call(self, node: Call) -> Value:
@@ -337,10 +453,42 @@ class _Evaluator:
         result = args[0]
         for other in args[1:]:
             if node.name == "coalesce":
-                result = _select(_invert(_missing(result)), result, other)
+                result = self.select(self.bits.invert(self.missing_of(result)), result, other)
             else:
-                result = _extreme(node.name, result, other)
+                result = self.extreme(node.name, result, other)
         return result
+
+    def select(self, chosen: np.ndarray, when: Value, otherwise: Value) -> Value:
+        """Row by row: `when` where the bitset `chosen` is set, else `otherwise`."""
+        if isinstance(when, Tri) and isinstance(otherwise, Tri):
+            other = self.bits.invert(chosen)
+            true = (chosen & when.true) | (other & otherwise.true)
+            if when.known and otherwise.known:
+                return Tri(true, true)
+            return Tri(true, (chosen & when.not_false) | (other & otherwise.not_false))
+        rows = self.bits.unpack(chosen)
+        if isinstance(when, Text) and isinstance(otherwise, Text):
+            dictionary = _merged(when, otherwise)
+            when_codes = _as_text(when, dictionary)
+            other_codes = _as_text(otherwise, dictionary)
+            codes = np.where(rows, when_codes, other_codes).astype(np.int32)
+            missing = codes == len(dictionary)
+            return Text(codes, dictionary, missing if missing.any() else None)
+        assert isinstance(when, Num) and isinstance(otherwise, Num)
+        values = np.where(rows, when.values, otherwise.values)
+        return Num(values, _where(rows, when.missing, otherwise.missing))
+
+    def extreme(self, name: str, a: Value, b: Value) -> Value:
+        """LEAST / GREATEST of two, skipping missing values as SQL engines do."""
+        assert isinstance(a, Num) and isinstance(b, Num)
+        pick = np.minimum if name == "least" else np.maximum
+        a_missing = False if a.missing is None else a.missing
+        b_missing = False if b.missing is None else b.missing
+        both = pick(a.values, b.values)
+        values = np.where(a_missing, b.values, np.where(b_missing, a.values, both))
+        if a_missing is False or b_missing is False:
+            return Num(values, None)
+        return Num(values, np.logical_and(a_missing, b_missing))
 
 
 _COMPARE: dict[str, Callable[[Any, Any], Any]] = {
@@ -358,18 +506,16 @@ _ARITHMETIC: dict[str, Callable[[Any, Any], Any]] = {
 }
 
 
-def _constant(node: Const) -> Value:
-    if node.type is FieldType.BOOLEAN:
-        if node.value is None:
-            return Tri(False, True)
-        return Tri(bool(node.value), bool(node.value))
-    if node.type is FieldType.TEXT:
-        if node.value is None:
-            return Text("", (), True)
-        return Text(str(node.value))
-    if node.value is None:
-        return Num(0, True)
-    return Num(_number(node.value))
+_FEW_CODES = 4
+
+
+def _any_equal(codes: np.ndarray, wanted: list[int]) -> Mask:
+    if not wanted:
+        return False
+    result = codes == wanted[0]
+    for code in wanted[1:]:
+        result |= codes == code
+    return result
 
 
 def _number(value: object) -> int | float:
@@ -379,133 +525,57 @@ def _number(value: object) -> int | float:
     return value
 
 
-def _invert(mask: Mask) -> Mask:
-    return ~mask if isinstance(mask, np.ndarray) else not mask
-
-
 def _either(a: Mask | None, b: Mask | None) -> Mask | None:
     if a is None or a is False:
         return b
     if b is None or b is False:
         return a
-    return a | b
+    return np.logical_or(a, b)
 
 
-def _missing(value: Value) -> Mask:
-    if isinstance(value, Tri):
-        return False if value.known else (value.not_false & ~value.true)
-    return False if value.missing is None else value.missing
-
-
-def _and(parts: Sequence[Tri]) -> Tri:
-    true = parts[0].true
-    for part in parts[1:]:
-        true = true & part.true
-    if all(p.known for p in parts):
-        return Tri(true, true)
-    not_false = parts[0].not_false
-    for part in parts[1:]:
-        not_false = not_false & part.not_false
-    return Tri(true, not_false)
-
-
-def _or(parts: Sequence[Tri]) -> Tri:
-    true = parts[0].true
-    for part in parts[1:]:
-        true = true | part.true
-    if all(p.known for p in parts):
-        return Tri(true, true)
-    not_false = parts[0].not_false
-    for part in parts[1:]:
-        not_false = not_false | part.not_false
-    return Tri(true, not_false)
-
-
-def _not(value: Tri) -> Tri:
-    if value.known:
-        flipped = _invert(value.true)
-        return Tri(flipped, flipped)
-    return Tri(_invert(value.not_false), _invert(value.true))
+def _where(rows: np.ndarray, a: Mask | None, b: Mask | None) -> Mask | None:
+    if (a is None or a is False) and (b is None or b is False):
+        return None
+    return np.where(rows, False if a is None else a, False if b is None else b)
 
 
 def _code_of(dictionary: tuple[str, ...], text: str) -> int:
     try:
         return dictionary.index(text)
     except ValueError:
-        return -2  # in no row (missing rows are -1)
-
-
-def _text_test(operand: Text, test: Callable[[str], bool], negated: bool) -> Tri:
-    if isinstance(operand.codes, str):
-        result: Mask = test(operand.codes) != negated
-        return _tri_from(result, operand.missing)
-    # A lookup table over the dictionary; its last entry answers for missing rows (code -1).
-    table = np.array([test(s) != negated for s in operand.dictionary] + [False], dtype=bool)
-    return _tri_from(table[operand.codes], operand.missing)
+        return len(dictionary) + 1  # in no row (missing rows have code len(dictionary))
 
 
 def _shared_codes(left: Text, right: Text) -> tuple[np.ndarray, np.ndarray]:
-    """Both columns' codes in one dictionary (the left one, extended)."""
+    """Both columns' codes in one dictionary (the left one, extended); missing rows of the
+    two never compare equal, and are unknown anyway."""
     if left.dictionary == right.dictionary:
         return left.codes, right.codes
     index = {s: i for i, s in enumerate(left.dictionary)}
-    extra = len(left.dictionary)
+    extra = len(left.dictionary) + 1
     mapping = [index.get(s, extra + i) for i, s in enumerate(right.dictionary)]
     remap = np.array([*mapping, -1], dtype=np.int64)
     return left.codes, remap[right.codes]
 
 
-def _as_text(value: Text, dictionary: tuple[str, ...]) -> tuple[np.ndarray | int, Mask | None]:
-    """The value's codes in `dictionary` (which must hold all its strings)."""
+def _as_text(value: Text, dictionary: tuple[str, ...]) -> np.ndarray | int:
+    """The value's codes in `dictionary` (which holds all its strings; missing is
+    len(dictionary))."""
     if isinstance(value.codes, str):
-        return (dictionary.index(value.codes) if value.missing is not True else -1), value.missing
+        return len(dictionary) if value.missing is True else dictionary.index(value.codes)
     if value.dictionary == dictionary:
-        return value.codes, value.missing
+        return value.codes
     index = {s: i for i, s in enumerate(dictionary)}
-    remap = np.array([*(index[s] for s in value.dictionary), -1], dtype=np.int32)
-    return remap[value.codes], value.missing
-
-
-def _select(chosen: Mask, when: Value, otherwise: Value) -> Value:
-    """Row by row: `when` where `chosen`, else `otherwise` (both of the same kind)."""
-    if isinstance(when, Tri) and isinstance(otherwise, Tri):
-        true = np.where(chosen, when.true, otherwise.true)
-        if when.known and otherwise.known:
-            return Tri(true, true)
-        return Tri(true, np.where(chosen, when.not_false, otherwise.not_false))
-    if isinstance(when, Text) and isinstance(otherwise, Text):
-        dictionary = _merged(when, otherwise)
-        when_codes, when_missing = _as_text(when, dictionary)
-        other_codes, other_missing = _as_text(otherwise, dictionary)
-        codes = np.where(chosen, when_codes, other_codes).astype(np.int32)
-        return Text(codes, dictionary, _where(chosen, when_missing, other_missing))
-    assert isinstance(when, Num) and isinstance(otherwise, Num)
-    values = np.where(chosen, when.values, otherwise.values)
-    return Num(values, _where(chosen, when.missing, otherwise.missing))
-
-
-def _where(chosen: Mask, a: Mask | None, b: Mask | None) -> Mask | None:
-    if (a is None or a is False) and (b is None or b is False):
-        return None
-    return np.where(chosen, False if a is None else a, False if b is None else b)
+    remap = np.array([*(index[s] for s in value.dictionary), len(dictionary)], dtype=np.int32)
+    return remap[value.codes]
 
 
 def _merged(*values: Text) -> tuple[str, ...]:
     seen: dict[str, None] = {}
     for value in values:
         if isinstance(value.codes, str):
-            seen.setdefault(value.codes)
+            if value.missing is not True:
+                seen.setdefault(value.codes)
         else:
             seen.update(dict.fromkeys(value.dictionary))
     return tuple(seen)
-
-
-def _extreme(name: str, a: Value, b: Value) -> Value:
-    """LEAST / GREATEST of two, skipping missing values as SQL engines do."""
-    assert isinstance(a, Num) and isinstance(b, Num)
-    pick = np.minimum if name == "least" else np.maximum
-    both = pick(a.values, b.values)
-    a_missing, b_missing = _missing(a), _missing(b)
-    values = np.where(a_missing, b.values, np.where(b_missing, a.values, both))
-    missing = a_missing & b_missing if not (a_missing is False or b_missing is False) else None
-    return Num(values, missing)
