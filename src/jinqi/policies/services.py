@@ -251,13 +251,17 @@ def matches_recompute(*, policy: Policy) -> MatchRun:
             outcome[ids[index]] = Outcome.ELIGIBLE
 
     counts = evaluate_pack([rule], snapshot_, collect)
+    missing: dict[int, list[str]] = {}
     if counts.unknown[0]:
+        from jinqi.rules import explain
         from jinqi.rules.vector import evaluate_rows
 
-        for index, decision in enumerate(evaluate_rows(rule, snapshot_)):
-            if decision is None:
-                outcome[ids[index]] = Outcome.UNKNOWN
-    _store_matches(policy, version, outcome, started)
+        unknown = [i for i, d in enumerate(evaluate_rows(rule, snapshot_)) if d is None]
+        # Which data is missing, from the snapshot's own rows: no query per enterprise.
+        for index, values in zip(unknown, snapshot_.table.take(unknown).to_pylist(), strict=True):
+            outcome[ids[index]] = Outcome.UNKNOWN
+            missing[ids[index]] = explain(rule, values).missing
+    _store_matches(policy, version, outcome, missing, started)
     return MatchRun.objects.create(
         policy=policy,
         version=version,
@@ -270,13 +274,16 @@ def matches_recompute(*, policy: Policy) -> MatchRun:
 
 
 def _store_matches(
-    policy: Policy, version: RuleVersion, outcome: dict[int, str], now: datetime.datetime
+    policy: Policy,
+    version: RuleVersion,
+    outcome: dict[int, str],
+    missing: dict[int, list[str]],
+    now: datetime.datetime,
 ) -> None:
     existing = {m.enterprise_id: m for m in Match.objects.filter(policy=policy)}
     Match.objects.filter(policy=policy).exclude(enterprise_id__in=list(outcome)).delete()
     today = clock.today()
     changed, created = [], []
-    missing = _missing_data(version, [e for e, o in outcome.items() if o == Outcome.UNKNOWN])
     for enterprise_id, result in outcome.items():
         match = existing.get(enterprise_id)
         if match is None:
@@ -300,15 +307,6 @@ def _store_matches(
     Match.objects.bulk_update(
         changed, ["version", "outcome", "data_as_of", "missing", "evaluated_at"], batch_size=2000
     )
-
-
-def _missing_data(version: RuleVersion, enterprise_ids: list[int]) -> dict[int, list[str]]:
-    """For the possibly eligible: the fields whose absence leaves the decision open."""
-    result = {}
-    for enterprise in Enterprise.objects.filter(pk__in=enterprise_ids).select_related("profile"):
-        explanation = decide(version, profile_dict(enterprise), clock.today())
-        result[enterprise.pk] = explanation.missing
-    return result
 
 
 def enterprise_rematch(*, enterprise: Enterprise) -> int:
@@ -571,7 +569,7 @@ def awards_publish(*, policy: Policy, acting_user: Any) -> Policy:
         actor=acting_user,
         action=AuditAction.UPDATE,
         target=policy,
-        after={"awards_published_at": policy.awards_published_at},
+        after={"awards_published_at": policy.awards_published_at.isoformat()},
         note="awards_publish",
     )
     return policy
