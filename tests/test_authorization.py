@@ -18,7 +18,8 @@ import functools
 import json
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
 
@@ -42,6 +43,10 @@ from jinqi.plans import services
 from jinqi.plans.enums import MeasureStatus, Rating, ReportState
 from jinqi.plans.models import Measure, Plan, ProgressReport, UrgingNotice
 from jinqi.plans.tests.factories import import_plan, small_plan_csv
+from jinqi.policies import services as policy_services
+from jinqi.policies.enums import Delivery
+from jinqi.policies.models import Grant
+from jinqi.policies.services import PolicyData
 from jinqi.registry import services as registry_services
 from jinqi.registry.models import CorrectionRequest, Enterprise, Fact
 from jinqi.registry.tests import factories as registry_factories
@@ -97,6 +102,7 @@ class World:
     fact: Fact
     correction: CorrectionRequest  # raised by the enterprise, for market regulation
     queued_import: StoredFile  # a file market regulation sent for import, not yet imported
+    made: dict[str, Any] = field(default_factory=dict)  # objects built on first use
 
 
 def _evidence(user: User, name: str = "evidence.pdf") -> StoredFile:
@@ -240,6 +246,39 @@ def _known(capability: str) -> bool:
     return capability in (PUBLIC, AUTHENTICATED) or capability in all_capabilities()
 
 
+def _awarded_grant(world: World) -> Grant:
+    """A published auto-grant policy of market regulation whose award list is public, with the
+    enterprise user's enterprise granted (built on first use: only the policy URLs need it)."""
+    if "grant" not in world.made:
+        department = world.users[Role.DEPARTMENT]
+        assert department is not None
+        policy = policy_services.policy_create(
+            data=PolicyData(
+                code="auth-ip-award",
+                title="知识产权奖励",
+                document_number="金市监〔2026〕1号",
+                valid_from=dt.date(2026, 1, 1),
+                summary="核心知识产权奖励。",
+                benefit="每家 1 万元。",
+                delivery=Delivery.AUTO_GRANT,
+                grant_amount=Decimal(1),
+            ),
+            sql="core_ip_count >= 1",
+            department=department.department,
+            acting_user=department,
+        )
+        policy_services.policy_publish(policy=policy, acting_user=department)
+        policy_services.auto_grant_list_confirm(policy=policy, acting_user=department)
+        policy_services.awards_publish(policy=policy, acting_user=department)
+        world.made["grant"] = Grant.objects.get(policy=policy, enterprise=world.enterprise)
+    grant: Grant = world.made["grant"]
+    return grant
+
+
+def _policy_code(world: World) -> dict[str, Any]:
+    return {"code": _awarded_grant(world).policy.code}
+
+
 # Sample kwargs for each URL that takes some: objects the department itself is responsible for,
 # so that a role holding the capability reaches the view rather than a scoping 404.
 URL_KWARGS: dict[str, Callable[[World], dict[str, Any]]] = {
@@ -262,6 +301,19 @@ URL_KWARGS: dict[str, Callable[[World], dict[str, Any]]] = {
     "registry:reveal": lambda w: {"uscc": w.enterprise.uscc},
     "registry:fact_flag": lambda w: {"fact_id": w.fact.pk},
     "registry:correction_answer": lambda w: {"pk": w.correction.pk},
+    "policies:detail": _policy_code,
+    "policies:awards": _policy_code,
+    "policies:awards_csv": _policy_code,
+    "policies:awards_json": _policy_code,
+    "policies:edit": _policy_code,
+    "policies:publish": _policy_code,
+    "policies:matches": _policy_code,
+    "policies:matches_xlsx": _policy_code,
+    "policies:confirm_list": _policy_code,
+    "policies:publish_awards": _policy_code,
+    "policies:disburse": lambda w: {**_policy_code(w), "pk": _awarded_grant(w).pk},
+    "policies:grant_confirm": lambda w: {"pk": _awarded_grant(w).pk},
+    "policies:grant_decline": lambda w: {"pk": _awarded_grant(w).pk},
 }
 
 # (URL name, role) → why a role holding the view's capability still gets a 404.

@@ -23,6 +23,7 @@ urlpatterns = [
     path("accounts/", include("jinqi.accounts.urls")),
     path("plans/", include("jinqi.plans.urls")),
     path("registry/", include("jinqi.registry.urls")),
+    path("policies/", include("jinqi.policies.urls")),
     path("inbox/", include("jinqi.notifications.urls")),
     path("files/", include("jinqi.core.urls")),
     path("api/v1/", _api_urls()),
