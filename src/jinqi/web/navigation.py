@@ -36,17 +36,25 @@ def register_nav(entry: NavEntry) -> None:
 
 
 def menu_for(request: HttpRequest) -> list[NavItem]:
-    items = []
-    for entry in sorted(_entries, key=lambda e: e.order):
-        if not entry.visible(request):
-            continue
-        url = reverse(entry.url_name)
-        items.append(
-            NavItem(
-                url=url,
-                label=entry.label,
-                active=request.path == url or (url != "/" and request.path.startswith(url)),
-                badge=entry.badge(request) if entry.badge else 0,
-            )
+    visible = [
+        (entry, reverse(entry.url_name))
+        for entry in sorted(_entries, key=lambda e: e.order)
+        if entry.visible(request)
+    ]
+    # The one tab whose address is the longest prefix of the page's is active: /policies/mine/
+    # lights "policies for me", not the catalogue at /policies/ as well.
+    matching = [url for _, url in visible if _covers(url, request.path)]
+    current = max(matching, key=len, default=None)
+    return [
+        NavItem(
+            url=url,
+            label=entry.label,
+            active=url == current,
+            badge=entry.badge(request) if entry.badge else 0,
         )
-    return items
+        for entry, url in visible
+    ]
+
+
+def _covers(url: str, path: str) -> bool:
+    return path == url or (url != "/" and path.startswith(url))

@@ -1,0 +1,27 @@
+"""The menu marks exactly one tab active: the one whose address best matches the page."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import RequestFactory
+
+from jinqi.accounts.tests.factories import UserFactory
+from jinqi.web.navigation import menu_for
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_nested_page_lights_only_its_own_tab() -> None:
+    """/policies/mine/ lights "policies for me", not the catalogue at /policies/ too."""
+    request = RequestFactory().get("/policies/mine/")
+    request.user = UserFactory(enterprise=True)
+    active = [item.url for item in menu_for(request) if item.active]
+    assert active == ["/policies/mine/"]
+
+
+def test_the_catalogue_lights_for_a_policy_page() -> None:
+    """A policy's public page belongs to the catalogue tab."""
+    request = RequestFactory().get("/policies/small-low-profit-cit/")
+    request.user = UserFactory(enterprise=True)
+    active = [item.url for item in menu_for(request) if item.active]
+    assert active == ["/policies/"]
