@@ -122,13 +122,17 @@ def _parse(sql: str, tokens: list[Token]) -> exp.Expression:
         if len(statements) != 1:
             raise RuleError("statement", fragment=sql.strip()[:40])
         parsed = statements[0]
+    except RuleError:
+        raise
     except ParseError as error:
         detail = error.errors[0] if error.errors else {}
         fragment = str(detail.get("highlight") or sql.strip()[:40])
         raise RuleError("syntax", fragment=fragment, position=detail.get("col")) from None
     except RecursionError:
         raise RuleError("too_deep") from None
-    except SqlglotError:
+    except (SqlglotError, TypeError, ValueError, AttributeError, IndexError, KeyError):
+        # SQLGlot trips over some hostile text with an internal error (`0?` raises TypeError):
+        # the text cannot be read, whatever the parser's reason.
         raise RuleError("syntax", fragment=sql.strip()[:40]) from None
     if not isinstance(parsed, exp.Expression):
         raise RuleError("syntax", fragment=sql.strip()[:40])
@@ -138,12 +142,15 @@ def _parse(sql: str, tokens: list[Token]) -> exp.Expression:
 
 
 def _depth(root: exp.Expression) -> int:
+    """How deeply the expression nests, parentheses not counted (the tokens' check limits
+    those): `render` parenthesises every operand, and what it writes must compile again."""
     deepest = 0
     stack = [(root, 1)]
     while stack:
         node, depth = stack.pop()
         deepest = max(deepest, depth)
-        stack.extend((child, depth + 1) for child in node.iter_expressions())
+        step = 0 if isinstance(node, exp.Paren) else 1
+        stack.extend((child, depth + step) for child in node.iter_expressions())
     return deepest
 
 

@@ -5,7 +5,8 @@ SQLGlot writes each dialect. What the engines disagree on is pinned down so that
 computes what the Python and vectorised executors compute: numbers are float64 (DuckDB and
 PostgreSQL would otherwise do decimal arithmetic on `0.1`), division is always real division and
 dividing by zero is NULL (PostgreSQL truncates integers and raises on zero, DuckDB gives inf),
-and `IS TRUE` / `IS FALSE` are spelled with COALESCE, which every dialect reads alike.
+a NaN in a number column is NULL (missing), and `IS TRUE` / `IS FALSE` are spelled with
+COALESCE, which every dialect reads alike.
 """
 
 from __future__ import annotations
@@ -81,7 +82,12 @@ class _Builder:
         if isinstance(node, Field):
             column = exp.column(node.name)
             if self.execution and node.type is FieldType.NUMBER:
-                return exp.cast(column, "DOUBLE")
+                # NaN is missing data, as in the other executors (SQL engines treat it as a
+                # value, equal to itself and greater than every number).
+                return exp.Nullif(
+                    this=exp.cast(column, "DOUBLE"),
+                    expression=exp.cast(exp.Literal.string("NaN"), "DOUBLE"),
+                )
             return column
         if isinstance(node, Const):
             return self.constant(node, in_arithmetic=in_arithmetic)
@@ -116,18 +122,26 @@ class _Builder:
             )
             return self.negate(between, node.negated)
         if isinstance(node, IsNull):
-            return self.negate(
-                exp.Is(this=self.operand(node.operand), expression=exp.Null()), node.negated
-            )
+            test = exp.Is(this=self.operand(node.operand), expression=exp.Null())
+            if not self.execution:  # as written, `x IS NOT NULL`: no deeper than the source
+                test.set("negate", node.negated)
+                return test
+            return self.negate(test, node.negated)
         if isinstance(node, IsBool):
             return self.is_bool(node)
         if isinstance(node, Like):
             like = exp.Like(
                 this=self.operand(node.operand), expression=exp.Literal.string(node.pattern)
             )
+            if not self.execution:  # as written, `x NOT LIKE p`: no deeper than the source
+                like.set("negate", node.negated)
+                return like
             return self.negate(like, node.negated)
         if isinstance(node, Case):
             ifs = [exp.If(this=self.build(c), true=self.build(v)) for c, v in node.whens]
+            if isinstance(node.default, Const) and node.default.value is None:
+                # No ELSE (it yields NULL); `ELSE NULL` written out would not compile again.
+                return exp.Case(ifs=ifs)
             return exp.Case(ifs=ifs, default=self.build(node.default))
         if isinstance(node, Call):
             args = [self.build(a) for a in node.args]
@@ -167,6 +181,10 @@ class _Builder:
         if node.op == "/" and self.execution:
             left = exp.cast(left, "DOUBLE")
             right = exp.Nullif(this=exp.cast(right, "DOUBLE"), expression=exp.Literal.number(0))
+        elif node.op == "/":
+            # Shown as written: an untyped Div would be written `CAST(i AS DOUBLE PRECISION) / 2`
+            # for PostgreSQL, which the parser refuses, so a rendered rule would not compile.
+            return exp.Div(this=left, expression=right, typed=True)
         return _ARITHMETIC[node.op](this=left, expression=right)
 
     def is_bool(self, node: IsBool) -> exp.Expression:
