@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import cast
 
@@ -9,6 +10,7 @@ import pytest
 
 from jinqi.accounts.models import User
 from jinqi.accounts.tests.factories import UserFactory, department_user
+from jinqi.core import clock
 from jinqi.core.errors import DomainError, PermissionDenied
 from jinqi.notifications.models import Notification
 from jinqi.policies.enums import Allocation, GrantState, Outcome
@@ -19,11 +21,13 @@ from jinqi.policies.services import (
     grant_confirm,
     grant_decline,
     grant_disburse,
+    matches_refresh_changed,
     policy_publish,
     rule_version_create,
 )
 from jinqi.policies.tests.factories import employer, policy
 from jinqi.registry.models import Enterprise
+from jinqi.registry.tests.factories import facts
 
 pytestmark = pytest.mark.django_db
 
@@ -189,3 +193,22 @@ def test_an_invalid_rule_is_refused_with_its_fragment_and_nothing_changes() -> N
     with pytest.raises(DomainError, match="employes"):
         rule_version_create(policy=item, sql="employes <= 10", note="", acting_user=staff)
     assert item.versions.count() == 1
+
+
+def test_an_enterprise_whose_facts_change_is_rematched() -> None:
+    """New facts about an enterprise bring it into (or out of) every live policy's matches."""
+    staff = _staff()
+    firm = employer(None)
+    item = policy(staff)
+    policy_publish(policy=item, acting_user=staff)
+    assert Match.objects.get(policy=item, enterprise=firm).outcome == Outcome.UNKNOWN
+    assert matches_refresh_changed() == 0  # the first call only sets the mark
+    clock.advance(dt.timedelta(minutes=1))
+    facts(firm, "human-resources", dt.date(2026, 7, 31), employees_2025=8)
+    assert matches_refresh_changed() == 1
+    match = Match.objects.get(policy=item, enterprise=firm)
+    assert (match.outcome, match.missing) == (Outcome.ELIGIBLE, [])
+    clock.advance(dt.timedelta(minutes=1))
+    facts(firm, "human-resources", dt.date(2026, 8, 31), employees_2025=80)
+    assert matches_refresh_changed() == 1
+    assert not Match.objects.filter(policy=item, enterprise=firm).exists()
