@@ -97,8 +97,6 @@ def load_pack(rules_path: Path, data_path: Path) -> list[tuple[str, Rule]]:
 def run_pack(
     rules_path: Path, data_path: Path, output: Path, pairs_path: Path | None
 ) -> dict[str, dict[str, int]]:
-    import numpy as np
-    import pyarrow as pa
     import pyarrow.parquet as pq
 
     from jinqi.rules.vector import Snapshot, evaluate_pack
@@ -106,22 +104,10 @@ def run_pack(
     pack = load_pack(rules_path, data_path)
     needed = sorted({name for _, rule in pack for name in fields_used(rule.tree)})
     table = pq.read_table(data_path, columns=needed, memory_map=True)
-    ids = pa.array([rule_id for rule_id, _ in pack], type=pa.string())
-    writer: Any = None
-    if pairs_path is not None:
-        row_type = pa.int32() if table.num_rows < 2**31 else pa.int64()
-        schema = pa.schema([("rule", pa.dictionary(pa.int32(), pa.string())), ("row", row_type)])
-        writer = pq.ParquetWriter(str(pairs_path), schema)
-
-        def write_pairs(index: int, true: np.ndarray) -> None:
-            rows = np.flatnonzero(true).astype(row_type.to_pandas_dtype())
-            codes = pa.array(np.full(len(rows), index, dtype=np.int32))
-            rule = pa.DictionaryArray.from_arrays(codes, ids)
-            writer.write_table(pa.Table.from_arrays([rule, pa.array(rows)], schema=schema))
-
+    writer = None if pairs_path is None else PairsWriter(pairs_path, [i for i, _ in pack])
     try:
         counts = evaluate_pack(
-            [rule for _, rule in pack], Snapshot(table), write_pairs if writer else None
+            [rule for _, rule in pack], Snapshot(table), writer.add if writer else None
         )
     finally:
         if writer is not None:
@@ -134,6 +120,58 @@ def run_pack(
     }
     output.write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
     return result
+
+
+class PairsWriter:
+    """Streams the eligible (rule, row) pairs to Parquet in large batches: rule in pack order,
+    then row ascending."""
+
+    BATCH = 1 << 22  # pairs buffered before a write: bounded memory, large row groups
+
+    def __init__(self, path: Path, rule_ids: list[str]) -> None:
+        import numpy as np
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        self.np, self.pa = np, pa
+        self.ids = pa.array(rule_ids, type=pa.string())
+        self.schema = pa.schema(
+            [("rule", pa.dictionary(pa.int32(), pa.string())), ("row", pa.int32())]
+        )
+        # Dictionary encoding where it pays only: tried on `row` too, it would be given up
+        # after building a dictionary page per row group.
+        self.writer = pq.ParquetWriter(str(path), self.schema, use_dictionary=["rule"])
+        self.buffer = np.empty(self.BATCH, dtype=np.int32)
+        self.rules: list[int] = []
+        self.sizes: list[int] = []
+        self.buffered = 0
+
+    def add(self, rule: int, true: Any) -> None:
+        rows = self.np.flatnonzero(true)
+        if rows.size > self.buffer.size - self.buffered:
+            self.flush()
+            if rows.size > self.buffer.size:
+                self.buffer = self.np.empty(rows.size, dtype=self.np.int32)
+        self.buffer[self.buffered : self.buffered + rows.size] = rows
+        self.rules.append(rule)
+        self.sizes.append(rows.size)
+        self.buffered += rows.size
+        if self.buffered >= self.BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.buffered:
+            return
+        np, pa = self.np, self.pa
+        codes = np.repeat(np.array(self.rules, dtype=np.int32), self.sizes)
+        rule = pa.DictionaryArray.from_arrays(pa.array(codes), self.ids)
+        rows = pa.array(self.buffer[: self.buffered])  # a view, written before the buffer is reused
+        self.writer.write_table(pa.Table.from_arrays([rule, rows], schema=self.schema))
+        self.rules, self.sizes, self.buffered = [], [], 0
+
+    def close(self) -> None:
+        self.flush()
+        self.writer.close()
 
 
 def _t(template: str, **params: object) -> str:

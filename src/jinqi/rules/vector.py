@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -124,11 +125,25 @@ class Snapshot:
         self.rows = table.num_rows
         self.bits = Bits(self.rows)
         self._columns: dict[str, Value] = {}
+        self._pending: dict[str, Future[Value]] = {}
 
     def column(self, name: str, kind: FieldType) -> Value:
         if name not in self._columns:
-            self._columns[name] = self._convert(self.table.column(name), kind)
+            pending = self._pending.pop(name, None)
+            converted = pending.result() if pending else self._convert(self.table[name], kind)
+            self._columns[name] = converted
         return self._columns[name]
+
+    def prefetch(self, fields: Sequence[tuple[str, FieldType]]) -> None:
+        """Convert these columns in a background thread, in this order, while the caller
+        evaluates with the first ones (Arrow and NumPy release the GIL: both cores work)."""
+        wanted = [(n, k) for n, k in fields if n not in self._columns and n not in self._pending]
+        if len(wanted) < 2:
+            return
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="jinqi-columns")
+        for name, kind in wanted:
+            self._pending[name] = pool.submit(self._convert, self.table[name], kind)
+        pool.shutdown(wait=False)  # the queued conversions still run; `column` waits for each
 
     def _convert(self, column: pa.ChunkedArray, kind: FieldType) -> Value:
         # Each conversion reads the chunks once (ChunkedArray.to_numpy concatenates): joining
@@ -181,6 +196,7 @@ def evaluate_pack(
     """Count eligible and unknown rows per rule; `on_result(i, true_mask)` sees each result
     as one bool per row."""
     evaluator = _Evaluator(snapshot, [rule.tree for rule in rules])
+    snapshot.prefetch(_fields_in_order(rules))
     bits = snapshot.bits
     eligible, unknown = [], []
     for index, rule in enumerate(rules):
@@ -191,6 +207,15 @@ def evaluate_pack(
         if on_result is not None:
             on_result(index, bits.unpack(result.true))
     return PackCounts(eligible, unknown)
+
+
+def _fields_in_order(rules: Sequence[Rule]) -> list[tuple[str, FieldType]]:
+    seen: dict[str, FieldType] = {}
+    for rule in rules:
+        for node in rule.tree.walk():
+            if isinstance(node, Field):
+                seen.setdefault(node.name, node.type)
+    return list(seen.items())
 
 
 def evaluate_rows(rule: Rule, snapshot: Snapshot) -> list[bool | None]:
@@ -212,6 +237,7 @@ class _Evaluator:
         # Bitsets of a column's missing rows, and of the rows that are present, made once.
         self.missing_bits: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         self.conditions: dict[str, Tri] = {}  # boolean columns as bitsets
+        self.codes_seen: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
 
     # -- sharing ---------------------------------------------------------------------------
 
@@ -259,14 +285,27 @@ class _Evaluator:
 
     def tri(self, values: Mask, missing: Mask | None) -> Tri:
         """A condition from one bool per row, unknown where `missing`."""
+        if missing is True:
+            return Tri(self.bits.zero, self.bits.full)
+        return self.tri_bits(self.bits.of(values), missing)
+
+    def tri_bits(self, packed: np.ndarray, missing: Mask | None) -> Tri:
+        """A condition from a bitset, unknown where `missing` (one bool per row)."""
         if missing is None or missing is False:
-            known = self.bits.of(values)
-            return Tri(known, known)
+            return Tri(packed, packed)
         if missing is True:
             return Tri(self.bits.zero, self.bits.full)
         missing_bits, present_bits = self.missing_pair(missing)
-        packed = self.bits.of(values)
         return Tri(packed & present_bits, packed | missing_bits)
+
+    def code_bits(self, codes: np.ndarray, code: int) -> np.ndarray:
+        """The rows of a text column holding one dictionary code, as a bitset made once and
+        shared by every rule that tests that value (an IN list is then a few ORs)."""
+        key = (id(codes), code)
+        entry = self.codes_seen.get(key)
+        if entry is None:  # the entry holds the array, so its id cannot be reused meanwhile
+            entry = self.codes_seen[key] = (codes, self.bits.of(codes == code))
+        return entry[1]
 
     def missing_pair(self, missing: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         entry = self.missing_bits.get(id(missing))
@@ -391,7 +430,13 @@ class _Evaluator:
                 equal: Mask = left.codes == right.codes
             elif isinstance(right.codes, str) or isinstance(left.codes, str):
                 column, constant = (right, left) if isinstance(left.codes, str) else (left, right)
-                equal = column.codes == _code_of(column.dictionary, str(constant.codes))
+                code = _code_of(column.dictionary, str(constant.codes))
+                if len(column.dictionary) <= _SHARED_CODES:
+                    packed = self.code_bits(column.codes, code)
+                    if op != "=":
+                        packed = self.bits.invert(packed)
+                    return self.tri_bits(packed, _either(left.missing, right.missing))
+                equal = column.codes == code
             else:
                 left_codes, right_codes = _shared_codes(left, right)
                 equal = left_codes == right_codes
@@ -407,11 +452,11 @@ class _Evaluator:
         left, right = self.number(node.left), self.number(node.right)
         missing = _either(left.missing, right.missing)
         if node.op == "/":
-            numerator = np.asarray(left.values, dtype=np.float64)
-            denominator = np.asarray(right.values, dtype=np.float64)
-            zero = denominator == 0
+            # The ufunc casts as it goes (no float copies of integer columns); where the
+            # divisor is 0 the quotient is inf or NaN, and the row missing.
             with np.errstate(divide="ignore", invalid="ignore"):
-                quotient = numerator / np.where(zero, 1.0, denominator)
+                quotient = np.divide(left.values, right.values, dtype=np.float64)
+            zero = np.equal(right.values, 0)
             return Num(quotient, _either(missing, zero if np.any(zero) else None))
         values = _ARITHMETIC[node.op](left.values, right.values)
         if node.type is FieldType.NUMBER:
@@ -436,8 +481,15 @@ class _Evaluator:
         passing = [test(s) != negated for s in operand.dictionary]
         hits = [code for code, ok in enumerate(passing) if ok]
         misses = [code for code, ok in enumerate(passing) if not ok]
-        # A few equality tests beat a gather through a lookup table (missing rows have a code
-        # of their own, and are unknown whatever the test says of them).
+        # Missing rows have a code of their own and are unknown whatever the test says.
+        if len(operand.dictionary) <= _SHARED_CODES:
+            wanted = hits if len(hits) <= len(misses) else misses
+            packed = self.bits.zero
+            for code in wanted:
+                packed = packed | self.code_bits(operand.codes, code)
+            if wanted is misses:
+                packed = self.bits.invert(packed)
+            return self.tri_bits(packed, operand.missing)
         if len(hits) <= _FEW_CODES:
             result = _any_equal(operand.codes, hits)
         elif len(misses) <= _FEW_CODES:
@@ -516,6 +568,8 @@ _ARITHMETIC: dict[str, Callable[[Any, Any], Any]] = {
 
 
 _FEW_CODES = 4
+# Up to this many values, a text column's per-value bitsets are kept (412 KB each for 3.3 M rows).
+_SHARED_CODES = 64
 
 
 def _any_equal(codes: np.ndarray, wanted: list[int]) -> Mask:
