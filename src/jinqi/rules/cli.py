@@ -3,6 +3,7 @@
     jinqi rules evaluate --rules RULES.json --data PROFILES.parquet --output COUNTS.json
                          [--pairs PAIRS.parquet]
     jinqi rules check --rules RULES.json --data PROFILES.parquet
+    jinqi rules sql --rules RULES.json --data PROFILES.parquet --dialect duckdb|postgres|spark
 
 RULES.json is a list of {"id": …, "sql": "<expression>"} (other keys are ignored); the
 vocabulary is the Parquet file's columns. COUNTS.json maps each id to its eligible and unknown
@@ -21,6 +22,7 @@ from typing import Any
 
 from jinqi.rules.errors import RuleError, gettext_noop, message
 from jinqi.rules.parse import Rule, compile_rule
+from jinqi.rules.sql import DIALECTS, to_sql
 from jinqi.rules.tree import fields_used
 from jinqi.rules.types import Vocabulary
 
@@ -34,7 +36,11 @@ def main(argv: Sequence[str]) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     evaluate = commands.add_parser("evaluate", help="count (and list) eligible rows per rule")
     check = commands.add_parser("check", help="validate a rule pack against a data file")
-    for command in (evaluate, check):
+    sql = commands.add_parser(
+        "sql", help="print each rule compiled for a database or Spark, as JSON (id → SQL)"
+    )
+    sql.add_argument("--dialect", choices=DIALECTS, required=True)
+    for command in (evaluate, check, sql):
         command.add_argument("--rules", type=Path, required=True)
         command.add_argument("--data", type=Path, required=True)
     evaluate.add_argument("--output", type=Path, required=True)
@@ -44,6 +50,12 @@ def main(argv: Sequence[str]) -> int:
         if args.command == "check":
             rules = load_pack(args.rules, args.data)
             print(message(gettext_noop("%(count)s rules are valid.")) % {"count": len(rules)})
+            return 0
+        if args.command == "sql":
+            compiled = {
+                i: to_sql(rule, args.dialect) for i, rule in load_pack(args.rules, args.data)
+            }
+            print(json.dumps(compiled, ensure_ascii=False, indent=1))
             return 0
         counts = run_pack(args.rules, args.data, args.output, args.pairs)
     except PackError as error:

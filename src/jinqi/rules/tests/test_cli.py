@@ -323,3 +323,30 @@ def test_the_command_does_not_import_django(files: dict[str, Path]) -> None:
     assert not top_level & {"django", "ninja"}
     apps = {"core", "accounts", "plans", "registry", "notifications", "audit", "api", "web"}
     assert not {name.split(".")[1] for name in imported if name.startswith("jinqi.")} & apps
+
+
+def test_sql_prints_each_rule_compiled_for_the_dialect(tmp_path: Path) -> None:
+    """`jinqi rules sql` gives id → SQL in the asked dialect (Spark quotes with backticks)."""
+    data = tmp_path / "p.parquet"
+    pq.write_table(pa.table({"employees": pa.array([1, None], pa.int64())}), data)
+    rules = tmp_path / "r.json"
+    rules.write_text(json.dumps([{"id": "small", "sql": "employees <= 30"}]), encoding="utf-8")
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "jinqi",
+            "rules",
+            "sql",
+            "--rules",
+            str(rules),
+            "--data",
+            str(data),
+            "--dialect",
+            "spark",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert json.loads(done.stdout) == {"small": "`employees` <= 30"}
