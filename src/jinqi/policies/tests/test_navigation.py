@@ -1,4 +1,5 @@
-"""The menu marks exactly one tab active: the one whose address best matches the page."""
+"""The menu (web.navigation) marks exactly one tab active among the policy pages: the one whose
+address best matches the page."""
 
 from __future__ import annotations
 
