@@ -3,6 +3,10 @@ with their source and as-of date, and a materialised wide profile for fast reads
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -116,6 +120,8 @@ class ImportBatch(models.Model):
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    # Every delivery of the batch is as of this date; a rerun that continues it must agree.
+    as_of = models.DateField(_("as of"), null=True)
     started_at = models.DateTimeField()
     finished_at = models.DateTimeField(null=True, blank=True)
 
@@ -128,34 +134,84 @@ class ImportBatch(models.Model):
         return f"{self.file_name} ({self.source})"
 
 
-class Fact(models.Model):
-    """One value of the profile vocabulary about an enterprise, from a department, as of a date.
+class Delivery(models.Model):
+    """What one department said about one enterprise as of a date: every value it gave, in one
+    row (docs/adr/0004-registry-deliveries.md).
 
-    A newer fact (later as-of date) for the same key and year supersedes older ones, which stay
-    as history (`is_current` false)."""
+    `values` maps a fact's reference (`fact_ref`: the key, and `@year` for a yearly figure, as in
+    "revenue@2024") to its value. Deliveries never change: the current value of a key and year
+    is the one in the newest delivery that has it (latest as-of date, then latest recorded);
+    the others are its history."""
 
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="facts")
-    key = models.CharField(_("field"), max_length=60)
-    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
-    value = models.JSONField(_("value"), null=True)
-    source = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="deliveries")
+    # Not indexed: nothing reads deliveries by source or batch, and at millions of rows every
+    # index is paid at each import (docs/PERFORMANCE.md).
+    source = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     as_of = models.DateField(_("as of"))
-    is_current = models.BooleanField(default=True)
     batch = models.ForeignKey(
-        ImportBatch, on_delete=models.PROTECT, null=True, blank=True, related_name="facts"
+        ImportBatch,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     recorded_at = models.DateTimeField(_("recorded at"))
+    values = models.JSONField(_("values"))
 
     class Meta:
-        ordering = ["key", "-year", "-as_of", "-id"]
-        indexes = [
-            models.Index(fields=["enterprise", "key", "year", "is_current"]),
-        ]
-        verbose_name = _("fact")
-        verbose_name_plural = _("facts")
+        ordering = ["as_of", "id"]
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
 
     def __str__(self) -> str:
-        return f"{self.key}={self.value}"
+        return f"{self.enterprise_id} {self.source_id} {self.as_of}"
+
+
+def fact_ref(key: str, year: int | None) -> str:
+    """How a fact is named inside a delivery: `revenue@2024`, or the key alone."""
+    return key if year is None else f"{key}@{year}"
+
+
+def fact_ref_parse(ref: str) -> tuple[str, int | None]:
+    key, _sep, year = ref.partition("@")
+    return key, int(year) if year else None
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One value of a delivery, with the delivery's source and as-of date.
+
+    `is_current` is worked out where the enterprise's deliveries are read together
+    (`selectors.enterprise_facts`); None where only this delivery was read."""
+
+    delivery: Delivery
+    key: str
+    year: int | None
+    value: Any
+    is_current: bool | None = None
+
+    @property
+    def ref(self) -> str:
+        return fact_ref(self.key, self.year)
+
+    @property
+    def enterprise(self) -> Enterprise:
+        return self.delivery.enterprise
+
+    @property
+    def source(self) -> Department:
+        return self.delivery.source
+
+    @property
+    def as_of(self) -> dt.date:
+        return self.delivery.as_of
+
+    @property
+    def batch(self) -> ImportBatch | None:
+        return self.delivery.batch
 
 
 class CorrectionRequest(models.Model):
@@ -166,7 +222,10 @@ class CorrectionRequest(models.Model):
         CORRECTED = "corrected", _("Corrected")
         REJECTED = "rejected", _("Rejected with reasons")
 
-    fact = models.ForeignKey(Fact, on_delete=models.PROTECT, related_name="corrections")
+    # The fact flagged: one key (and year) of one delivery.
+    delivery = models.ForeignKey(Delivery, on_delete=models.PROTECT, related_name="corrections")
+    key = models.CharField(_("field"), max_length=60)
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
     enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="+")
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
     reason = models.TextField(_("what is wrong"))
@@ -185,7 +244,12 @@ class CorrectionRequest(models.Model):
         verbose_name_plural = _("correction requests")
 
     def __str__(self) -> str:
-        return f"{self.enterprise} {self.fact.key}"
+        return f"{self.enterprise} {self.key}"
+
+    @property
+    def fact(self) -> Fact:
+        ref = fact_ref(self.key, self.year)
+        return Fact(self.delivery, self.key, self.year, self.delivery.values.get(ref))
 
 
 def _profile_field(label: str, type_: str) -> models.Field:
@@ -203,7 +267,7 @@ def _profile_field(label: str, type_: str) -> models.Field:
 class Profile(models.Model):
     """The materialised wide profile: one row per enterprise, one column per stored key.
 
-    Rebuilt from current facts by `services.profiles_refresh`; never edited by hand. Keys that
+    Rebuilt from the current facts by `services.profiles_refresh`; never edited by hand. Keys that
     depend on the evaluation date (age_years) are derived at read time, not stored."""
 
     enterprise = models.OneToOneField(

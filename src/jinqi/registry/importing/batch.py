@@ -26,15 +26,16 @@ from jinqi.core.errors import DomainError
 from jinqi.core.models import StoredFile
 from jinqi.core.uploads import UploadPurpose
 from jinqi.registry.importing.bulk import (
+    deliveries_write,
     enterprises_upsert,
     existing_ids,
-    facts_bulk_record,
     new_without_name,
     profiles_rebuild,
 )
 from jinqi.registry.importing.reading import ImportFileError, RawRow, Scan, open_table, scan_file
 from jinqi.registry.importing.rows import Rejection, RowValidator, ValidRow, is_empty, parse_header
-from jinqi.registry.models import Fact, ImportBatch
+from jinqi.registry.models import ImportBatch
+from jinqi.registry.services import registration_values
 
 DEFAULT_CHUNK = 5_000
 REPORT_PURPOSE = "registry.import_report"
@@ -180,7 +181,7 @@ def _batch_start(
             .first()
         )
         if batch is not None:
-            earlier = Fact.objects.filter(batch=batch).values_list("as_of", flat=True).first()
+            earlier = batch.as_of
             if earlier is not None and as_of is not None and as_of != earlier:
                 raise DomainError(
                     _(
@@ -195,6 +196,7 @@ def _batch_start(
             file_name=file_name[:255],
             sha256=scan.sha256,
             rows_total=estimate or 0,
+            as_of=as_of or clock.today(),
             started_by=acting_user,
             started_at=clock.now(),
         )
@@ -226,6 +228,7 @@ class _Run:
         self.as_of = as_of
         self.validator = validator
         self.result = ImportResult(batch=batch, resumed_after=resumed_after)
+        self.town_codes = dict(Department.objects.values_list("pk", "code"))
         self.report = tempfile.SpooledTemporaryFile(max_size=1 << 20, mode="w+b")  # noqa: SIM115 -- closed in finish()
         self.report_text = io.TextIOWrapper(self.report, encoding="utf-8-sig", newline="")
         self.report_csv = csv.writer(self.report_text)
@@ -263,20 +266,20 @@ class _Run:
         valid = [row for row in valid if row.number not in refused]
         now = clock.now()
         ids, created = enterprises_upsert(valid, existing, now)
-        facts = [
-            (ids[row.uscc], key, year, value) for row in valid for key, year, value in row.facts
-        ]
-        recorded = facts_bulk_record(
-            facts=facts, source=self.source, as_of=self.as_of, batch=batch, now=now
-        )
-        created_ids = {ids[row.uscc] for row in valid if row.uscc not in existing}
-        profiles_rebuild(
-            sorted(set(ids.values())),
-            now,
+        facts = deliveries_write(
+            deliveries=[(ids[row.uscc], row.facts) for row in valid],
+            source=self.source,
+            as_of=self.as_of,
             batch=batch,
-            recorded=recorded.current,
-            created=created_ids,
+            now=now,
         )
+        # A new enterprise's profile comes from its row alone: nothing else is known about it.
+        known = {
+            ids[row.uscc]: (self._registration(row), row.facts)
+            for row in valid
+            if row.uscc not in existing
+        }
+        profiles_rebuild(sorted(set(ids.values())), now, known=known)
         batch.rows_done = start + count
         batch.rows_rejected += len(rejected) + len(nameless)
         batch.rows_total = max(batch.rows_total, batch.rows_done)
@@ -290,13 +293,25 @@ class _Run:
             note=(
                 f"rows {rows[0].number}–{rows[-1].number}: {len(valid)} imported "
                 f"({created} new), {len(rejected) + len(nameless)} rejected, "
-                f"{recorded.count} facts from {self.source.code} as of {self.as_of.isoformat()}"
+                f"{facts} facts from {self.source.code} as of {self.as_of.isoformat()}"
             ),
         )
         self.result.imported += len(valid)
         self.result.created += created
-        self.result.facts += recorded.count
+        self.result.facts += facts
         return nameless
+
+    def _registration(self, row: ValidRow) -> dict[str, Any]:
+        """`services.registration_values` of a new enterprise, from its row."""
+        given = row.registration
+        town_id = given.get("town_id")
+        return registration_values(
+            uscc=row.uscc,
+            established_on=given.get("established_on"),
+            industry_code=given.get("industry_id"),
+            town_code=self.town_codes[town_id] if town_id is not None else None,
+            registered_capital=given.get("registered_capital"),
+        )
 
     def finish(self) -> ImportResult:
         self.report_text.flush()
