@@ -4,6 +4,7 @@ with their source and as-of date, and a materialised wide profile for fast reads
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,8 +39,10 @@ class EnterpriseQuerySet(models.QuerySet["Enterprise"]):
 
 
 class Enterprise(models.Model):
-    uscc = models.CharField(_("unified social credit code"), max_length=18, unique=True)
-    name = models.CharField(_("name"), max_length=200, db_index=True)
+    # Unique and indexed through Meta, not unique=True / db_index=True: on PostgreSQL those add
+    # a second (varchar_pattern_ops) index for LIKE, which no query uses and every import pays.
+    uscc = models.CharField(_("unified social credit code"), max_length=18)
+    name = models.CharField(_("name"), max_length=200)
     status = models.CharField(
         _("registration status"),
         max_length=20,
@@ -78,6 +81,8 @@ class Enterprise(models.Model):
 
     class Meta:
         ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["uscc"], name="registry_enterprise_uscc")]
+        indexes = [models.Index(fields=["name"], name="registry_enterprise_name")]
         verbose_name = _("enterprise")
         verbose_name_plural = _("enterprises")
 
@@ -134,14 +139,46 @@ class ImportBatch(models.Model):
         return f"{self.file_name} ({self.source})"
 
 
+class JSONText(models.JSONField):
+    """JSON stored as text (PostgreSQL `json`, not `jsonb`): written once, read whole and never
+    queried inside, so the server need not convert it to jsonb at every import (a third of
+    the import's time on PostgreSQL; docs/PERFORMANCE.md)."""
+
+    def db_type(self, connection: Any) -> str | None:
+        if connection.vendor == "postgresql":
+            return "json"
+        return super().db_type(connection)
+
+    def get_db_prep_value(self, value: Any, connection: Any, prepared: bool = False) -> Any:
+        if connection.vendor == "postgresql" and value is not None:
+            return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        return super().get_db_prep_value(value, connection, prepared)
+
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
+        if value is not None and not isinstance(value, str):
+            return value  # psycopg has read the json already
+        return super().from_db_value(value, expression, connection)
+
+
+class DeliveryLayout(models.Model):
+    """The fact references a delivery gives, in order (`fact_ref`: the key, and `@year` for a
+    yearly figure, as in "revenue@2024"). Shared by every delivery that gives the same ones, as
+    most rows of a file do, so a delivery stores only its values."""
+
+    refs = models.JSONField()
+    digest = models.CharField(max_length=64, unique=True)  # sha256 of the refs, for look-ups
+
+    def __str__(self) -> str:
+        return ", ".join(self.refs)
+
+
 class Delivery(models.Model):
     """What one department said about one enterprise as of a date: every value it gave, in one
     row (docs/adr/0004-registry-deliveries.md).
 
-    `values` maps a fact's reference (`fact_ref`: the key, and `@year` for a yearly figure, as in
-    "revenue@2024") to its value. Deliveries never change: the current value of a key and year
-    is the one in the newest delivery that has it (latest as-of date, then latest recorded);
-    the others are its history."""
+    `values` holds the values in the order of `layout.refs`; `given` pairs them. Deliveries
+    never change: the current value of a key and year is the one in the newest delivery that
+    has it (latest as-of date, then latest recorded); the others are its history."""
 
     enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="deliveries")
     # Not indexed: nothing reads deliveries by source or batch, and at millions of rows every
@@ -159,7 +196,10 @@ class Delivery(models.Model):
         db_index=False,
     )
     recorded_at = models.DateTimeField(_("recorded at"))
-    values = models.JSONField(_("values"))
+    layout = models.ForeignKey(
+        DeliveryLayout, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    values = JSONText(_("values"))
 
     class Meta:
         ordering = ["as_of", "id"]
@@ -168,6 +208,11 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enterprise_id} {self.source_id} {self.as_of}"
+
+    @property
+    def given(self) -> dict[str, Any]:
+        """Fact reference → value, in the order given."""
+        return dict(zip(self.layout.refs, self.values, strict=True))
 
 
 def fact_ref(key: str, year: int | None) -> str:
@@ -249,7 +294,7 @@ class CorrectionRequest(models.Model):
     @property
     def fact(self) -> Fact:
         ref = fact_ref(self.key, self.year)
-        return Fact(self.delivery, self.key, self.year, self.delivery.values.get(ref))
+        return Fact(self.delivery, self.key, self.year, self.delivery.given.get(ref))
 
 
 def _profile_field(label: str, type_: str) -> models.Field:

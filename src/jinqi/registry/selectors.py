@@ -57,15 +57,16 @@ class FactGroup:
 def enterprise_facts(enterprise: Enterprise) -> list[Fact]:
     """Every fact of the enterprise's deliveries, newest delivery first, each marked current when
     no newer delivery has its key and year."""
-    deliveries = Delivery.objects.filter(enterprise=enterprise).select_related("source")
+    deliveries = Delivery.objects.filter(enterprise=enterprise).select_related("source", "layout")
     facts: list[Fact] = []
     seen: set[str] = set()
     for delivery in deliveries.order_by("-as_of", "-id"):
         delivery.enterprise = enterprise
-        for ref, value in delivery.values.items():
+        given = delivery.given
+        for ref, value in given.items():
             key, year = fact_ref_parse(ref)
             facts.append(Fact(delivery, key, year, value, is_current=ref not in seen))
-        seen.update(delivery.values)
+        seen.update(given)
     return facts
 
 
@@ -73,13 +74,13 @@ def enterprise_fact(enterprise: Enterprise, delivery_id: int, ref: str) -> Fact 
     """One fact of one of the enterprise's deliveries, by the delivery and its reference."""
     delivery = (
         Delivery.objects.filter(enterprise=enterprise, pk=delivery_id)
-        .select_related("source")
+        .select_related("source", "layout")
         .first()
     )
-    if delivery is None or ref not in delivery.values:
+    if delivery is None or ref not in delivery.given:
         return None
     delivery.enterprise = enterprise
-    return Fact(delivery, *fact_ref_parse(ref), delivery.values[ref])
+    return Fact(delivery, *fact_ref_parse(ref), delivery.given[ref])
 
 
 def fact_groups(enterprise: Enterprise) -> list[FactGroup]:
@@ -96,7 +97,9 @@ def fact_groups(enterprise: Enterprise) -> list[FactGroup]:
 
 def corrections_for(user: Any) -> QuerySet[CorrectionRequest]:
     """A department sees the correction requests about facts it supplied; an enterprise its own."""
-    corrections = CorrectionRequest.objects.select_related("delivery", "enterprise", "department")
+    corrections = CorrectionRequest.objects.select_related(
+        "delivery__layout", "enterprise", "department"
+    )
     if has_capability(user, ANSWER_CORRECTIONS):
         return corrections.filter(department_id=user.department_id)
     if has_capability(user, OWN_RECORD):

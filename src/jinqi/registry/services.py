@@ -8,8 +8,9 @@ from the current values.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +27,7 @@ from jinqi.registry.models import (
     READ_TIME_KEYS,
     CorrectionRequest,
     Delivery,
+    DeliveryLayout,
     Enterprise,
     Fact,
     Profile,
@@ -92,18 +94,20 @@ def facts_record(
     a key and year given twice keeps its last value."""
     clean = [_validated(f) for f in facts]
     values = {fact_ref(f.key, f.year): f.value for f in clean}
+    layout = tuple(values)
     delivery = Delivery.objects.create(
         enterprise=enterprise,
         source=source,
         as_of=as_of,
-        values=values,
+        layout_id=layouts_get_or_create([layout])[layout],
+        values=list(values.values()),
         recorded_at=clock.now(),
     )
     later: set[str] = set()
-    for newer in Delivery.objects.filter(enterprise=enterprise, as_of__gt=as_of).values_list(
-        "values", flat=True
+    for refs in Delivery.objects.filter(enterprise=enterprise, as_of__gt=as_of).values_list(
+        "layout__refs", flat=True
     ):
-        later.update(newer)
+        later.update(refs)
     recorded = [
         Fact(delivery, *fact_ref_parse(ref), value, is_current=ref not in later)
         for ref, value in values.items()
@@ -119,6 +123,41 @@ def facts_record(
     if refresh:
         profiles_refresh([enterprise.pk])
     return recorded
+
+
+def layouts_get_or_create(layouts: Collection[tuple[str, ...]]) -> dict[tuple[str, ...], int]:
+    """The id of the DeliveryLayout of each of these sequences of fact references, created when
+    new (concurrent imports may create the same one: the unique digest settles it)."""
+    digests = {refs: hashlib.sha256("\n".join(refs).encode()).hexdigest() for refs in layouts}
+    found = dict(
+        DeliveryLayout.objects.filter(digest__in=digests.values()).values_list("digest", "id")
+    )
+    missing = [refs for refs, digest in digests.items() if digest not in found]
+    if missing:
+        DeliveryLayout.objects.bulk_create(
+            [DeliveryLayout(refs=list(refs), digest=digests[refs]) for refs in missing],
+            ignore_conflicts=True,
+        )
+        found.update(
+            DeliveryLayout.objects.filter(
+                digest__in=[digests[refs] for refs in missing]
+            ).values_list("digest", "id")
+        )
+    return {refs: found[digest] for refs, digest in digests.items()}
+
+
+def delivery_rows(
+    deliveries: Iterable[tuple[int, dt.date, int, list[str], list[Any]]],
+) -> dict[int, list[tuple[dt.date, int, dict[str, Any]]]]:
+    """(enterprise id, as of, id, layout refs, values) of deliveries → per enterprise, the
+    (as of, id, fact reference → value) that `current_values` reads."""
+    by_enterprise: dict[int, list[tuple[dt.date, int, dict[str, Any]]]] = defaultdict(list)
+    for enterprise_id, as_of, pk, refs, values in deliveries:
+        by_enterprise[enterprise_id].append((as_of, pk, dict(zip(refs, values, strict=True))))
+    return by_enterprise
+
+
+DELIVERY_ROW = ("enterprise_id", "as_of", "id", "layout__refs", "values")
 
 
 def current_values(deliveries: Iterable[tuple[dt.date, int, dict[str, Any]]]) -> dict[str, Any]:
@@ -220,11 +259,9 @@ PROFILE_KEYS = tuple(spec.key for spec in FIELDS if spec.key not in READ_TIME_KE
 def profiles_refresh(enterprise_ids: Sequence[int]) -> int:
     """Rebuild the materialised profiles of these enterprises from their current facts."""
     enterprises = Enterprise.objects.filter(pk__in=enterprise_ids).select_related("town")
-    deliveries: dict[int, list[tuple[dt.date, int, dict[str, Any]]]] = defaultdict(list)
-    for enterprise_id, as_of, pk, values in Delivery.objects.filter(
-        enterprise_id__in=enterprise_ids
-    ).values_list("enterprise_id", "as_of", "id", "values"):
-        deliveries[enterprise_id].append((as_of, pk, values))
+    deliveries = delivery_rows(
+        Delivery.objects.filter(enterprise_id__in=enterprise_ids).values_list(*DELIVERY_ROW)
+    )
     now = clock.now()
     rows = [
         Profile(

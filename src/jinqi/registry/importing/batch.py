@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 from django.core.files import File
@@ -42,7 +43,7 @@ from jinqi.registry.importing.columnar import (
     Checked,
     ColumnarValidator,
     capital_text,
-    delivery_json,
+    delivery_columns,
     fact_refs,
     facts_count,
     profile_table,
@@ -52,7 +53,7 @@ from jinqi.registry.importing.columnar import (
 from jinqi.registry.importing.reading import ImportFileError, RawRow, Scan, open_table, scan_file
 from jinqi.registry.importing.rows import Rejection, RowValidator, ValidRow, is_empty, parse_header
 from jinqi.registry.models import Delivery, ImportBatch, Profile
-from jinqi.registry.services import registration_values
+from jinqi.registry.services import layouts_get_or_create, registration_values
 
 DEFAULT_CHUNK = 5_000
 REPORT_PURPOSE = "registry.import_report"
@@ -375,15 +376,19 @@ class _Run:
         }
         capital = capital_text(table) if "registered_capital" in table.column_names else []
         ids = enterprises_insert(registration, capital, now)
-        values = delivery_json(table)
-        has_facts = pc.not_equal(values, "{}")
+        layouts, layout_of_row, values = delivery_columns(table)
+        layout_ids = layouts_get_or_create([refs for refs in layouts if refs])
         count = len(table)
+        has_facts = pa.array(np.array([bool(refs) for refs in layouts])[layout_of_row])
         deliveries = {
             "enterprise": ids,
             "source": pa.array([self.source.pk] * count, pa.int64()),
             "as_of": pa.array([self.as_of] * count, pa.date32()),
             "batch": pa.array([batch.pk] * count, pa.int64()),
             "recorded_at": stamps(now, count),
+            "layout": pa.array(
+                np.array([layout_ids.get(refs, 0) for refs in layouts])[layout_of_row]
+            ),
             "values": values,
         }
         insert_table(Delivery, {k: pc.filter(v, has_facts) for k, v in deliveries.items()})

@@ -22,7 +22,14 @@ from jinqi.accounts.models import Department
 from jinqi.registry.enums import RegistrationStatus
 from jinqi.registry.importing.rows import Rejection, ValidRow
 from jinqi.registry.models import Delivery, Enterprise, ImportBatch, Profile
-from jinqi.registry.services import current_values, profile_values, registration_values
+from jinqi.registry.services import (
+    DELIVERY_ROW,
+    current_values,
+    delivery_rows,
+    layouts_get_or_create,
+    profile_values,
+    registration_values,
+)
 
 
 @cache
@@ -110,12 +117,15 @@ def deliveries_write(
     as_of_db = connection.ops.adapt_datefield_value(as_of)
     now_db = connection.ops.adapt_datetimefield_value(now)
     dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    layouts = layouts_get_or_create({tuple(values) for _id, values in deliveries if values})
     rows = [
-        (enterprise_id, source_id, as_of_db, batch_id, now_db, dumps(values))
+        (enterprise_id, source_id, as_of_db, batch_id, now_db, layouts[tuple(values)],
+         dumps(list(values.values())))
         for enterprise_id, values in deliveries
         if values
-    ]
-    insert_rows(Delivery, ("enterprise", "source", "as_of", "batch", "recorded_at", "values"), rows)
+    ]  # fmt: skip
+    columns = ("enterprise", "source", "as_of", "batch", "recorded_at", "layout", "values")
+    insert_rows(Delivery, columns, rows)
     return sum(len(values) for _id, values in deliveries)
 
 
@@ -140,11 +150,9 @@ def profiles_rebuild(enterprise_ids: Sequence[int], now: dt.datetime, *, known: 
         add(enterprise_id, profile_values(registration, current))
     to_read = [pk for pk in enterprise_ids if pk not in known]
     for part in in_batches(to_read):
-        deliveries: dict[int, list[tuple[dt.date, int, dict[str, Any]]]] = defaultdict(list)
-        for enterprise_id, as_of, pk, values in Delivery.objects.filter(
-            enterprise_id__in=part
-        ).values_list("enterprise_id", "as_of", "id", "values"):
-            deliveries[enterprise_id].append((as_of, pk, values))
+        deliveries = delivery_rows(
+            Delivery.objects.filter(enterprise_id__in=part).values_list(*DELIVERY_ROW)
+        )
         for enterprise in Enterprise.objects.filter(pk__in=part).select_related("town"):
             registration = registration_values(
                 uscc=enterprise.uscc,

@@ -284,11 +284,22 @@ def facts_count(table: pa.Table) -> int:
     return sum(len(table) - table.column(ref).null_count for ref in fact_refs(table))
 
 
-def delivery_json(table: pa.Table) -> pa.Array:
-    """Each row's facts as the JSON text `json.dumps` gives for the same dict (keys in column
-    order, empty cells left out): `{"revenue@2024":2500.0,"is_high_tech":true}`."""
+def delivery_columns(table: pa.Table) -> tuple[list[tuple[str, ...]], np.ndarray, pa.Array]:
+    """Each row's delivery: its layout (the references of the facts it gives, in column order)
+    as an index into the layouts returned, and its values as the JSON text `json.dumps` gives
+    for the same list: `[2500.0,true]`."""
+    refs = fact_refs(table)
+    count = len(table)
+    if not refs:
+        return [()], np.zeros(count, dtype=np.int64), pa.array(["[]"] * count, pa.string())
+    given = np.stack([~_absent(table.column(ref).combine_chunks()) for ref in refs], axis=1)
+    patterns, inverse = np.unique(np.packbits(given, axis=1), axis=0, return_inverse=True)
+    layouts = [
+        tuple(ref for ref, bit in zip(refs, np.unpackbits(pattern), strict=False) if bit)
+        for pattern in patterns
+    ]
     parts = []
-    for ref in fact_refs(table):
+    for ref in refs:
         column = table.column(ref).combine_chunks()
         if pa.types.is_string(column.type):
             text = pc.binary_join_element_wise('"', column, '"', "")
@@ -298,11 +309,9 @@ def delivery_json(table: pa.Table) -> pa.Array:
                 # Arrow writes 2500.0 as "2500"; Python as "2500.0", which reads back a float.
                 plain = pc.invert(pc.match_substring_regex(text, "[.eEn]"))
                 text = pc.if_else(plain, pc.binary_join_element_wise(text, ".0", ""), text)
-        parts.append(pc.binary_join_element_wise(f'"{ref}":', text, ""))
-    if not parts:
-        return pa.array(["{}"] * len(table), pa.string())
+        parts.append(text)
     body = pc.binary_join_element_wise(*parts, ",", null_handling="skip")
-    return pc.binary_join_element_wise("{", body, "}", "")
+    return layouts, inverse.reshape(-1), pc.binary_join_element_wise("[", body, "]", "")
 
 
 def valid_rows(table: pa.Table) -> list[ValidRow]:

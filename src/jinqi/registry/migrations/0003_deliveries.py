@@ -5,6 +5,8 @@ as of a date in one row. This step adds the new table and columns next to the ol
 import django.db.models.deletion
 from django.db import migrations, models
 
+import jinqi.registry.models
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -13,6 +15,19 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.CreateModel(
+            name="DeliveryLayout",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("refs", models.JSONField()),
+                ("digest", models.CharField(max_length=64, unique=True)),
+            ],
+        ),
         migrations.CreateModel(
             name="Delivery",
             fields=[
@@ -24,7 +39,16 @@ class Migration(migrations.Migration):
                 ),
                 ("as_of", models.DateField(verbose_name="as of")),
                 ("recorded_at", models.DateTimeField(verbose_name="recorded at")),
-                ("values", models.JSONField(verbose_name="values")),
+                ("values", jinqi.registry.models.JSONText(verbose_name="values")),
+                (
+                    "layout",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="registry.deliverylayout",
+                    ),
+                ),
                 (
                     "batch",
                     models.ForeignKey(

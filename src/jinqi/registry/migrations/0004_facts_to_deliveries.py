@@ -6,6 +6,7 @@ point at their fact's delivery, key and year; each import batch gets its facts' 
 Only a key and year given twice in the same call loses its older value (it was history already).
 Reversible: deliveries become facts again, current as the rule says."""
 
+import hashlib
 from collections import defaultdict
 
 from django.db import migrations
@@ -20,8 +21,19 @@ def ref(key, year):
 def facts_to_deliveries(apps, schema_editor):
     Fact = apps.get_model("registry", "Fact")
     Delivery = apps.get_model("registry", "Delivery")
+    DeliveryLayout = apps.get_model("registry", "DeliveryLayout")
     CorrectionRequest = apps.get_model("registry", "CorrectionRequest")
     ImportBatch = apps.get_model("registry", "ImportBatch")
+    layouts = {}  # refs → id, as services.layouts_get_or_create keeps them
+
+    def layout_id(refs):
+        if refs not in layouts:
+            digest = hashlib.sha256("\n".join(refs).encode()).hexdigest()
+            layouts[refs] = DeliveryLayout.objects.get_or_create(
+                digest=digest, defaults={"refs": list(refs)}
+            )[0].pk
+        return layouts[refs]
+
     flagged = set(CorrectionRequest.objects.values_list("fact_id", flat=True))
     delivery_of_fact = {}
     enterprise_ids = list(
@@ -49,20 +61,21 @@ def facts_to_deliveries(apps, schema_editor):
                 (pk, key, year, value)
             )
         ordered = sorted(groups.items(), key=lambda item: item[1][0][0])  # first fact's id
-        deliveries = Delivery.objects.bulk_create(
-            [
+        new = []
+        for (enterprise_id, source_id, as_of, batch_id, recorded_at), facts in ordered:
+            given = {ref(key, year): value for _pk, key, year, value in facts}  # last one wins
+            new.append(
                 Delivery(
                     enterprise_id=enterprise_id,
                     source_id=source_id,
                     as_of=as_of,
                     batch_id=batch_id,
                     recorded_at=recorded_at,
-                    values={ref(key, year): value for _pk, key, year, value in facts},
+                    layout_id=layout_id(tuple(given)),
+                    values=list(given.values()),
                 )
-                for (enterprise_id, source_id, as_of, batch_id, recorded_at), facts in ordered
-            ],
-            batch_size=500,
-        )
+            )
+        deliveries = Delivery.objects.bulk_create(new, batch_size=500)
         for delivery, (_group, facts) in zip(deliveries, ordered, strict=True):
             for pk, _key, _year, _value in facts:
                 if pk in flagged:
@@ -86,11 +99,12 @@ def deliveries_to_facts(apps, schema_editor):
     for request in CorrectionRequest.objects.all():
         flagged[(request.delivery_id, ref(request.key, request.year))].append(request)
     newest = {}  # (enterprise, ref) → id of the delivery that gives the current value
-    for delivery in Delivery.objects.order_by("as_of", "id").iterator(chunk_size=CHUNK):
-        for name in delivery.values:
+    deliveries = Delivery.objects.select_related("layout")
+    for delivery in deliveries.order_by("as_of", "id").iterator(chunk_size=CHUNK):
+        for name in delivery.layout.refs:
             newest[(delivery.enterprise_id, name)] = delivery.pk
-    for delivery in Delivery.objects.order_by("id").iterator(chunk_size=CHUNK):
-        for name, value in delivery.values.items():
+    for delivery in deliveries.order_by("id").iterator(chunk_size=CHUNK):
+        for name, value in zip(delivery.layout.refs, delivery.values, strict=True):
             key, _sep, year = name.partition("@")
             fact = Fact.objects.create(
                 enterprise_id=delivery.enterprise_id,

@@ -84,8 +84,8 @@ def _state(result: ImportResult) -> dict[str, Any]:
             [dict(p) for p in Profile.objects.values()], "enterprise_id", "refreshed_at"
         ),
         "deliveries": sorted(
-            (d["enterprise__uscc"], d["as_of"], d["source_id"], sorted(d["values"].items()))
-            for d in Delivery.objects.values("enterprise__uscc", "as_of", "source_id", "values")
+            (d.enterprise.uscc, d.as_of, d.source_id, list(d.given.items()))
+            for d in Delivery.objects.select_related("enterprise", "layout")
         ),
     }
 
