@@ -58,14 +58,24 @@ class Enterprise(models.Model):
         blank=True,
     )
     enterprise_type = models.CharField(_("enterprise type"), max_length=60, blank=True)
+    # The links the import writes millions of carry no database constraint (db_constraint):
+    # PostgreSQL checks each row of a COPY against each constraint with a query of its own,
+    # most of the import's time (docs/adr/0004-registry-deliveries.md). The ORM still applies
+    # on_delete, imports check the codes they link, and `integrity.orphans` finds strays.
     industry = models.ForeignKey(
-        Industry, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("industry")
+        Industry,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        db_constraint=False,
+        verbose_name=_("industry"),
     )
     town = models.ForeignKey(
         Department,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
+        db_constraint=False,
         related_name="+",
         verbose_name=_("town, street or park"),
     )
@@ -180,11 +190,13 @@ class Delivery(models.Model):
     never change: the current value of a key and year is the one in the newest delivery that
     has it (latest as-of date, then latest recorded); the others are its history."""
 
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="deliveries")
-    # Not indexed: nothing reads deliveries by source or batch, and at millions of rows every
-    # index is paid at each import (docs/PERFORMANCE.md).
+    # No database constraints, as on Enterprise's links; no index on source, batch and layout:
+    # nothing reads deliveries by them, and every index is paid at each import.
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, related_name="deliveries", db_constraint=False
+    )
     source = models.ForeignKey(
-        Department, on_delete=models.PROTECT, related_name="+", db_index=False
+        Department, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
     )
     as_of = models.DateField(_("as of"))
     batch = models.ForeignKey(
@@ -194,10 +206,15 @@ class Delivery(models.Model):
         blank=True,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     recorded_at = models.DateTimeField(_("recorded at"))
     layout = models.ForeignKey(
-        DeliveryLayout, on_delete=models.PROTECT, related_name="+", db_index=False
+        DeliveryLayout,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     values = JSONText(_("values"))
 
@@ -316,7 +333,11 @@ class Profile(models.Model):
     depend on the evaluation date (age_years) are derived at read time, not stored."""
 
     enterprise = models.OneToOneField(
-        Enterprise, on_delete=models.CASCADE, primary_key=True, related_name="profile"
+        Enterprise,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="profile",
+        db_constraint=False,  # as on Enterprise's links
     )
     # NULL, not "", for an unknown class: rules read missing data as unknown (three-valued logic).
     size_class = models.CharField(  # noqa: DJ001

@@ -43,6 +43,7 @@ class Migration(migrations.Migration):
                 (
                     "layout",
                     models.ForeignKey(
+                        db_constraint=False,
                         db_index=False,
                         on_delete=django.db.models.deletion.PROTECT,
                         related_name="+",
@@ -52,6 +53,7 @@ class Migration(migrations.Migration):
                 (
                     "batch",
                     models.ForeignKey(
+                        db_constraint=False,
                         blank=True,
                         db_index=False,
                         null=True,
@@ -63,6 +65,7 @@ class Migration(migrations.Migration):
                 (
                     "enterprise",
                     models.ForeignKey(
+                        db_constraint=False,
                         on_delete=django.db.models.deletion.CASCADE,
                         related_name="deliveries",
                         to="registry.enterprise",
@@ -71,6 +74,7 @@ class Migration(migrations.Migration):
                 (
                     "source",
                     models.ForeignKey(
+                        db_constraint=False,
                         db_index=False,
                         on_delete=django.db.models.deletion.PROTECT,
                         related_name="+",
