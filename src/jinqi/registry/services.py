@@ -192,7 +192,8 @@ def registration_values(
     }
 
 
-def _enterprise_values(enterprise: Enterprise) -> dict[str, Any]:
+def enterprise_registration_values(enterprise: Enterprise) -> dict[str, Any]:
+    """`registration_values` of a stored enterprise (its town read with select_related)."""
     return registration_values(
         uscc=enterprise.uscc,
         established_on=enterprise.established_on,
@@ -267,7 +268,7 @@ def profiles_refresh(enterprise_ids: Sequence[int]) -> int:
         Profile(
             enterprise=e,
             refreshed_at=now,
-            **profile_values(_enterprise_values(e), current_values(deliveries[e.pk])),
+            **profile_values(enterprise_registration_values(e), current_values(deliveries[e.pk])),
         )
         for e in enterprises
     ]

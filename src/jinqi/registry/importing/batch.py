@@ -9,6 +9,7 @@ import hashlib
 import io
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from django.core.files import File
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from jinqi.accounts.enums import Role
@@ -136,10 +138,9 @@ def registry_import(
             if table.record_batches is not None:
                 # Parquet: checked and written column by column (`columnar`).
                 columnar = ColumnarValidator(columns, validator)
-                first = 2
-                for part in record_batches(table.record_batches(), chunk_size, resumed_after):
-                    run.take(columnar.check(first, part))
-                    first += part.num_rows
+                parts = record_batches(table.record_batches(), chunk_size, resumed_after)
+                for checked in checked_ahead(columnar, parts):
+                    run.take(checked)
                     if on_progress is not None:
                         on_progress(run.result.rows, table.rows_estimate)
             else:
@@ -152,6 +153,26 @@ def registry_import(
             run.close()
     finally:
         table.close()
+
+
+def checked_ahead(
+    columnar: ColumnarValidator, parts: Iterator[pa.RecordBatch]
+) -> Iterator[Checked]:
+    """The chunks checked in order, each next one read and checked in a thread while the
+    caller commits the one before: the database writes while Python checks. The check needs
+    no database connection; the thread speaks the caller's language for the error report."""
+    language = translation.get_language()
+
+    def check_next(first: int) -> Checked | None:
+        with translation.override(language):
+            part = next(parts, None)
+            return None if part is None else columnar.check(first, part)
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pending = pool.submit(check_next, 2)
+        while (checked := pending.result()) is not None:
+            pending = pool.submit(check_next, checked.last + 1)
+            yield checked
 
 
 def registry_file_check(path: Path) -> None:

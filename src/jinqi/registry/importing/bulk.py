@@ -26,9 +26,9 @@ from jinqi.registry.services import (
     DELIVERY_ROW,
     current_values,
     delivery_rows,
+    enterprise_registration_values,
     layouts_get_or_create,
     profile_values,
-    registration_values,
 )
 
 
@@ -154,13 +154,7 @@ def profiles_rebuild(enterprise_ids: Sequence[int], now: dt.datetime, *, known: 
             Delivery.objects.filter(enterprise_id__in=part).values_list(*DELIVERY_ROW)
         )
         for enterprise in Enterprise.objects.filter(pk__in=part).select_related("town"):
-            registration = registration_values(
-                uscc=enterprise.uscc,
-                established_on=enterprise.established_on,
-                industry_code=enterprise.industry_id,
-                town_code=enterprise.town.code if enterprise.town else None,
-                registered_capital=enterprise.registered_capital,
-            )
+            registration = enterprise_registration_values(enterprise)
             add(
                 enterprise.pk,
                 profile_values(registration, current_values(deliveries[enterprise.pk])),

@@ -278,7 +278,8 @@ def _read_parquet(path: Path) -> _Table:
     def rows() -> Iterator[RawRow]:
         number = 1
         try:
-            for batch in parquet.iter_batches(batch_size=10_000):
+            # Small batches: the column-by-column import reads only the first non-empty row here.
+            for batch in parquet.iter_batches(batch_size=1_000):
                 columns = [column.to_pylist() for column in batch.columns]
                 for cells in zip(*columns, strict=True):
                     number += 1
