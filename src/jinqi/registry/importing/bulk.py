@@ -57,6 +57,8 @@ def existing_ids(rows: Sequence[ValidRow]) -> dict[str, int]:
 def ids_of(codes: Sequence[str]) -> dict[str, int]:
     """Code → id of these enterprises, for those in the registry."""
     existing: dict[str, int] = {}
+    if not codes:
+        return existing
     if connection.vendor == "postgresql":
         # One array parameter: psycopg parses and quotes a 5,000-item IN list in Python.
         table = connection.ops.quote_name(Enterprise._meta.db_table)
