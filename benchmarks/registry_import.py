@@ -623,12 +623,12 @@ def table(results: list[Result]) -> str:
         copy = f"{r.copy_s:.2f}" if r.copy_s is not None else "-"
         copy_pk = f"{r.copy_pk_s:.2f}" if r.copy_pk_s is not None else "-"
         ratio = f"{r.ratio:.1f}x" if r.ratio is not None else "-"
-        facts = r.counts.get("registry_delivery")
+        deliveries = r.counts.get("registry_delivery")
         size = f"{(r.database_bytes or 0) / 1e6:.0f}"
         floor = f"{r.floor_s:.2f}" if r.floor_s is not None else "-"
         lines.append(
             f"{r.database:<11}{r.rows:>10,}{copy:>9}{copy_pk:>11}{r.import_s:>10.1f}{ratio:>8}"
-            f"{r.rows_per_s:>9,.0f}{r.import_cpu_s:>8.1f}{facts or 0:>11,}{size:>9}{floor:>9}"
+            f"{r.rows_per_s:>9,.0f}{r.import_cpu_s:>8.1f}{deliveries or 0:>11,}{size:>9}{floor:>9}"
         )
     return "\n".join(lines)
 

@@ -11,7 +11,9 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
+# Serialized rollback, as the browser tests use: the flush after this test must leave the seeded
+# rows (content types, departments) for them to restore, not recreate them.
+pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True), pytest.mark.slow]
 
 BEFORE = [("registry", "0003_deliveries")]
 
