@@ -99,7 +99,6 @@ class ColumnarValidator:
         self.uscc = next(c for c in columns if c.name == "uscc")
         self.facts = [c for c in columns if c.is_fact]
         self.registration = [c for c in columns if not c.is_fact and c.name != "uscc"]
-        self.town_codes: dict[int, str] = {}
 
     def check(self, first: int, batch: pa.RecordBatch) -> Checked:
         count = batch.num_rows
