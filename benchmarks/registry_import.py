@@ -59,7 +59,7 @@ SOURCE = "market-regulation"
 AS_OF = "2026-06-30"
 EXTRAPOLATE_TO = 3_300_000
 # The tables the import fills (Django's default names for the registry's models).
-TABLES = ("registry_enterprise", "registry_fact", "registry_profile", "registry_importbatch")
+TABLES = ("registry_enterprise", "registry_delivery", "registry_profile", "registry_importbatch")
 PG_SETTINGS = (
     "shared_buffers",
     "work_mem",
@@ -382,11 +382,11 @@ def timed_copy(
 
 
 def copy_floor(server: PostgresServer, database: str, work: Path) -> dict[str, float]:
-    """Seconds to COPY what the import wrote (enterprises, facts, profiles) into copies of the
+    """Seconds to COPY what the import wrote (enterprises, deliveries, profiles) into copies of the
     import's own tables (same columns, defaults and indexes; no foreign keys): a floor for any
-    importer that keeps this schema, one row per fact."""
+    importer that keeps this schema."""
     seconds: dict[str, float] = {}
-    for table in ("registry_enterprise", "registry_fact", "registry_profile"):
+    for table in ("registry_enterprise", "registry_delivery", "registry_profile"):
         path = work / f"floor-{table}.csv"
         floor = f"{table}_floor"
         with server.connect(database) as conn, conn.cursor() as cursor:
@@ -617,18 +617,18 @@ def fit(results: list[Result]) -> tuple[float, float] | None:
 def table(results: list[Result]) -> str:
     lines = [
         f"{'database':<11}{'rows':>10}{'COPY s':>9}{'COPY+PK s':>11}{'import s':>10}"
-        f"{'ratio':>8}{'rows/s':>9}{'cpu s':>8}{'facts':>11}{'db MB':>9}{'floor s':>9}",
+        f"{'ratio':>8}{'rows/s':>9}{'cpu s':>8}{'deliveries':>11}{'db MB':>9}{'floor s':>9}",
     ]
     for r in results:
         copy = f"{r.copy_s:.2f}" if r.copy_s is not None else "-"
         copy_pk = f"{r.copy_pk_s:.2f}" if r.copy_pk_s is not None else "-"
         ratio = f"{r.ratio:.1f}x" if r.ratio is not None else "-"
-        facts = r.counts.get("registry_fact")
+        deliveries = r.counts.get("registry_delivery")
         size = f"{(r.database_bytes or 0) / 1e6:.0f}"
         floor = f"{r.floor_s:.2f}" if r.floor_s is not None else "-"
         lines.append(
             f"{r.database:<11}{r.rows:>10,}{copy:>9}{copy_pk:>11}{r.import_s:>10.1f}{ratio:>8}"
-            f"{r.rows_per_s:>9,.0f}{r.import_cpu_s:>8.1f}{facts or 0:>11,}{size:>9}{floor:>9}"
+            f"{r.rows_per_s:>9,.0f}{r.import_cpu_s:>8.1f}{deliveries or 0:>11,}{size:>9}{floor:>9}"
         )
     return "\n".join(lines)
 

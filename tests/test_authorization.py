@@ -142,7 +142,7 @@ def world(db: Any) -> World:
     )
     firm = registry_factories.enterprise(uscc=users[Role.ENTERPRISE].enterprise_uscc)  # type: ignore[union-attr]
     registry_factories.facts(firm, "market-regulation", dt.date(2025, 6, 30), core_ip_count=3)
-    fact = firm.facts.get()
+    [fact] = registry_factories.stored_facts(firm)
     correction = registry_services.correction_request_raise(
         fact=fact, reason="应为 4 件", acting_user=users[Role.ENTERPRISE]
     )
@@ -299,7 +299,7 @@ URL_KWARGS: dict[str, Callable[[World], dict[str, Any]]] = {
     "core:file_download": lambda w: {"uuid": w.own_evidence.uuid},
     "registry:detail": lambda w: {"uscc": w.enterprise.uscc},
     "registry:reveal": lambda w: {"uscc": w.enterprise.uscc},
-    "registry:fact_flag": lambda w: {"fact_id": w.fact.pk},
+    "registry:fact_flag": lambda w: {"delivery_id": w.fact.delivery.pk, "ref": w.fact.ref},
     "registry:correction_answer": lambda w: {"pk": w.correction.pk},
     "policies:detail": _policy_code,
     "policies:awards": _policy_code,

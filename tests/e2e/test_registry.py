@@ -10,7 +10,7 @@ from jinqi.accounts.tests.factories import PASSWORD, UserFactory
 from jinqi.audit.enums import AuditAction
 from jinqi.audit.models import AuditEvent
 from jinqi.registry.models import CorrectionRequest
-from jinqi.registry.tests.factories import enterprise, facts
+from jinqi.registry.tests.factories import enterprise, facts, stored_facts
 
 pytestmark = [
     pytest.mark.browser,
@@ -106,4 +106,5 @@ def test_enterprise_flags_a_wrong_fact_and_the_department_answers(
     shot(page, "registry-department-answered")
     request.refresh_from_db()
     assert request.state == CorrectionRequest.State.CORRECTED
-    assert firm.facts.get(key="revenue", year=2024, is_current=True).value == 21800
+    current = [f for f in stored_facts(firm, "revenue") if f.year == 2024 and f.is_current]
+    assert [f.value for f in current] == [21800]

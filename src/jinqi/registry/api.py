@@ -124,7 +124,7 @@ def _fact_out(fact: Fact) -> FactOut:
         value=fact.value,
         source=fact.source.code,
         as_of=fact.as_of,
-        is_current=fact.is_current,
+        is_current=bool(fact.is_current),  # facts_record works it out for each fact
     )
 
 

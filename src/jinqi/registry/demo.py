@@ -13,6 +13,7 @@ from jinqi.accounts.models import Department, User
 from jinqi.accounts.services import system_user
 from jinqi.registry.importing.batch import registry_import
 from jinqi.registry.models import Enterprise, Industry
+from jinqi.registry.selectors import enterprise_facts
 from jinqi.registry.services import FactIn, correction_request_raise, enterprise_save, facts_record
 from jinqi.registry.synth import synth_write
 
@@ -109,11 +110,11 @@ def _demo_enterprise(report: Callable[[str], None]) -> None:
         ],
     )
     owner = User.objects.filter(username="enterprise").first()
-    employees = firm.facts.filter(key="employees").first()
+    employees = next((f for f in enterprise_facts(firm) if f.key == "employees"), None)
     if owner is not None and employees is not None:
         correction_request_raise(
             fact=employees,
             reason="2025 年平均从业人数应为 275 人（含劳务派遣）。",
             acting_user=owner,
         )
-    report(f"registry: demo enterprise {firm.uscc} with {firm.facts.count()} facts")
+    report(f"registry: demo enterprise {firm.uscc} with {len(enterprise_facts(firm))} facts")

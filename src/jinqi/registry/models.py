@@ -3,6 +3,11 @@ with their source and as-of date, and a materialised wide profile for fast reads
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -34,8 +39,10 @@ class EnterpriseQuerySet(models.QuerySet["Enterprise"]):
 
 
 class Enterprise(models.Model):
-    uscc = models.CharField(_("unified social credit code"), max_length=18, unique=True)
-    name = models.CharField(_("name"), max_length=200, db_index=True)
+    # Unique and indexed through Meta, not unique=True / db_index=True: on PostgreSQL those add
+    # a second (varchar_pattern_ops) index for LIKE, which no query uses and every import pays.
+    uscc = models.CharField(_("unified social credit code"), max_length=18)
+    name = models.CharField(_("name"), max_length=200)
     status = models.CharField(
         _("registration status"),
         max_length=20,
@@ -51,14 +58,24 @@ class Enterprise(models.Model):
         blank=True,
     )
     enterprise_type = models.CharField(_("enterprise type"), max_length=60, blank=True)
+    # The links the import writes millions of carry no database constraint (db_constraint):
+    # PostgreSQL checks each row of a COPY against each constraint with a query of its own,
+    # most of the import's time (docs/adr/0005-registry-deliveries.md). The ORM still applies
+    # on_delete, imports check the codes they link, and `integrity.orphans` finds strays.
     industry = models.ForeignKey(
-        Industry, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("industry")
+        Industry,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        db_constraint=False,
+        verbose_name=_("industry"),
     )
     town = models.ForeignKey(
         Department,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
+        db_constraint=False,
         related_name="+",
         verbose_name=_("town, street or park"),
     )
@@ -74,6 +91,8 @@ class Enterprise(models.Model):
 
     class Meta:
         ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["uscc"], name="registry_enterprise_uscc")]
+        indexes = [models.Index(fields=["name"], name="registry_enterprise_name")]
         verbose_name = _("enterprise")
         verbose_name_plural = _("enterprises")
 
@@ -116,6 +135,8 @@ class ImportBatch(models.Model):
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    # Every delivery of the batch is as of this date; a rerun that continues it must agree.
+    as_of = models.DateField(_("as of"), null=True)
     started_at = models.DateTimeField()
     finished_at = models.DateTimeField(null=True, blank=True)
 
@@ -128,34 +149,131 @@ class ImportBatch(models.Model):
         return f"{self.file_name} ({self.source})"
 
 
-class Fact(models.Model):
-    """One value of the profile vocabulary about an enterprise, from a department, as of a date.
+class JSONText(models.JSONField):
+    """JSON stored as text (PostgreSQL `json`, not `jsonb`): written once, read whole and never
+    queried inside, so the server need not convert it to jsonb at every import (a third of
+    the import's time on PostgreSQL; docs/PERFORMANCE.md)."""
 
-    A newer fact (later as-of date) for the same key and year supersedes older ones, which stay
-    as history (`is_current` false)."""
+    def db_type(self, connection: Any) -> str | None:
+        if connection.vendor == "postgresql":
+            return "json"
+        return super().db_type(connection)
 
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="facts")
-    key = models.CharField(_("field"), max_length=60)
-    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
-    value = models.JSONField(_("value"), null=True)
-    source = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
-    as_of = models.DateField(_("as of"))
-    is_current = models.BooleanField(default=True)
-    batch = models.ForeignKey(
-        ImportBatch, on_delete=models.PROTECT, null=True, blank=True, related_name="facts"
-    )
-    recorded_at = models.DateTimeField(_("recorded at"))
+    def get_db_prep_value(self, value: Any, connection: Any, prepared: bool = False) -> Any:
+        if connection.vendor == "postgresql" and value is not None:
+            return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        return super().get_db_prep_value(value, connection, prepared)
 
-    class Meta:
-        ordering = ["key", "-year", "-as_of", "-id"]
-        indexes = [
-            models.Index(fields=["enterprise", "key", "year", "is_current"]),
-        ]
-        verbose_name = _("fact")
-        verbose_name_plural = _("facts")
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
+        if value is not None and not isinstance(value, str):
+            return value  # psycopg has read the json already
+        return super().from_db_value(value, expression, connection)
+
+
+class DeliveryLayout(models.Model):
+    """The fact references a delivery gives, in order (`fact_ref`: the key, and `@year` for a
+    yearly figure, as in "revenue@2024"). Shared by every delivery that gives the same ones, as
+    most rows of a file do, so a delivery stores only its values."""
+
+    refs = models.JSONField()
+    digest = models.CharField(max_length=64, unique=True)  # sha256 of the refs, for look-ups
 
     def __str__(self) -> str:
-        return f"{self.key}={self.value}"
+        return ", ".join(self.refs)
+
+
+class Delivery(models.Model):
+    """What one department said about one enterprise as of a date: every value it gave, in one
+    row (docs/adr/0005-registry-deliveries.md).
+
+    `values` holds the values in the order of `layout.refs`; `given` pairs them. Deliveries
+    never change: the current value of a key and year is the one in the newest delivery that
+    has it (latest as-of date, then latest recorded); the others are its history."""
+
+    # No database constraints, as on Enterprise's links; no index on source, batch and layout:
+    # nothing reads deliveries by them, and every index is paid at each import.
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, related_name="deliveries", db_constraint=False
+    )
+    source = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
+    )
+    as_of = models.DateField(_("as of"))
+    batch = models.ForeignKey(
+        ImportBatch,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
+    recorded_at = models.DateTimeField(_("recorded at"))
+    layout = models.ForeignKey(
+        DeliveryLayout,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
+    values = JSONText(_("values"))
+
+    class Meta:
+        ordering = ["as_of", "id"]
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id} {self.source_id} {self.as_of}"
+
+    @property
+    def given(self) -> dict[str, Any]:
+        """Fact reference → value, in the order given."""
+        return dict(zip(self.layout.refs, self.values, strict=True))
+
+
+def fact_ref(key: str, year: int | None) -> str:
+    """How a fact is named inside a delivery: `revenue@2024`, or the key alone."""
+    return key if year is None else f"{key}@{year}"
+
+
+def fact_ref_parse(ref: str) -> tuple[str, int | None]:
+    key, _sep, year = ref.partition("@")
+    return key, int(year) if year else None
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One value of a delivery, with the delivery's source and as-of date.
+
+    `is_current` is worked out where the enterprise's deliveries are read together
+    (`selectors.enterprise_facts`); None where only this delivery was read."""
+
+    delivery: Delivery
+    key: str
+    year: int | None
+    value: Any
+    is_current: bool | None = None
+
+    @property
+    def ref(self) -> str:
+        return fact_ref(self.key, self.year)
+
+    @property
+    def enterprise(self) -> Enterprise:
+        return self.delivery.enterprise
+
+    @property
+    def source(self) -> Department:
+        return self.delivery.source
+
+    @property
+    def as_of(self) -> dt.date:
+        return self.delivery.as_of
+
+    @property
+    def batch(self) -> ImportBatch | None:
+        return self.delivery.batch
 
 
 class CorrectionRequest(models.Model):
@@ -166,7 +284,10 @@ class CorrectionRequest(models.Model):
         CORRECTED = "corrected", _("Corrected")
         REJECTED = "rejected", _("Rejected with reasons")
 
-    fact = models.ForeignKey(Fact, on_delete=models.PROTECT, related_name="corrections")
+    # The fact flagged: one key (and year) of one delivery.
+    delivery = models.ForeignKey(Delivery, on_delete=models.PROTECT, related_name="corrections")
+    key = models.CharField(_("field"), max_length=60)
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
     enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="+")
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
     reason = models.TextField(_("what is wrong"))
@@ -185,7 +306,12 @@ class CorrectionRequest(models.Model):
         verbose_name_plural = _("correction requests")
 
     def __str__(self) -> str:
-        return f"{self.enterprise} {self.fact.key}"
+        return f"{self.enterprise} {self.key}"
+
+    @property
+    def fact(self) -> Fact:
+        ref = fact_ref(self.key, self.year)
+        return Fact(self.delivery, self.key, self.year, self.delivery.given.get(ref))
 
 
 def _profile_field(label: str, type_: str) -> models.Field:
@@ -203,11 +329,15 @@ def _profile_field(label: str, type_: str) -> models.Field:
 class Profile(models.Model):
     """The materialised wide profile: one row per enterprise, one column per stored key.
 
-    Rebuilt from current facts by `services.profiles_refresh`; never edited by hand. Keys that
+    Rebuilt from the current facts by `services.profiles_refresh`; never edited by hand. Keys that
     depend on the evaluation date (age_years) are derived at read time, not stored."""
 
     enterprise = models.OneToOneField(
-        Enterprise, on_delete=models.CASCADE, primary_key=True, related_name="profile"
+        Enterprise,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="profile",
+        db_constraint=False,  # as on Enterprise's links
     )
     # NULL, not "", for an unknown class: rules read missing data as unknown (three-valued logic).
     size_class = models.CharField(  # noqa: DJ001

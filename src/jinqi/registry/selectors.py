@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from jinqi.core.permissions import has_capability
-from jinqi.registry.models import CorrectionRequest, Enterprise, Fact
+from jinqi.registry.models import CorrectionRequest, Delivery, Enterprise, Fact, fact_ref_parse
 from jinqi.registry.permissions import ANSWER_CORRECTIONS, OWN_RECORD, can_view
 from jinqi.registry.vocabulary import BY_KEY, FIELDS, ProfileField
 
@@ -54,23 +54,52 @@ class FactGroup:
     history: list[Fact]
 
 
+def enterprise_facts(enterprise: Enterprise) -> list[Fact]:
+    """Every fact of the enterprise's deliveries, newest delivery first, each marked current when
+    no newer delivery has its key and year."""
+    deliveries = Delivery.objects.filter(enterprise=enterprise).select_related("source", "layout")
+    facts: list[Fact] = []
+    seen: set[str] = set()
+    for delivery in deliveries.order_by("-as_of", "-id"):
+        delivery.enterprise = enterprise
+        given = delivery.given
+        for ref, value in given.items():
+            key, year = fact_ref_parse(ref)
+            facts.append(Fact(delivery, key, year, value, is_current=ref not in seen))
+        seen.update(given)
+    return facts
+
+
+def enterprise_fact(enterprise: Enterprise, delivery_id: int, ref: str) -> Fact | None:
+    """One fact of one of the enterprise's deliveries, by the delivery and its reference."""
+    delivery = (
+        Delivery.objects.filter(enterprise=enterprise, pk=delivery_id)
+        .select_related("source", "layout")
+        .first()
+    )
+    if delivery is None or ref not in delivery.given:
+        return None
+    delivery.enterprise = enterprise
+    return Fact(delivery, *fact_ref_parse(ref), delivery.given[ref])
+
+
 def fact_groups(enterprise: Enterprise) -> list[FactGroup]:
     """Facts grouped by field and year: the current one first, older ones as history."""
     groups: dict[tuple[str, int | None], list[Fact]] = defaultdict(list)
-    for fact in enterprise.facts.select_related("source").order_by("key", "-year", "-as_of", "-id"):
+    for fact in enterprise_facts(enterprise):
         groups[(fact.key, fact.year)].append(fact)
     result = []
-    for (key, year), facts in groups.items():
-        current = next((f for f in facts if f.is_current), None)
-        result.append(
-            FactGroup(BY_KEY.get(key), key, year, current, [f for f in facts if f is not current])
-        )
+    for key, year in sorted(groups, key=lambda k: (k[0], -(k[1] or 0))):
+        current, *history = groups[(key, year)]  # the newest delivery's is the current one
+        result.append(FactGroup(BY_KEY.get(key), key, year, current, history))
     return result
 
 
 def corrections_for(user: Any) -> QuerySet[CorrectionRequest]:
     """A department sees the correction requests about facts it supplied; an enterprise its own."""
-    corrections = CorrectionRequest.objects.select_related("fact", "enterprise", "department")
+    corrections = CorrectionRequest.objects.select_related(
+        "delivery__layout", "enterprise", "department"
+    )
     if has_capability(user, ANSWER_CORRECTIONS):
         return corrections.filter(department_id=user.department_id)
     if has_capability(user, OWN_RECORD):

@@ -1,14 +1,16 @@
 """Writes of the registry: enterprises, facts with history, the materialised profile.
 
-Facts never change: a newer fact for the same enterprise, key and year supersedes the older ones
-(`is_current`), and the profile is rebuilt from current facts.
+Facts arrive in deliveries (`Delivery`), which never change: the newest delivery that has a key
+and year gives its current value, the older ones are its history, and the profile is rebuilt
+from the current values.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +23,17 @@ from jinqi.audit.services import audit_record, snapshot
 from jinqi.core import clock
 from jinqi.core.errors import DomainError, PermissionDenied
 from jinqi.core.permissions import has_capability
-from jinqi.registry.models import READ_TIME_KEYS, CorrectionRequest, Enterprise, Fact, Profile
+from jinqi.registry.models import (
+    READ_TIME_KEYS,
+    CorrectionRequest,
+    Delivery,
+    DeliveryLayout,
+    Enterprise,
+    Fact,
+    Profile,
+    fact_ref,
+    fact_ref_parse,
+)
 from jinqi.registry.values import ValueReadError, coerce
 from jinqi.registry.vocabulary import BY_KEY, FIELDS, label
 
@@ -74,104 +86,156 @@ def facts_record(
     source: Department,
     as_of: dt.date,
     acting_user: Any,
-    batch: Any = None,
     refresh: bool = True,
     audit: bool = True,
 ) -> list[Fact]:
-    """Record facts from a department; older current facts for the same key and year become
-    history, unless the stored one is newer (then the new fact is kept as history)."""
+    """Record facts from a department as one delivery. Each becomes the current value of its key
+    and year unless a delivery as of a later date has that key and year (then it is history);
+    a key and year given twice keeps its last value."""
     clean = [_validated(f) for f in facts]
-    now = clock.now()
-    created = []
-    for fact in clean:
-        current = (
-            Fact.objects.filter(
-                enterprise=enterprise, key=fact.key, year=fact.year, is_current=True
-            )
-            .order_by("-as_of", "-id")
-            .first()
-        )
-        newest = current is None or current.as_of <= as_of
-        if newest and current is not None:
-            Fact.objects.filter(
-                enterprise=enterprise, key=fact.key, year=fact.year, is_current=True
-            ).update(is_current=False)
-        created.append(
-            Fact.objects.create(
-                enterprise=enterprise,
-                key=fact.key,
-                year=fact.year,
-                value=fact.value,
-                source=source,
-                as_of=as_of,
-                is_current=newest,
-                batch=batch,
-                recorded_at=now,
-            )
-        )
+    values = {fact_ref(f.key, f.year): f.value for f in clean}
+    layout = tuple(values)
+    delivery = Delivery.objects.create(
+        enterprise=enterprise,
+        source=source,
+        as_of=as_of,
+        layout_id=layouts_get_or_create([layout])[layout],
+        values=list(values.values()),
+        recorded_at=clock.now(),
+    )
+    later: set[str] = set()
+    for refs in Delivery.objects.filter(enterprise=enterprise, as_of__gt=as_of).values_list(
+        "layout__refs", flat=True
+    ):
+        later.update(refs)
+    recorded = [
+        Fact(delivery, *fact_ref_parse(ref), value, is_current=ref not in later)
+        for ref, value in values.items()
+    ]
     if audit:
         audit_record(
             actor=acting_user,
             action=AuditAction.CREATE,
             target=enterprise,
-            after={f"{f.key}{'@' + str(f.year) if f.year else ''}": f.value for f in clean},
+            after=values,
             note=f"facts from {source.code} as of {as_of.isoformat()}",
         )
     if refresh:
         profiles_refresh([enterprise.pk])
-    return created
+    return recorded
 
 
-def _enterprise_values(enterprise: Enterprise) -> dict[str, Any]:
-    industry = enterprise.industry_id or None
+def layouts_get_or_create(layouts: Collection[tuple[str, ...]]) -> dict[tuple[str, ...], int]:
+    """The id of the DeliveryLayout of each of these sequences of fact references, created when
+    new (concurrent imports may create the same one: the unique digest settles it)."""
+    digests = {refs: hashlib.sha256("\n".join(refs).encode()).hexdigest() for refs in layouts}
+    found = dict(
+        DeliveryLayout.objects.filter(digest__in=digests.values()).values_list("digest", "id")
+    )
+    missing = [refs for refs, digest in digests.items() if digest not in found]
+    if missing:
+        DeliveryLayout.objects.bulk_create(
+            [DeliveryLayout(refs=list(refs), digest=digests[refs]) for refs in missing],
+            ignore_conflicts=True,
+        )
+        found.update(
+            DeliveryLayout.objects.filter(
+                digest__in=[digests[refs] for refs in missing]
+            ).values_list("digest", "id")
+        )
+    return {refs: found[digest] for refs, digest in digests.items()}
+
+
+def delivery_rows(
+    deliveries: Iterable[tuple[int, dt.date, int, list[str], list[Any]]],
+) -> dict[int, list[tuple[dt.date, int, dict[str, Any]]]]:
+    """(enterprise id, as of, id, layout refs, values) of deliveries → per enterprise, the
+    (as of, id, fact reference → value) that `current_values` reads."""
+    by_enterprise: dict[int, list[tuple[dt.date, int, dict[str, Any]]]] = defaultdict(list)
+    for enterprise_id, as_of, pk, refs, values in deliveries:
+        by_enterprise[enterprise_id].append((as_of, pk, dict(zip(refs, values, strict=True))))
+    return by_enterprise
+
+
+DELIVERY_ROW = ("enterprise_id", "as_of", "id", "layout__refs", "values")
+
+
+def current_values(deliveries: Iterable[tuple[dt.date, int, dict[str, Any]]]) -> dict[str, Any]:
+    """Fact reference → current value, from (as of, id, values) of one enterprise's deliveries:
+    the newest delivery that has a reference gives its value."""
+    current: dict[str, Any] = {}
+    for _as_of, _id, values in sorted(deliveries, key=lambda d: (d[0], d[1])):
+        current.update(values)
+    return current
+
+
+def registration_values(
+    *,
+    uscc: str,
+    established_on: dt.date | None,
+    industry_code: str | None,
+    town_code: str | None,
+    registered_capital: Any,
+) -> dict[str, Any]:
+    """The profile's columns that come from the registration record."""
+    industry = industry_code or None
     return {
-        "uscc": enterprise.uscc,
-        "established_on": enterprise.established_on,
+        "uscc": uscc,
+        "established_on": established_on,
         "industry_code": industry,
         "industry_section": industry[0] if industry else None,
         "industry_division": industry[1:3] if industry and len(industry) >= 3 else None,
-        "town": enterprise.town.code if enterprise.town_id and enterprise.town else None,
+        "town": town_code or None,
         "registered_capital": (
-            float(enterprise.registered_capital)
-            if enterprise.registered_capital is not None
-            else None
+            float(registered_capital) if registered_capital is not None else None
         ),
     }
 
 
-def _latest_yearly(facts: list[Fact]) -> Any:
-    dated = [f for f in facts if f.year is not None]
-    return max(dated, key=lambda f: f.year or 0).value if dated else None
+def enterprise_registration_values(enterprise: Enterprise) -> dict[str, Any]:
+    """`registration_values` of a stored enterprise (its town read with select_related)."""
+    return registration_values(
+        uscc=enterprise.uscc,
+        established_on=enterprise.established_on,
+        industry_code=enterprise.industry_id,
+        town_code=enterprise.town.code if enterprise.town_id and enterprise.town else None,
+        registered_capital=enterprise.registered_capital,
+    )
 
 
-def _sum_last_years(facts: list[Fact], years: int = 3) -> Any:
-    by_year = {f.year: f.value for f in facts if f.year is not None and f.value is not None}
-    if len(by_year) < years:
+def _sum_last_years(by_year: dict[int, Any], years: int = 3) -> Any:
+    known = {year: value for year, value in by_year.items() if value is not None}
+    if len(known) < years:
         return None  # unknown rather than understated
-    latest = sorted(by_year)[-years:]
+    latest = sorted(known)[-years:]
     if latest[-1] - latest[0] != years - 1:
         return None  # a missing year in between
-    return float(sum(by_year[y] for y in latest))
+    return float(sum(known[y] for y in latest))
 
 
-def profile_values(enterprise: Enterprise, facts: Iterable[Fact]) -> dict[str, Any]:
-    """The profile row of one enterprise from its current facts."""
+def profile_values(registration: dict[str, Any], current: Mapping[str, Any]) -> dict[str, Any]:
+    """The profile row of one enterprise from its registration values (`registration_values`)
+    and its current facts (fact reference → value)."""
     from jinqi.registry.size_class import SizeClassError, size_class
 
-    by_key: dict[str, list[Fact]] = defaultdict(list)
-    for fact in facts:
-        by_key[fact.key].append(fact)
-    values = _enterprise_values(enterprise)
-    for spec in FIELDS:
-        if spec.key in values or spec.key in READ_TIME_KEYS or spec.derived:
-            continue
-        current = by_key.get(spec.key, [])
-        if spec.yearly:
-            values[spec.key] = _latest_yearly(current)
+    yearly: dict[str, dict[int, Any]] = defaultdict(dict)
+    values = dict(registration)
+    for ref, value in current.items():
+        key, year = fact_ref_parse(ref)
+        if year is None:
+            values.setdefault(key, value)
         else:
-            values[spec.key] = current[0].value if current else None
-    values["revenue_3y"] = _sum_last_years(by_key.get("revenue", []))
-    values["rd_expense_3y"] = _sum_last_years(by_key.get("rd_expense", []))
+            yearly[key][year] = value
+    for spec in FIELDS:
+        if spec.key in registration or spec.key in READ_TIME_KEYS or spec.derived:
+            continue
+        if spec.yearly:
+            by_year = yearly.get(spec.key)
+            values[spec.key] = by_year[max(by_year)] if by_year else None
+        else:
+            values.setdefault(spec.key, None)
+    values["revenue_3y"] = _sum_last_years(yearly.get("revenue", {}))
+    values["rd_expense_3y"] = _sum_last_years(yearly.get("rd_expense", {}))
     try:
         values["size_class"] = (
             size_class(
@@ -185,19 +249,27 @@ def profile_values(enterprise: Enterprise, facts: Iterable[Fact]) -> dict[str, A
         )
     except SizeClassError:
         values["size_class"] = None
-    return values
+    return {spec: values.get(spec) for spec in PROFILE_KEYS}
+
+
+# The keys stored in Profile's columns, in the vocabulary's order.
+PROFILE_KEYS = tuple(spec.key for spec in FIELDS if spec.key not in READ_TIME_KEYS)
 
 
 @transaction.atomic
 def profiles_refresh(enterprise_ids: Sequence[int]) -> int:
     """Rebuild the materialised profiles of these enterprises from their current facts."""
     enterprises = Enterprise.objects.filter(pk__in=enterprise_ids).select_related("town")
-    facts: dict[int, list[Fact]] = defaultdict(list)
-    for fact in Fact.objects.filter(enterprise_id__in=enterprise_ids, is_current=True):
-        facts[fact.enterprise_id].append(fact)
+    deliveries = delivery_rows(
+        Delivery.objects.filter(enterprise_id__in=enterprise_ids).values_list(*DELIVERY_ROW)
+    )
     now = clock.now()
     rows = [
-        Profile(enterprise=e, refreshed_at=now, **profile_values(e, facts[e.pk]))
+        Profile(
+            enterprise=e,
+            refreshed_at=now,
+            **profile_values(enterprise_registration_values(e), current_values(deliveries[e.pk])),
+        )
         for e in enterprises
     ]
     Profile.objects.filter(enterprise_id__in=enterprise_ids).delete()
@@ -280,10 +352,14 @@ def correction_request_raise(*, fact: Fact, reason: str, acting_user: Any) -> Co
         raise PermissionDenied(_("Only the enterprise itself can flag its facts."))
     if not reason.strip():
         raise DomainError(_("Say what is wrong and what the right value is."))
-    if CorrectionRequest.objects.filter(fact=fact, state=CorrectionRequest.State.OPEN).exists():
+    if CorrectionRequest.objects.filter(
+        delivery=fact.delivery, key=fact.key, year=fact.year, state=CorrectionRequest.State.OPEN
+    ).exists():
         raise DomainError(_("This fact already has an open correction request."))
     request = CorrectionRequest.objects.create(
-        fact=fact,
+        delivery=fact.delivery,
+        key=fact.key,
+        year=fact.year,
         enterprise=fact.enterprise,
         department=fact.source,
         reason=reason.strip(),
@@ -295,7 +371,7 @@ def correction_request_raise(*, fact: Fact, reason: str, acting_user: Any) -> Co
         actor=acting_user,
         action=AuditAction.CREATE,
         target=request,
-        after={"fact": fact.pk, "reason": request.reason},
+        after={"delivery": fact.delivery.pk, "fact": fact.ref, "reason": request.reason},
     )
     notification_send(
         recipients=department_staff(fact.source),

@@ -98,9 +98,9 @@ def my_record(request: AuthenticatedRequest) -> HttpResponse:
 
 @requires(OWN_RECORD)
 @require_POST
-def fact_flag(request: AuthenticatedRequest, fact_id: int) -> HttpResponse:
+def fact_flag(request: AuthenticatedRequest, delivery_id: int, ref: str) -> HttpResponse:
     enterprise = selectors.enterprises_visible_to(request.user).first()
-    fact = enterprise.facts.filter(pk=fact_id).first() if enterprise else None
+    fact = selectors.enterprise_fact(enterprise, delivery_id, ref) if enterprise else None
     form = CorrectionForm(request.POST)
     if fact is None:
         messages.error(request, _("That fact is not in your record."))

@@ -9,8 +9,8 @@ rows is one transaction that also advances the batch's `rows_done`, so a process
 leaves whole chunks only, and running the same file again continues after the last committed
 chunk. The audit trail gets a row per chunk, not per row.
 
-Facts follow `services.facts_record` in bulk (`bulk`): a fact as of a later (or the same) date
-supersedes the current one for the same enterprise, key and year; an older one is kept as history.
+Facts follow `services.facts_record` in bulk (`bulk`): each row's facts are one delivery, whose
+values are current unless a delivery as of a later date has the same key and year.
 An empty cell says nothing: it records no fact and leaves registration fields as they were.
 """
 
@@ -22,7 +22,7 @@ from jinqi.registry.importing.batch import (
     can_download_report,
     registry_import,
 )
-from jinqi.registry.importing.bulk import facts_bulk_record, profiles_rebuild
+from jinqi.registry.importing.bulk import deliveries_write, profiles_rebuild
 from jinqi.registry.importing.reading import MAX_CELL, ImportFileError, scan_file
 from jinqi.registry.importing.rows import Column, Rejection, RowValidator, parse_header
 
@@ -37,7 +37,7 @@ __all__ = [
     "Rejection",
     "RowValidator",
     "can_download_report",
-    "facts_bulk_record",
+    "deliveries_write",
     "parse_header",
     "profiles_rebuild",
     "registry_import",

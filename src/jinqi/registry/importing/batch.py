@@ -9,12 +9,17 @@ import hashlib
 import io
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 from django.core.files import File
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from jinqi.accounts.enums import Role
@@ -26,18 +31,39 @@ from jinqi.core.errors import DomainError
 from jinqi.core.models import StoredFile
 from jinqi.core.uploads import UploadPurpose
 from jinqi.registry.importing.bulk import (
+    deliveries_write,
+    enterprises_insert,
     enterprises_upsert,
     existing_ids,
-    facts_bulk_record,
+    ids_of,
+    insert_table,
     new_without_name,
     profiles_rebuild,
+    stamps,
+)
+from jinqi.registry.importing.columnar import (
+    Checked,
+    ColumnarValidator,
+    capital_text,
+    delivery_columns,
+    fact_refs,
+    facts_count,
+    profile_table,
+    record_batches,
+    valid_rows,
 )
 from jinqi.registry.importing.reading import ImportFileError, RawRow, Scan, open_table, scan_file
 from jinqi.registry.importing.rows import Rejection, RowValidator, ValidRow, is_empty, parse_header
-from jinqi.registry.models import Fact, ImportBatch
+from jinqi.registry.models import Delivery, ImportBatch, Profile
+from jinqi.registry.services import layouts_get_or_create, registration_values
 
 DEFAULT_CHUNK = 5_000
 REPORT_PURPOSE = "registry.import_report"
+
+
+def _profile_name(key: str) -> str:
+    """Profile's field name for a column of `columnar.profile_table`."""
+    return "enterprise" if key == "enterprise_id" else key
 
 
 def can_download_report(user: Any, stored: StoredFile) -> bool:
@@ -109,15 +135,44 @@ def registry_import(
         )
         run = _Run(batch, source, acting_user, as_of, validator, resumed_after)
         try:
-            for chunk in _chunks(rows, chunk_size, resumed_after):
-                run.chunk(chunk)
-                if on_progress is not None:
-                    on_progress(run.result.rows, table.rows_estimate)
+            if table.record_batches is not None:
+                # Parquet: checked and written column by column (`columnar`).
+                columnar = ColumnarValidator(columns, validator)
+                parts = record_batches(table.record_batches(), chunk_size, resumed_after)
+                for checked in checked_ahead(columnar, parts):
+                    run.take(checked)
+                    if on_progress is not None:
+                        on_progress(run.result.rows, table.rows_estimate)
+            else:
+                for chunk in _chunks(rows, chunk_size, resumed_after):
+                    run.chunk(chunk)
+                    if on_progress is not None:
+                        on_progress(run.result.rows, table.rows_estimate)
             return run.finish()
         finally:
             run.close()
     finally:
         table.close()
+
+
+def checked_ahead(
+    columnar: ColumnarValidator, parts: Iterator[pa.RecordBatch]
+) -> Iterator[Checked]:
+    """The chunks checked in order, each next one read and checked in a thread while the
+    caller commits the one before: the database writes while Python checks. The check needs
+    no database connection; the thread speaks the caller's language for the error report."""
+    language = translation.get_language()
+
+    def check_next(first: int) -> Checked | None:
+        with translation.override(language):
+            part = next(parts, None)
+            return None if part is None else columnar.check(first, part)
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pending = pool.submit(check_next, 2)
+        while (checked := pending.result()) is not None:
+            pending = pool.submit(check_next, checked.last + 1)
+            yield checked
 
 
 def registry_file_check(path: Path) -> None:
@@ -180,7 +235,7 @@ def _batch_start(
             .first()
         )
         if batch is not None:
-            earlier = Fact.objects.filter(batch=batch).values_list("as_of", flat=True).first()
+            earlier = batch.as_of
             if earlier is not None and as_of is not None and as_of != earlier:
                 raise DomainError(
                     _(
@@ -195,6 +250,7 @@ def _batch_start(
             file_name=file_name[:255],
             sha256=scan.sha256,
             rows_total=estimate or 0,
+            as_of=as_of or clock.today(),
             started_by=acting_user,
             started_at=clock.now(),
         )
@@ -226,59 +282,92 @@ class _Run:
         self.as_of = as_of
         self.validator = validator
         self.result = ImportResult(batch=batch, resumed_after=resumed_after)
+        self.town_codes = dict(Department.objects.values_list("pk", "code"))
         self.report = tempfile.SpooledTemporaryFile(max_size=1 << 20, mode="w+b")  # noqa: SIM115 -- closed in finish()
         self.report_text = io.TextIOWrapper(self.report, encoding="utf-8-sig", newline="")
         self.report_csv = csv.writer(self.report_text)
         self.report_csv.writerow(["row", "uscc", "reason"])
 
     def chunk(self, rows: list[RawRow]) -> None:
+        checked = Checked(rows[0].number, len(rows))
+        for row in rows:
+            result = self.validator.validate(row)
+            if isinstance(result, ValidRow):
+                checked.valid.append(result)
+            elif isinstance(result, Rejection):
+                checked.rejected.append(result)
+        self.take(checked)
+
+    def take(self, checked: Checked) -> None:
+        """Commit a checked chunk (or, if an earlier run committed it, only report it)."""
         start = self.result.rows
-        checked = [self.validator.validate(row) for row in rows]
-        valid = [row for row in checked if isinstance(row, ValidRow)]
-        rejected = [row for row in checked if isinstance(row, Rejection)]
+        rejected = list(checked.rejected)
         if start < self.result.resumed_after:
             # Committed by an earlier run: checked again only to rebuild the error report.
-            rejected += new_without_name(valid, existing_ids(valid))
+            fast = valid_rows(checked.fast) if checked.fast is not None else []
+            every = [*checked.valid, *fast]
+            rejected += new_without_name(every, existing_ids(every))
         else:
-            rejected += self._commit(start, rows, valid, rejected)
+            rejected += self._commit(start, checked)
         for rejection in sorted(rejected, key=lambda r: r.number):
             self.report_csv.writerow([rejection.number, rejection.uscc, rejection.reason])
             if len(self.result.rejections) < 100:
                 self.result.rejections.append(rejection)
-        self.result.rows += len(rows)
+        self.result.rows += checked.count
         self.result.rejected += len(rejected)
 
     @transaction.atomic
-    def _commit(
-        self, start: int, rows: list[RawRow], valid: list[ValidRow], rejected: list[Rejection]
-    ) -> list[Rejection]:
-        count = len(rows)
+    def _commit(self, start: int, checked: Checked) -> list[Rejection]:
+        count = checked.count
         batch = ImportBatch.objects.select_for_update().get(pk=self.batch.pk)
         batch.source = self.source
         if batch.rows_done != start or batch.state != ImportBatch.State.RUNNING:
             raise DomainError(_("Another process is importing this file; let it finish."))
+        valid = checked.valid
+        fast = checked.fast
+        new_fast = None
+        if fast is not None and len(fast):
+            # Rows about enterprises already in the registry take the per-row path, which
+            # merges them with what the registry knows.
+            known = ids_of(fast.column("uscc").to_pylist())
+            is_new = pa.array([code not in known for code in fast.column("uscc").to_pylist()])
+            valid = [*valid, *valid_rows(fast.filter(pc.invert(is_new)))]
+            new_fast = fast.filter(is_new)
         existing = existing_ids(valid)
         nameless = new_without_name(valid, existing)
+        if new_fast is not None:
+            named = (
+                new_fast.column("name").is_valid()
+                if "name" in new_fast.column_names
+                else pa.array([False] * len(new_fast))
+            )
+            nameless += new_without_name(valid_rows(new_fast.filter(pc.invert(named))), {})
+            new_fast = new_fast.filter(named)
         refused = {r.number for r in nameless}
         valid = [row for row in valid if row.number not in refused]
         now = clock.now()
         ids, created = enterprises_upsert(valid, existing, now)
-        facts = [
-            (ids[row.uscc], key, year, value) for row in valid for key, year, value in row.facts
-        ]
-        recorded = facts_bulk_record(
-            facts=facts, source=self.source, as_of=self.as_of, batch=batch, now=now
-        )
-        created_ids = {ids[row.uscc] for row in valid if row.uscc not in existing}
-        profiles_rebuild(
-            sorted(set(ids.values())),
-            now,
+        facts = deliveries_write(
+            deliveries=[(ids[row.uscc], row.facts) for row in valid],
+            source=self.source,
+            as_of=self.as_of,
             batch=batch,
-            recorded=recorded.current,
-            created=created_ids,
+            now=now,
         )
+        # A new enterprise's profile comes from its row alone: nothing else is known about it.
+        known_rows = {
+            ids[row.uscc]: (self._registration(row), row.facts)
+            for row in valid
+            if row.uscc not in existing
+        }
+        profiles_rebuild(sorted(set(ids.values())), now, known=known_rows)
+        imported = len(valid)
+        if new_fast is not None and len(new_fast):
+            facts += self._write_new(new_fast, batch, now)
+            imported += len(new_fast)
+            created += len(new_fast)
         batch.rows_done = start + count
-        batch.rows_rejected += len(rejected) + len(nameless)
+        batch.rows_rejected += len(checked.rejected) + len(nameless)
         batch.rows_total = max(batch.rows_total, batch.rows_done)
         batch.save(update_fields=["rows_done", "rows_rejected", "rows_total"])
         audit_record(
@@ -288,15 +377,57 @@ class _Run:
             before={"rows_done": start},
             after={"rows_done": batch.rows_done},
             note=(
-                f"rows {rows[0].number}–{rows[-1].number}: {len(valid)} imported "
-                f"({created} new), {len(rejected) + len(nameless)} rejected, "
-                f"{recorded.count} facts from {self.source.code} as of {self.as_of.isoformat()}"
+                f"rows {checked.first}–{checked.last}: {imported} imported "
+                f"({created} new), {len(checked.rejected) + len(nameless)} rejected, "
+                f"{facts} facts from {self.source.code} as of {self.as_of.isoformat()}"
             ),
         )
-        self.result.imported += len(valid)
+        self.result.imported += imported
         self.result.created += created
-        self.result.facts += recorded.count
+        self.result.facts += facts
         return nameless
+
+    def _write_new(self, table: pa.Table, batch: ImportBatch, now: dt.datetime) -> int:
+        """Enterprises, deliveries and profiles of clean rows about new enterprises, written
+        column by column; returns the number of facts."""
+        registration = {
+            name: table.column(name).combine_chunks()
+            for name in table.column_names
+            if name not in ("number", *fact_refs(table))
+        }
+        capital = capital_text(table) if "registered_capital" in table.column_names else []
+        ids = enterprises_insert(registration, capital, now)
+        layouts, layout_of_row, values = delivery_columns(table)
+        layout_ids = layouts_get_or_create([refs for refs in layouts if refs])
+        count = len(table)
+        has_facts = pa.array(np.array([bool(refs) for refs in layouts])[layout_of_row])
+        deliveries = {
+            "enterprise": ids,
+            "source": pa.array([self.source.pk] * count, pa.int64()),
+            "as_of": pa.array([self.as_of] * count, pa.date32()),
+            "batch": pa.array([batch.pk] * count, pa.int64()),
+            "recorded_at": stamps(now, count),
+            "layout": pa.array(
+                np.array([layout_ids.get(refs, 0) for refs in layouts])[layout_of_row]
+            ),
+            "values": values,
+        }
+        insert_table(Delivery, {k: pc.filter(v, has_facts) for k, v in deliveries.items()})
+        profile = profile_table(table, ids, self.town_codes, now)
+        insert_table(Profile, {_profile_name(k): v for k, v in profile.items()})
+        return facts_count(table)
+
+    def _registration(self, row: ValidRow) -> dict[str, Any]:
+        """`services.registration_values` of a new enterprise, from its row."""
+        given = row.registration
+        town_id = given.get("town_id")
+        return registration_values(
+            uscc=row.uscc,
+            established_on=given.get("established_on"),
+            industry_code=given.get("industry_id"),
+            town_code=self.town_codes[town_id] if town_id is not None else None,
+            registered_capital=given.get("registered_capital"),
+        )
 
     def finish(self) -> ImportResult:
         self.report_text.flush()

@@ -1,27 +1,35 @@
-"""Bulk writes of the registry for imports: the rules of `services` (facts with history, the
-profile from `services.profile_values`), without a query or a model instance per fact."""
+"""Bulk writes of the registry for imports: the rules of `services` (a delivery per enterprise,
+the profile from `services.profile_values`), without a query or a model instance per row."""
 
 from __future__ import annotations
 
 import datetime as dt
+import io
+import json
 import sqlite3
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import cache
-from typing import TYPE_CHECKING, Any, NamedTuple, cast
+from typing import Any
 
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
 from django.db import connection, models
-from django.db.models import ExpressionWrapper, Q
 from django.utils.translation import gettext as _
 
 from jinqi.accounts.models import Department
+from jinqi.registry.enums import RegistrationStatus
 from jinqi.registry.importing.rows import Rejection, ValidRow
-from jinqi.registry.models import Enterprise, Fact, ImportBatch, Profile
-from jinqi.registry.services import profile_values
-
-if TYPE_CHECKING:
-    from collections.abc import Iterable
+from jinqi.registry.models import Delivery, Enterprise, ImportBatch, Profile
+from jinqi.registry.services import (
+    DELIVERY_ROW,
+    current_values,
+    delivery_rows,
+    enterprise_registration_values,
+    layouts_get_or_create,
+    profile_values,
+)
 
 
 @cache
@@ -43,8 +51,22 @@ def in_batches(values: Sequence[Any], size: int | None = None) -> Iterator[Seque
 
 def existing_ids(rows: Sequence[ValidRow]) -> dict[str, int]:
     """Code → id of the rows' enterprises already in the registry."""
+    return ids_of([row.uscc for row in rows])
+
+
+def ids_of(codes: Sequence[str]) -> dict[str, int]:
+    """Code → id of these enterprises, for those in the registry."""
     existing: dict[str, int] = {}
-    for part in in_batches([row.uscc for row in rows]):
+    if not codes:
+        return existing
+    if connection.vendor == "postgresql":
+        # One array parameter: psycopg parses and quotes a 5,000-item IN list in Python.
+        table = connection.ops.quote_name(Enterprise._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT uscc, id FROM {table} WHERE uscc = ANY(%s)", [list(codes)])
+            existing.update(cursor.fetchall())
+        return existing
+    for part in in_batches(codes):
         existing.update(Enterprise.objects.filter(uscc__in=part).values_list("uscc", "id"))
     return existing
 
@@ -83,139 +105,142 @@ def enterprises_upsert(
     return ids, len(ids) - len(existing)
 
 
-FactRow = tuple[str, int | None, Any]  # key, year, value
-
-
-@dataclass
-class Recorded:
-    count: int
-    current: dict[int, list[FactRow]]  # enterprise id → the new facts that became current
-
-
-def facts_bulk_record(
+def deliveries_write(
     *,
-    facts: Sequence[tuple[int, str, int | None, Any]],
+    deliveries: Sequence[tuple[int, dict[str, Any]]],
     source: Department,
     as_of: dt.date,
     batch: ImportBatch | None,
     now: dt.datetime,
-) -> Recorded:
-    """`services.facts_record` for many enterprises at once, by the same rule: the current fact
-    of an (enterprise, key, year) becomes history when the new one is as of the same or a later
-    date; otherwise the new one is recorded as history. Values must be coerced already, and an
-    (enterprise, key, year) given at most once."""
-    recorded = Recorded(len(facts), defaultdict(list))
-    if not facts:
-        return recorded
-    # (enterprise, key, year) → (a current fact is as of a later date, the current facts' ids)
-    latest: dict[tuple[int, str, int | None], tuple[bool, list[int]]] = {}
-    for part in in_batches(sorted({f[0] for f in facts})):
-        for fact_id, enterprise_id, key, year, later in _current_facts(part, as_of):
-            blocked, ids = latest.setdefault((enterprise_id, key, year), (False, []))
-            ids.append(fact_id)
-            if later and not blocked:
-                latest[(enterprise_id, key, year)] = (True, ids)
-    adapt_json = connection.ops.adapt_json_value
+) -> int:
+    """One delivery row per (enterprise id, fact reference → coerced value); returns the number
+    of facts. Which value is current is worked out when read, so nothing older is touched."""
     source_id, batch_id = source.pk, (batch.pk if batch is not None else None)
     as_of_db = connection.ops.adapt_datefield_value(as_of)
     now_db = connection.ops.adapt_datetimefield_value(now)
-    superseded: list[int] = []
-    rows: list[tuple[Any, ...]] = []
-    for enterprise_id, key, year, value in facts:
-        found = latest.get((enterprise_id, key, year))
-        is_newest = found is None or not found[0]
-        if is_newest:
-            recorded.current[enterprise_id].append((key, year, value))
-            if found is not None:
-                superseded.extend(found[1])
-        rows.append(
-            (enterprise_id, key, year, adapt_json(value, None), is_newest, source_id, as_of_db,
-             batch_id, now_db)
-        )  # fmt: skip
-    _mark_history(superseded)
-    columns = ("enterprise", "key", "year", "value", "is_current", "source", "as_of", "batch",
-               "recorded_at")  # fmt: skip
-    insert_rows(Fact, columns, rows)
-    return recorded
+    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    layouts = layouts_get_or_create({tuple(values) for _id, values in deliveries if values})
+    rows = [
+        (enterprise_id, source_id, as_of_db, batch_id, now_db, layouts[tuple(values)],
+         dumps(list(values.values())))
+        for enterprise_id, values in deliveries
+        if values
+    ]  # fmt: skip
+    columns = ("enterprise", "source", "as_of", "batch", "recorded_at", "layout", "values")
+    insert_rows(Delivery, columns, rows)
+    return sum(len(values) for _id, values in deliveries)
 
 
-def _current_facts(enterprise_ids: Sequence[int], as_of: dt.date) -> list[tuple[Any, ...]]:
-    """(id, enterprise id, key, year, as of a date after `as_of`) of the current facts; the
-    comparison is made by the database, and rows are read without the ORM's conversions."""
-    later = ExpressionWrapper(Q(as_of__gt=as_of), output_field=models.BooleanField())
-    query = (
-        Fact.objects.filter(enterprise_id__in=enterprise_ids, is_current=True)
-        .annotate(later=later)
-        .order_by()
-        .values_list("id", "enterprise_id", "key", "year", "later")
-    )
-    sql, params = query.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+Known = Mapping[int, tuple[dict[str, Any], dict[str, Any]]]
 
 
-def _mark_history(fact_ids: Sequence[int]) -> None:
-    quote = connection.ops.quote_name
-    meta = Fact._meta
-    update = "UPDATE {} SET {} = %s WHERE {} IN ".format(
-        quote(meta.db_table), quote(_column(meta.get_field("is_current"))), quote(_column(meta.pk))
-    )
-    with connection.cursor() as cursor:
-        for part in in_batches(fact_ids):
-            cursor.execute(update + "(" + ", ".join(["%s"] * len(part)) + ")", [False, *part])
+def profiles_rebuild(enterprise_ids: Sequence[int], now: dt.datetime, *, known: Known) -> int:
+    """`services.profiles_refresh` for many enterprises at once, by `services.profile_values`.
 
-
-class _CurrentFact(NamedTuple):
-    """What `services.profile_values` reads of a fact, without a model instance per fact."""
-
-    key: str
-    year: int | None
-    value: Any
-
-
-def profiles_rebuild(
-    enterprise_ids: Sequence[int],
-    now: dt.datetime,
-    *,
-    batch: ImportBatch | None = None,
-    recorded: Mapping[int, Sequence[FactRow]] | None = None,
-    created: Collection[int] = (),
-) -> int:
-    """`services.profiles_refresh` for many enterprises at once: each profile row is computed by
-    `services.profile_values` from the enterprise's current facts, then rows are replaced.
-
-    `recorded` holds the facts `batch` has just made current, which need not be read back; the
-    enterprises `created` in the same transaction have no other facts."""
-    recorded = recorded or {}
-    created = set(created)
-    facts: dict[int, list[_CurrentFact]] = defaultdict(list)
-    for enterprise_id, given in recorded.items():
-        facts[enterprise_id] = [_CurrentFact(*fact) for fact in given]
-    to_read = [pk for pk in enterprise_ids if pk not in created]
-    for part in in_batches(to_read):
-        current = Fact.objects.filter(enterprise_id__in=part, is_current=True)
-        if batch is not None:
-            current = current.exclude(batch=batch)  # each enterprise is in one chunk of a batch
-        for enterprise_id, key, year, value in current.values_list(
-            "enterprise_id", "key", "year", "value"
-        ):
-            facts[enterprise_id].append(_CurrentFact(key, year, value))
+    `known` holds, for the enterprises created in this transaction, their registration values
+    (`services.registration_values`) and current facts: their profiles are built from memory.
+    The others' registration records and deliveries are read, and their profiles replaced."""
     fields: list[models.Field[Any, Any]] = list(Profile._meta.concrete_fields)
     adapters = [_adapter(f) for f in fields]
     rows: list[tuple[Any, ...]] = []
-    for part in in_batches(enterprise_ids):
+
+    def add(enterprise_id: int, values: dict[str, Any]) -> None:
+        values["enterprise_id"], values["refreshed_at"] = enterprise_id, now
+        rows.append(tuple(a(values.get(f.attname)) for f, a in zip(fields, adapters, strict=True)))
+
+    for enterprise_id, (registration, current) in known.items():
+        add(enterprise_id, profile_values(registration, current))
+    to_read = [pk for pk in enterprise_ids if pk not in known]
+    for part in in_batches(to_read):
+        deliveries = delivery_rows(
+            Delivery.objects.filter(enterprise_id__in=part).values_list(*DELIVERY_ROW)
+        )
         for enterprise in Enterprise.objects.filter(pk__in=part).select_related("town"):
-            # profile_values reads only key, year and value of each fact.
-            values = profile_values(enterprise, cast("Iterable[Fact]", facts[enterprise.pk]))
-            values["enterprise_id"], values["refreshed_at"] = enterprise.pk, now
-            rows.append(
-                tuple(a(values.get(f.attname)) for f, a in zip(fields, adapters, strict=True))
+            registration = enterprise_registration_values(enterprise)
+            add(
+                enterprise.pk,
+                profile_values(registration, current_values(deliveries[enterprise.pk])),
             )
-    for part in in_batches(enterprise_ids):
         Profile.objects.filter(enterprise_id__in=part).delete()
     insert_rows(Profile, [f.name for f in fields], rows)
     return len(rows)
+
+
+# Enterprise's text fields are NOT NULL: a column the file lacks is stored as "" (the default).
+_TEXT_DEFAULTS = ("name", "enterprise_type", "registered_address", "legal_representative",
+                  "contact_person", "contact_phone")  # fmt: skip
+
+
+def enterprises_insert(
+    columns: Mapping[str, pa.Array], capital: Sequence[str | None], now: dt.datetime
+) -> pa.Array:
+    """Create enterprises from clean columns (Enterprise attribute → values, "uscc" included)
+    that are not in the registry yet; returns their ids in the same order."""
+    count = len(columns["uscc"])
+    values: dict[str, pa.Array] = {
+        name: array for name, array in columns.items() if name != "registered_capital"
+    }
+    for name in _TEXT_DEFAULTS:
+        values[name] = pc.fill_null(values[name], "") if name in values else pa.array([""] * count)
+    status = values.get("status")
+    values["status"] = (
+        pc.fill_null(status, RegistrationStatus.ACTIVE.value)
+        if status is not None
+        else pa.array([RegistrationStatus.ACTIVE.value] * count)
+    )
+    if any(v is not None for v in capital):
+        values["registered_capital"] = pa.array(capital, pa.string())
+    values["created_at"] = values["updated_at"] = stamps(now, count)
+    if connection.vendor == "postgresql":
+        # Ids taken from the sequence up front, so no read-back is needed.
+        table = connection.ops.quote_name(Enterprise._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) "
+                "FROM generate_series(1, %s)",
+                [count],
+            )
+            ids = pa.array([row[0] for row in cursor.fetchall()], pa.int64())
+        insert_table(Enterprise, {"id": ids, **values})
+        return ids
+    insert_table(Enterprise, values)
+    found = ids_of(values["uscc"].to_pylist())
+    return pa.array([found[code] for code in values["uscc"].to_pylist()], pa.int64())
+
+
+def stamps(now: dt.datetime, count: int) -> pa.Array:
+    """A timestamp column as the database takes it in text."""
+    text = now.isoformat() if connection.vendor == "postgresql" else None
+    text = text or str(connection.ops.adapt_datetimefield_value(now))
+    return pa.array([text] * count, pa.string())
+
+
+def insert_table(model: type[models.Model], columns: Mapping[str, pa.Array]) -> None:
+    """Rows given column by column (field name → values as the database takes them): COPY of
+    CSV text that pyarrow writes on PostgreSQL, one executemany on SQLite."""
+    if not columns or not len(next(iter(columns.values()))):
+        return
+    quote = connection.ops.quote_name
+    meta = model._meta
+    names = ", ".join(quote(_column(meta.get_field(f))) for f in columns)
+    table = pa.table(dict(columns))
+    if connection.vendor == "postgresql":
+        buffer = io.BytesIO()
+        pa_csv.write_csv(table, buffer, pa_csv.WriteOptions(include_header=False))
+        with connection.cursor() as cursor:
+            statement = f"COPY {quote(meta.db_table)} ({names}) FROM STDIN WITH (FORMAT csv)"
+            with cursor.cursor.copy(statement) as copy:
+                copy.write(buffer.getbuffer())
+        return
+    for index, column in enumerate(table.columns):
+        if pa.types.is_date(column.type) or pa.types.is_timestamp(column.type):
+            table = table.set_column(index, table.field(index).name, pc.cast(column, pa.string()))
+    placeholders = ", ".join(["%s"] * len(columns))
+    rows = list(zip(*(column.to_pylist() for column in table.columns), strict=True))
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {quote(meta.db_table)} ({names}) VALUES ({placeholders})", rows
+        )
 
 
 def _adapter(field: models.Field[Any, Any]) -> Callable[[Any], Any]:

@@ -10,13 +10,16 @@ import re
 from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, NamedTuple
+from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
 import puremagic
 from django.utils.translation import gettext as _
 
 from jinqi.core.errors import DomainError
 from jinqi.core.uploads import sniff_content_type
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 MAX_CELL = 10_000  # characters; a longer cell rejects its row
 MAX_LINE = 1_000_000  # characters of one CSV line held at once; the rest is skipped unread
@@ -44,6 +47,8 @@ class _Table:
     rows: Iterator[RawRow]
     rows_estimate: int | None
     close: Callable[[], None]
+    # Parquet only: the rows again, from the start, as Arrow record batches.
+    record_batches: Callable[[], Iterator[pa.RecordBatch]] | None = None
 
 
 @dataclass(frozen=True)
@@ -273,7 +278,8 @@ def _read_parquet(path: Path) -> _Table:
     def rows() -> Iterator[RawRow]:
         number = 1
         try:
-            for batch in parquet.iter_batches(batch_size=10_000):
+            # Small batches: the column-by-column import reads only the first non-empty row here.
+            for batch in parquet.iter_batches(batch_size=1_000):
                 columns = [column.to_pylist() for column in batch.columns]
                 for cells in zip(*columns, strict=True):
                     number += 1
@@ -286,6 +292,24 @@ def _read_parquet(path: Path) -> _Table:
                 ]
             ) from error
 
+    def record_batches() -> Iterator[pa.RecordBatch]:
+        number = 1
+        try:
+            for batch in pq.ParquetFile(path).iter_batches(batch_size=65_536):
+                yield batch
+                number += batch.num_rows
+        except pa.ArrowException as error:
+            raise ImportFileError(
+                [
+                    _("The Parquet file cannot be read after row %(row)s (%(error)s).")
+                    % {"row": number, "error": error}
+                ]
+            ) from error
+
     return _Table(
-        list(parquet.schema_arrow.names), rows(), parquet.metadata.num_rows, parquet.close
+        list(parquet.schema_arrow.names),
+        rows(),
+        parquet.metadata.num_rows,
+        parquet.close,
+        record_batches,
     )

@@ -18,7 +18,7 @@ from jinqi.accounts.enums import DepartmentKind
 from jinqi.accounts.models import Department
 from jinqi.registry.enums import FieldType, RegistrationStatus
 from jinqi.registry.importing.reading import MAX_CELL, ImportFileError, RawRow
-from jinqi.registry.models import Enterprise, Industry
+from jinqi.registry.models import Enterprise, Industry, fact_ref
 from jinqi.registry.uscc import check_uscc
 from jinqi.registry.values import ValueReadError, coerce
 from jinqi.registry.vocabulary import BY_KEY, FIELDS
@@ -118,7 +118,7 @@ class ValidRow:
     number: int
     uscc: str
     registration: dict[str, Any]  # Enterprise attribute → value, only the cells given
-    facts: list[tuple[str, int | None, Any]]
+    facts: dict[str, Any]  # fact reference (`models.fact_ref`) → coerced value
 
 
 @dataclass(frozen=True)
@@ -281,7 +281,7 @@ class RowValidator:
                 % {"row": earlier}
             )
         registration: dict[str, Any] = {}
-        facts: list[tuple[str, int | None, Any]] = []
+        facts: dict[str, Any] = {}
         for column in self.columns:
             value = cells[column.position] if column.position < len(cells) else None
             if column.name == "uscc" or is_empty(value):
@@ -290,7 +290,7 @@ class RowValidator:
                 if isinstance(value, str) and len(value) > MAX_CELL:
                     raise ValueReadError(_("longer than %(n)s characters") % {"n": f"{MAX_CELL:,}"})
                 if column.is_fact:
-                    facts.append((column.name, column.year, self._fact(column.name, value)))
+                    facts[fact_ref(column.name, column.year)] = self._fact(column.name, value)
                 else:
                     attribute = REGISTRATION_ATTRIBUTES.get(column.name, column.name)
                     registration[attribute] = self._registration(column.name, value)

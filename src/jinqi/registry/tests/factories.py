@@ -8,7 +8,8 @@ from typing import Any
 
 from jinqi.accounts.models import Department
 from jinqi.accounts.services import system_user
-from jinqi.registry.models import Enterprise, Industry
+from jinqi.registry.models import Enterprise, Fact, Industry
+from jinqi.registry.selectors import enterprise_facts
 from jinqi.registry.services import FactIn, enterprise_save, facts_record
 from jinqi.registry.uscc import generate_uscc
 
@@ -50,3 +51,15 @@ def facts(target: Enterprise, source: str, as_of: dt.date, **values: Any) -> Non
         as_of=as_of,
         acting_user=system_user(),
     )
+
+
+def stored_facts(target: Enterprise | None = None, key: str | None = None) -> list[Fact]:
+    """The facts in the registry (of one enterprise, or of all), newest first, each marked
+    current or not as the record page shows them."""
+    targets = [target] if target is not None else list(Enterprise.objects.order_by("pk"))
+    return [
+        fact
+        for firm in targets
+        for fact in enterprise_facts(firm)
+        if key is None or fact.key == key
+    ]

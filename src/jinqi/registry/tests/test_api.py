@@ -15,9 +15,9 @@ from jinqi.accounts.tests.factories import UserFactory, department_user
 from jinqi.audit.enums import AuditAction
 from jinqi.audit.models import AuditEvent
 from jinqi.core.errors import DomainError
-from jinqi.registry.models import Fact
+from jinqi.registry.models import Delivery
 from jinqi.registry.permissions import PUSH_FACTS, READ_PROFILES
-from jinqi.registry.tests.factories import enterprise
+from jinqi.registry.tests.factories import enterprise, stored_facts
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +48,7 @@ def test_department_token_pushes_facts_once_per_idempotency_key() -> None:
     again = _post(client, "/api/v1/registry/facts", _push_body(firm.uscc), headers=headers)
     assert (first.status_code, again.status_code) == (201, 201)
     assert again["Idempotent-Replayed"] == "true"
-    assert Fact.objects.filter(enterprise=firm, key="employees").count() == 1
+    assert len(stored_facts(firm, "employees")) == 1
     assert first.json()["recorded"][0]["source"] == "human-resources"
 
 
@@ -61,7 +61,7 @@ def test_token_without_the_push_scope_is_refused() -> None:
     )
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "permission_denied"
-    assert not Fact.objects.exists()
+    assert not Delivery.objects.exists()
 
 
 def test_token_cannot_exceed_its_users_role() -> None:
@@ -81,7 +81,7 @@ def test_revoked_token_is_refused() -> None:
         Client(), "/api/v1/registry/facts", _push_body(firm.uscc), headers=_bearer(key)
     )
     assert response.status_code == 401
-    assert not Fact.objects.exists()
+    assert not Delivery.objects.exists()
 
 
 def test_bad_fact_gets_a_clear_error_and_nothing_is_recorded() -> None:
@@ -96,7 +96,7 @@ def test_bad_fact_gets_a_clear_error_and_nothing_is_recorded() -> None:
     )
     assert response.status_code == 400
     assert "cannot be negative" in response.json()["error"]["message"]
-    assert not Fact.objects.exists()
+    assert not Delivery.objects.exists()
 
 
 def test_api_masks_personal_data_except_for_the_enterprise_itself() -> None:
@@ -158,7 +158,7 @@ def test_department_imports_a_file_through_the_api(
     status = Client().get(response.json()["status_url"], headers=_bearer(key)).json()
     assert (status["state"], status["rejected"]) == ("completed", 1)
     assert status["error_report"].startswith("/files/")
-    fact = Fact.objects.get(enterprise=firm, key="employees")
+    [fact] = stored_facts(firm, "employees")
     assert (fact.value, fact.source.code) == (42, "human-resources")
 
 
@@ -175,7 +175,7 @@ def test_api_import_refuses_a_file_that_is_not_a_table() -> None:
     )
     assert response.status_code == 400
     assert "CSV, XLSX, PARQUET" in response.json()["error"]["message"]
-    assert not Fact.objects.exists()
+    assert not Delivery.objects.exists()
 
 
 def test_api_import_refuses_wrong_columns_at_once_and_queues_nothing(

@@ -34,9 +34,10 @@ from jinqi.core.uploads import may_download
 from jinqi.registry import services, synth
 from jinqi.registry.importing import ImportFileError, ImportResult, registry_import
 from jinqi.registry.importing import batch as batch_module
-from jinqi.registry.models import Enterprise, Fact, ImportBatch, Profile
+from jinqi.registry.models import Delivery, Enterprise, ImportBatch, Profile
 from jinqi.registry.tests.factories import enterprise as make_enterprise
 from jinqi.registry.tests.factories import facts as record_facts
+from jinqi.registry.tests.factories import stored_facts
 from jinqi.registry.uscc import generate_uscc
 
 pytestmark = pytest.mark.django_db
@@ -123,7 +124,7 @@ def test_good_csv_imports_enterprises_facts_and_profiles(tmp_path: Path) -> None
     assert first.industry_id == "C3511"
     assert first.town is not None and first.town.code == "town-caojing"
     assert first.established_on == dt.date(2015, 6, 1)
-    revenue = Fact.objects.get(enterprise=first, key="revenue", year=2024)
+    [revenue] = [f for f in stored_facts(first, "revenue") if f.year == 2024]
     assert (revenue.value, revenue.is_current, revenue.as_of) == (2500, True, dt.date(2025, 6, 30))
     assert revenue.source.code == "market-regulation" and revenue.batch == result.batch
     row = profile(first.uscc)
@@ -150,7 +151,7 @@ def test_gbk_csv_with_chinese_headings_imports(tmp_path: Path) -> None:
         "500.00",
     )
     assert firm.town is not None and firm.town.code == "town-caojing"
-    assert Fact.objects.get(enterprise=firm, key="revenue").value == 1200
+    assert [f.value for f in stored_facts(firm, "revenue")] == [1200]
 
 
 def test_xlsx_imports_typed_cells(tmp_path: Path) -> None:
@@ -184,7 +185,7 @@ def test_synthetic_parquet_imports_every_row_and_fact(tmp_path: Path) -> None:
         for name in table.column_names
         if name not in registration
     )
-    assert Fact.objects.count() == cells == result.facts
+    assert len(stored_facts()) == cells == result.facts
     row = table.slice(0, 1).to_pylist()[0]
     stored = profile(row["uscc"])
     assert stored["town"] == row["town"] and stored["industry_code"] == row["industry_code"]
@@ -233,7 +234,7 @@ def test_a_refused_file_says_why_and_imports_nothing(
     path.write_bytes(content)
     assert expected in refused(path)
     assert not Enterprise.objects.exists()
-    assert not Fact.objects.exists()
+    assert not Delivery.objects.exists()
     assert not ImportBatch.objects.exists()
 
 
@@ -279,7 +280,7 @@ def test_duplicate_codes_keep_the_first_row_and_name_it(tmp_path: Path) -> None:
     assert report_rows(result) == [
         ["4", twice, "the code appears again (first in row 2); only the first row is imported"]
     ]
-    assert Fact.objects.get(enterprise__uscc=twice, key="revenue").value == 100
+    assert [f.value for f in stored_facts(Enterprise.objects.get(uscc=twice), "revenue")] == [100]
 
 
 def test_every_problem_of_a_row_is_reported(tmp_path: Path) -> None:
@@ -308,7 +309,7 @@ def test_a_new_enterprise_needs_a_name(tmp_path: Path) -> None:
     assert (result.imported, result.rejected) == (1, 1)
     assert report_rows(result)[0][:2] == ["3", unknown]
     assert "not in the registry yet" in report_rows(result)[0][2]
-    assert Fact.objects.get(enterprise=known, key="revenue").value == 10
+    assert [f.value for f in stored_facts(known, "revenue")] == [10]
     known.refresh_from_db()
     assert known.name.startswith("上海金山测试化工有限公司")  # untouched: no name column
 
@@ -359,8 +360,10 @@ def test_newer_as_of_supersedes_and_older_stays_history(tmp_path: Path) -> None:
     at(dt.date(2025, 6, 30), "100")
     at(dt.date(2025, 12, 31), "120")
     at(dt.date(2025, 3, 31), "90")
-    facts = Fact.objects.filter(enterprise__uscc=uscc, key="revenue", year=2024)
-    assert [(f.value, f.is_current) for f in facts.order_by("as_of")] == [
+    facts = [
+        f for f in stored_facts(Enterprise.objects.get(uscc=uscc), "revenue") if f.year == 2024
+    ]
+    assert [(f.value, f.is_current) for f in sorted(facts, key=lambda f: f.as_of)] == [
         (90, False),
         (100, False),
         (120, True),
@@ -380,9 +383,9 @@ def test_imported_facts_follow_the_same_rule_as_recorded_ones(tmp_path: Path) ->
         source="human-resources", as_of=dt.date(2025, 9, 1))  # fmt: skip
     run(csv_file(tmp_path / "old.csv", [[firm.uscc, "", "80"]], header),
         source="human-resources", as_of=dt.date(2025, 1, 1))  # fmt: skip
-    current = Fact.objects.filter(enterprise=firm, is_current=True)
-    assert sorted(current.values_list("year", "value")) == [(2023, 90), (2024, 140)]
-    assert Fact.objects.filter(enterprise=firm).count() == 4
+    current = [(f.year, f.value) for f in stored_facts(firm) if f.is_current]
+    assert sorted(current) == [(2023, 90), (2024, 140)]
+    assert len(stored_facts(firm)) == 4
     assert profile(firm.uscc)["employees"] == 140
 
 
@@ -478,7 +481,7 @@ def test_an_interrupted_import_continues_after_its_last_chunk(
     assert result.batch == batch and result.resumed_after == 6
     assert (result.rows, result.rejected) == (9, 1)
     assert Enterprise.objects.count() == 8
-    assert Fact.objects.filter(key="revenue").count() == 8
+    assert len(stored_facts(key="revenue")) == 8
     assert [r[0] for r in report_rows(result)] == ["3"]
 
 
@@ -493,7 +496,7 @@ def test_a_rerun_keeps_the_first_runs_as_of_date(tmp_path: Path) -> None:
         run(path, chunk_size=2, as_of=dt.date(2025, 7, 1))
     assert "started as of 2025-06-30" in caught.value.message
     assert run(path, chunk_size=2).batch.state == ImportBatch.State.COMPLETED
-    assert set(Fact.objects.values_list("as_of", flat=True)) == {dt.date(2025, 6, 30)}
+    assert {f.as_of for f in stored_facts()} == {dt.date(2025, 6, 30)}
 
 
 def _fail_on_second_call() -> Callable[..., int]:
@@ -604,7 +607,8 @@ def test_a_killed_import_leaves_whole_chunks_and_a_rerun_completes_it(
     assert enterprises == rows_done and rows_done % CHUNK == 0 and rows_done < ROWS
     assert _count(database, "SELECT count(*) FROM registry_profile") == enterprises
     assert (
-        _count(database, "SELECT count(DISTINCT enterprise_id) FROM registry_fact") == enterprises
+        _count(database, "SELECT count(DISTINCT enterprise_id) FROM registry_delivery")
+        == enterprises
     )
 
     finished = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
@@ -619,8 +623,11 @@ def test_a_killed_import_leaves_whole_chunks_and_a_rerun_completes_it(
     assert _count(database, "SELECT count(*) FROM registry_enterprise") == ROWS
     assert _count(database, "SELECT count(DISTINCT uscc) FROM registry_enterprise") == ROWS
     assert _count(database, "SELECT count(*) FROM registry_profile") == ROWS
-    assert _count(database, "SELECT count(*) FROM registry_fact") == cells
-    assert _count(database, "SELECT count(*) FROM registry_fact WHERE is_current = 0") == 0
+    facts = 'SELECT sum((SELECT count(*) FROM json_each("values"))) FROM registry_delivery'
+    assert _count(database, facts) == cells
+    # One delivery per enterprise: no row was imported twice, so no fact is history.
+    assert _count(database, "SELECT count(*) FROM registry_delivery") == ROWS
+    assert _count(database, "SELECT count(DISTINCT enterprise_id) FROM registry_delivery") == ROWS
     assert _count(database, "SELECT count(*) FROM registry_importbatch") == 1
     assert _count(database, "SELECT rows_done FROM registry_importbatch") == ROWS
     assert _count(database, "SELECT count(*) FROM registry_importbatch WHERE state = 'completed'")

@@ -16,9 +16,9 @@ from jinqi.core.errors import DomainError, PermissionDenied
 from jinqi.notifications.models import Notification
 from jinqi.registry import services
 from jinqi.registry.masking import mask_name, mask_phone
-from jinqi.registry.models import CorrectionRequest, Fact
+from jinqi.registry.models import CorrectionRequest
 from jinqi.registry.selectors import profile_dict
-from jinqi.registry.tests.factories import enterprise, facts
+from jinqi.registry.tests.factories import enterprise, facts, stored_facts
 
 pytestmark = pytest.mark.django_db
 
@@ -29,8 +29,8 @@ def test_newer_fact_supersedes_and_older_stays_as_history() -> None:
     facts(firm, "human-resources", dt.date(2025, 3, 1), employees_2024=120)
     facts(firm, "human-resources", dt.date(2025, 9, 1), employees_2024=130)
     facts(firm, "human-resources", dt.date(2025, 1, 1), employees_2024=110)
-    rows = Fact.objects.filter(enterprise=firm, key="employees", year=2024)
-    assert [(f.value, f.is_current) for f in rows.order_by("as_of")] == [
+    rows = [f for f in stored_facts(firm, "employees") if f.year == 2024]
+    assert [(f.value, f.is_current) for f in sorted(rows, key=lambda f: f.as_of)] == [
         (110, False),
         (120, False),
         (130, True),
@@ -72,7 +72,7 @@ def test_bad_fact_is_refused_and_nothing_recorded(values: dict[str, object], mes
     with translation.override("en"), pytest.raises(DomainError) as caught:
         facts(firm, "human-resources", dt.date(2025, 3, 1), employees_2023=90, **values)
     assert message in caught.value.message
-    assert not Fact.objects.filter(enterprise=firm).exists()
+    assert not stored_facts(firm)
 
 
 def test_masking_keeps_only_what_identifies_nobody() -> None:
@@ -125,7 +125,7 @@ def test_enterprise_flags_a_fact_and_the_source_department_answers() -> None:
     whose correction records a new current fact."""
     firm = enterprise()
     facts(firm, "tax-jinshan", dt.date(2025, 5, 31), revenue_2024=300)
-    fact = Fact.objects.get(enterprise=firm, key="revenue")
+    [fact] = stored_facts(firm, "revenue")
     owner = UserFactory(enterprise=True, enterprise_uscc=firm.uscc)
     tax_staff = department_user("tax-jinshan")
     request = services.correction_request_raise(

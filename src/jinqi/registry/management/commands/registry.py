@@ -39,6 +39,10 @@ SUBCOMMANDS: dict[str, Promise] = {
         "Import a department's file of enterprises and facts (CSV in UTF-8 or GBK, XLSX or "
         "Parquet); running it again continues an interrupted import."
     ),
+    "check-links": gettext_lazy(
+        "Count the rows whose link to an enterprise, department, batch, industry or layout "
+        "points nowhere (links without a database constraint); non-zero exit if any."
+    ),
     "export-profiles": gettext_lazy(
         "Write every enterprise's materialised profile to a Parquet file (no personal data)."
     ),
@@ -162,6 +166,18 @@ class Command(BaseCommand):
 
     def add_export_profiles_arguments(self, parser: argparse.ArgumentParser) -> None:
         parser.add_argument("--output", type=Path, required=True, help=_("Parquet file to write."))
+
+    def add_check_links_arguments(self, parser: argparse.ArgumentParser) -> None:
+        pass  # no arguments
+
+    def handle_check_links(self, options: dict[str, Any]) -> None:
+        from jinqi.registry.integrity import orphans
+
+        found = orphans()
+        for link, count in found.items():
+            self.stdout.write(f"{link}: {count}")
+        if any(found.values()):
+            raise CommandError(_("Some links point nowhere."))
 
     def handle_export_profiles(self, options: dict[str, Any]) -> None:
         from jinqi.registry.exporting import profiles_export

@@ -1,0 +1,464 @@
+"""Parquet rows checked and written column by column (pyarrow.compute and NumPy) instead of one
+Python call per cell: what lets a file of millions of enterprises import at the speed of the
+database's COPY (docs/PERFORMANCE.md, docs/adr/0005-registry-deliveries.md).
+
+A cell is accepted here only when `RowValidator` would accept it as it is: a typed value in
+range, a code or name found in the same look-ups. Any row with a cell this module cannot vouch
+for (a rejected value, text with spaces around it, a duplicate code, an empty row…) goes to
+`RowValidator` whole, so the error report keeps its row numbers and reasons word for word.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from jinqi.registry.enums import FieldType
+from jinqi.registry.importing.bulk import stamps
+from jinqi.registry.importing.reading import MAX_CELL, RawRow
+from jinqi.registry.importing.rows import (
+    REGISTRATION,
+    REGISTRATION_ATTRIBUTES,
+    TAX_CREDIT_LEVELS,
+    Column,
+    Rejection,
+    RowValidator,
+    ValidRow,
+    _fold,
+)
+from jinqi.registry.models import fact_ref
+from jinqi.registry.services import PROFILE_KEYS
+from jinqi.registry.uscc import ALPHABET, REGION_POSITIONS, WEIGHTS
+from jinqi.registry.values import MAX_TEXT
+from jinqi.registry.vocabulary import BY_KEY
+
+# Exact in a float64: larger whole numbers are left to RowValidator, which reads them as floats.
+MAX_EXACT_INTEGER = 2**53
+# A USCC character's value (its index in ALPHABET), -1 for a character not allowed anywhere.
+_USCC_VALUES = np.full(256, -1, dtype=np.int64)
+for _index, _char in enumerate(ALPHABET):
+    _USCC_VALUES[ord(_char)] = _index
+_REGION = slice(REGION_POSITIONS.start - 1, REGION_POSITIONS.stop - 1)
+
+
+@dataclass
+class Checked:
+    """One chunk's rows after the check: the clean ones as a table, the others as RowValidator
+    saw them."""
+
+    first: int  # row number of the chunk's first row (the header is row 1)
+    count: int
+    # Clean rows: "number", "uscc", registration attributes (Enterprise's), fact references.
+    fast: pa.Table | None = None
+    valid: list[ValidRow] = field(default_factory=list)
+    rejected: list[Rejection] = field(default_factory=list)
+
+    @property
+    def last(self) -> int:
+        return self.first + self.count - 1
+
+
+def record_batches(
+    batches: Iterator[pa.RecordBatch], size: int, resumed_after: int
+) -> Iterator[pa.RecordBatch]:
+    """Record batches re-cut into chunks of `size` rows, ending exactly where a previous run
+    stopped (as `batch._chunks` does for rows)."""
+    pending: list[pa.RecordBatch] = []
+    held = done = 0
+    for batch in batches:
+        pending.append(batch)
+        held += batch.num_rows
+        while True:
+            end = done + size
+            if done < resumed_after < end:
+                end = resumed_after
+            if held < end - done:
+                break
+            table = pa.Table.from_batches(pending)
+            yield table.slice(0, end - done).combine_chunks().to_batches()[0]
+            rest = table.slice(end - done)
+            pending, held, done = rest.to_batches(), rest.num_rows, end
+    if held:
+        yield pa.Table.from_batches(pending).combine_chunks().to_batches()[0]
+
+
+class ColumnarValidator:
+    """`RowValidator`'s rules applied to whole columns; shares its look-ups and its memory of
+    the codes seen, so duplicates are found across both."""
+
+    def __init__(self, columns: list[Column], rows: RowValidator) -> None:
+        self.columns = columns
+        self.rows = rows
+        self.uscc = next(c for c in columns if c.name == "uscc")
+        self.facts = [c for c in columns if c.is_fact]
+        self.registration = [c for c in columns if not c.is_fact and c.name != "uscc"]
+
+    def check(self, first: int, batch: pa.RecordBatch) -> Checked:
+        count = batch.num_rows
+        numbers = pa.array(np.arange(first, first + count, dtype=np.int64))
+        ok = np.ones(count, dtype=bool)
+        named = {c.position for c in self.columns}
+        for position in range(batch.num_columns):
+            if position not in named:
+                ok &= _absent(batch.column(position))
+        codes, fine = self._codes(batch.column(self.uscc.position), numbers)
+        ok &= fine
+        out: dict[str, pa.Array] = {"number": numbers, "uscc": pa.array(codes, pa.string())}
+        for column in self.registration:
+            attribute = REGISTRATION_ATTRIBUTES.get(column.name, column.name)
+            out[attribute], fine = self._registration(column.name, batch.column(column.position))
+            ok &= fine
+        for column in self.facts:
+            out[fact_ref(column.name, column.year)], fine = _fact(
+                column.name, batch.column(column.position)
+            )
+            ok &= fine
+        checked = Checked(first, count)
+        if ok.all():
+            checked.fast = pa.table(out)
+            return checked
+        checked.fast = pa.table(out).filter(pa.array(ok))
+        others = pa.array(np.flatnonzero(~ok))
+        cells = zip(*(column.take(others).to_pylist() for column in batch.columns), strict=True)
+        for index, row in zip(others.to_pylist(), cells, strict=True):
+            result = self.rows.validate(RawRow(first + index, row))
+            if isinstance(result, ValidRow):
+                checked.valid.append(result)
+            elif isinstance(result, Rejection):
+                checked.rejected.append(result)
+        return checked
+
+    def _codes(self, column: pa.Array, numbers: pa.Array) -> tuple[list[str], np.ndarray]:
+        """The codes as `RowValidator.uscc_of` reads them, each remembered for duplicates, and
+        whether each is a valid code seen first here."""
+        count = len(column)
+        if not pa.types.is_string(column.type) and not pa.types.is_large_string(column.type):
+            # Every row goes to RowValidator, in order, which reads and remembers the codes.
+            return [""] * count, np.zeros(count, dtype=bool)
+        values = column.to_pylist()
+        codes = ["" if v is None else v.strip()[:MAX_CELL] for v in values]
+        ok = np.fromiter(
+            (v is not None and len(v) == 18 and v.isascii() for v in values), bool, count
+        )
+        for index, (code, number) in enumerate(zip(codes, numbers.to_pylist(), strict=True)):
+            if self.rows._remember(code, number) is not None:
+                ok[index] = False
+        if not ok.any():
+            return codes, ok
+        text = "".join(v if good else "0" * 18 for v, good in zip(values, ok, strict=True))
+        characters = _USCC_VALUES[np.frombuffer(text.encode("ascii"), dtype=np.uint8)]
+        characters = characters.reshape(count, 18)
+        ok &= (characters >= 0).all(axis=1)
+        ok &= (characters[:, _REGION] < 10).all(axis=1)  # digits only in the region code
+        total = (characters[:, :17] * np.array(WEIGHTS)).sum(axis=1)
+        ok &= characters[:, 17] == (31 - total % 31) % 31
+        return codes, ok
+
+    def _registration(self, name: str, column: pa.Array) -> tuple[pa.Array, np.ndarray]:
+        field_type, max_length = REGISTRATION[name]
+        if field_type == FieldType.DATE:
+            if pa.types.is_date32(column.type):
+                return column, np.ones(len(column), dtype=bool)
+            return _refuse(column)
+        if field_type == FieldType.MONEY:
+            numbers, ok = _numbers(column)
+            ok &= _true(pc.and_kleene(pc.greater_equal(numbers, 0), pc.less(numbers, 1e12)))
+            return numbers, ok
+        text, ok = _text(column, max_length)
+        if name == "status":
+            return _look_up(text, ok, lambda v: self.rows.statuses.get(_fold(v)), pa.string())
+        if name == "industry_code":
+            industries = self.rows.industries
+            return _look_up(
+                text, ok, lambda v: v.upper() if v.upper() in industries else None, pa.string()
+            )
+        if name == "town":
+            towns = self.rows.towns
+            return _look_up(text, ok, lambda v: towns.get(_fold(v)), pa.int64())
+        return text, ok
+
+
+def _true(mask: pa.Array) -> np.ndarray:
+    """A boolean array as NumPy, null read as false."""
+    return np.asarray(pc.fill_null(mask, False).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _absent(column: pa.Array) -> np.ndarray:
+    return np.asarray(column.is_null().to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _refuse(column: pa.Array) -> tuple[pa.Array, np.ndarray]:
+    """Values of a type this module does not read: their rows go to RowValidator."""
+    return pa.nulls(len(column)), _absent(column)
+
+
+def _numbers(column: pa.Array) -> tuple[pa.Array, np.ndarray]:
+    """A numeric column as float64, with which of its cells are finite numbers (or empty)."""
+    if pa.types.is_integer(column.type):
+        ok = _absent(column) | _true(pc.less(pc.abs(column), MAX_EXACT_INTEGER))
+        return pc.cast(column, pa.float64(), safe=False), ok
+    if pa.types.is_floating(column.type):
+        numbers = pc.cast(column, pa.float64())
+        return numbers, _absent(numbers) | _true(pc.is_finite(numbers))
+    return _refuse(column)
+
+
+def _text(column: pa.Array, max_length: int) -> tuple[pa.Array, np.ndarray]:
+    """Text cells that need no trimming, are not blank and fit; others go to RowValidator."""
+    if not pa.types.is_string(column.type) and not pa.types.is_large_string(column.type):
+        return _refuse(column)
+    column = pc.cast(column, pa.string())
+    fits = pc.and_(
+        pc.equal(pc.utf8_trim_whitespace(column), column),
+        pc.and_(
+            pc.greater(pc.utf8_length(column), 0),
+            pc.less_equal(pc.utf8_length(column), min(max_length, MAX_CELL)),
+        ),
+    )
+    return column, _absent(column) | _true(fits)
+
+
+def _look_up(
+    text: pa.Array, ok: np.ndarray, find: Any, type_: pa.DataType
+) -> tuple[pa.Array, np.ndarray]:
+    """Each distinct text looked up once; not found sends the row to RowValidator."""
+    distinct = pc.unique(text).drop_null()
+    found = [find(value) for value in distinct.to_pylist()]
+    values = pa.array(found, type_)
+    index = pc.index_in(text, value_set=distinct)
+    mapped = pc.take(values, index)
+    return mapped, ok & (_absent(text) | ~_absent(mapped))
+
+
+def _fact(key: str, column: pa.Array) -> tuple[pa.Array, np.ndarray]:
+    """The fact column typed as `values.coerce` would store it, and which cells are clean."""
+    kind = BY_KEY[key].type
+    if kind == FieldType.BOOLEAN:
+        if pa.types.is_boolean(column.type):
+            return column, np.ones(len(column), dtype=bool)
+        return _refuse(column)
+    if kind == FieldType.TEXT:
+        text, ok = _text(column, MAX_TEXT)
+        if key == "tax_credit_level":
+            ok &= _absent(text) | _true(pc.is_in(text, pa.array(sorted(TAX_CREDIT_LEVELS))))
+        else:  # stored in JSON as it is: leave quotes, backslashes and controls to json.dumps
+            ok &= _absent(text) | ~_true(pc.match_substring_regex(text, r'["\\\x00-\x1f]'))
+        return text, ok
+    if kind not in (FieldType.INTEGER, FieldType.MONEY, FieldType.NUMBER, FieldType.RATIO):
+        return _refuse(column)
+    numbers, ok = _numbers(column)
+    if kind == FieldType.INTEGER:
+        whole = pc.and_kleene(pc.equal(pc.floor(numbers), numbers), pc.greater_equal(numbers, 0))
+        ok &= _absent(numbers) | _true(whole)
+        return pc.cast(pc.if_else(_as_mask(ok), numbers, None), pa.int64()), ok
+    if kind == FieldType.RATIO:
+        ok &= _absent(numbers) | _true(
+            pc.and_kleene(pc.greater_equal(numbers, 0), pc.less_equal(numbers, 1))
+        )
+    return numbers, ok
+
+
+def _as_mask(ok: np.ndarray) -> pa.Array:
+    return pa.array(ok, pa.bool_())
+
+
+# Writing ------------------------------------------------------------------------------------
+
+
+def fact_refs(table: pa.Table) -> list[str]:
+    return [name for name in table.column_names if name not in _NOT_FACTS]
+
+
+_NOT_FACTS = frozenset({"number", "uscc", *REGISTRATION_ATTRIBUTES.values(), *REGISTRATION})
+
+
+def facts_count(table: pa.Table) -> int:
+    return sum(len(table) - table.column(ref).null_count for ref in fact_refs(table))
+
+
+def delivery_columns(table: pa.Table) -> tuple[list[tuple[str, ...]], np.ndarray, pa.Array]:
+    """Each row's delivery: its layout (the references of the facts it gives, in column order)
+    as an index into the layouts returned, and its values as the JSON text `json.dumps` gives
+    for the same list: `[2500.0,true]`."""
+    refs = fact_refs(table)
+    count = len(table)
+    if not refs:
+        return [()], np.zeros(count, dtype=np.int64), pa.array(["[]"] * count, pa.string())
+    given = np.stack([~_absent(table.column(ref).combine_chunks()) for ref in refs], axis=1)
+    patterns, inverse = np.unique(np.packbits(given, axis=1), axis=0, return_inverse=True)
+    layouts = [
+        tuple(ref for ref, bit in zip(refs, np.unpackbits(pattern), strict=False) if bit)
+        for pattern in patterns
+    ]
+    parts = []
+    for ref in refs:
+        column = table.column(ref).combine_chunks()
+        if pa.types.is_string(column.type):
+            text = pc.binary_join_element_wise('"', column, '"', "")
+        else:
+            text = pc.cast(column, pa.string())
+            if pa.types.is_floating(column.type):
+                # Arrow writes 2500.0 as "2500"; Python as "2500.0", which reads back a float.
+                plain = pc.invert(pc.match_substring_regex(text, "[.eEn]"))
+                text = pc.if_else(plain, pc.binary_join_element_wise(text, ".0", ""), text)
+        parts.append(text)
+    body = pc.binary_join_element_wise(*parts, ",", null_handling="skip")
+    return layouts, inverse.reshape(-1), pc.binary_join_element_wise("[", body, "]", "")
+
+
+def valid_rows(table: pa.Table) -> list[ValidRow]:
+    """Clean rows as RowValidator would have returned them (for the per-row write path)."""
+    refs = set(fact_refs(table))
+    rows = []
+    for row in table.to_pylist():
+        registration: dict[str, Any] = {}
+        facts: dict[str, Any] = {}
+        for name, value in row.items():
+            if value is None or name in ("number", "uscc"):
+                continue
+            if name in refs:
+                facts[name] = value
+            elif name == "registered_capital":
+                registration[name] = Decimal(f"{value:.2f}")  # as RowValidator rounds it
+            else:
+                registration[name] = value
+        rows.append(ValidRow(row["number"], row["uscc"], registration, facts))
+    return rows
+
+
+def profile_table(
+    table: pa.Table, ids: pa.Array, town_codes: dict[int, str], now: dt.datetime
+) -> dict[str, pa.Array]:
+    """`services.profile_values` of enterprises created from these rows, column by column: the
+    row is all the registry knows about them."""
+    from jinqi.registry.size_class import SIZE_ORDER, SizeClassError, size_row
+
+    count = len(table)
+
+    def given(name: str) -> pa.Array | None:
+        return table.column(name).combine_chunks() if name in table.column_names else None
+
+    nothing = pa.nulls(count)
+    industry = given("industry_id")
+    town = given("town_id")
+    values: dict[str, pa.Array] = {"uscc": table.column("uscc").combine_chunks()}
+    if (established := given("established_on")) is not None:
+        values["established_on"] = established
+    if industry is not None:
+        values["industry_code"] = industry
+        values["industry_section"] = pc.utf8_slice_codeunits(industry, 0, 1)
+        values["industry_division"] = pc.if_else(
+            pc.greater_equal(pc.utf8_length(industry), 3),
+            pc.utf8_slice_codeunits(industry, 1, 3),
+            None,
+        )
+    if town is not None:
+        codes = [town_codes.get(pk) for pk in range(max(town_codes, default=0) + 1)]
+        values["town"] = pc.take(pa.array(codes, pa.string()), town)
+    if "registered_capital" in table.column_names:
+        # As Enterprise stores it (two decimals), read back as a float.
+        values["registered_capital"] = pa.array(
+            [None if v is None else float(v) for v in capital_text(table)], pa.float64()
+        )
+    yearly: dict[str, list[tuple[int, str]]] = {}
+    for ref in fact_refs(table):
+        key, _sep, year = ref.partition("@")
+        if year:
+            yearly.setdefault(key, []).append((int(year), ref))
+        else:
+            values[key] = table.column(ref).combine_chunks()
+    for key, years in yearly.items():
+        newest_first = [table.column(ref).combine_chunks() for _y, ref in sorted(years)[::-1]]
+        values[key] = pc.coalesce(*newest_first) if len(newest_first) > 1 else newest_first[0]
+    for key in ("revenue", "rd_expense"):
+        values[f"{key}_3y"] = _sum_last_three(table, yearly.get(key, []))
+    values["size_class"] = nothing
+    if industry is not None:
+        classes = np.full(count, None, dtype=object)
+        codes = industry.to_pylist()
+        figures = {
+            "employees": values.get("employees"),
+            "revenue": values.get("revenue"),
+            "assets": values.get("total_assets"),
+        }
+        arrays = {
+            name: (
+                np.full(count, np.nan)
+                if column is None
+                else pc.cast(column, pa.float64()).to_numpy(zero_copy_only=False)
+            )
+            for name, column in figures.items()
+        }
+        rows_of: dict[Any, list[int]] = {}
+        for index, code in enumerate(codes):
+            if code is not None:
+                rows_of.setdefault(code, []).append(index)
+        by_row: dict[int, tuple[Any, list[int]]] = {}
+        for code, indexes in rows_of.items():
+            try:
+                size = size_row(code)
+            except SizeClassError:
+                continue
+            by_row.setdefault(id(size), (size, []))[1].extend(indexes)
+        for size, indexes in by_row.values():
+            at = np.array(indexes)
+            known = np.ones(len(at), dtype=bool)
+            for indicator in size.indicators:
+                figure = arrays[indicator][at]
+                known &= ~np.isnan(figure) & (figure >= 0)  # missing or negative: unknown
+            result = np.full(len(at), "micro", dtype=object)
+            decided = np.zeros(len(at), dtype=bool)
+            for name in SIZE_ORDER:
+                meets = np.ones(len(at), dtype=bool)
+                for threshold in size.thresholds:
+                    figure = arrays[threshold.indicator][at]
+                    meets &= figure >= threshold.lower_bound(name)
+                take = meets & ~decided
+                result[take] = name
+                decided |= meets
+            result[~known] = None
+            classes[at] = result
+        values["size_class"] = pa.array(classes, pa.string())
+    values["enterprise_id"] = ids
+    values["refreshed_at"] = stamps(now, count)
+    return {
+        key: values.get(key, nothing) for key in ("enterprise_id", "refreshed_at", *PROFILE_KEYS)
+    }
+
+
+def capital_text(table: pa.Table) -> list[str | None]:
+    """Registered capital with two decimals, as Enterprise's DecimalField stores it."""
+    return [
+        None if v is None else f"{v:.2f}" for v in table.column("registered_capital").to_pylist()
+    ]
+
+
+def _sum_last_three(table: pa.Table, years: list[tuple[int, str]]) -> pa.Array:
+    """`services._sum_last_years`: the sum over the three latest years with a value, only when
+    they are consecutive."""
+    count = len(table)
+    if len(years) < 3:
+        return pa.nulls(count, pa.float64())
+    by_year = {
+        year: pc.cast(table.column(ref), pa.float64()).to_numpy(zero_copy_only=False)
+        for year, ref in years
+    }
+    ordered = sorted(by_year)
+    total = np.full(count, np.nan)
+    decided = np.zeros(count, dtype=bool)
+    for latest in ordered[::-1]:  # the latest year with a value decides
+        has = ~np.isnan(by_year[latest]) & ~decided
+        window = [latest - 2, latest - 1, latest]
+        if all(year in by_year for year in window):
+            figures = np.stack([by_year[year] for year in window])
+            complete = has & ~np.isnan(figures).any(axis=0)
+            total[complete] = figures[:, complete].sum(axis=0)
+        decided |= has
+    return pa.array(total, pa.float64(), from_pandas=True)
