@@ -34,28 +34,6 @@ from jinqi.registry.selectors import profile_dict
 from jinqi.rules import RuleError, compile_rule
 from jinqi.rules.tree import fields_used
 
-POLICY_FIELDS = (
-    "code",
-    "title",
-    "title_en",
-    "document_number",
-    "article",
-    "source_url",
-    "valid_from",
-    "valid_until",
-    "summary",
-    "full_text",
-    "benefit",
-    "simplifications",
-    "delivery",
-    "needs_confirmation",
-    "quota",
-    "budget",
-    "grant_amount",
-    "allocation",
-    "parameters",
-)
-
 
 @dataclass
 class PolicyData:
@@ -196,16 +174,7 @@ def policy_publish(*, policy: Policy, acting_user: Any, check: bool = True) -> M
         _check_manager(policy, acting_user)
     if policy.state == PolicyState.PUBLISHED:
         raise DomainError(_("The policy is published already."))
-    policy.state = PolicyState.PUBLISHED
-    policy.updated_at = clock.now()
-    policy.save(update_fields=["state", "updated_at"])
-    audit_record(
-        actor=acting_user,
-        action=AuditAction.TRANSITION,
-        target=policy,
-        before={"state": PolicyState.DRAFT},
-        after={"state": PolicyState.PUBLISHED},
-    )
+    _policy_state_set(policy, PolicyState.PUBLISHED, acting_user)
     run = matches_recompute(policy=policy)
     if policy.delivery == Delivery.PUSH:
         _notify_matched(policy, Outcome.ELIGIBLE)
@@ -215,8 +184,12 @@ def policy_publish(*, policy: Policy, acting_user: Any, check: bool = True) -> M
 @transaction.atomic
 def policy_withdraw(*, policy: Policy, acting_user: Any) -> None:
     _check_manager(policy, acting_user)
+    _policy_state_set(policy, PolicyState.WITHDRAWN, acting_user)
+
+
+def _policy_state_set(policy: Policy, state: str, acting_user: Any) -> None:
     before = policy.state
-    policy.state = PolicyState.WITHDRAWN
+    policy.state = state
     policy.updated_at = clock.now()
     policy.save(update_fields=["state", "updated_at"])
     audit_record(
@@ -224,7 +197,7 @@ def policy_withdraw(*, policy: Policy, acting_user: Any) -> None:
         action=AuditAction.TRANSITION,
         target=policy,
         before={"state": before},
-        after={"state": policy.state},
+        after={"state": state},
     )
 
 

@@ -6,8 +6,6 @@ jinqi policies match --all
 
 from __future__ import annotations
 
-import argparse
-import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
@@ -16,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from jinqi.core import clock
-from jinqi.core.progress import ProgressBar
+from jinqi.core.commandline import ProgressBar, iso_date
 
 
 class Command(BaseCommand):
@@ -29,7 +27,7 @@ class Command(BaseCommand):
         )
         evaluate.add_argument("--policy", required=True, metavar="CODE")
         evaluate.add_argument("--profile", required=True, type=Path, metavar="FILE.json")
-        evaluate.add_argument("--as-of", type=_iso_date, metavar="DATE")
+        evaluate.add_argument("--as-of", type=iso_date, metavar="DATE")
         evaluate.add_argument("--version", type=int, metavar="N", dest="rule_version")
         match = sub.add_parser(
             "match", help=_("Recompute the stored matches of every live policy.")
@@ -88,12 +86,3 @@ class Command(BaseCommand):
                     "unknown": run.unknown,
                 }
             )
-
-
-def _iso_date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            _("“%(value)s” is not a date (write 2025-06-30)") % {"value": text}
-        ) from None

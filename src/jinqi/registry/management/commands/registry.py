@@ -8,7 +8,6 @@ Each subcommand is declared in `SUBCOMMANDS` (name → help) with two methods on
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -19,7 +18,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from jinqi.core.progress import ProgressBar
+from jinqi.core.commandline import ProgressBar, iso_date
 from jinqi.registry.size_class import SizeClassError, size_class
 from jinqi.registry.uscc import check_uscc
 
@@ -152,7 +151,7 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--as-of",
-            type=_iso_date,
+            type=iso_date,
             metavar="YYYY-MM-DD",
             help=_("Date the data is as of (default today)."),
         )
@@ -269,12 +268,3 @@ class Command(BaseCommand):
                 "facts": result.facts,
             }
         )
-
-
-def _iso_date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            _("“%(value)s” is not a date (write 2025-06-30)") % {"value": text}
-        ) from None

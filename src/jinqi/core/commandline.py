@@ -1,10 +1,13 @@
-"""A progress bar for long commands."""
+"""Shared pieces of the management commands: a progress bar, a date argument."""
 
 from __future__ import annotations
 
+import argparse
+import datetime as dt
 import time
 
 from django.core.management.base import OutputWrapper
+from django.utils.translation import gettext as _
 
 
 class ProgressBar:
@@ -50,3 +53,13 @@ class ProgressBar:
     def finish(self) -> None:
         if self.tty and self.line:
             self.stream.write("")
+
+
+def iso_date(text: str) -> dt.date:
+    """An argparse type: a date written 2025-06-30, or a clear error."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            _("“%(value)s” is not a date (write 2025-06-30)") % {"value": text}
+        ) from None
