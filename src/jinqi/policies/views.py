@@ -32,6 +32,7 @@ from jinqi.policies.forms import (
 )
 from jinqi.policies.models import Grant, Policy
 from jinqi.policies.permissions import FOR_ME, MANAGE, VIEW, can_manage
+from jinqi.web.actions import perform
 
 PAGE_SIZE = 25
 
@@ -152,14 +153,13 @@ def grant_confirm(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Say which account the benefit should be paid into."))
         return redirect("policies:mine")
-    try:
-        services.grant_confirm(
+    perform(
+        request,
+        lambda: services.grant_confirm(
             grant=grant, payee_account=form.cleaned_data["payee_account"], acting_user=request.user
-        )
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Confirmed: the department will pay the benefit."))
+        ),
+        lambda _grant: _("Confirmed: the department will pay the benefit."),
+    )
     return redirect("policies:mine")
 
 
@@ -169,12 +169,11 @@ def grant_decline(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     grant = selectors.grant_own(request.user, pk)
     form = GrantDeclineForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    try:
-        services.grant_decline(grant=grant, reason=reason, acting_user=request.user)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Declined: the place goes to the next enterprise in line."))
+    perform(
+        request,
+        lambda: services.grant_decline(grant=grant, reason=reason, acting_user=request.user),
+        lambda _grant: _("Declined: the place goes to the next enterprise in line."),
+    )
     return redirect("policies:mine")
 
 
@@ -401,16 +400,14 @@ def matches_xlsx(request: AuthenticatedRequest, code: str) -> HttpResponse:
 @require_POST
 def confirm_list(request: AuthenticatedRequest, code: str) -> HttpResponse:
     policy = selectors.policy_for(request.user, code)
-    try:
-        created = services.auto_grant_list_confirm(policy=policy, acting_user=request.user)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request,
+    perform(
+        request,
+        lambda: services.auto_grant_list_confirm(policy=policy, acting_user=request.user),
+        lambda created: (
             _("List confirmed: %(count)s enterprises added; they have been notified.")
-            % {"count": len(created)},
-        )
+            % {"count": len(created)}
+        ),
+    )
     return redirect("policies:matches", policy.code)
 
 
@@ -418,14 +415,11 @@ def confirm_list(request: AuthenticatedRequest, code: str) -> HttpResponse:
 @require_POST
 def disburse(request: AuthenticatedRequest, code: str, pk: int) -> HttpResponse:
     grant = selectors.grant_managed(request.user, code, pk)
-    try:
-        services.grant_disburse(grant=grant, acting_user=request.user)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request, _("Recorded as paid out to %(name)s.") % {"name": grant.enterprise.name}
-        )
+    perform(
+        request,
+        lambda: services.grant_disburse(grant=grant, acting_user=request.user),
+        lambda paid: _("Recorded as paid out to %(name)s.") % {"name": paid.enterprise.name},
+    )
     return redirect("policies:matches", code)
 
 
@@ -433,10 +427,9 @@ def disburse(request: AuthenticatedRequest, code: str, pk: int) -> HttpResponse:
 @require_POST
 def publish_awards(request: AuthenticatedRequest, code: str) -> HttpResponse:
     policy = selectors.policy_for(request.user, code)
-    try:
-        services.awards_publish(policy=policy, acting_user=request.user)
-    except DomainError as error:
-        messages.error(request, error.message)
-        return redirect("policies:matches", policy.code)
-    messages.success(request, _("The award list is public."))
-    return redirect("policies:awards", policy.code)
+    published = perform(
+        request,
+        lambda: services.awards_publish(policy=policy, acting_user=request.user),
+        lambda _policy: _("The award list is public."),
+    )
+    return redirect("policies:awards" if published else "policies:matches", policy.code)
