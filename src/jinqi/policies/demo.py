@@ -1,5 +1,6 @@
-"""Demo policies: the shipped catalogue matched against the demo registry, plus a Jinshan
-auto-grant with a quota, its list confirmed so enterprises hold offers and some wait in line."""
+"""Demo policies: the shipped catalogue matched against the demo registry, plus a park's
+auto-grant with a quota and a budget, its list confirmed so the eligible enterprises (the demo
+enterprise among them) hold offers to confirm or decline."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from jinqi.policies.services import (
     policy_publish,
 )
 
-DEMO_CODE = "jinshan-demo-retention-subsidy"
+DEMO_CODE = "jinshan-park-demo-retention-subsidy"
 
 
 def demo_policies_load(report: Callable[[str], None]) -> None:
@@ -31,21 +32,22 @@ def demo_policies_load(report: Callable[[str], None]) -> None:
     policy = policy_create(
         data=PolicyData(
             code=DEMO_CODE,
-            title="（演示）金山区小微企业稳岗补贴",
-            title_en="(Demo) Jinshan job-retention subsidy for small and micro enterprises",
+            title="（演示）金山工业区高新技术企业稳岗补贴",
+            title_en="(Demo) Jinshan Industrial Park job-retention subsidy for high-tech firms",
             document_number="演示数据，非真实文件",
             valid_from=dt.date(2026, 1, 1),
             valid_until=dt.date(2026, 12, 31),
-            summary="（演示）朱泾镇从业人数30人以下、未列入经营异常名录的企业，免申即享稳岗补贴。",
-            benefit="每户1万元，名额50个，先匹配先得。",
+            summary="（演示）金山工业区内持有有效高新技术企业证书、未列入经营异常名录的企业，"
+            "免申即享稳岗补贴，确认收款账户后发放。",
+            benefit="每户2万元，名额100个，预算200万元，先匹配先得。",
             delivery=Delivery.AUTO_GRANT,
             needs_confirmation=True,
-            quota=50,
-            grant_amount=Decimal("1.00"),
-            budget=Decimal("50.00"),
+            quota=100,
+            grant_amount=Decimal("2.00"),
+            budget=Decimal("200.00"),
         ),
-        sql="town = 'town-zhujing' AND employees <= 30 AND NOT in_abnormal_list",
-        department=Department.objects.get(code="human-resources"),
+        sql="town = 'park-jinshan-industrial' AND is_high_tech AND in_abnormal_list IS NOT TRUE",
+        department=Department.objects.get(code="park-jinshan-industrial"),
         acting_user=actor,
     )
     if policy.state == PolicyState.DRAFT:
