@@ -18,7 +18,9 @@ def _counts() -> dict[str, int]:
 
 
 @pytest.mark.slow
-@pytest.mark.django_db
+# Transactional: the demo's thousands of atomic blocks are real transactions, as in production;
+# inside one test transaction they become savepoints, which PostgreSQL handles slowly (4×).
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_demo_sets_up_every_role_and_a_second_run_duplicates_nothing() -> None:
     """The demo loads accounts of every role and a year of the 2022 plan; running it again keeps
     the database as it is."""
