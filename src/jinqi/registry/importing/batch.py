@@ -52,6 +52,7 @@ from jinqi.registry.importing.columnar import (
     record_batches,
     valid_rows,
 )
+from jinqi.registry.importing.indexes import indexes_defer, indexes_restore
 from jinqi.registry.importing.reading import ImportFileError, RawRow, Scan, open_table, scan_file
 from jinqi.registry.importing.rows import Rejection, RowValidator, ValidRow, is_empty, parse_header
 from jinqi.registry.models import Delivery, ImportBatch, Profile
@@ -114,6 +115,8 @@ def registry_import(
         raise DomainError(_("The chunk size must be at least 1."))
     if source.is_group:
         raise DomainError(_("Facts come from a department, not a group of departments."))
+    # Indexes an earlier run set aside and never built again (it was killed) come first.
+    indexes_restore()
     scan = scan_file(path)
     done = ImportBatch.objects.filter(
         sha256=scan.sha256, source=source, state=ImportBatch.State.COMPLETED
@@ -134,6 +137,7 @@ def registry_import(
             estimate=table.rows_estimate,
         )
         run = _Run(batch, source, acting_user, as_of, validator, resumed_after)
+        deferred = indexes_defer()
         try:
             if table.record_batches is not None:
                 # Parquet: checked and written column by column (`columnar`).
@@ -151,6 +155,8 @@ def registry_import(
             return run.finish()
         finally:
             run.close()
+            if deferred:
+                indexes_restore()
     finally:
         table.close()
 
