@@ -47,6 +47,8 @@ def indexes_restore() -> list[str]:
         there = present(model)
         for name, statement in declared(model).items():
             if name not in there:
+                # IF NOT EXISTS: two imports starting together may both find it missing.
+                statement = statement.replace("CREATE INDEX ", "CREATE INDEX IF NOT EXISTS ", 1)
                 with transaction.atomic(), connection.cursor() as cursor:
                     cursor.execute(statement)
                 built.append(name)
