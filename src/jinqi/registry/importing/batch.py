@@ -44,14 +44,14 @@ from jinqi.registry.importing.bulk import (
 from jinqi.registry.importing.columnar import (
     Checked,
     ColumnarValidator,
-    capital_text,
-    delivery_columns,
-    fact_refs,
-    facts_count,
-    profile_table,
+    NewRows,
+    named,
+    new_rows,
+    profile_stamped,
     record_batches,
     valid_rows,
 )
+from jinqi.registry.importing.indexes import indexes_defer, indexes_restore
 from jinqi.registry.importing.reading import ImportFileError, RawRow, Scan, open_table, scan_file
 from jinqi.registry.importing.rows import Rejection, RowValidator, ValidRow, is_empty, parse_header
 from jinqi.registry.models import Delivery, ImportBatch, Profile
@@ -62,7 +62,7 @@ REPORT_PURPOSE = "registry.import_report"
 
 
 def _profile_name(key: str) -> str:
-    """Profile's field name for a column of `columnar.profile_table`."""
+    """Profile's field name for a column of `columnar.profile_stamped`."""
     return "enterprise" if key == "enterprise_id" else key
 
 
@@ -114,6 +114,8 @@ def registry_import(
         raise DomainError(_("The chunk size must be at least 1."))
     if source.is_group:
         raise DomainError(_("Facts come from a department, not a group of departments."))
+    # Indexes an earlier run set aside and never built again (it was killed) come first.
+    indexes_restore()
     scan = scan_file(path)
     done = ImportBatch.objects.filter(
         sha256=scan.sha256, source=source, state=ImportBatch.State.COMPLETED
@@ -133,13 +135,14 @@ def registry_import(
             file_name=file_name or path.name,
             estimate=table.rows_estimate,
         )
-        run = _Run(batch, source, acting_user, as_of, validator, resumed_after)
+        deferred = indexes_defer()
+        run = _Run(batch, source, acting_user, as_of, validator, resumed_after, empty=deferred)
         try:
             if table.record_batches is not None:
                 # Parquet: checked and written column by column (`columnar`).
                 columnar = ColumnarValidator(columns, validator)
                 parts = record_batches(table.record_batches(), chunk_size, resumed_after)
-                for checked in checked_ahead(columnar, parts):
+                for checked in checked_ahead(columnar, parts, run.town_codes):
                     run.take(checked)
                     if on_progress is not None:
                         on_progress(run.result.rows, table.rows_estimate)
@@ -151,22 +154,31 @@ def registry_import(
             return run.finish()
         finally:
             run.close()
+            if deferred:
+                indexes_restore()
     finally:
         table.close()
 
 
 def checked_ahead(
-    columnar: ColumnarValidator, parts: Iterator[pa.RecordBatch]
+    columnar: ColumnarValidator, parts: Iterator[pa.RecordBatch], town_codes: dict[int, str]
 ) -> Iterator[Checked]:
     """The chunks checked in order, each next one read and checked in a thread while the
-    caller commits the one before: the database writes while Python checks. The check needs
-    no database connection; the thread speaks the caller's language for the error report."""
+    caller commits the one before: the database writes while Python checks. The thread also
+    makes what writing the clean rows as new enterprises needs (`columnar.new_rows`). None of
+    it needs a database connection; the thread speaks the caller's language for the error
+    report."""
     language = translation.get_language()
 
     def check_next(first: int) -> Checked | None:
         with translation.override(language):
             part = next(parts, None)
-            return None if part is None else columnar.check(first, part)
+            if part is None:
+                return None
+            checked = columnar.check(first, part)
+            if checked.fast is not None and len(checked.fast):
+                checked.new = new_rows(checked.fast.filter(named(checked.fast)), town_codes)
+            return checked
 
     with ThreadPoolExecutor(max_workers=1) as pool:
         pending = pool.submit(check_next, 2)
@@ -275,8 +287,13 @@ class _Run:
         as_of: dt.date,
         validator: RowValidator,
         resumed_after: int,
+        *,
+        empty: bool = False,
     ) -> None:
         self.batch = batch
+        # The registry was empty when the import started: every code of the file is new, as
+        # the validator refuses a code seen twice, so no chunk needs to look its codes up.
+        self.empty = empty
         self.source = source
         self.acting_user = acting_user
         self.as_of = as_of
@@ -326,23 +343,24 @@ class _Run:
         valid = checked.valid
         fast = checked.fast
         new_fast = None
+        prepared = None
         if fast is not None and len(fast):
             # Rows about enterprises already in the registry take the per-row path, which
             # merges them with what the registry knows.
-            known = ids_of(fast.column("uscc").to_pylist())
-            is_new = pa.array([code not in known for code in fast.column("uscc").to_pylist()])
-            valid = [*valid, *valid_rows(fast.filter(pc.invert(is_new)))]
-            new_fast = fast.filter(is_new)
+            known = {} if self.empty else ids_of(fast.column("uscc").to_pylist())
+            if known:
+                codes = fast.column("uscc").to_pylist()
+                is_new = pa.array([code not in known for code in codes])
+                valid = [*valid, *valid_rows(fast.filter(pc.invert(is_new)))]
+                new_fast = fast.filter(is_new)
+            else:
+                new_fast, prepared = fast, checked.new
         existing = existing_ids(valid)
         nameless = new_without_name(valid, existing)
         if new_fast is not None:
-            named = (
-                new_fast.column("name").is_valid()
-                if "name" in new_fast.column_names
-                else pa.array([False] * len(new_fast))
-            )
-            nameless += new_without_name(valid_rows(new_fast.filter(pc.invert(named))), {})
-            new_fast = new_fast.filter(named)
+            given = named(new_fast)
+            nameless += new_without_name(valid_rows(new_fast.filter(pc.invert(given))), {})
+            new_fast = new_fast.filter(given)
         refused = {r.number for r in nameless}
         valid = [row for row in valid if row.number not in refused]
         now = clock.now()
@@ -363,7 +381,8 @@ class _Run:
         profiles_rebuild(sorted(set(ids.values())), now, known=known_rows)
         imported = len(valid)
         if new_fast is not None and len(new_fast):
-            facts += self._write_new(new_fast, batch, now)
+            new = prepared or new_rows(new_fast, self.town_codes)
+            facts += self._write_new(new, batch, now)
             imported += len(new_fast)
             created += len(new_fast)
         batch.rows_done = start + count
@@ -387,19 +406,13 @@ class _Run:
         self.result.facts += facts
         return nameless
 
-    def _write_new(self, table: pa.Table, batch: ImportBatch, now: dt.datetime) -> int:
+    def _write_new(self, new: NewRows, batch: ImportBatch, now: dt.datetime) -> int:
         """Enterprises, deliveries and profiles of clean rows about new enterprises, written
         column by column; returns the number of facts."""
-        registration = {
-            name: table.column(name).combine_chunks()
-            for name in table.column_names
-            if name not in ("number", *fact_refs(table))
-        }
-        capital = capital_text(table) if "registered_capital" in table.column_names else []
-        ids = enterprises_insert(registration, capital, now)
-        layouts, layout_of_row, values = delivery_columns(table)
+        ids = enterprises_insert(new.registration, new.capital, now)
+        layouts, layout_of_row = new.layouts, new.layout_of_row
         layout_ids = layouts_get_or_create([refs for refs in layouts if refs])
-        count = len(table)
+        count = len(new.table)
         has_facts = pa.array(np.array([bool(refs) for refs in layouts])[layout_of_row])
         deliveries = {
             "enterprise": ids,
@@ -410,12 +423,12 @@ class _Run:
             "layout": pa.array(
                 np.array([layout_ids.get(refs, 0) for refs in layouts])[layout_of_row]
             ),
-            "values": values,
+            "values": new.values,
         }
         insert_table(Delivery, {k: pc.filter(v, has_facts) for k, v in deliveries.items()})
-        profile = profile_table(table, ids, self.town_codes, now)
+        profile = profile_stamped(new.profile, ids, now)
         insert_table(Profile, {_profile_name(k): v for k, v in profile.items()})
-        return facts_count(table)
+        return new.facts
 
     def _registration(self, row: ValidRow) -> dict[str, Any]:
         """`services.registration_values` of a new enterprise, from its row."""

@@ -59,6 +59,8 @@ class Checked:
     fast: pa.Table | None = None
     valid: list[ValidRow] = field(default_factory=list)
     rejected: list[Rejection] = field(default_factory=list)
+    # The writing of `fast`'s named rows, made ahead for when they are all new enterprises.
+    new: NewRows | None = None
 
     @property
     def last(self) -> int:
@@ -272,6 +274,48 @@ def _as_mask(ok: np.ndarray) -> pa.Array:
 # Writing ------------------------------------------------------------------------------------
 
 
+@dataclass
+class NewRows:
+    """What writing clean rows about new enterprises needs that no database does, so the
+    worker thread can make it while the caller writes the chunk before: the registration
+    columns, each row's delivery (`delivery_columns`) and profile (`profile_columns`)."""
+
+    table: pa.Table
+    registration: dict[str, pa.Array]
+    capital: list[str | None]
+    layouts: list[tuple[str, ...]]
+    layout_of_row: np.ndarray
+    values: pa.Array
+    profile: dict[str, pa.Array]
+    facts: int
+
+
+def new_rows(table: pa.Table, town_codes: dict[int, str]) -> NewRows:
+    refs = fact_refs(table)
+    layouts, layout_of_row, values = delivery_columns(table)
+    return NewRows(
+        table=table,
+        registration={
+            name: table.column(name).combine_chunks()
+            for name in table.column_names
+            if name not in ("number", *refs)
+        },
+        capital=capital_text(table) if "registered_capital" in table.column_names else [],
+        layouts=layouts,
+        layout_of_row=layout_of_row,
+        values=values,
+        profile=profile_columns(table, town_codes),
+        facts=facts_count(table),
+    )
+
+
+def named(table: pa.Table) -> pa.Array:
+    """Which rows give a name (a new enterprise needs one)."""
+    if "name" in table.column_names:
+        return table.column("name").combine_chunks().is_valid()
+    return pa.array([False] * len(table))
+
+
 def fact_refs(table: pa.Table) -> list[str]:
     return [name for name in table.column_names if name not in _NOT_FACTS]
 
@@ -338,6 +382,24 @@ def profile_table(
 ) -> dict[str, pa.Array]:
     """`services.profile_values` of enterprises created from these rows, column by column: the
     row is all the registry knows about them."""
+    return profile_stamped(profile_columns(table, town_codes), ids, now)
+
+
+def profile_stamped(
+    columns: dict[str, pa.Array], ids: pa.Array, now: dt.datetime
+) -> dict[str, pa.Array]:
+    """`profile_columns` with the enterprises' ids and the time of the refresh, in the order
+    of Profile's fields."""
+    count = len(ids)
+    nothing = pa.nulls(count)
+    values = {**columns, "enterprise_id": ids, "refreshed_at": stamps(now, count)}
+    return {
+        key: values.get(key, nothing) for key in ("enterprise_id", "refreshed_at", *PROFILE_KEYS)
+    }
+
+
+def profile_columns(table: pa.Table, town_codes: dict[int, str]) -> dict[str, pa.Array]:
+    """The profile's stored keys of enterprises created from these rows (no id, no time)."""
     from jinqi.registry.size_class import SIZE_ORDER, SizeClassError, size_row
 
     count = len(table)
@@ -426,11 +488,7 @@ def profile_table(
             result[~known] = None
             classes[at] = result
         values["size_class"] = pa.array(classes, pa.string())
-    values["enterprise_id"] = ids
-    values["refreshed_at"] = stamps(now, count)
-    return {
-        key: values.get(key, nothing) for key in ("enterprise_id", "refreshed_at", *PROFILE_KEYS)
-    }
+    return values
 
 
 def capital_text(table: pa.Table) -> list[str | None]:

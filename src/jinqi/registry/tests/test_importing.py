@@ -22,6 +22,7 @@ import openpyxl
 import pyarrow.parquet as pq
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.utils import translation
 
 from jinqi.accounts.models import Department
@@ -32,7 +33,7 @@ from jinqi.audit.models import AuditEvent
 from jinqi.core.errors import DomainError
 from jinqi.core.uploads import may_download
 from jinqi.registry import services, synth
-from jinqi.registry.importing import ImportFileError, ImportResult, registry_import
+from jinqi.registry.importing import ImportFileError, ImportResult, indexes, registry_import
 from jinqi.registry.importing import batch as batch_module
 from jinqi.registry.models import Delivery, Enterprise, ImportBatch, Profile
 from jinqi.registry.tests.factories import enterprise as make_enterprise
@@ -485,6 +486,40 @@ def test_an_interrupted_import_continues_after_its_last_chunk(
     assert [r[0] for r in report_rows(result)] == ["3"]
 
 
+def test_a_load_into_an_empty_registry_builds_its_indexes_at_the_end(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The secondary indexes are dropped for the load and built again after it; the code's
+    unique constraint stays throughout, so duplicates are still refused by the database."""
+    seen: list[list[str]] = []
+    real = batch_module.profiles_rebuild
+
+    def watching(*args: Any, **kwargs: Any) -> int:
+        seen.append(indexes.indexes_missing())
+        assert "registry_enterprise_uscc" in indexes.present(Enterprise)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(batch_module, "profiles_rebuild", watching)
+    every = sorted(name for model in indexes.DEFERRED for name in indexes.declared(model))
+    run(csv_file(tmp_path / "firms.csv", [good_row() for _ in range(4)]), chunk_size=2)
+    assert seen and all(sorted(missing) == every for missing in seen)
+    assert indexes.indexes_missing() == []
+
+    # A registry with enterprises keeps its indexes during an import.
+    seen.clear()
+    run(csv_file(tmp_path / "more.csv", [good_row() for _ in range(2)]))
+    assert seen == [[]]
+
+
+def test_an_import_builds_the_indexes_a_killed_run_left_aside(tmp_path: Path) -> None:
+    make_enterprise()
+    with connection.cursor() as cursor:
+        cursor.execute("DROP INDEX registry_enterprise_name")
+    assert indexes.indexes_missing() == ["registry_enterprise_name"]
+    run(csv_file(tmp_path / "firms.csv", [good_row()]))
+    assert indexes.indexes_missing() == []
+
+
 def test_a_rerun_keeps_the_first_runs_as_of_date(tmp_path: Path) -> None:
     """Continuing a batch with another --as-of is refused: its facts would disagree."""
     path = csv_file(tmp_path / "firms.csv", [good_row() for _ in range(4)])
@@ -610,6 +645,8 @@ def test_a_killed_import_leaves_whole_chunks_and_a_rerun_completes_it(
         _count(database, "SELECT count(DISTINCT enterprise_id) FROM registry_delivery")
         == enterprises
     )
+    # The load into an empty registry set the secondary indexes aside; the kill left them so.
+    assert _count(database, _INDEX_SQL) == 0
 
     finished = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
     assert finished.returncode == 0, finished.stderr
@@ -631,6 +668,13 @@ def test_a_killed_import_leaves_whole_chunks_and_a_rerun_completes_it(
     assert _count(database, "SELECT count(*) FROM registry_importbatch") == 1
     assert _count(database, "SELECT rows_done FROM registry_importbatch") == ROWS
     assert _count(database, "SELECT count(*) FROM registry_importbatch WHERE state = 'completed'")
+    assert _count(database, _INDEX_SQL) == len(_DEFERRED_INDEXES)
+
+
+_DEFERRED_INDEXES = ("registry_enterprise_name", "registry_delivery_enterprise_id_c1baae0c")
+_INDEX_SQL = (
+    f"SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN {_DEFERRED_INDEXES!r}"
+)
 
 
 def test_error_report_is_for_the_source_department_and_the_lead_office(tmp_path: Path) -> None:
