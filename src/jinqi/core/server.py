@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
@@ -22,11 +24,25 @@ class JinqiServer(BaseApplication):
         return application
 
 
-def _when_ready(server: Any) -> None:
-    # The master process (this one) runs the task worker and the scheduler in a thread.
-    from jinqi.core.worker import start_in_thread
+_worker: subprocess.Popen[bytes] | None = None
 
-    start_in_thread()
+
+def _when_ready(server: Any) -> None:
+    # The task worker and the scheduler run in a child process of their own. In a thread of
+    # this (master) process, its SQLite connection would be open whenever gunicorn forks a web
+    # worker, and a connection that crosses fork() corrupts the database's shared state (seen
+    # as "database disk image is malformed" under load).
+    global _worker
+    _worker = subprocess.Popen([sys.executable, "-m", "jinqi", "worker"])
+
+
+def _on_exit(server: Any) -> None:
+    if _worker is not None and _worker.poll() is None:
+        _worker.terminate()
+        try:
+            _worker.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            _worker.kill()
 
 
 def serve(*, bind: str, workers: int) -> None:
@@ -37,6 +53,7 @@ def serve(*, bind: str, workers: int) -> None:
             "worker_class": "gthread",
             "threads": 4,
             "when_ready": _when_ready,
+            "on_exit": _on_exit,
             "accesslog": "-",
             "timeout": 60,
         }

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import threading
 import uuid
 
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -52,20 +51,3 @@ def make_task_worker(interval: float = 1.0) -> Worker:
         worker_id=f"jinqi-{uuid.uuid4().hex[:8]}",
         excluded_queue_names=[],
     )
-
-
-def start_in_thread() -> threading.Thread:
-    """Run the task worker and the scheduler beside a web server, in the same process.
-
-    Everything touching the database happens in the new thread: the calling thread is the one
-    gunicorn forks its workers from, and a database connection must never cross fork().
-    """
-
-    def run() -> None:
-        start_scheduler()
-        make_task_worker().run()
-
-    thread = threading.Thread(target=run, name="jinqi-task-worker", daemon=True)
-    thread.start()
-    logger.info("background worker started")
-    return thread

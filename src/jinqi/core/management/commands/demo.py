@@ -2,7 +2,7 @@
 
 Creates the embedded SQLite database under ./var/ (or uses DATABASE_URL), applies migrations,
 loads each app's demo data once, prints the demo accounts, then runs gunicorn on
-http://127.0.0.1:8000 with the background worker in the same process.
+http://127.0.0.1:8000 with the background worker beside it (a child process).
 """
 
 from __future__ import annotations
