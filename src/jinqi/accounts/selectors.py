@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.db.models import Q, QuerySet
 
 from jinqi.accounts.enums import Role
@@ -43,6 +46,6 @@ def lead_office_users() -> QuerySet[User]:
     )
 
 
-def enterprise_users(uscc: str) -> QuerySet[User]:
-    """The active accounts bound to the enterprise with this credit code."""
-    return User.objects.filter(role=Role.ENTERPRISE, enterprise_uscc=uscc, is_active=True)
+def enterprise_users(usccs: Iterable[str] | QuerySet[Any]) -> QuerySet[User]:
+    """The active accounts bound to the enterprises with these credit codes."""
+    return User.objects.filter(role=Role.ENTERPRISE, enterprise_uscc__in=usccs, is_active=True)

@@ -210,36 +210,29 @@ def matches_recompute(*, policy: Policy) -> MatchRun:
     store who is eligible or possibly eligible; keeps the first-matched time of those who
     stay matched (the order auto-grants follow)."""
     from jinqi.policies.snapshot import profiles_snapshot
-    from jinqi.rules.vector import evaluate_pack
+    from jinqi.rules import explain
+    from jinqi.rules.vector import evaluate_masks
 
     started = clock.now()
     version = policy.versions.first()
     assert version is not None
     rule = compiled(version.sql)
     ids, snapshot_ = profiles_snapshot(fields_used(rule.tree), clock.today())
-    outcome: dict[int, str] = {}
-
-    def collect(_: int, true: Any) -> None:
-        for index in true.nonzero()[0]:
-            outcome[ids[index]] = Outcome.ELIGIBLE
-
-    counts = evaluate_pack([rule], snapshot_, collect)
+    eligible_rows, unknown_rows = evaluate_masks(rule, snapshot_)
+    outcome: dict[int, str] = {ids[i]: Outcome.ELIGIBLE for i in eligible_rows.nonzero()[0]}
     missing: dict[int, list[str]] = {}
-    if counts.unknown[0]:
-        from jinqi.rules import explain
-        from jinqi.rules.vector import evaluate_rows
-
-        unknown = [i for i, d in enumerate(evaluate_rows(rule, snapshot_)) if d is None]
-        # Which data is missing, from the snapshot's own rows: no query per enterprise.
-        for index, values in zip(unknown, snapshot_.table.take(unknown).to_pylist(), strict=True):
-            outcome[ids[index]] = Outcome.UNKNOWN
-            missing[ids[index]] = explain(rule, values).missing
+    unknown = unknown_rows.nonzero()[0]
+    # Which data is missing, from the snapshot's own rows: no query per enterprise.
+    rows = snapshot_.table.take(unknown).to_pylist() if len(unknown) else []
+    for index, values in zip(unknown.tolist(), rows, strict=True):
+        outcome[ids[index]] = Outcome.UNKNOWN
+        missing[ids[index]] = explain(rule, values).missing
     _store_matches(policy, version, outcome, missing, started)
     return MatchRun.objects.create(
         policy=policy,
         version=version,
-        eligible=counts.eligible[0],
-        unknown=counts.unknown[0],
+        eligible=int(eligible_rows.sum()),
+        unknown=len(unknown),
         enterprises=len(ids),
         started_at=started,
         finished_at=clock.now(),
@@ -560,7 +553,7 @@ def _notify_grant(grant: Grant) -> None:
         title = _("You have been granted %(policy)s without applying") % {"policy": policy.title}
         body = str(policy.benefit)
     notification_send(
-        recipients=enterprise_users(grant.enterprise.uscc),
+        recipients=enterprise_users([grant.enterprise.uscc]),
         kind="policies.auto_grant",
         title=title,
         body=body,

@@ -218,12 +218,17 @@ def _fields_in_order(rules: Sequence[Rule]) -> list[tuple[str, FieldType]]:
     return list(seen.items())
 
 
+def evaluate_masks(rule: Rule, snapshot: Snapshot) -> tuple[np.ndarray, np.ndarray]:
+    """One rule over every row: a bool per row for "true" and one for "unknown"."""
+    result = _Evaluator(snapshot, [rule.tree]).condition(rule.tree)
+    unknown = snapshot.bits.zero if result.known else result.not_false ^ result.true
+    return snapshot.bits.unpack(result.true), snapshot.bits.unpack(unknown)
+
+
 def evaluate_rows(rule: Rule, snapshot: Snapshot) -> list[bool | None]:
     """Each row's decision (True, False or None): the form the agreement tests compare."""
-    result = _Evaluator(snapshot, [rule.tree]).condition(rule.tree)
-    true = snapshot.bits.unpack(result.true)
-    not_false = snapshot.bits.unpack(result.not_false)
-    return [True if t else (None if nf else False) for t, nf in zip(true, not_false, strict=True)]
+    true, unknown = evaluate_masks(rule, snapshot)
+    return [True if t else (None if u else False) for t, u in zip(true, unknown, strict=True)]
 
 
 class _Evaluator:
