@@ -78,3 +78,16 @@ def notifications_mark_all_read(*, user: Any) -> int:
 
 def outbox_pending() -> list[OutboxMessage]:
     return list(OutboxMessage.objects.filter(status=OutboxStatus.PENDING)[:200])
+
+
+def sms_send(*, phone: str, text: str) -> OutboxMessage:
+    """Queue a text message through the SMS channel (the console backend unless configured)."""
+    message = OutboxMessage.objects.create(
+        channel=Channel.SMS,
+        address=phone[:200],
+        subject=text[:200],
+        body=text,
+        created_at=clock.now(),
+    )
+    transaction.on_commit(_enqueue_delivery)
+    return message

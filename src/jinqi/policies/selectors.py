@@ -17,7 +17,7 @@ from jinqi.accounts.models import Department
 from jinqi.core.permissions import has_capability
 from jinqi.policies import workflow
 from jinqi.policies.enums import Outcome
-from jinqi.policies.evaluation import compiled, decide, prepared_profile
+from jinqi.policies.evaluation import compiled, decide, prepared_profile, version_of
 from jinqi.policies.models import Grant, Match, Policy, RuleVersion
 from jinqi.policies.permissions import FOR_ME, MANAGE, VIEW_ALL
 from jinqi.policies.vocabulary import derived_fields, label, rules_vocabulary
@@ -329,33 +329,44 @@ def _holders(keys: Iterable[str]) -> dict[str, str]:
     return holders
 
 
+def _verdicts(pending: Sequence[tuple[Policy, RuleVersion, Explanation]]) -> list[Verdict]:
+    holders = _holders({key for *_rest, e in pending for key in e.missing})
+    return [
+        Verdict(
+            policy=policy,
+            version=version,
+            outcome=(
+                Outcome.UNKNOWN
+                if explanation.eligible is None
+                else Outcome.ELIGIBLE
+                if explanation.eligible
+                else Outcome.NOT_ELIGIBLE
+            ),
+            conditions=explained(compiled(version.sql), explanation),
+            missing=[MissingData(k, label(k), holders.get(k, "")) for k in explanation.missing],
+        )
+        for policy, version, explanation in pending
+    ]
+
+
+def verdict_for(enterprise: Enterprise, policy: Policy, today: datetime.date) -> Verdict:
+    """The policy's current rule decided now for the enterprise, with the reasons."""
+    version = version_of(policy)
+    values = registry_selectors.profile_dict(enterprise)
+    return _verdicts([(policy, version, decide(version, values, today))])[0]
+
+
 def policies_for_me(user: Any, enterprise: Enterprise, today: datetime.date) -> ForMe:
     """Each live policy decided now for the enterprise, with the reasons."""
     values = registry_selectors.profile_dict(enterprise)
-    verdicts: dict[str, list[Verdict]] = {o: [] for o in Outcome.values}
     pending: list[tuple[Policy, RuleVersion, Explanation]] = []
     policies = Policy.objects.live(today).select_related("department")
     for policy in policies.prefetch_related("versions").order_by("title"):
         version = policy.versions.all()[0]
         pending.append((policy, version, decide(version, values, today)))
-    holders = _holders({key for *_rest, e in pending for key in e.missing})
-    for policy, version, explanation in pending:
-        outcome = (
-            Outcome.UNKNOWN
-            if explanation.eligible is None
-            else Outcome.ELIGIBLE
-            if explanation.eligible
-            else Outcome.NOT_ELIGIBLE
-        )
-        verdicts[outcome].append(
-            Verdict(
-                policy=policy,
-                version=version,
-                outcome=outcome,
-                conditions=explained(compiled(version.sql), explanation),
-                missing=[MissingData(k, label(k), holders.get(k, "")) for k in explanation.missing],
-            )
-        )
+    verdicts: dict[str, list[Verdict]] = {o: [] for o in Outcome.values}
+    for verdict in _verdicts(pending):
+        verdicts[verdict.outcome].append(verdict)
     grants = list(
         Grant.objects.filter(enterprise=enterprise)
         .select_related("policy")

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from jinqi.core.permissions import has_capability
 from jinqi.registry.models import CorrectionRequest, Delivery, Enterprise, Fact, fact_ref_parse
@@ -120,6 +121,49 @@ def profile_dict(enterprise: Enterprise) -> dict[str, Any]:
         else:
             values[spec.key] = getattr(profile, spec.key, None) if profile else None
     return values
+
+
+@dataclass(frozen=True)
+class SourcedValue:
+    """A current profile value with who supplied it and as of when (None for derived values or
+    registration data that came with no delivery)."""
+
+    value: Any
+    field: ProfileField
+    source: str  # the supplying department's name, or what derives the value
+    as_of: Any
+    year: int | None
+
+
+def profile_with_sources(enterprise: Enterprise) -> dict[str, SourcedValue]:
+    """The enterprise's known profile values (None left out), each with its source and date."""
+    from jinqi.accounts.models import Department
+
+    values = profile_dict(enterprise)
+    newest: dict[str, Fact] = {}
+    for fact in enterprise_facts(enterprise):
+        held = newest.get(fact.key)
+        if fact.is_current and (held is None or (fact.year or 0) > (held.year or 0)):
+            newest[fact.key] = fact
+    names = dict(Department.objects.values_list("code", "name"))
+    result = {}
+    for spec in FIELDS:
+        value = values.get(spec.key)
+        if value is None:
+            continue
+        supplied = newest.get(spec.key)
+        if supplied is not None:
+            result[spec.key] = SourcedValue(
+                value, spec, supplied.source.name, supplied.as_of, supplied.year
+            )
+        else:
+            source = (
+                str(_("computed by the platform"))
+                if spec.derived
+                else names.get(spec.source, spec.source)
+            )
+            result[spec.key] = SourcedValue(value, spec, source, None, None)
+    return result
 
 
 def completed_years(start: Any, on: Any) -> int | None:

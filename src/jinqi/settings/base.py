@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "jinqi.registry",
     "jinqi.plans",
     "jinqi.policies",
+    "jinqi.applications",
     "jinqi.api",
     "jinqi.web",
 ]
@@ -165,6 +166,7 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 UPLOAD_MAX_BYTES = env.UPLOAD_MAX_BYTES
+APPLICATION_UPLOAD_MAX_BYTES = env.APPLICATION_UPLOAD_MAX_BYTES
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 EMAIL_BACKEND = env.EMAIL_URL_BACKEND

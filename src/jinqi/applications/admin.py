@@ -1,0 +1,24 @@
+from django.contrib import admin
+
+from jinqi.applications.models import Application, ApplicationForm, PublicityBatch
+
+
+@admin.register(ApplicationForm)
+class ApplicationFormAdmin(admin.ModelAdmin[ApplicationForm]):
+    list_display = ["policy", "number", "admission", "is_open", "created_at"]
+    readonly_fields = ["schema", "layout"]
+
+
+@admin.register(Application)
+class ApplicationAdmin(admin.ModelAdmin[Application]):
+    list_display = ["reference", "policy", "enterprise", "state", "deadline"]
+    list_filter = ["state"]
+    search_fields = ["reference", "enterprise__name"]
+
+    def has_change_permission(self, request: object, obj: object = None) -> bool:
+        return False  # state changes go through the workflow's services only
+
+
+@admin.register(PublicityBatch)
+class PublicityBatchAdmin(admin.ModelAdmin[PublicityBatch]):
+    list_display = ["policy", "number", "starts_on", "ends_on"]

@@ -1,0 +1,205 @@
+"""Reads of applications, scoped by the acting user: anything out of scope is a 404."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import F, Q, QuerySet
+from django.http import Http404
+
+from jinqi.applications import workflow
+from jinqi.applications.enums import ApplicationState, Reviewer
+from jinqi.applications.models import (
+    Application,
+    ApplicationForm,
+    Attachment,
+    Objection,
+    PublicityBatch,
+)
+from jinqi.applications.permissions import APPLY, REVIEW, SUPERVISE
+from jinqi.core import clock
+from jinqi.core.models import StoredFile
+from jinqi.core.permissions import has_capability
+from jinqi.policies.enums import Delivery, PolicyState
+from jinqi.policies.models import Policy
+
+S = ApplicationState
+# Soonest deadline first, those without one last.
+DEADLINE_FIRST = F("deadline").asc(nulls_last=True)
+
+
+def applications_visible_to(user: Any) -> QuerySet[Application]:
+    """An enterprise sees its own; a department the submitted applications for its policies;
+    the lead office every submitted application."""
+    applications = Application.objects.select_related(
+        "policy", "policy__department", "enterprise", "form", "batch"
+    )
+    if has_capability(user, APPLY) and user.enterprise_uscc:
+        return applications.filter(enterprise__uscc=user.enterprise_uscc)
+    if has_capability(user, REVIEW):
+        return applications.filter(
+            policy__department_id=user.department_id, state__in=workflow.DEPARTMENT_VISIBLE
+        )
+    if has_capability(user, SUPERVISE):
+        return applications.filter(state__in=workflow.DEPARTMENT_VISIBLE)
+    return applications.none()
+
+
+def application_for(user: Any, reference: str) -> Application:
+    application = applications_visible_to(user).filter(reference=reference).first()
+    if application is None:
+        raise Http404
+    return application
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    state: str = ""
+    policy: str = ""  # a policy code
+    overdue: bool = False
+    query: str = ""  # enterprise name or credit code, or the reference
+
+
+def review_queue(user: Any, filters: QueueFilters) -> QuerySet[Application]:
+    """The workbench: applications waiting for the user's side, soonest deadline first."""
+    applications = applications_visible_to(user)
+    if has_capability(user, APPLY):
+        return applications.none()
+    if filters.state:
+        applications = applications.filter(state=filters.state)
+    if filters.policy:
+        applications = applications.filter(policy__code=filters.policy)
+    if filters.overdue:
+        applications = applications.filter(deadline__lt=clock.today())
+    if filters.query:
+        text = filters.query.strip()
+        applications = applications.filter(
+            Q(enterprise__name__icontains=text)
+            | Q(enterprise__uscc=text.upper())
+            | Q(reference=text.upper())
+        )
+    return applications.order_by(DEADLINE_FIRST, "submitted_at", "pk")
+
+
+def is_overdue(application: Application) -> bool:
+    return application.deadline is not None and application.deadline < clock.today()
+
+
+def can_act_on_step(user: Any, application: Application) -> bool:
+    """Whether the user is the one the current review step waits for."""
+    if application.state != S.IN_REVIEW:
+        return False
+    steps = application.form.definition.steps
+    step = steps[min(application.step, len(steps) - 1)]
+    if step.reviewer == Reviewer.LEAD_OFFICE:
+        return has_capability(user, SUPERVISE)
+    return has_capability(user, REVIEW) and user.department_id == application.policy.department_id
+
+
+def policies_taking_applications() -> QuerySet[Policy]:
+    """Published policies with an open form (the department's list and the enterprise's)."""
+    return (
+        Policy.objects.filter(state=PolicyState.PUBLISHED, forms__isnull=False)
+        .exclude(delivery=Delivery.AUTO_GRANT)
+        .distinct()
+        .select_related("department")
+    )
+
+
+def department_policies(user: Any) -> QuerySet[Policy]:
+    """The policies whose forms the user's department edits."""
+    if not has_capability(user, REVIEW):
+        return Policy.objects.none()
+    return Policy.objects.filter(department_id=user.department_id).exclude(
+        delivery=Delivery.AUTO_GRANT
+    )
+
+
+def department_policy(user: Any, code: str) -> Policy:
+    policy = department_policies(user).filter(code=code).first()
+    if policy is None:
+        raise Http404
+    return policy
+
+
+def forms_of(policy: Policy) -> QuerySet[ApplicationForm]:
+    return policy.forms.order_by("-number")
+
+
+def attachment_for(user: Any, pk: int) -> Attachment:
+    """An attachment of an application the user may see (applicant or reviewing side)."""
+    attachment = (
+        Attachment.objects.filter(pk=pk, application__in=applications_visible_to(user))
+        .select_related("file", "application")
+        .first()
+    )
+    if attachment is None:
+        raise Http404
+    return attachment
+
+
+def may_download_material(user: Any, stored: StoredFile) -> bool:
+    """The upload component's rule for application materials: the applicant and the policy's
+    department (and the lead office, which reviews too)."""
+    return Attachment.objects.filter(
+        file=stored, application__in=applications_visible_to(user)
+    ).exists()
+
+
+# -- publicity -----------------------------------------------------------------------------------
+
+
+def batches_public() -> QuerySet[PublicityBatch]:
+    return PublicityBatch.objects.select_related("policy", "policy__department")
+
+
+def batch_public(code: str, number: int) -> PublicityBatch:
+    batch = batches_public().filter(policy__code=code, number=number).first()
+    if batch is None:
+        raise Http404
+    return batch
+
+
+@dataclass(frozen=True)
+class PublicRow:
+    """What a public notice shows of an application: never personal data."""
+
+    reference: str
+    enterprise: str
+    uscc: str
+    amount: Any
+    state: str
+
+
+def batch_rows(batch: PublicityBatch) -> list[PublicRow]:
+    applications = batch.applications.select_related("enterprise").order_by("enterprise__name")
+    return [
+        PublicRow(
+            a.reference,
+            a.enterprise.name,
+            a.enterprise.uscc,
+            a.approved_amount,
+            str(ApplicationState(a.state).label),
+        )
+        for a in applications
+    ]
+
+
+def batches_managed(user: Any) -> QuerySet[PublicityBatch]:
+    if has_capability(user, REVIEW):
+        return batches_public().filter(policy__department_id=user.department_id)
+    if has_capability(user, SUPERVISE):
+        return batches_public()
+    return PublicityBatch.objects.none()
+
+
+def batch_managed(user: Any, pk: int) -> PublicityBatch:
+    batch = batches_managed(user).filter(pk=pk).first()
+    if batch is None:
+        raise Http404
+    return batch
+
+
+def objections_of(batch: PublicityBatch) -> QuerySet[Objection]:
+    return batch.objections.select_related("application__enterprise")
