@@ -13,6 +13,11 @@ def act(request: HttpRequest, **kwargs: Any) -> HttpResponse:
 
 
 @requires(AUTHENTICATED)
+def application(request: HttpRequest, **kwargs: Any) -> HttpResponse:
+    raise Http404
+
+
+@requires(AUTHENTICATED)
 def batch_action(request: HttpRequest, **kwargs: Any) -> HttpResponse:
     raise Http404
 
