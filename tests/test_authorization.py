@@ -33,6 +33,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from jinqi.accounts.enums import Role
 from jinqi.accounts.models import User
 from jinqi.accounts.tests.factories import UserFactory, department_user
+from jinqi.applications import services as application_services
+from jinqi.applications.models import Application
+from jinqi.applications.tests import factories as application_factories
 from jinqi.core import clock
 from jinqi.core.errors import PermissionDenied as DomainPermissionDenied
 from jinqi.core.models import StoredFile
@@ -275,6 +278,52 @@ def _awarded_grant(world: World) -> Grant:
     return grant
 
 
+def _application(world: World) -> Application:
+    """A submitted application of the enterprise user to a market regulation policy."""
+    if "application" not in world.made:
+        department = world.users[Role.DEPARTMENT]
+        firm_user = world.users[Role.ENTERPRISE]
+        assert department is not None and firm_user is not None
+        policy = policy_services.policy_create(
+            data=PolicyData(
+                code="auth-apply",
+                title="质量提升项目资助",
+                document_number="金市监〔2026〕2号",
+                valid_from=dt.date(2026, 1, 1),
+                summary="质量提升项目资助。",
+                benefit="最高 20 万元。",
+                delivery=Delivery.APPLY,
+            ),
+            sql="core_ip_count >= 1",
+            department=department.department,
+            acting_user=department,
+        )
+        policy_services.policy_publish(policy=policy, acting_user=department)
+        application_services.form_save(
+            policy=policy,
+            definition=application_factories.definition(),
+            settings=application_services.FormSettings(),
+            acting_user=department,
+        )
+        application = application_services.application_start(policy=policy, acting_user=firm_user)
+        application_services.application_answers_save(
+            application=application,
+            answers={**application_factories.COMPLETE_ANSWERS, "employees": 12},
+            acting_user=firm_user,
+        )
+        application_services.attachment_add(
+            application=application,
+            material="business_plan",
+            file=application_factories.pdf(),
+            acting_user=firm_user,
+        )
+        world.made["application"] = application_services.application_submit(
+            application=application, lock_version=application.lock_version, acting_user=firm_user
+        )
+    application: Application = world.made["application"]
+    return application
+
+
 def _policy_code(world: World) -> dict[str, Any]:
     return {"code": _awarded_grant(world).policy.code}
 
@@ -455,6 +504,7 @@ PATH_PARAMS: dict[str, Callable[[World], Any]] = {
     "uscc": lambda w: w.enterprise.uscc,
     "sha256": lambda w: w.queued_import.sha256,
     "policy_code": lambda w: "small-low-profit-cit",  # shipped in every install
+    "reference": lambda w: _application(w).reference,
 }
 
 MULTIPART = "multipart"
@@ -462,6 +512,12 @@ MULTIPART = "multipart"
 # A minimal valid body for each operation that takes one, keyed by operation id.
 API_BODIES: dict[str, Callable[[World], dict[str, Any]]] = {
     "jinqi_policies_api_evaluate": lambda w: {"profile": {"employees": 3}},
+    "jinqi_applications_api_application_create": lambda w: {"policy": "auth-apply"},
+    "jinqi_applications_api_answers_save": lambda w: {"answers": {"project_name": "甲"}},
+    "jinqi_applications_api_submit": lambda w: {"lock_version": 0},
+    "jinqi_applications_api_attachment_add": lambda w: {
+        MULTIPART: {"material": "business_plan", "file": application_factories.pdf()}
+    },
     "jinqi_plans_api_report_submit": lambda w: {
         "period": "2022-04",
         "status": MeasureStatus.IN_PROGRESS,

@@ -163,17 +163,29 @@ def guidance(enterprise: Enterprise, policy: Policy, form: ApplicationForm | Non
     )
 
 
-def prefill_for(application: Application) -> dict[str, SourcedValue]:
+def prefill(enterprise: Enterprise, definition: Definition) -> dict[str, SourcedValue]:
     """Registry values for the form's prefilled fields (零材料); missing ones are asked."""
-    held = profile_with_sources(application.enterprise)
+    held = profile_with_sources(enterprise)
+    return {f.key: held[f.prefill] for f in definition.fields if f.prefill and f.prefill in held}
+
+
+def prefill_described(enterprise: Enterprise, definition: Definition) -> dict[str, Any]:
+    """The prefilled values as JSON: key → {value, source, as_of} (what a submission keeps)."""
     return {
-        f.key: held[f.prefill]
-        for f in application.form.definition.fields
-        if f.prefill and f.prefill in held
+        key: {
+            "value": json_value(held.value),
+            "source": held.source,
+            "as_of": held.as_of.isoformat() if held.as_of else None,
+        }
+        for key, held in prefill(enterprise, definition).items()
     }
 
 
-def _json_value(value: Any) -> Any:
+def prefill_for(application: Application) -> dict[str, SourcedValue]:
+    return prefill(application.enterprise, application.form.definition)
+
+
+def json_value(value: Any) -> Any:
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, Decimal):
@@ -186,7 +198,7 @@ def prefilled_values(application: Application) -> dict[str, Any]:
     submitted (a reviewer sees what the enterprise saw)."""
     if application.state != S.DRAFT and application.prefilled:
         return {k: v["value"] for k, v in application.prefilled.items()}
-    return {k: _json_value(v.value) for k, v in prefill_for(application).items()}
+    return {k: json_value(v.value) for k, v in prefill_for(application).items()}
 
 
 # -- the enterprise's side ---------------------------------------------------------------------
@@ -341,14 +353,7 @@ def application_submit(
             % {"problems": " ".join(problems.values())},
             details=problems,
         )
-    prefilled = {
-        key: {
-            "value": _json_value(held.value),
-            "source": held.source,
-            "as_of": held.as_of.isoformat() if held.as_of else None,
-        }
-        for key, held in prefill_for(application).items()
-    }
+    prefilled = prefill_described(application.enterprise, application.form.definition)
     answers = answers_cleaned(
         application.form.definition,
         application.answers,
