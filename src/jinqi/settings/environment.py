@@ -35,6 +35,9 @@ MEDIA_ROOT = Path(os.environ.get("JINQI_MEDIA_ROOT", VAR_DIR / "media"))
 SECURE_COOKIES = _flag("JINQI_SECURE_COOKIES", False)
 IDLE_LOGOUT_SECONDS = int(os.environ.get("JINQI_IDLE_LOGOUT_SECONDS", str(30 * 60)))
 UPLOAD_MAX_BYTES = int(os.environ.get("JINQI_UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
+UPLOAD_MAX_UNPACKED_BYTES = int(
+    os.environ.get("JINQI_UPLOAD_MAX_UNPACKED_BYTES", str(100 * 1024 * 1024))
+)
 
 
 def database_config() -> dict[str, object]:
