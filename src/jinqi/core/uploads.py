@@ -1,10 +1,12 @@
-"""The shared upload component: type checked by content, size limited, stored through Django's
-storage API, downloadable only by those the owning app's rule entitles."""
+"""The shared upload component: name checked, type checked by content, size limited (ZIP-based
+Office files by their unpacked size too), stored through Django's storage API under a random name,
+downloadable only by those the owning app's rule entitles."""
 
 from __future__ import annotations
 
 import hashlib
 import io
+import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -44,6 +46,27 @@ EVIDENCE_TYPES = (
 )
 TABLE_TYPES = (CSV, XLSX, PARQUET)
 
+MAX_NAME_LENGTH = 255  # characters, as StoredFile.original_name holds
+# Characters a name must not hold: Cc (NUL, line breaks, tab…), Cf (U+202E RIGHT-TO-LEFT OVERRIDE
+# and other invisible formatting), Cs (lone surrogates), Zl and Zp (Unicode line breaks).
+FORBIDDEN_NAME_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+PATH_SEPARATORS = ("/", "\\")
+MAX_ARCHIVE_ENTRIES = 10_000  # an XLSX or DOCX holds tens of parts; images add a few hundred
+# Office XML compresses some 5 to 20 times; beyond this ratio only a ZIP bomb goes (checked once
+# the archive unpacks past RATIO_CHECKED_FROM bytes, so a tiny repetitive part is no alarm).
+MAX_COMPRESSION_RATIO = 100
+RATIO_CHECKED_FROM = 1024 * 1024
+# First bytes of executable programs, to tell the user what a refused file really is.
+EXECUTABLE_SIGNATURES = (
+    b"MZ",  # Windows PE (.exe, .dll)
+    b"\x7fELF",  # Linux and Unix
+    b"\xfe\xed\xfa\xce",  # Mach-O (macOS), both word sizes and byte orders
+    b"\xfe\xed\xfa\xcf",
+    b"\xce\xfa\xed\xfe",
+    b"\xcf\xfa\xed\xfe",
+    b"#!",  # a script run by the interpreter its first line names
+)
+
 DownloadRule = Callable[[Any, StoredFile], bool]
 
 
@@ -53,6 +76,8 @@ class UploadPurpose:
     allowed_types: tuple[str, ...]
     can_download: DownloadRule
     max_bytes: int | None = None
+    # For XLSX and DOCX: the most their parts may unpack to (default UPLOAD_MAX_UNPACKED_BYTES).
+    max_unpacked_bytes: int | None = None
 
 
 _purposes: dict[str, UploadPurpose] = {}
@@ -110,6 +135,9 @@ OFFICE_MAIN_PARTS = {
 }
 
 
+OFFICE_TYPES = tuple(OFFICE_MAIN_PARTS.values())
+
+
 def _office_type(source: IO[bytes]) -> str | None:
     try:
         with zipfile.ZipFile(source) as archive:
@@ -126,11 +154,94 @@ def _office_type(source: IO[bytes]) -> str | None:
     return None
 
 
+def file_name_problem(name: str) -> str | None:
+    """Why a file name is refused, or None: a name is shown and sent back in downloads, so it may
+    not hold path separators or control characters, be longer than 255 characters or be no name
+    at all (only dots or spaces). The name is refused rather than cleaned, so the user knows."""
+    for character in name:
+        if unicodedata.category(character) in FORBIDDEN_NAME_CATEGORIES:
+            # The name itself is not repeated: the character could garble the message.
+            return _(
+                "The file name contains a control or invisible formatting character (%(code)s); "
+                "rename the file and upload it again."
+            ) % {"code": f"U+{ord(character):04X}"}
+    separators = [s for s in PATH_SEPARATORS if s in name]
+    if separators:
+        return _(
+            "The file name %(name)s contains a path separator (%(separator)s); rename the file "
+            "and upload it again."
+        ) % {"name": name, "separator": " ".join(separators)}
+    if len(name) > MAX_NAME_LENGTH:
+        return _(
+            "The file name is %(length)s characters long; the limit is %(limit)s. Rename the "
+            "file and upload it again."
+        ) % {"length": len(name), "limit": MAX_NAME_LENGTH}
+    if not name.strip(". \u3000"):
+        return _(
+            "The file has no usable name (only dots or spaces); rename it and upload it again."
+        )
+    return None
+
+
+def archive_problem(source: IO[bytes], *, max_unpacked_bytes: int | None = None) -> str | None:
+    """Why a ZIP-based file (XLSX, DOCX) is unsafe to unpack, as a clause for a message, or None.
+
+    Only the central directory is read, nothing is decompressed. Its sizes may lie, but Python's
+    zipfile never inflates a part past the size the central directory declares (it stops there
+    and the CRC check fails), so whoever later reads the file with zipfile (openpyxl does) unpacks
+    at most what was checked here. Nested archives are not opened by our code, so they are only
+    counted by their declared size, like any other part.
+    """
+    limit = max_unpacked_bytes or settings.UPLOAD_MAX_UNPACKED_BYTES
+    try:
+        # Parsing the central directory takes memory in proportion to the file's size, which
+        # the upload limit has already bounded.
+        with zipfile.ZipFile(source) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return _("it is not a readable ZIP archive")
+    finally:
+        source.seek(0)
+    if len(entries) > MAX_ARCHIVE_ENTRIES:
+        return _("it holds %(count)s parts, more than the limit of %(limit)s") % {
+            "count": len(entries),
+            "limit": MAX_ARCHIVE_ENTRIES,
+        }
+    unpacked = sum(entry.file_size for entry in entries)
+    packed = sum(entry.compress_size for entry in entries)
+    if unpacked > limit:
+        return _("it would unpack to %(size)s MB, more than the limit of %(limit)s MB") % {
+            "size": _megabytes(unpacked),
+            "limit": _megabytes(limit),
+        }
+    if unpacked > RATIO_CHECKED_FROM and unpacked > MAX_COMPRESSION_RATIO * max(packed, 1):
+        return _("it is compressed %(ratio)s to 1, far beyond any real document (a ZIP bomb)") % {
+            "ratio": unpacked // max(packed, 1)
+        }
+    return None
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1048576:.1f}".removesuffix(".0")
+
+
+def _content_description(head: bytes) -> str | None:
+    """What a refused file's content is, when that is easy to tell and worth telling."""
+    if head.startswith(EXECUTABLE_SIGNATURES):
+        return _("its content is an executable program")
+    return None
+
+
 def upload_store(*, file: UploadedFile, purpose_key: str, acting_user: Any) -> StoredFile:
-    """Validate and store one upload; raises DomainError with a message for the user."""
+    """Validate and store one upload; raises DomainError with a message for the user, and then
+    nothing is stored."""
     spec = purpose(purpose_key)
     limit = spec.max_bytes or settings.UPLOAD_MAX_BYTES
-    name = file.name or "upload"
+    # The name the client sent (kept by jinqi.core.multipart), not Django's cleaned-up one.
+    name = getattr(file, "client_name", None) or file.name or ""
+    problem = file_name_problem(name)
+    if problem:
+        raise DomainError(problem)
     if file.size is None or file.size == 0:
         raise DomainError(_("The file %(name)s is empty.") % {"name": name})
     if file.size > limit:
@@ -143,23 +254,37 @@ def upload_store(*, file: UploadedFile, purpose_key: str, acting_user: Any) -> S
     file.seek(0)
     content_type = sniff_content_type(head, file)
     if content_type not in spec.allowed_types:
+        types = ", ".join(_type_labels(spec.allowed_types))
+        description = _content_description(head)
+        if description:
+            raise DomainError(
+                _("The file %(name)s is not an accepted type: %(content)s (accepted: %(types)s).")
+                % {"name": name, "content": description, "types": types}
+            )
         raise DomainError(
             _("The file %(name)s is not an accepted type (accepted: %(types)s).")
-            % {"name": name, "types": ", ".join(_type_labels(spec.allowed_types))}
+            % {"name": name, "types": types}
         )
+    if content_type in OFFICE_TYPES:
+        problem = archive_problem(file, max_unpacked_bytes=spec.max_unpacked_bytes)
+        if problem:
+            raise DomainError(
+                _("The file %(name)s is refused: %(reason)s.") % {"name": name, "reason": problem}
+            )
     digest = hashlib.sha256()
     for chunk in file.chunks():
         digest.update(chunk)
     file.seek(0)
     stored = StoredFile(
         purpose=purpose_key,
-        original_name=name[:255],
+        original_name=name,
         content_type=content_type,
         size=file.size,
         sha256=digest.hexdigest(),
         uploaded_by=acting_user,
         uploaded_at=clock.now(),
     )
+    # The stored path is made from the row's uuid (core.models._upload_path), never the name.
     stored.file.save(name, file, save=False)
     stored.save()
     return stored
@@ -172,3 +297,13 @@ def _type_labels(types: Iterable[str]) -> list[str]:
 def may_download(user: AbstractBaseUser | AnonymousUser, stored: StoredFile) -> bool:
     spec = _purposes.get(stored.purpose)
     return bool(spec and user.is_authenticated and spec.can_download(user, stored))
+
+
+def download_name(stored: StoredFile) -> str:
+    """The name a download is offered under: the uploaded name, with anything that upload_store
+    now refuses (rows stored before it did) replaced, so the header stays one safe line."""
+    name = "".join(
+        "_" if unicodedata.category(c) in FORBIDDEN_NAME_CATEGORIES or c in PATH_SEPARATORS else c
+        for c in stored.original_name
+    )
+    return name[-MAX_NAME_LENGTH:] if name.strip(". _") else "download"

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 
 from jinqi.core.models import StoredFile
 from jinqi.core.permissions import AUTHENTICATED, requires
-from jinqi.core.uploads import may_download
+from jinqi.core.uploads import download_name, may_download
 
 
 @requires(AUTHENTICATED)
@@ -18,7 +18,7 @@ def file_download(request: HttpRequest, uuid: str) -> FileResponse:
     response = FileResponse(
         stored.file.open("rb"),
         as_attachment=True,
-        filename=stored.original_name,
+        filename=download_name(stored),
         content_type=stored.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from jinqi.accounts.models import Department
+from jinqi.core.uploads import archive_problem
 from jinqi.plans.enums import DeadlineKind
 from jinqi.plans.vocabulary import (
     COLUMN_ALIASES,
@@ -87,6 +88,13 @@ def read_table(content: bytes) -> list[list[str]]:
 def _read_xlsx(content: bytes) -> list[list[str]]:
     import openpyxl  # defusedxml, when installed, guards openpyxl's XML parsing
 
+    # The workbook comes straight from a form, not through upload_store: check what it would
+    # unpack to first (zipfile then never inflates more than was checked; see archive_problem).
+    problem = archive_problem(io.BytesIO(content))
+    if problem:
+        raise PlanFileError(
+            [RowError(None, _("The file is refused: %(reason)s.") % {"reason": problem})]
+        )
     try:
         book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:

@@ -55,6 +55,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads request.POST: uploads keep the file name the client sent.
+    "jinqi.core.multipart.ClientFileNameMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -167,6 +169,7 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 UPLOAD_MAX_BYTES = env.UPLOAD_MAX_BYTES
 APPLICATION_UPLOAD_MAX_BYTES = env.APPLICATION_UPLOAD_MAX_BYTES
+UPLOAD_MAX_UNPACKED_BYTES = env.UPLOAD_MAX_UNPACKED_BYTES
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 EMAIL_BACKEND = env.EMAIL_URL_BACKEND

@@ -39,6 +39,9 @@ UPLOAD_MAX_BYTES = int(os.environ.get("JINQI_UPLOAD_MAX_BYTES", str(20 * 1024 * 
 APPLICATION_UPLOAD_MAX_BYTES = int(
     os.environ.get("JINQI_APPLICATION_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024))
 )
+UPLOAD_MAX_UNPACKED_BYTES = int(
+    os.environ.get("JINQI_UPLOAD_MAX_UNPACKED_BYTES", str(100 * 1024 * 1024))
+)
 
 
 def database_config() -> dict[str, object]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from jinqi.core.tests.archives import xlsx_bomb
 from jinqi.plans.enums import DeadlineKind
 from jinqi.plans.importing import PlanFileError
 from jinqi.plans.models import Assignment, Measure, Plan
@@ -63,6 +64,7 @@ def test_reimport_updates_without_duplicating() -> None:
             "第 3 行：序号 1 重复出现（另见第 2 行）",
         ),
         (b"\xff\xfe\x00\x00garbage\x81\x82", "无法识别文件编码"),
+        (xlsx_bomb(), "文件不予接收：解压后将达 200 MB，超过 100 MB 的上限。"),
     ],
 )
 def test_bad_file_is_refused_and_nothing_is_written(content: bytes, expected: str) -> None:

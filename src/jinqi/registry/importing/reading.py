@@ -249,6 +249,9 @@ def _prefix_cells(line: str) -> list[str]:
 def _read_xlsx(path: Path) -> _Table:
     import openpyxl  # defusedxml, installed, guards openpyxl's XML parsing
 
+    # Memory stays bounded: read_only streams the sheet row by row, and zipfile never inflates a
+    # part past the size its central directory declares, which upload_store has checked for a
+    # sent file (core.uploads.archive_problem); a file given to the command is the operator's own.
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds on a damaged workbook
