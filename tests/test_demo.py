@@ -8,12 +8,14 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 
+from jinqi.applications.models import Application
+
 
 def _counts() -> dict[str, int]:
     return {
         m._meta.label: m.objects.count()
         for m in apps.get_models()
-        if m._meta.app_label in {"accounts", "plans", "notifications", "audit"}
+        if m._meta.app_label in {"accounts", "plans", "notifications", "audit", "applications"}
     }
 
 
@@ -33,5 +35,8 @@ def test_demo_sets_up_every_role_and_a_second_run_duplicates_nothing() -> None:
     assert first["plans.Measure"] == 100
     assert first["plans.ProgressReport"] > 3000
     assert first["plans.UrgingNotice"] > 0 and first["plans.SupervisionEntry"] == 6
+    states = set(Application.objects.values_list("state", flat=True))
+    assert states >= {"draft", "submitted", "returned", "in_review", "approved", "publicity"}
+    assert first["applications.PublicityBatch"] == 1
     call_command("demo", "--no-serve", stdout=io.StringIO(), stderr=io.StringIO())
     assert _counts() == first
