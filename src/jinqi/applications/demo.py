@@ -117,9 +117,7 @@ def demo_applications_load(report: Callable[[str], None]) -> None:
         settings=services.FormSettings(admission=Admission.ELIGIBLE_OR_UNKNOWN),
         acting_user=economy,
     )
-    eligible = Match.objects.filter(policy=policy, outcome=Outcome.ELIGIBLE).values(
-        "enterprise_id"
-    )
+    eligible = Match.objects.filter(policy=policy, outcome=Outcome.ELIGIBLE).values("enterprise_id")
     firms = (
         Enterprise.objects.exclude(uscc=DEMO_ENTERPRISE_USCC)
         .filter(pk__in=eligible)
