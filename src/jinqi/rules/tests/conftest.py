@@ -26,8 +26,7 @@ def duck() -> Iterator[Any]:
 def postgres() -> Iterator[Any]:
     """A psycopg 3 connection (autocommit) to DATABASE_URL; tests create temporary tables."""
     url = os.environ.get("DATABASE_URL", "")
-    url = url if url.startswith(("postgres://", "postgresql://")) else None
-    if url is None:
+    if not url.startswith(("postgres://", "postgresql://")):
         pytest.skip("needs PostgreSQL: set DATABASE_URL=postgres://…")
     import psycopg
 
