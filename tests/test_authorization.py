@@ -33,6 +33,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from jinqi.accounts.enums import Role
 from jinqi.accounts.models import User
 from jinqi.accounts.tests.factories import UserFactory, department_user
+from jinqi.applications.models import Application
 from jinqi.core import clock
 from jinqi.core.errors import PermissionDenied as DomainPermissionDenied
 from jinqi.core.models import StoredFile
@@ -275,6 +276,28 @@ def _awarded_grant(world: World) -> Grant:
     return grant
 
 
+def _application(world: World) -> Application:
+    """A draft of the enterprise user's enterprise for a market regulation policy that takes
+    applications, with one uploaded material (built on first use)."""
+    if "application" not in world.made:
+        from jinqi.applications import services as application_services
+        from jinqi.applications.tests.factories import applying_policy, pdf
+
+        applicant = world.users[Role.ENTERPRISE]
+        policy = applying_policy(world.users[Role.DEPARTMENT], code="auth-apply")
+        application = application_services.application_start(policy=policy, acting_user=applicant)
+        world.made["attachment"] = application_services.attachment_add(
+            application=application, material="business_plan", file=pdf(), acting_user=applicant
+        )
+        world.made["application"] = application
+    application: Application = world.made["application"]
+    return application
+
+
+def _reference(world: World) -> dict[str, Any]:
+    return {"reference": _application(world).reference}
+
+
 def _policy_code(world: World) -> dict[str, Any]:
     return {"code": _awarded_grant(world).policy.code}
 
@@ -314,6 +337,15 @@ URL_KWARGS: dict[str, Callable[[World], dict[str, Any]]] = {
     "policies:disburse": lambda w: {**_policy_code(w), "pk": _awarded_grant(w).pk},
     "policies:grant_confirm": lambda w: {"pk": _awarded_grant(w).pk},
     "policies:grant_decline": lambda w: {"pk": _awarded_grant(w).pk},
+    "applications:guide": lambda w: {"code": _application(w).policy.code},
+    "applications:detail": _reference,
+    "applications:autosave": _reference,
+    "applications:attachment_add": _reference,
+    "applications:submit": _reference,
+    "applications:withdraw": _reference,
+    "applications:attachment_remove": lambda w: {
+        "pk": (_application(w), w.made["attachment"])[1].pk
+    },
 }
 
 # (URL name, role) → why a role holding the view's capability still gets a 404.
