@@ -129,7 +129,7 @@ def _held_for(application: Application) -> dict[str, HeldValue]:
             item.get("value"),
             profile_field.unit if profile_field else "",
             item.get("source", ""),
-            item.get("as_of"),
+            dt.date.fromisoformat(str(item["as_of"])[:10]) if item.get("as_of") else None,
         )
     return rows
 
