@@ -311,7 +311,7 @@ def _application(world: World) -> Application:
             answers={**application_factories.COMPLETE_ANSWERS, "employees": 12},
             acting_user=firm_user,
         )
-        application_services.attachment_add(
+        world.made["attachment"] = application_services.attachment_add(
             application=application,
             material="business_plan",
             file=application_factories.pdf(),
@@ -322,6 +322,10 @@ def _application(world: World) -> Application:
         )
     application: Application = world.made["application"]
     return application
+
+
+def _reference(world: World) -> dict[str, Any]:
+    return {"reference": _application(world).reference}
 
 
 def _policy_code(world: World) -> dict[str, Any]:
@@ -363,6 +367,15 @@ URL_KWARGS: dict[str, Callable[[World], dict[str, Any]]] = {
     "policies:disburse": lambda w: {**_policy_code(w), "pk": _awarded_grant(w).pk},
     "policies:grant_confirm": lambda w: {"pk": _awarded_grant(w).pk},
     "policies:grant_decline": lambda w: {"pk": _awarded_grant(w).pk},
+    "applications:guide": lambda w: {"code": _application(w).policy.code},
+    "applications:detail": _reference,
+    "applications:autosave": _reference,
+    "applications:attachment_add": _reference,
+    "applications:submit": _reference,
+    "applications:withdraw": _reference,
+    "applications:attachment_remove": lambda w: {
+        "pk": (_application(w), w.made["attachment"])[1].pk
+    },
 }
 
 # (URL name, role) → why a role holding the view's capability still gets a 404.
