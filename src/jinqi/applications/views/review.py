@@ -275,7 +275,10 @@ def application(request: AuthenticatedRequest, reference: str) -> HttpResponse:
             "application": item,
             "answers": _answers(item),
             "materials": _materials(item),
-            "transitions": item.transitions.select_related("actor"),
+            "timeline": [
+                (t, steps[t.step].label if t.step is not None and t.step < len(steps) else "")
+                for t in item.transitions.select_related("actor")
+            ],
             "steps": steps,
             "step": steps[min(item.step, len(steps) - 1)] if item.state == S.IN_REVIEW else None,
             "last_step": item.step + 1 >= len(steps),
