@@ -328,6 +328,51 @@ def _reference(world: World) -> dict[str, Any]:
     return {"reference": _application(world).reference}
 
 
+def _publicised_application(world: World) -> Application:
+    """A market-regulation policy taking applications, one application approved and in public
+    notice with an objection (built on first use: only the applications URLs need it)."""
+    if "publicised" not in world.made:
+        department = world.users[Role.DEPARTMENT]
+        assert department is not None
+        policy = application_factories.applying_policy(
+            department,
+            code="auth-publicity",
+            form=application_factories.definition(lead_review=False),
+            grant_amount="5",
+        )
+        firm = application_factories.applicant_enterprise(120)
+        application = application_factories.submitted(policy, application_factories.applicant(firm))
+        for step in (
+            application_services.application_accept,
+            application_services.application_review_pass,
+        ):
+            application = step(
+                application=application,
+                lock_version=application.lock_version,
+                acting_user=department,
+            )
+        batch = application_services.applications_publicise(
+            policy=policy, applications=[application], acting_user=department
+        )
+        world.made["objection"] = application_services.objection_raise(
+            batch=batch, text="请核实", contact="13800001111"
+        )
+        application.refresh_from_db()
+        world.made["publicised"] = application
+    made: Application = world.made["publicised"]
+    return made
+
+
+def _application_ref(world: World) -> dict[str, Any]:
+    return {"reference": _publicised_application(world).reference}
+
+
+def _batch_public(world: World) -> dict[str, Any]:
+    batch = _publicised_application(world).batch
+    assert batch is not None
+    return {"code": batch.policy.code, "number": batch.number}
+
+
 def _policy_code(world: World) -> dict[str, Any]:
     return {"code": _awarded_grant(world).policy.code}
 
@@ -376,6 +421,15 @@ URL_KWARGS: dict[str, Callable[[World], dict[str, Any]]] = {
     "applications:attachment_remove": lambda w: {
         "pk": (_application(w), w.made["attachment"])[1].pk
     },
+    "applications:review_detail": _application_ref,
+    "applications:act": _application_ref,
+    "applications:form_edit": lambda w: {"code": _publicised_application(w).policy.code},
+    "applications:batch_manage": lambda w: {"pk": _publicised_application(w).batch_id},
+    "applications:objection_answer": lambda w: {
+        "pk": (_publicised_application(w), w.made["objection"])[1].pk
+    },
+    "applications:batch": _batch_public,
+    "applications:objection": _batch_public,
 }
 
 # (URL name, role) → why a role holding the view's capability still gets a 404.

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, Max, Q, QuerySet
 from django.http import Http404
 
 from jinqi.applications import workflow
@@ -19,6 +21,7 @@ from jinqi.applications.models import (
 )
 from jinqi.applications.permissions import APPLY, REVIEW, SUPERVISE
 from jinqi.core import clock
+from jinqi.core.calendar import WorkingDays
 from jinqi.core.models import StoredFile
 from jinqi.core.permissions import has_capability
 from jinqi.policies.enums import Delivery, PolicyState
@@ -82,6 +85,24 @@ def review_queue(user: Any, filters: QueueFilters) -> QuerySet[Application]:
     return applications.order_by(DEADLINE_FIRST, "submitted_at", "pk")
 
 
+def queue_policies(user: Any) -> QuerySet[Policy]:
+    """The policies the user's queue can be filtered by: those with applications it sees."""
+    return Policy.objects.filter(pk__in=applications_visible_to(user).values("policy_id")).order_by(
+        "title"
+    )
+
+
+def working_days_left(applications: Sequence[Application]) -> dict[int, int]:
+    """Application pk → working days from today to its deadline (negative when overdue), for
+    those with a deadline; the calendar is read once for all of them."""
+    today = clock.today()
+    deadlines: list[dt.date] = [a.deadline for a in applications if a.deadline]
+    if not deadlines:
+        return {}
+    days = WorkingDays(min(today, *deadlines), max(today, *deadlines))
+    return {a.pk: days.between(today, a.deadline) for a in applications if a.deadline}
+
+
 def is_overdue(application: Application) -> bool:
     return application.deadline is not None and application.deadline < clock.today()
 
@@ -114,6 +135,11 @@ def department_policies(user: Any) -> QuerySet[Policy]:
     return Policy.objects.filter(department_id=user.department_id).exclude(
         delivery=Delivery.AUTO_GRANT
     )
+
+
+def department_forms(user: Any) -> QuerySet[Policy]:
+    """The department's policies with the number of their current form version (or None)."""
+    return department_policies(user).annotate(form_number=Max("forms__number")).order_by("title")
 
 
 def department_policy(user: Any, code: str) -> Policy:
@@ -152,6 +178,15 @@ def may_download_material(user: Any, stored: StoredFile) -> bool:
 
 def batches_public() -> QuerySet[PublicityBatch]:
     return PublicityBatch.objects.select_related("policy", "policy__department")
+
+
+def batches_listed() -> QuerySet[PublicityBatch]:
+    """The public list of notices, newest first, with how many enterprises each names."""
+    return (
+        batches_public()
+        .annotate(enterprises=Count("applications"))
+        .order_by("-published_at", "-id")
+    )
 
 
 def batch_public(code: str, number: int) -> PublicityBatch:
@@ -203,3 +238,15 @@ def batch_managed(user: Any, pk: int) -> PublicityBatch:
 
 def objections_of(batch: PublicityBatch) -> QuerySet[Objection]:
     return batch.objections.select_related("application__enterprise")
+
+
+def objection_managed(user: Any, pk: int) -> Objection:
+    """An objection to a notice of the user's department."""
+    objection = (
+        Objection.objects.filter(pk=pk, batch__in=batches_managed(user))
+        .select_related("batch__policy")
+        .first()
+    )
+    if objection is None:
+        raise Http404
+    return objection

@@ -33,6 +33,7 @@ from jinqi.policies.forms import (
 from jinqi.policies.models import Grant, Policy
 from jinqi.policies.permissions import FOR_ME, MANAGE, VIEW, can_manage
 from jinqi.web.actions import perform
+from jinqi.web.spreadsheets import xlsx_response
 
 PAGE_SIZE = 25
 
@@ -354,46 +355,31 @@ def matches(request: AuthenticatedRequest, code: str) -> HttpResponse:
 
 @requires(VIEW)
 def matches_xlsx(request: AuthenticatedRequest, code: str) -> HttpResponse:
-    from openpyxl import Workbook
-
     from jinqi.policies.vocabulary import label
 
     policy = selectors.policy_for(request.user, code)
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = policy.code[:31]
-    sheet.append(
+    header = [
+        _("Enterprise"),
+        _("Unified social credit code"),
+        _("Outcome"),
+        _("Missing data"),
+        _("Rule version"),
+        _("Data as of"),
+        _("First matched at"),
+    ]
+    rows = (
         [
-            str(_("Enterprise")),
-            str(_("Unified social credit code")),
-            str(_("Outcome")),
-            str(_("Missing data")),
-            str(_("Rule version")),
-            str(_("Data as of")),
-            str(_("First matched at")),
+            match.enterprise.name,
+            match.enterprise.uscc,
+            str(Outcome(match.outcome).label),
+            "、".join(label(k) for k in match.missing or []),
+            match.version.number,
+            match.data_as_of,
+            match.matched_at.replace(tzinfo=None),
         ]
+        for match in selectors.matches_of(policy)
     )
-    for match in selectors.matches_of(policy):
-        sheet.append(
-            [
-                match.enterprise.name,
-                match.enterprise.uscc,
-                str(Outcome(match.outcome).label),
-                "、".join(label(k) for k in match.missing or []),
-                match.version.number,
-                match.data_as_of,
-                match.matched_at.replace(tzinfo=None),
-            ]
-        )
-    buffer = io.BytesIO()
-    book.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{policy.code}-matches.xlsx"'
-    return response
+    return xlsx_response(f"{policy.code}-matches.xlsx", policy.code, header, rows)
 
 
 @requires(MANAGE)

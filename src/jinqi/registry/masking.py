@@ -13,3 +13,9 @@ def mask_phone(phone: str) -> str:
     if len(phone) >= 7:
         return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
     return "*" * max(len(phone) - 2, 0) + phone[-2:]
+
+
+def mask_contact(contact: str) -> str:
+    """A phone number as a phone (138****5678), anything else (an e-mail, a name) as a name."""
+    digits = sum(c.isdigit() for c in contact)
+    return mask_phone(contact) if digits >= 7 else mask_name(contact)

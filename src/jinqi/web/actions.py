@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
+from django import forms
 from django.contrib import messages
 from django.http import HttpRequest
 
@@ -23,3 +24,10 @@ def perform(request: HttpRequest, action: Callable[[], T], success: Callable[[T]
         return None
     messages.success(request, success(result))
     return result
+
+
+def form_refused(request: HttpRequest, form: forms.Form) -> None:
+    """Show a posted form's errors as messages, for a POST view that redirects back."""
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, str(error))
