@@ -152,7 +152,7 @@ def test_queue_exports_the_filtered_list_as_xlsx(item: Policy, owner: User) -> N
     response = client_for(owner).get(reverse("applications:queue_xlsx"), {"q": "导出"})
     assert response.status_code == 200
     rows = sheet_rows(response.content)
-    assert rows[0][:4] == ("申请编号", "企业", "统一社会信用代码", "政策")
+    assert rows[0][:4] == ("申报编号", "企业", "统一社会信用代码", "政策")
     assert len(rows) == 2
     assert rows[1][:3] == (kept.reference, kept.enterprise.name, kept.enterprise.uscc)
     assert rows[1][4] == "已提交，待受理"
@@ -206,7 +206,7 @@ def test_return_and_reject_need_a_comment(item: Policy, owner: User) -> None:
     application = new_application(item)
     for action in ("return", "reject"):
         response = act(client_for(owner), application, action, comment="  ")
-        assert "请说明理由" in followed_messages(response)
+        assert "请填写理由" in followed_messages(response)
     application.refresh_from_db()
     assert application.state == S.SUBMITTED
 
@@ -217,7 +217,7 @@ def test_stale_form_is_refused_with_the_conflict_message(item: Policy, owner: Us
     seen = application.lock_version
     accepted(application, owner)
     response = act(client_for(owner), application, "reject", comment="迟到", lock_version=seen)
-    assert "其他人已先行处理" in followed_messages(response)
+    assert "他人已先办理" in followed_messages(response)
     application.refresh_from_db()
     assert application.state == S.IN_REVIEW
     assert not application.transitions.filter(to_state=S.REJECTED).exists()
@@ -302,7 +302,7 @@ def test_batch_accept_reports_successes_and_skips_a_stale_row(item: Policy, owne
     said = followed_messages(response)
     assert "1 件已办理" in said
     assert f"{stale.reference}：" in said or f"{stale.reference}:" in said
-    assert "其他人已先行处理" in said
+    assert "他人已先办理" in said
     fresh.refresh_from_db()
     assert fresh.state == S.IN_REVIEW
     assert stale.transitions.filter(to_state=S.IN_REVIEW).count() == 1
@@ -436,7 +436,7 @@ def test_form_editor_refuses_a_bad_definition(item: Policy, owner: User) -> None
         **{"fields-0-show_when_field": "note", "fields-0-show_when_value": "x"},
     )
     assert response.status_code == 200
-    assert "该字段必须是前面的字段" in response.content.decode()
+    assert "须为排在前面的字段" in response.content.decode()
     assert ApplicationForm.objects.filter(policy=item).count() == 1
 
 
@@ -476,7 +476,7 @@ def test_objection_is_taken_while_the_notice_runs_and_refused_after(notice: Any)
     assert Objection.objects.count() == 1
     clock.advance(dt.timedelta(days=30))
     response = Client().post(url, {"text": "迟到的异议", "contact": "13700001234"}, follow=True)
-    assert "公示已结束" in followed_messages(response)
+    assert "公示期已结束" in followed_messages(response)
     assert Objection.objects.count() == 1
     assert "data-objection-closed" in response.content.decode()
 
