@@ -353,7 +353,10 @@ def delivery_columns(table: pa.Table) -> tuple[list[tuple[str, ...]], np.ndarray
                 plain = pc.invert(pc.match_substring_regex(text, "[.eEn]"))
                 text = pc.if_else(plain, pc.binary_join_element_wise(text, ".0", ""), text)
         parts.append(text)
-    body = pc.binary_join_element_wise(*parts, ",", null_handling="skip")
+    if len(parts) == 1:  # binary_join_element_wise drops the nulls of a lone array
+        body = pc.fill_null(parts[0], "")
+    else:
+        body = pc.binary_join_element_wise(*parts, ",", null_handling="skip")
     return layouts, inverse.reshape(-1), pc.binary_join_element_wise("[", body, "]", "")
 
 
