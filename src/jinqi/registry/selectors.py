@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -12,7 +13,13 @@ from django.http import Http404
 from jinqi.core.permissions import has_capability
 from jinqi.registry.models import CorrectionRequest, Delivery, Enterprise, Fact, fact_ref_parse
 from jinqi.registry.permissions import ANSWER_CORRECTIONS, OWN_RECORD, can_view
-from jinqi.registry.vocabulary import BY_KEY, FIELDS, ProfileField
+from jinqi.registry.vocabulary import (
+    BY_KEY,
+    CERTIFICATE_NUMBER,
+    FIELDS,
+    VALID_UNTIL,
+    ProfileField,
+)
 
 
 def enterprises_visible_to(user: Any) -> QuerySet[Enterprise]:
@@ -108,8 +115,10 @@ def corrections_for(user: Any) -> QuerySet[CorrectionRequest]:
 
 
 def profile_dict(enterprise: Enterprise) -> dict[str, Any]:
-    """The materialised profile as vocabulary key → value, with read-time keys derived now."""
+    """The materialised profile as vocabulary key → value, with read-time keys derived now
+    (age_years and the certificate statuses)."""
     from jinqi.core import clock
+    from jinqi.registry.certificates import with_certificates
     from jinqi.registry.models import Profile
 
     profile = Profile.objects.filter(enterprise=enterprise).first()
@@ -119,7 +128,30 @@ def profile_dict(enterprise: Enterprise) -> dict[str, Any]:
             values[spec.key] = completed_years(enterprise.established_on, clock.today())
         else:
             values[spec.key] = getattr(profile, spec.key, None) if profile else None
-    return values
+    return with_certificates(values, clock.today())
+
+
+@dataclass(frozen=True)
+class CertificateStatus:
+    key: str  # the status key, e.g. is_high_tech
+    label: str
+    held: bool | None  # today, as `profile_dict` derives it
+    valid_until: dt.date | None
+    number: str | None
+
+
+def certificate_statuses(enterprise: Enterprise) -> list[CertificateStatus]:
+    """The enterprise's certificates the registry knows anything about, with their validity."""
+    values = profile_dict(enterprise)
+    statuses = []
+    for key, until in VALID_UNTIL.items():
+        number = values.get(CERTIFICATE_NUMBER.get(key, ""))
+        if values[key] is None and values[until] is None and not number:
+            continue
+        statuses.append(
+            CertificateStatus(key, str(BY_KEY[key].label), values[key], values[until], number)
+        )
+    return statuses
 
 
 def completed_years(start: Any, on: Any) -> int | None:

@@ -60,6 +60,7 @@ def _record(
             "groups": selectors.fact_groups(enterprise),
             "addresses": enterprise.addresses.all(),
             "profile": getattr(enterprise, "profile", None),
+            "certificates": selectors.certificate_statuses(enterprise),
             "unmasked": unmasked,
             "can_reveal": can_read_personal(request.user) and not unmasked,
             "is_own": enterprise.uscc == request.user.enterprise_uscc,

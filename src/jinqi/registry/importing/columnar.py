@@ -246,6 +246,10 @@ def _fact(key: str, column: pa.Array) -> tuple[pa.Array, np.ndarray]:
         if pa.types.is_boolean(column.type):
             return column, np.ones(len(column), dtype=bool)
         return _refuse(column)
+    if kind == FieldType.DATE:
+        if pa.types.is_date32(column.type):  # stored as `values.coerce` does: ISO text
+            return pc.cast(column, pa.string()), np.ones(len(column), dtype=bool)
+        return _refuse(column)
     if kind == FieldType.TEXT:
         text, ok = _text(column, MAX_TEXT)
         if key == "tax_credit_level":
