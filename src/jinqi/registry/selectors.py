@@ -10,9 +10,17 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from jinqi.core.models import StoredFile
 from jinqi.core.permissions import has_capability
-from jinqi.registry.models import CorrectionRequest, Delivery, Enterprise, Fact, fact_ref_parse
-from jinqi.registry.permissions import ANSWER_CORRECTIONS, OWN_RECORD, can_view
+from jinqi.registry.models import (
+    CorrectionRequest,
+    Delivery,
+    Enterprise,
+    Fact,
+    ImportBatch,
+    fact_ref_parse,
+)
+from jinqi.registry.permissions import ANSWER_CORRECTIONS, OWN_RECORD, PUSH_FACTS, can_view
 from jinqi.registry.vocabulary import (
     BY_KEY,
     CERTIFICATE_NUMBER,
@@ -160,6 +168,66 @@ def completed_years(start: Any, on: Any) -> int | None:
         return None
     years = on.year - start.year - ((on.month, on.day) < (start.month, start.day))
     return max(years, 0)
+
+
+def import_batches_for(user: Any) -> QuerySet[ImportBatch]:
+    """The import batches of the user's own department, newest first; nobody else's."""
+    department_id = getattr(user, "department_id", None)
+    if not has_capability(user, PUSH_FACTS) or department_id is None:
+        return ImportBatch.objects.none()
+    return (
+        ImportBatch.objects.filter(source_id=department_id)
+        .select_related("started_by", "error_report")
+        .order_by("-started_at", "-id")
+    )
+
+
+def import_batch_for(user: Any, pk: int) -> ImportBatch:
+    """One of the department's batches; another department's is a 404."""
+    batch = import_batches_for(user).filter(pk=pk).first()
+    if batch is None:
+        raise Http404
+    return batch
+
+
+def import_files_for(user: Any) -> QuerySet[StoredFile]:
+    """The files the user's department sent for import (by the page or the API)."""
+    from jinqi.registry.importing.batch import IMPORT_FILE_PURPOSE
+
+    department_id = getattr(user, "department_id", None)
+    if not has_capability(user, PUSH_FACTS) or department_id is None:
+        return StoredFile.objects.none()
+    return StoredFile.objects.filter(
+        purpose=IMPORT_FILE_PURPOSE, uploaded_by__department_id=department_id
+    ).order_by("-uploaded_at")
+
+
+WAITING_SHOWN = 20
+
+
+def imports_waiting_for(user: Any) -> list[StoredFile]:
+    """The department's files queued for import whose batch has not started yet."""
+    started = import_batches_for(user).values("sha256")
+    return list(import_files_for(user).exclude(sha256__in=started)[:WAITING_SHOWN])
+
+
+REJECTIONS_SHOWN = 100
+
+
+def import_rejections(batch: ImportBatch, limit: int = REJECTIONS_SHOWN) -> list[list[str]]:
+    """The first rows of the batch's error report (row number, code, reason), as the department
+    downloads it."""
+    import csv
+    import io
+    import itertools
+
+    if batch.error_report is None:
+        return []
+    with batch.error_report.file.open("rb") as handle:
+        text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
+        rows = csv.reader(text)
+        next(rows, None)  # the header: row, uscc, reason
+        return [list(row) for row in itertools.islice(rows, limit)]
 
 
 def enterprises_refreshed_since(moment: Any) -> QuerySet[Enterprise]:
