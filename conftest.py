@@ -54,7 +54,8 @@ def _clean_clock() -> Iterator[None]:
 
 @pytest.fixture(autouse=True)
 def _empty_cache() -> Iterator[None]:
-    """Rate-limit counters and other cached values never leak from one test into another."""
+    """Cached values never leak from one test into another (API rate-limit counts are in the
+    database, rolled back with each test)."""
     cache.clear()
     yield
     cache.clear()

@@ -373,6 +373,20 @@ def _batch_public(world: World) -> dict[str, Any]:
     return {"code": batch.policy.code, "number": batch.number}
 
 
+def _import_batch(world: World) -> dict[str, Any]:
+    """A batch market regulation imported, with a rejected row (built on first use)."""
+    if "import_batch" not in world.made:
+        from jinqi.registry.importing import registry_import
+
+        department = world.users[Role.DEPARTMENT]
+        assert department is not None and department.department is not None
+        path = settings.MEDIA_ROOT / "auth-import.csv"
+        path.write_text(f"uscc,core_ip_count\n{world.enterprise.uscc},7\nBAD,1\n")
+        result = registry_import(path=path, source=department.department, acting_user=department)
+        world.made["import_batch"] = result.batch
+    return {"pk": world.made["import_batch"].pk}
+
+
 def _policy_code(world: World) -> dict[str, Any]:
     return {"code": _awarded_grant(world).policy.code}
 
@@ -399,6 +413,7 @@ URL_KWARGS: dict[str, Callable[[World], dict[str, Any]]] = {
     "registry:reveal": lambda w: {"uscc": w.enterprise.uscc},
     "registry:fact_flag": lambda w: {"delivery_id": w.fact.delivery.pk, "ref": w.fact.ref},
     "registry:correction_answer": lambda w: {"pk": w.correction.pk},
+    "registry:import_detail": _import_batch,
     "policies:detail": _policy_code,
     "policies:awards": _policy_code,
     "policies:awards_csv": _policy_code,

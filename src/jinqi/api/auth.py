@@ -5,14 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja.errors import HttpError
 from ninja.security import APIKeyCookie, HttpBearer
 
 from jinqi.accounts.selectors import user_for_api_token
-from jinqi.core import clock
+from jinqi.api.ratelimit import api_call_count, current_minute
 
 
 class TokenAuth(HttpBearer):
@@ -25,11 +24,12 @@ class TokenAuth(HttpBearer):
 
 
 def _rate_limit(token_id: int) -> None:
-    """A fixed one-minute window per token; over the limit the call gets 429."""
-    window = int(clock.now().timestamp() // 60)
-    key = f"jinqi:api-rate:{token_id}:{window}"
-    cache.add(key, 0, timeout=120)
-    if cache.incr(key) > settings.API_RATE_LIMIT_PER_MINUTE:
+    """A fixed one-minute window per token, counted once for all web processes; over the limit
+    the call gets 429."""
+    if (
+        api_call_count(token_id=token_id, minute=current_minute())
+        > settings.API_RATE_LIMIT_PER_MINUTE
+    ):
         raise HttpError(
             429,
             _("Too many calls with this token: at most %(n)s a minute.")

@@ -1,4 +1,5 @@
-"""Stored responses of create calls, so a retried Idempotency-Key never creates twice."""
+"""Stored responses of create calls, so a retried Idempotency-Key never creates twice; the
+per-minute call counts of API tokens, shared by every web process."""
 
 from __future__ import annotations
 
@@ -26,3 +27,24 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.key}"
+
+
+class ApiCallCount(models.Model):
+    """How many calls one token made in one minute (minutes since the epoch).
+
+    In the database, not in Django's cache: the default cache is per process, so with several
+    gunicorn workers each would have let a token make the whole limit (`api.ratelimit`)."""
+
+    token = models.ForeignKey("accounts.ApiToken", on_delete=models.CASCADE, related_name="+")
+    minute = models.BigIntegerField()
+    calls = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["token", "minute"], name="api_call_count_per_minute")
+        ]
+        verbose_name = _("API call count")
+        verbose_name_plural = _("API call counts")
+
+    def __str__(self) -> str:
+        return f"{self.token_id} {self.minute}: {self.calls}"

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from jinqi.policies.models import Policy, RuleVersion
 from jinqi.policies.vocabulary import rules_vocabulary
+from jinqi.registry.certificates import with_certificates
 from jinqi.registry.selectors import completed_years
 from jinqi.registry.size_class import SizeClassError, size_class
 from jinqi.rules import Explanation, Rule, compile_rule, explain
@@ -69,7 +70,7 @@ def profile_problems(values: Mapping[str, Any]) -> list[str]:
 
 def prepared_profile(values: Mapping[str, Any], as_of: datetime.date) -> dict[str, Any]:
     """Vocabulary keys → values with the keys derived for `as_of` filled in."""
-    profile = dict(values)
+    profile = with_certificates(values, as_of)
     established = profile.get("established_on")
     if isinstance(established, str):
         established = datetime.date.fromisoformat(established)

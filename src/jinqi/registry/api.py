@@ -4,7 +4,6 @@ enterprises read their own record."""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Any
 
 from django.db.models import QuerySet
@@ -30,7 +29,6 @@ from jinqi.registry.schemas import (
 )
 
 router = Router(tags=["registry"])
-IMPORT_FILE_PURPOSE = "registry.import_file"
 
 
 def _enterprise_out(enterprise: Enterprise, *, unmasked: bool) -> EnterpriseOut:
@@ -136,29 +134,8 @@ def import_file(
     content) for import as the caller's department. A file that cannot be imported at all is
     refused at once; otherwise follow `status_url`. Sending the same file again continues an
     interrupted import and never imports twice."""
-    from django.db import transaction
-
-    from jinqi.core.uploads import upload_store
-    from jinqi.registry.importing.batch import registry_file_check
-    from jinqi.registry.tasks import registry_import_upload
-
     ensure_capability(request.user, PUSH_FACTS)
-    department = getattr(request.user, "department", None)
-    if department is None:
-        raise DomainError(_("Only a department's account can import."))
-    with transaction.atomic():
-        stored = upload_store(file=file, purpose_key=IMPORT_FILE_PURPOSE, acting_user=request.user)
-        try:
-            registry_file_check(Path(stored.file.path))
-        except DomainError:
-            stored.file.delete(save=False)  # a refused file is not kept (the row rolls back)
-            raise
-    user_id: int = request.user.pk or 0
-    transaction.on_commit(
-        lambda: registry_import_upload.enqueue(
-            str(stored.uuid), user_id, as_of.isoformat() if as_of else None
-        )
-    )
+    stored = services.import_file_queue(file=file, as_of=as_of, acting_user=request.user)
     return Status(
         202,
         ImportQueuedOut(
@@ -174,20 +151,10 @@ def import_status(request: HttpRequest, sha256: str) -> ImportOut:
     """Where the import of a file sent by the caller's department stands."""
     from django.urls import reverse
 
-    from jinqi.core.models import StoredFile
-    from jinqi.registry.models import ImportBatch
-
     ensure_capability(request.user, PUSH_FACTS)
-    department_id = int(getattr(request.user, "department_id", 0) or 0)
-    batch = (
-        ImportBatch.objects.filter(sha256=sha256, source_id=department_id)
-        .order_by("-started_at")
-        .first()
-    )
+    batch = selectors.import_batches_for(request.user).filter(sha256=sha256).first()
     if batch is None:
-        stored = StoredFile.objects.filter(
-            sha256=sha256, purpose=IMPORT_FILE_PURPOSE, uploaded_by__department_id=department_id
-        ).first()
+        stored = selectors.import_files_for(request.user).filter(sha256=sha256).first()
         if stored is None:
             raise Http404
         return ImportOut(file_name=stored.original_name, state="queued", error_report=None)

@@ -12,14 +12,14 @@ class RegistryConfig(AppConfig):
         from jinqi.core.uploads import TABLE_TYPES, UploadPurpose, register_purpose
         from jinqi.registry import permissions
         from jinqi.registry.demo import demo_registry_load
-        from jinqi.registry.importing import REPORT_UPLOAD
+        from jinqi.registry.importing import IMPORT_FILE_PURPOSE, REPORT_UPLOAD
         from jinqi.web.navigation import NavEntry, register_nav
 
         register_demo_step(DemoStep("registry", 30, demo_registry_load))
         register_purpose(REPORT_UPLOAD)  # error reports of bulk imports
         register_purpose(
             UploadPurpose(
-                key="registry.import_file",
+                key=IMPORT_FILE_PURPOSE,
                 allowed_types=TABLE_TYPES,
                 can_download=permissions.can_download_import_file,
             )
@@ -39,6 +39,14 @@ class RegistryConfig(AppConfig):
                 _("My enterprise"),
                 lambda r: permissions.has_capability(r.user, permissions.OWN_RECORD),
                 order=30,
+            )
+        )
+        register_nav(
+            NavEntry(
+                "registry:imports",
+                _("Data imports"),
+                lambda r: permissions.has_capability(r.user, permissions.PUSH_FACTS),
+                order=36,
             )
         )
         register_nav(

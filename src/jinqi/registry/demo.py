@@ -104,7 +104,8 @@ def _demo_enterprise(report: Callable[[str], None]) -> None:
         as_of=dt.date(2026, 3, 31),
         acting_user=actor,
         facts=[
-            FactIn("is_high_tech", True),
+            FactIn("high_tech_certificate_number", "GR202431000587"),
+            FactIn("high_tech_certificate_until", "2027-11-18"),
             FactIn("tech_staff", 41, 2025),
             FactIn("core_ip_count", 6),
         ],

@@ -1,7 +1,8 @@
 """Bulk export of the materialised profiles as Parquet, for rule packs and analysis.
 
 The profile holds no personal data (names and phones stay on the registration record), so the
-export needs no masking.
+export needs no masking. The certificate statuses are exported as of the day of the export
+(`registry.certificates`); age_years, which changes every day for everyone, is left out.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from jinqi.registry.certificates import certificate_columns
 from jinqi.registry.models import Profile
 from jinqi.registry.vocabulary import FIELDS
 
@@ -56,6 +58,9 @@ DICTIONARY_KEYS = frozenset(
 
 def profiles_export(path: Path) -> int:
     """Write every profile to `path` in batches; returns the number of rows."""
+    from jinqi.core import clock
+
+    today = clock.today()
     schema = profile_schema()
     names = schema.names
     column_of = {"uscc": "enterprise__uscc"}
@@ -67,11 +72,11 @@ def profiles_export(path: Path) -> int:
         for row in queryset.iterator(chunk_size=BATCH):
             batch.append(row)
             if len(batch) == BATCH:
-                writer.write_table(_table(batch, schema))
+                writer.write_table(certificate_columns(_table(batch, schema), today))
                 rows += len(batch)
                 batch = []
         if batch:
-            writer.write_table(_table(batch, schema))
+            writer.write_table(certificate_columns(_table(batch, schema), today))
             rows += len(batch)
     return rows
 

@@ -26,3 +26,12 @@ class CorrectionAnswerForm(forms.Form):
     )
     new_value = forms.CharField(label=_("Corrected value"), required=False, max_length=200)
     answer = forms.CharField(label=_("Answer to the enterprise"), widget=forms.Textarea)
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(label=_("File (CSV in UTF-8 or GBK, XLSX or Parquet)"))
+    as_of = forms.DateField(
+        label=_("As of (leave empty for today)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )

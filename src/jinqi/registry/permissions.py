@@ -11,7 +11,7 @@ VIEW = "registry.view"  # every enterprise's record and facts
 READ_PERSONAL = "registry.read_personal"  # reveal personal data (audited)
 OWN_RECORD = "registry.own_record"  # an enterprise user's own record
 ANSWER_CORRECTIONS = "registry.answer_corrections"  # a source department answers corrections
-PUSH_FACTS = "registry.push_facts"  # a department system sends facts through the API
+PUSH_FACTS = "registry.push_facts"  # a department sends facts: API push, file import (API, page)
 READ_PROFILES = "registry.read_profiles"  # read materialised profiles through the API
 READ_RECORD = "registry.read_record"  # one record: any enterprise (masked) or one's own
 

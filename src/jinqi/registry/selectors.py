@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -10,10 +11,24 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from jinqi.core.models import StoredFile
 from jinqi.core.permissions import has_capability
-from jinqi.registry.models import CorrectionRequest, Delivery, Enterprise, Fact, fact_ref_parse
-from jinqi.registry.permissions import ANSWER_CORRECTIONS, OWN_RECORD, can_view
-from jinqi.registry.vocabulary import BY_KEY, FIELDS, ProfileField
+from jinqi.registry.models import (
+    CorrectionRequest,
+    Delivery,
+    Enterprise,
+    Fact,
+    ImportBatch,
+    fact_ref_parse,
+)
+from jinqi.registry.permissions import ANSWER_CORRECTIONS, OWN_RECORD, PUSH_FACTS, can_view
+from jinqi.registry.vocabulary import (
+    BY_KEY,
+    CERTIFICATE_NUMBER,
+    FIELDS,
+    VALID_UNTIL,
+    ProfileField,
+)
 
 
 def enterprises_visible_to(user: Any) -> QuerySet[Enterprise]:
@@ -109,8 +124,10 @@ def corrections_for(user: Any) -> QuerySet[CorrectionRequest]:
 
 
 def profile_dict(enterprise: Enterprise) -> dict[str, Any]:
-    """The materialised profile as vocabulary key → value, with read-time keys derived now."""
+    """The materialised profile as vocabulary key → value, with read-time keys derived now
+    (age_years and the certificate statuses)."""
     from jinqi.core import clock
+    from jinqi.registry.certificates import with_certificates
     from jinqi.registry.models import Profile
 
     profile = Profile.objects.filter(enterprise=enterprise).first()
@@ -120,7 +137,30 @@ def profile_dict(enterprise: Enterprise) -> dict[str, Any]:
             values[spec.key] = completed_years(enterprise.established_on, clock.today())
         else:
             values[spec.key] = getattr(profile, spec.key, None) if profile else None
-    return values
+    return with_certificates(values, clock.today())
+
+
+@dataclass(frozen=True)
+class CertificateStatus:
+    key: str  # the status key, e.g. is_high_tech
+    label: str
+    held: bool | None  # today, as `profile_dict` derives it
+    valid_until: dt.date | None
+    number: str | None
+
+
+def certificate_statuses(enterprise: Enterprise) -> list[CertificateStatus]:
+    """The enterprise's certificates the registry knows anything about, with their validity."""
+    values = profile_dict(enterprise)
+    statuses = []
+    for key, until in VALID_UNTIL.items():
+        number = values.get(CERTIFICATE_NUMBER.get(key, ""))
+        if values[key] is None and values[until] is None and not number:
+            continue
+        statuses.append(
+            CertificateStatus(key, str(BY_KEY[key].label), values[key], values[until], number)
+        )
+    return statuses
 
 
 @dataclass(frozen=True)
@@ -172,6 +212,66 @@ def completed_years(start: Any, on: Any) -> int | None:
         return None
     years = on.year - start.year - ((on.month, on.day) < (start.month, start.day))
     return max(years, 0)
+
+
+def import_batches_for(user: Any) -> QuerySet[ImportBatch]:
+    """The import batches of the user's own department, newest first; nobody else's."""
+    department_id = getattr(user, "department_id", None)
+    if not has_capability(user, PUSH_FACTS) or department_id is None:
+        return ImportBatch.objects.none()
+    return (
+        ImportBatch.objects.filter(source_id=department_id)
+        .select_related("started_by", "error_report")
+        .order_by("-started_at", "-id")
+    )
+
+
+def import_batch_for(user: Any, pk: int) -> ImportBatch:
+    """One of the department's batches; another department's is a 404."""
+    batch = import_batches_for(user).filter(pk=pk).first()
+    if batch is None:
+        raise Http404
+    return batch
+
+
+def import_files_for(user: Any) -> QuerySet[StoredFile]:
+    """The files the user's department sent for import (by the page or the API)."""
+    from jinqi.registry.importing.batch import IMPORT_FILE_PURPOSE
+
+    department_id = getattr(user, "department_id", None)
+    if not has_capability(user, PUSH_FACTS) or department_id is None:
+        return StoredFile.objects.none()
+    return StoredFile.objects.filter(
+        purpose=IMPORT_FILE_PURPOSE, uploaded_by__department_id=department_id
+    ).order_by("-uploaded_at")
+
+
+WAITING_SHOWN = 20
+
+
+def imports_waiting_for(user: Any) -> list[StoredFile]:
+    """The department's files queued for import whose batch has not started yet."""
+    started = import_batches_for(user).values("sha256")
+    return list(import_files_for(user).exclude(sha256__in=started)[:WAITING_SHOWN])
+
+
+REJECTIONS_SHOWN = 100
+
+
+def import_rejections(batch: ImportBatch, limit: int = REJECTIONS_SHOWN) -> list[list[str]]:
+    """The first rows of the batch's error report (row number, code, reason), as the department
+    downloads it."""
+    import csv
+    import io
+    import itertools
+
+    if batch.error_report is None:
+        return []
+    with batch.error_report.file.open("rb") as handle:
+        text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
+        rows = csv.reader(text)
+        next(rows, None)  # the header: row, uscc, reason
+        return [list(row) for row in itertools.islice(rows, limit)]
 
 
 def enterprises_refreshed_since(moment: Any) -> QuerySet[Enterprise]:

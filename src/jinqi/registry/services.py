@@ -14,6 +14,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -22,6 +23,7 @@ from jinqi.audit.enums import AuditAction
 from jinqi.audit.services import audit_record, snapshot
 from jinqi.core import clock
 from jinqi.core.errors import DomainError, PermissionDenied
+from jinqi.core.models import StoredFile
 from jinqi.core.permissions import has_capability
 from jinqi.registry.models import (
     READ_TIME_KEYS,
@@ -275,6 +277,42 @@ def profiles_refresh(enterprise_ids: Sequence[int]) -> int:
     Profile.objects.filter(enterprise_id__in=enterprise_ids).delete()
     Profile.objects.bulk_create(rows, batch_size=1000)
     return len(rows)
+
+
+@transaction.atomic
+def import_file_queue(*, file: UploadedFile, as_of: dt.date | None, acting_user: Any) -> StoredFile:
+    """Keep a department's file (type checked by content) and queue its import in the background
+    as the uploader's department, once this transaction commits. A file that cannot be imported
+    at all (unreadable, wrong columns, no rows) is refused at once and not kept. Sending the same
+    file again continues an interrupted import and never imports twice."""
+    from pathlib import Path
+
+    from jinqi.core.uploads import upload_store
+    from jinqi.registry.importing.batch import IMPORT_FILE_PURPOSE, registry_file_check
+    from jinqi.registry.permissions import PUSH_FACTS
+    from jinqi.registry.tasks import registry_import_upload
+
+    if not has_capability(acting_user, PUSH_FACTS):
+        raise PermissionDenied(_("Only department staff can import data."))
+    if getattr(acting_user, "department", None) is None:
+        raise DomainError(_("Only a department's account can import."))
+    stored = upload_store(file=file, purpose_key=IMPORT_FILE_PURPOSE, acting_user=acting_user)
+    try:
+        registry_file_check(Path(stored.file.path))
+    except DomainError:
+        stored.file.delete(save=False)  # a refused file is not kept (the row rolls back)
+        raise
+    audit_record(
+        actor=acting_user,
+        action=AuditAction.CREATE,
+        target=stored,
+        after={"file": stored.original_name, "sha256": stored.sha256},
+        note="registry import queued" + (f" as of {as_of.isoformat()}" if as_of else ""),
+    )
+    user_id: int = acting_user.pk
+    day = as_of.isoformat() if as_of else None
+    transaction.on_commit(lambda: registry_import_upload.enqueue(str(stored.uuid), user_id, day))
+    return stored
 
 
 @transaction.atomic

@@ -42,8 +42,10 @@ YEARLY_KEYS = (
     "layoff_rate_last_year",
 )
 STATUS_KEYS = (
-    "tax_credit_level", "is_high_tech", "is_specialised_sme", "in_abnormal_list",
-    "in_serious_dishonesty_list", "social_insurance_arrears", "industry_restricted",
+    "tax_credit_level", "is_high_tech", "high_tech_certificate_number",
+    "high_tech_certificate_until", "is_specialised_sme", "specialised_sme_until",
+    "in_abnormal_list", "in_serious_dishonesty_list", "social_insurance_arrears",
+    "industry_restricted",
     "core_ip_count", "innovation_score", "in_supported_tech_field", "major_incident_last_year",
     "ui_contribution_months", "rd_expense_domestic_3y",
 )
@@ -756,6 +758,53 @@ class _Figures:
         )
         domestic = _money(rd_total * rng.uniform(0.7, 1.0, n))
         self.status["rd_expense_domestic_3y"] = pa.array(domestic, mask=np.isnan(domestic))
+        self._certificates(rng, high_tech, does_rd, specialised, age_days)
+
+    def _certificates(
+        self,
+        rng: np.random.Generator,
+        high_tech: np.ndarray,
+        does_rd: np.ndarray,
+        specialised: np.ndarray,
+        age_days: np.ndarray,
+    ) -> None:
+        """Certificates valid for three years (drawn after every other figure, so adding them
+        left the rest of a seed's population as it was). Holders were certified within the last
+        three years; some R&D firms' certificates have lapsed. The yes/no columns say what the
+        dates say on REFERENCE_DATE, and "no" where there never was a certificate."""
+        n = len(high_tech)
+        lapsed = ~high_tech & does_rd & (age_days > 5 * 365) & (rng.random(n) < 0.1)
+        issued, until = _validity(rng, high_tech, lapsed, age_days)
+        year = (issued.astype("datetime64[Y]").astype(np.int64) + 1970).astype(str)
+        serial = np.char.zfill(rng.integers(1, 4000, n).astype(str), 6)
+        number = np.char.add(np.char.add(np.char.add("GR", year), "31"), serial)
+        self.status["high_tech_certificate_number"] = pa.array(
+            number, pa.string(), mask=np.isnat(until)
+        )
+        self.status["high_tech_certificate_until"] = pa.array(until, pa.date32())
+        sme_lapsed = ~specialised & high_tech & (age_days > 5 * 365) & (rng.random(n) < 0.05)
+        _issued, sme_until = _validity(rng, specialised, sme_lapsed, age_days)
+        self.status["specialised_sme_until"] = pa.array(sme_until, pa.date32())
+
+
+CERTIFICATE_DAYS = 3 * 365  # 有效期三年
+
+
+def _validity(
+    rng: np.random.Generator, holds: np.ndarray, lapsed: np.ndarray, age_days: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Issue dates and last valid days: a holder's certificate was issued in the three years to
+    REFERENCE_DATE (never before establishment) and is valid on it; a lapsed one ran out in the
+    two years before; NaT for the others."""
+    n = len(holds)
+    reference = np.datetime64(REFERENCE_DATE, "D")
+    back = np.minimum(rng.integers(0, CERTIFICATE_DAYS, n), np.maximum(age_days, 1) - 1)
+    back = np.where(lapsed, CERTIFICATE_DAYS + rng.integers(1, 730, n), back)
+    issued = reference - back.astype("timedelta64[D]")
+    until = issued + np.timedelta64(CERTIFICATE_DAYS - 1, "D")
+    nothing = np.datetime64("NaT", "D")
+    some = holds | lapsed
+    return np.where(some, issued, nothing), np.where(some, until, nothing)
 
 
 def _money(values: np.ndarray) -> np.ndarray:

@@ -9,6 +9,8 @@ urlpatterns = [
     path("mine/deliveries/<int:delivery_id>/<str:ref>/flag/", views.fact_flag, name="fact_flag"),
     path("corrections/", views.corrections, name="corrections"),
     path("corrections/<int:pk>/answer/", views.correction_answer, name="correction_answer"),
+    path("imports/", views.imports, name="imports"),
+    path("imports/<int:pk>/", views.import_detail, name="import_detail"),
     path("<str:uscc>/", views.enterprise_detail, name="detail"),
     path("<str:uscc>/reveal/", views.enterprise_reveal, name="reveal"),
 ]

@@ -1,5 +1,5 @@
 """Registry pages: the list and record for the lead office and departments, the enterprise's
-own record, and the correction requests."""
+own record, the correction requests, and a department's file imports."""
 
 from __future__ import annotations
 
@@ -16,11 +16,18 @@ from jinqi.core import clock
 from jinqi.core.errors import DomainError
 from jinqi.core.permissions import requires
 from jinqi.registry import selectors, services
-from jinqi.registry.forms import CorrectionAnswerForm, CorrectionForm, SearchForm
+from jinqi.registry.forms import (
+    CorrectionAnswerForm,
+    CorrectionForm,
+    ImportUploadForm,
+    SearchForm,
+)
+from jinqi.registry.importing import ImportFileError
 from jinqi.registry.models import Enterprise
 from jinqi.registry.permissions import (
     ANSWER_CORRECTIONS,
     OWN_RECORD,
+    PUSH_FACTS,
     READ_PERSONAL,
     VIEW,
     can_read_personal,
@@ -60,6 +67,7 @@ def _record(
             "groups": selectors.fact_groups(enterprise),
             "addresses": enterprise.addresses.all(),
             "profile": getattr(enterprise, "profile", None),
+            "certificates": selectors.certificate_statuses(enterprise),
             "unmasked": unmasked,
             "can_reveal": can_read_personal(request.user) and not unmasked,
             "is_own": enterprise.uscc == request.user.enterprise_uscc,
@@ -155,3 +163,55 @@ def correction_answer(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The enterprise has been told."))
     return redirect("registry:corrections")
+
+
+@requires(PUSH_FACTS)
+def imports(request: AuthenticatedRequest) -> HttpResponse:
+    """Upload a file for import as one's own department; the department's past batches."""
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    problems: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            stored = services.import_file_queue(
+                file=form.cleaned_data["file"],
+                as_of=form.cleaned_data["as_of"],
+                acting_user=request.user,
+            )
+        except ImportFileError as error:
+            problems = error.problems
+        except DomainError as error:
+            form.add_error("file", error.message)
+        else:
+            messages.success(
+                request,
+                _("%(name)s is queued for import; its batch appears below when it starts.")
+                % {"name": stored.original_name},
+            )
+            return redirect("registry:imports")
+    page = Paginator(selectors.import_batches_for(request.user), 25).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "registry/imports.html",
+        {
+            "form": form,
+            "problems": problems,
+            "page_obj": page,
+            "waiting": selectors.imports_waiting_for(request.user),
+        },
+    )
+
+
+@requires(PUSH_FACTS)
+def import_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    batch = selectors.import_batch_for(request.user, pk)
+    return render(
+        request,
+        "registry/import_detail.html",
+        {
+            "batch": batch,
+            "rejections": selectors.import_rejections(batch),
+            "shown": selectors.REJECTIONS_SHOWN,
+        },
+    )

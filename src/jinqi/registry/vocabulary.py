@@ -194,11 +194,33 @@ FIELDS: tuple[ProfileField, ...] = (
         _("Holds a valid high-tech enterprise certificate"),
         T.BOOLEAN,
         source="science",
+        derivation="high_tech_certificate_until on or after the evaluation date; without that "
+        "date, the yes/no the department gave; unknown if neither",
+    ),
+    ProfileField(
+        "high_tech_certificate_number",
+        _("High-tech enterprise certificate number"),
+        T.TEXT,
+        source="science",
+    ),
+    ProfileField(
+        "high_tech_certificate_until",
+        _("High-tech enterprise certificate valid until"),
+        T.DATE,
+        source="science",
     ),
     ProfileField(
         "is_specialised_sme",
         _("Specialised and sophisticated SME (专精特新)"),
         T.BOOLEAN,
+        source="economy",
+        derivation="specialised_sme_until on or after the evaluation date; without that "
+        "date, the yes/no the department gave; unknown if neither",
+    ),
+    ProfileField(
+        "specialised_sme_until",
+        _("Specialised and sophisticated SME recognition valid until"),
+        T.DATE,
         source="economy",
     ),
     ProfileField(
@@ -212,6 +234,18 @@ FIELDS: tuple[ProfileField, ...] = (
 )
 
 BY_KEY = {f.key: f for f in FIELDS}
+
+# Status keys that follow a certificate's validity → the key of the date it is valid until
+# (inclusive). Both are supplied; the status is worked out for the evaluation date when read
+# (`registry.certificates`), so a certificate lapses on time without a new delivery. The yes/no
+# alone still counts where no date was ever given: departments that send only it keep working.
+VALID_UNTIL = {
+    "is_high_tech": "high_tech_certificate_until",
+    "is_specialised_sme": "specialised_sme_until",
+}
+# Certificate statuses → the key of the certificate's number, where it has one (专精特新 is a
+# recognition published as a list, without a number of its own).
+CERTIFICATE_NUMBER = {"is_high_tech": "high_tech_certificate_number"}
 
 
 def field(key: str) -> ProfileField:

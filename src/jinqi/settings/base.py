@@ -180,7 +180,7 @@ EMAIL_HOST_PASSWORD = env.EMAIL_HOST_PASSWORD
 EMAIL_USE_TLS = env.EMAIL_USE_TLS
 DEFAULT_FROM_EMAIL = env.DEFAULT_FROM_EMAIL
 
-# Calls per minute for one API token (per web process: the default cache is in memory).
+# Calls per minute for one API token, counted in the database for all web processes together.
 API_RATE_LIMIT_PER_MINUTE = 600
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}

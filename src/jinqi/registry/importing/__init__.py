@@ -16,6 +16,7 @@ An empty cell says nothing: it records no fact and leaves registration fields as
 
 from jinqi.registry.importing.batch import (
     DEFAULT_CHUNK,
+    IMPORT_FILE_PURPOSE,
     REPORT_PURPOSE,
     REPORT_UPLOAD,
     ImportResult,
@@ -28,6 +29,7 @@ from jinqi.registry.importing.rows import Column, Rejection, RowValidator, parse
 
 __all__ = [
     "DEFAULT_CHUNK",
+    "IMPORT_FILE_PURPOSE",
     "MAX_CELL",
     "REPORT_PURPOSE",
     "REPORT_UPLOAD",

@@ -59,6 +59,7 @@ from jinqi.registry.services import layouts_get_or_create, registration_values
 
 DEFAULT_CHUNK = 5_000
 REPORT_PURPOSE = "registry.import_report"
+IMPORT_FILE_PURPOSE = "registry.import_file"  # a department's file, queued for import
 
 
 def _profile_name(key: str) -> str:

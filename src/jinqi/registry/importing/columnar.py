@@ -246,6 +246,10 @@ def _fact(key: str, column: pa.Array) -> tuple[pa.Array, np.ndarray]:
         if pa.types.is_boolean(column.type):
             return column, np.ones(len(column), dtype=bool)
         return _refuse(column)
+    if kind == FieldType.DATE:
+        if pa.types.is_date32(column.type):  # stored as `values.coerce` does: ISO text
+            return pc.cast(column, pa.string()), np.ones(len(column), dtype=bool)
+        return _refuse(column)
     if kind == FieldType.TEXT:
         text, ok = _text(column, MAX_TEXT)
         if key == "tax_credit_level":
@@ -353,7 +357,10 @@ def delivery_columns(table: pa.Table) -> tuple[list[tuple[str, ...]], np.ndarray
                 plain = pc.invert(pc.match_substring_regex(text, "[.eEn]"))
                 text = pc.if_else(plain, pc.binary_join_element_wise(text, ".0", ""), text)
         parts.append(text)
-    body = pc.binary_join_element_wise(*parts, ",", null_handling="skip")
+    if len(parts) == 1:  # binary_join_element_wise drops the nulls of a lone array
+        body = pc.fill_null(parts[0], "")
+    else:
+        body = pc.binary_join_element_wise(*parts, ",", null_handling="skip")
     return layouts, inverse.reshape(-1), pc.binary_join_element_wise("[", body, "]", "")
 
 

@@ -155,4 +155,5 @@ def test_schema_types_suit_the_vocabulary() -> None:
     assert schema.field("employees_2024").type == pa.int64()
     assert schema.field("revenue_2024").type == pa.float64()
     assert schema.field("is_high_tech").type == pa.bool_()
+    assert schema.field("high_tech_certificate_until").type == pa.date32()
     assert schema.field("established_on").type == pa.date32()
