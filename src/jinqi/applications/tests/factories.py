@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from jinqi.accounts.models import User
 from jinqi.accounts.tests.factories import UserFactory, department_user
 from jinqi.applications.definition import Definition, FormField, Material, ReviewStep, ShowWhen
+from jinqi.applications.demo import PLAN_PDF
 from jinqi.applications.enums import Admission, FieldKind, Reviewer
 from jinqi.applications.models import Application, ApplicationForm
 from jinqi.applications.services import FormSettings, form_save
@@ -21,10 +22,7 @@ from jinqi.registry.models import Enterprise
 DEPARTMENT = "economy"
 
 # A minimal valid PDF (the upload component checks content, not names).
-PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-)
+PDF = PLAN_PDF
 
 
 def definition(*, lead_review: bool = True) -> Definition:
