@@ -142,7 +142,7 @@ def test_overdue_applications_are_highlighted(item: Policy, owner: User) -> None
 
 def test_empty_queue_says_so(owner: User) -> None:
     response = client_for(owner).get(reverse("applications:queue"))
-    assert "没有符合条件的申请" in response.content.decode()
+    assert "没有符合条件的申报" in response.content.decode()
 
 
 def test_queue_exports_the_filtered_list_as_xlsx(item: Policy, owner: User) -> None:
