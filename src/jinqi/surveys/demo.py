@@ -106,7 +106,7 @@ def demo_surveys_load(report: Callable[[str], None]) -> None:
             for uscc, name in segment
             if uscc not in existing
         )
-        survey_send(survey=survey, acting_user=lead)
+        survey = survey_send(survey=survey, acting_user=lead)
     recipients = {r.enterprise_id: r.size_class for r in Recipient.objects.filter(survey=survey)}
     users = {
         u.enterprise_uscc: u
