@@ -31,6 +31,7 @@ def question_bar(result: QuestionResult) -> dict[str, Any]:
                         for i, v in enumerate(values)
                     ],
                     "label": {"show": True, "position": "top"},
+                    "barMaxWidth": 48,
                 }
             ],
         }
@@ -49,6 +50,7 @@ def question_bar(result: QuestionResult) -> dict[str, Any]:
                 "name": _("Enterprises"),
                 "type": "bar",
                 "itemStyle": {"color": "#1f4e8c"},
+                "barMaxWidth": 28,
                 "data": values,
                 "label": {"show": True, "position": "right"},
             }
@@ -73,6 +75,7 @@ def rate_bar(rows: list[RateRow]) -> dict[str, Any]:
                 "name": _("Response rate"),
                 "type": "bar",
                 "itemStyle": {"color": "#c8102e"},
+                "barMaxWidth": 28,
                 "data": [r.rate for r in rows],
                 "label": {"show": True, "position": "right", "formatter": "{c}%"},
             }
