@@ -391,6 +391,23 @@ def _policy_code(world: World) -> dict[str, Any]:
     return {"code": _awarded_grant(world).policy.code}
 
 
+def _survey(world: World) -> dict[str, Any]:
+    """A survey the lead office sent to every enterprise (the enterprise user's among them)."""
+    if "survey" not in world.made:
+        from jinqi.surveys.tests.factories import survey
+
+        world.made["survey"] = survey(world.users[Role.LEAD_OFFICE])  # type: ignore[arg-type]
+    return {"pk": world.made["survey"].pk}
+
+
+def _survey_texts(world: World) -> dict[str, Any]:
+    from jinqi.surveys.enums import QuestionKind
+
+    pk = _survey(world)["pk"]
+    question = world.made["survey"].questions.get(kind=QuestionKind.TEXT)
+    return {"pk": pk, "question": question.pk}
+
+
 # Sample kwargs for each URL that takes some: objects the department itself is responsible for,
 # so that a role holding the capability reaches the view rather than a scoping 404.
 URL_KWARGS: dict[str, Callable[[World], dict[str, Any]]] = {
@@ -445,6 +462,12 @@ URL_KWARGS: dict[str, Callable[[World], dict[str, Any]]] = {
     },
     "applications:batch": _batch_public,
     "applications:objection": _batch_public,
+    "surveys:answer": _survey,
+    "surveys:detail": _survey,
+    "surveys:edit": _survey,
+    "surveys:send": _survey,
+    "surveys:export": _survey,
+    "surveys:texts": _survey_texts,
 }
 
 # (URL name, role) → why a role holding the view's capability still gets a 404.

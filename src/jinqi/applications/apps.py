@@ -12,6 +12,7 @@ class ApplicationsConfig(AppConfig):
 
         from jinqi.applications import permissions
         from jinqi.applications.demo import demo_applications_load
+        from jinqi.applications.panels import my_applications_panel
         from jinqi.applications.selectors import may_download_material
         from jinqi.applications.services import MATERIAL_PURPOSE
         from jinqi.applications.tasks import drafts_remind_stale_task
@@ -19,6 +20,7 @@ class ApplicationsConfig(AppConfig):
         from jinqi.core.schedule import PeriodicJob, register_periodic_job
         from jinqi.core.uploads import EVIDENCE_TYPES, UploadPurpose, register_purpose
         from jinqi.web.navigation import NavEntry, register_nav
+        from jinqi.web.portal import PortalPanel, register_panel
 
         register_purpose(
             UploadPurpose(
@@ -36,6 +38,15 @@ class ApplicationsConfig(AppConfig):
             )
         )
         register_demo_step(DemoStep("applications", 45, demo_applications_load))
+        register_panel(
+            PortalPanel(
+                "applications",
+                _("My applications"),
+                "applications/portal/mine.html",
+                my_applications_panel,
+                order=25,
+            )
+        )
         register_nav(
             NavEntry(
                 "applications:mine",

@@ -11,8 +11,10 @@ class NotificationsConfig(AppConfig):
 
     def ready(self) -> None:
         from jinqi.core.schedule import PeriodicJob, register_periodic_job
+        from jinqi.notifications.panels import latest_notices
         from jinqi.notifications.tasks import outbox_deliver
         from jinqi.web.navigation import NavEntry, register_nav
+        from jinqi.web.portal import PortalPanel, register_panel
 
         # Delivery is enqueued after each commit; this catches anything left behind.
         register_periodic_job(
@@ -26,6 +28,15 @@ class NotificationsConfig(AppConfig):
                 lambda r: r.user.is_authenticated,
                 order=90,
                 badge=_unread_count,
+            )
+        )
+        register_panel(
+            PortalPanel(
+                "notifications",
+                _("Latest notices"),
+                "notifications/portal/latest.html",
+                latest_notices,
+                order=10,
             )
         )
 

@@ -15,8 +15,10 @@ class PoliciesConfig(AppConfig):
         from jinqi.policies import permissions
         from jinqi.policies.catalogue_sync import sync_after_migrate
         from jinqi.policies.demo import demo_policies_load
+        from jinqi.policies.panels import policies_for_me_panel
         from jinqi.policies.tasks import matches_refresh_changed_task
         from jinqi.web.navigation import NavEntry, register_nav
+        from jinqi.web.portal import PortalPanel, register_panel
 
         # The shipped policies are reference data in every install, kept in step with
         # catalogue/*.toml after each migrate (as Django keeps its permissions).
@@ -46,6 +48,15 @@ class PoliciesConfig(AppConfig):
                 _("Policies for me"),
                 lambda r: permissions.has_capability(r.user, permissions.FOR_ME),
                 order=25,
+            )
+        )
+        register_panel(
+            PortalPanel(
+                "policies",
+                _("Policies matched for you"),
+                "policies/portal/for_me.html",
+                policies_for_me_panel,
+                order=20,
             )
         )
         register_nav(

@@ -13,9 +13,20 @@ class RegistryConfig(AppConfig):
         from jinqi.registry import permissions
         from jinqi.registry.demo import demo_registry_load
         from jinqi.registry.importing import IMPORT_FILE_PURPOSE, REPORT_UPLOAD
+        from jinqi.registry.panels import my_record_panel
         from jinqi.web.navigation import NavEntry, register_nav
+        from jinqi.web.portal import PortalPanel, register_panel
 
         register_demo_step(DemoStep("registry", 30, demo_registry_load))
+        register_panel(
+            PortalPanel(
+                "registry",
+                _("My enterprise record"),
+                "registry/portal/record.html",
+                my_record_panel,
+                order=60,
+            )
+        )
         register_purpose(REPORT_UPLOAD)  # error reports of bulk imports
         register_purpose(
             UploadPurpose(

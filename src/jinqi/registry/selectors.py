@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +20,7 @@ from jinqi.registry.models import (
     Enterprise,
     Fact,
     ImportBatch,
+    Industry,
     fact_ref_parse,
 )
 from jinqi.registry.permissions import ANSWER_CORRECTIONS, OWN_RECORD, PUSH_FACTS, can_view
@@ -277,3 +279,41 @@ def import_rejections(batch: ImportBatch, limit: int = REJECTIONS_SHOWN) -> list
 def enterprises_refreshed_since(moment: Any) -> QuerySet[Enterprise]:
     """Enterprises whose materialised profile changed after `moment` (facts came in)."""
     return Enterprise.objects.filter(profile__refreshed_at__gt=moment)
+
+
+# -- segments of enterprises (surveys, notices to a group) ---------------------------------------
+
+
+@dataclass(frozen=True)
+class Segment:
+    """Enterprises chosen by industry, place and size; an empty dimension means any."""
+
+    industries: Sequence[str] = ()  # GB/T 4754 prefixes: a section letter (C) or division (C26)
+    towns: Sequence[str] = ()  # codes of towns, streets and parks
+    size_classes: Sequence[str] = ()  # SizeClass values
+
+
+def enterprises_in_segment(segment: Segment) -> QuerySet[Enterprise]:
+    """The enterprises in operation that fall in every dimension of the segment."""
+    enterprises = Enterprise.objects.active()
+    if segment.industries:
+        prefixes = Q()
+        for prefix in segment.industries:
+            prefixes |= Q(industry__code__startswith=prefix.upper())
+        enterprises = enterprises.filter(prefixes)
+    if segment.towns:
+        enterprises = enterprises.filter(town__code__in=segment.towns)
+    if segment.size_classes:
+        enterprises = enterprises.filter(profile__size_class__in=segment.size_classes)
+    return enterprises
+
+
+def segment_dimensions(enterprises: QuerySet[Enterprise]) -> list[tuple[int, str, str, str]]:
+    """(id, industry section, town code, size class) of each enterprise, "" where unknown."""
+    rows = enterprises.values_list("pk", "industry_id", "town__code", "profile__size_class")
+    return [(pk, (ind or "")[:1], town or "", size or "") for pk, ind, town, size in rows]
+
+
+def industry_sections() -> QuerySet[Industry]:
+    """The GB/T 4754 sections (one letter) the registry knows."""
+    return Industry.objects.filter(code__regex=r"^[A-Z]$").order_by("code")

@@ -6,3 +6,12 @@ class WebConfig(AppConfig):
     name = "jinqi.web"
     label = "web"
     verbose_name = _("Web")
+
+    def ready(self) -> None:
+        from jinqi.core.permissions import has_capability
+        from jinqi.web.navigation import NavEntry, register_nav
+        from jinqi.web.permissions import PORTAL
+
+        register_nav(
+            NavEntry("web:portal", _("My page"), lambda r: has_capability(r.user, PORTAL), order=5)
+        )

@@ -1,5 +1,9 @@
 """The enterprise's own page (企业专属网页) is assembled from panels that feature apps register in
-`ready()`: web knows none of them. A panel's `context` returns None to stay hidden for a user."""
+`ready()`: web knows none of them. A panel's `context` returns None to stay hidden for a user.
+
+Order: below 20 for notices and things the enterprise must act on, 20–49 its ongoing business,
+50 and above reference (its record, search). In the returned context, `attention` (true) marks
+the panel as needing action and `badge` (a number) is shown next to its title."""
 
 from __future__ import annotations
 

@@ -1,4 +1,8 @@
-"""Lists offered as an XLSX download: one sheet, a header row, the rows as they are."""
+"""Lists offered as an XLSX download: one sheet, a header row, the rows as they are.
+
+Text that a spreadsheet would read as a formula (starting with = + - @, a tab or a carriage
+return: CSV/formula injection) is written as a text cell with Excel's quote prefix, so it shows
+as typed and stays text even when someone edits the cell."""
 
 from __future__ import annotations
 
@@ -9,6 +13,11 @@ from typing import Any
 from django.http import HttpResponse
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _is_formula_like(value: Any) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
 
 
 def xlsx_bytes(title: str, header: Sequence[Any], rows: Iterable[Sequence[Any]]) -> bytes:
@@ -20,15 +29,24 @@ def xlsx_bytes(title: str, header: Sequence[Any], rows: Iterable[Sequence[Any]])
     sheet = book.active
     assert sheet is not None
     sheet.title = title[:31]
-    sheet.append([str(cell) for cell in header])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append(list(row))
+    for column, value in enumerate(header, start=1):
+        _write(sheet, 1, column, str(value)).font = Font(bold=True)
+    for row_number, row in enumerate(rows, start=2):
+        for column, value in enumerate(row, start=1):
+            _write(sheet, row_number, column, value)
     sheet.freeze_panes = "A2"
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _write(sheet: Any, row: int, column: int, value: Any) -> Any:
+    cell = sheet.cell(row=row, column=column)
+    cell.value = value
+    if _is_formula_like(value):
+        cell.data_type = "s"  # openpyxl made it a formula ("f"); keep it text
+        cell.quotePrefix = True
+    return cell
 
 
 def xlsx_response(

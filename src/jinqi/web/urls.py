@@ -5,5 +5,6 @@ from jinqi.web import views
 app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("me/", views.portal, name="portal"),
     path("healthz", views.health, name="health"),
 ]
