@@ -10,6 +10,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 
 from jinqi.plans.models import Plan
 from jinqi.plans.selectors import MeasureState, measure_states
+from jinqi.web.spreadsheets import keep_as_text
 
 LEDGER_COLUMNS = (
     "seq",
@@ -79,6 +80,7 @@ def ledger_xlsx(plan: Plan) -> bytes:
         sheet.column_dimensions[column].width = width
     for cells in sheet.iter_rows(min_row=2):
         for cell in cells:
+            keep_as_text(cell)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     sheet.freeze_panes = "A2"
     buffer = io.BytesIO()

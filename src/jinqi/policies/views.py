@@ -33,7 +33,7 @@ from jinqi.policies.forms import (
 from jinqi.policies.models import Grant, Policy
 from jinqi.policies.permissions import FOR_ME, MANAGE, VIEW, can_manage
 from jinqi.web.actions import perform
-from jinqi.web.spreadsheets import xlsx_response
+from jinqi.web.spreadsheets import csv_text, xlsx_response
 
 PAGE_SIZE = 25
 
@@ -110,7 +110,7 @@ def awards_csv(request: HttpRequest, code: str) -> HttpResponse:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=AWARD_COLUMNS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({key: csv_text(value) for key, value in row.items()} for row in rows)
     response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{policy.code}-awards.csv"'
     return response

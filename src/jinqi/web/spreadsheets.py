@@ -43,10 +43,21 @@ def xlsx_bytes(title: str, header: Sequence[Any], rows: Iterable[Sequence[Any]])
 def _write(sheet: Any, row: int, column: int, value: Any) -> Any:
     cell = sheet.cell(row=row, column=column)
     cell.value = value
-    if _is_formula_like(value):
+    keep_as_text(cell)
+    return cell
+
+
+def keep_as_text(cell: Any) -> None:
+    """For workbooks built by hand: a written cell whose text looks like a formula stays text."""
+    if _is_formula_like(cell.value):
         cell.data_type = "s"  # openpyxl made it a formula ("f"); keep it text
         cell.quotePrefix = True
-    return cell
+
+
+def csv_text(value: Any) -> Any:
+    """A CSV value a spreadsheet opening the file will not run as a formula (OWASP: a leading
+    apostrophe)."""
+    return f"'{value}" if _is_formula_like(value) else value
 
 
 def xlsx_response(

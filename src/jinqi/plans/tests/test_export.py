@@ -173,3 +173,21 @@ def test_good_file_import_reports_progress_on_stderr(tmp_path: Path) -> None:
         "deadline not stated, for the lead office to complete: 2",
     ]
     assert Plan.objects.get(code="cli-2022").measures.count() == 2
+
+
+def test_xlsx_ledger_keeps_formula_like_text_as_text(tmp_path: Path) -> None:
+    """A measure text starting with = stays text in the workbook (no formula injection)."""
+    import_plan(
+        small_plan_csv(
+            '1,是,一、基本服务,（一）行动一,事项一,"=HYPERLINK(""x"")",区市场监管局,6月'
+        ),
+        code="formula-2022",
+    )
+    target = tmp_path / "ledger.xlsx"
+    run("export", "formula-2022", "--format", "xlsx", "--output", str(target))
+    sheet = openpyxl.load_workbook(target).active
+    assert sheet is not None
+    cells = [cell for row in sheet.iter_rows(min_row=2) for cell in row if cell.value]
+    formula_like = [cell for cell in cells if str(cell.value).startswith("=")]
+    assert formula_like, "the measure text should be in the ledger"
+    assert all(cell.data_type == "s" and cell.quotePrefix for cell in formula_like)
