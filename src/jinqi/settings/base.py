@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "jinqi.plans",
     "jinqi.policies",
     "jinqi.applications",
+    "jinqi.appeals",
     "jinqi.api",
     "jinqi.web",
 ]
