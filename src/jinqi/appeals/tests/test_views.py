@@ -46,7 +46,10 @@ def test_another_enterprise_and_another_department_get_404() -> None:
     handle = reverse("appeals:handle", args=[appeal.reference])
     assert client_for(f.firm_user()).get(detail).status_code == 404
     assert client_for(department_user("finance")).get(handle).status_code == 404
-    assert client_for(f.staff_of(appeal)).get(handle).status_code == 200
+    staff_page = client_for(f.staff_of(appeal)).get(handle)
+    assert staff_page.status_code == 200
+    for action in ("respond", "resolve", "ask_info", "transfer", "merge"):
+        assert f'data-action="{action}"' in staff_page.content.decode()
     assert client_for(f.lead()).get(handle).status_code == 200
 
 

@@ -97,7 +97,7 @@ def detail(request: AuthenticatedRequest, reference: str) -> HttpResponse:
             "appeal": appeal,
             "entries": selectors.timeline(appeal),
             "allowed": allowed,
-            "actions": workflow.Action,
+            "actions": {a.name: a.value for a in workflow.Action},
             "confirm_form": ConfirmForm(initial={"lock_version": appeal.lock_version}),
             "follow_up_open": appeal.state == AppealState.CLOSED
             and appeal.follow_up_sent_at is not None

@@ -96,7 +96,7 @@ def statistics_xlsx(request: AuthenticatedRequest) -> HttpResponse:
     rows = [*statistics.by_department(start, end), statistics.district(start, end)]
     header = [
         _("Department"),
-        _("Appeals"),
+        _("Number of appeals"),
         _("First responses due"),
         _("On time"),
         _("Response rate (%)"),

@@ -69,7 +69,7 @@ def queue_xlsx(request: AuthenticatedRequest) -> HttpResponse:
     limits = selectors.deadlines(appeals)
     header = [
         _("Reference"),
-        _("Kind"),
+        _("Type of appeal"),
         _("Category"),
         _("Title"),
         _("Enterprise"),
@@ -131,7 +131,7 @@ def handle(request: AuthenticatedRequest, reference: str) -> HttpResponse:
         "entries": selectors.timeline(appeal),
         "limit": selectors.deadlines([appeal])[appeal.pk],
         "allowed": allowed,
-        "actions": Action,
+        "actions": {a.name: a.value for a in Action},
         "contact": contact_shown(appeal, full=handler),
         "duplicates": selectors.duplicates_for_handler(appeal)
         if handler and Action.MERGE in allowed
