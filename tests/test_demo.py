@@ -18,7 +18,8 @@ def _counts() -> dict[str, int]:
     return {
         m._meta.label: m.objects.count()
         for m in apps.get_models()
-        if m._meta.app_label in {"accounts", "plans", "notifications", "audit", "applications", "appeals"}
+        if m._meta.app_label
+        in {"accounts", "plans", "notifications", "audit", "applications", "appeals"}
     }
 
 
