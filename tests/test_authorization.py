@@ -387,6 +387,33 @@ def _import_batch(world: World) -> dict[str, Any]:
     return {"pk": world.made["import_batch"].pk}
 
 
+def _appeal(world: World) -> dict[str, Any]:
+    """An appeal of the enterprise user's enterprise, routed to market regulation (the department
+    user's own) and resolved, so every role's page of it is in scope (built on first use)."""
+    if "appeal" not in world.made:
+        from jinqi.appeals import services as appeal_services
+        from jinqi.appeals.models import Category
+
+        firm_user = world.users[Role.ENTERPRISE]
+        department = world.users[Role.DEPARTMENT]
+        appeal = appeal_services.appeal_file(
+            data=appeal_services.AppealData(
+                kind="request",
+                category=Category.objects.get(code="market-enforcement"),
+                title="重复检查",
+                text="本月已接受两次内容相同的现场检查。",
+            ),
+            acting_user=firm_user,
+        )
+        world.made["appeal"] = appeal_services.appeal_resolve(
+            appeal=appeal,
+            lock_version=appeal.lock_version,
+            answer="已合并检查。",
+            acting_user=department,
+        )
+    return {"reference": world.made["appeal"].reference}
+
+
 def _policy_code(world: World) -> dict[str, Any]:
     return {"code": _awarded_grant(world).policy.code}
 
@@ -460,6 +487,13 @@ URL_KWARGS: dict[str, Callable[[World], dict[str, Any]]] = {
     "applications:objection_answer": lambda w: {
         "pk": (_publicised_application(w), w.made["objection"])[1].pk
     },
+    "appeals:detail": _appeal,
+    "appeals:supply": _appeal,
+    "appeals:confirm": _appeal,
+    "appeals:reopen": _appeal,
+    "appeals:follow_up": _appeal,
+    "appeals:handle": _appeal,
+    "appeals:act": _appeal,
     "applications:batch": _batch_public,
     "applications:objection": _batch_public,
     "surveys:answer": _survey,

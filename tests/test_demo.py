@@ -8,14 +8,18 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 
+from jinqi.appeals.enums import AppealState
+from jinqi.appeals.models import Appeal
 from jinqi.applications.models import Application
+from jinqi.plans.models import Measure
 
 
 def _counts() -> dict[str, int]:
     return {
         m._meta.label: m.objects.count()
         for m in apps.get_models()
-        if m._meta.app_label in {"accounts", "plans", "notifications", "audit", "applications"}
+        if m._meta.app_label
+        in {"accounts", "plans", "notifications", "audit", "applications", "appeals"}
     }
 
 
@@ -38,5 +42,12 @@ def test_demo_sets_up_every_role_and_a_second_run_duplicates_nothing() -> None:
     states = set(Application.objects.values_list("state", flat=True))
     assert states >= {"draft", "submitted", "returned", "in_review", "approved", "publicity"}
     assert first["applications.PublicityBatch"] == 1
+    assert first["appeals.Appeal"] == 60
+    appeal_states = set(Appeal.objects.values_list("state", flat=True))
+    assert appeal_states == {s.value for s in AppealState}
+    assert Appeal.objects.filter(escalated_at__isnull=False).exists()
+    assert Appeal.objects.filter(rating__isnull=False, reopen_count__gt=0).exists()
+    measure = Measure.objects.get(plan__code="jinshan-2022", seq=65)
+    assert "appeals.satisfaction_rate" in measure.indicator_keys
     call_command("demo", "--no-serve", stdout=io.StringIO(), stderr=io.StringIO())
     assert _counts() == first

@@ -26,6 +26,7 @@ urlpatterns = [
     path("policies/", include("jinqi.policies.urls")),
     path("applications/", include("jinqi.applications.urls")),
     path("surveys/", include("jinqi.surveys.urls")),
+    path("appeals/", include("jinqi.appeals.urls")),
     path("inbox/", include("jinqi.notifications.urls")),
     path("files/", include("jinqi.core.urls")),
     path("api/v1/", _api_urls()),

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "jinqi.policies",
     "jinqi.applications",
     "jinqi.surveys",
+    "jinqi.appeals",
     "jinqi.api",
     "jinqi.web",
 ]

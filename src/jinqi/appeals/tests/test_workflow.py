@@ -1,0 +1,135 @@
+"""The declared workflow: only its moves are possible, by their actor, with optimistic locking."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from jinqi.accounts.tests.factories import department_user
+from jinqi.appeals import services, workflow
+from jinqi.appeals.enums import AppealState as S
+from jinqi.appeals.models import Appeal, Entry
+from jinqi.appeals.tests import factories as f
+from jinqi.appeals.workflow import Action, Actor
+from jinqi.core.errors import ConflictError, DomainError, PermissionDenied
+
+pytestmark = pytest.mark.django_db
+
+# The workflow as edges, as docs/appeals.md draws it.
+DOCUMENTED = {
+    (S.SUBMITTED, S.IN_PROGRESS),
+    (S.SUBMITTED, S.INFO_REQUESTED),
+    (S.IN_PROGRESS, S.INFO_REQUESTED),
+    (S.INFO_REQUESTED, S.IN_PROGRESS),
+    (S.SUBMITTED, S.SUBMITTED),
+    (S.IN_PROGRESS, S.SUBMITTED),
+    (S.INFO_REQUESTED, S.SUBMITTED),
+    (S.SUBMITTED, S.RESOLVED),
+    (S.IN_PROGRESS, S.RESOLVED),
+    (S.RESOLVED, S.CLOSED),
+    (S.RESOLVED, S.IN_PROGRESS),
+    (S.SUBMITTED, S.MERGED),
+    (S.IN_PROGRESS, S.MERGED),
+    (S.INFO_REQUESTED, S.MERGED),
+    (S.CLOSED, S.IN_PROGRESS),
+}
+
+
+@pytest.mark.parametrize(("source", "target"), list(itertools.product(S.values, S.values)))
+def test_only_documented_state_pairs_are_moves(source: str, target: str) -> None:
+    """Every pair of states is either a documented edge of the workflow or no move at all."""
+    assert ((source, target) in workflow.allowed_pairs()) == ((source, target) in DOCUMENTED)
+
+
+ILLEGAL = [
+    (state, action)
+    for state in S.values
+    for action in Action
+    if state not in workflow.MOVES[action].sources
+]
+
+
+@pytest.mark.parametrize(("state", "action"), ILLEGAL, ids=[f"{s}-{a}" for s, a in ILLEGAL])
+def test_an_action_from_a_state_it_does_not_leave_is_refused(state: str, action: Action) -> None:
+    """An action from a state the workflow does not start it from is refused, by its rightful
+    actor too, and nothing changes."""
+    user = f.firm_user()
+    appeal = f.filed(user)
+    Appeal.objects.filter(pk=appeal.pk).update(state=state)
+    appeal.refresh_from_db()
+    actor = {
+        Actor.ENTERPRISE: user,
+        Actor.DEPARTMENT: f.staff_of(appeal),
+        Actor.LEAD_OFFICE: f.lead(),
+    }[workflow.MOVES[action].actor]
+    with pytest.raises(DomainError) as refused:
+        services.appeal_transition(
+            appeal=appeal,
+            action=action,
+            lock_version=appeal.lock_version,
+            acting_user=actor,
+            text="理由",
+        )
+    assert not isinstance(refused.value, PermissionDenied)
+    appeal.refresh_from_db()
+    assert appeal.state == state
+    assert Entry.objects.filter(appeal=appeal).count() == 1  # only the filing
+
+
+@pytest.mark.parametrize("action", list(Action), ids=str)
+def test_the_wrong_actor_is_refused(action: Action) -> None:
+    """Each move is refused to every actor but its own: the enterprise, another department, the
+    lead office."""
+    user = f.firm_user()
+    appeal = f.filed(user)
+    source = sorted(workflow.MOVES[action].sources)[0]
+    Appeal.objects.filter(pk=appeal.pk).update(state=source)
+    appeal.refresh_from_db()
+    others = {
+        Actor.ENTERPRISE: [f.firm_user(), f.staff_of(appeal), f.lead()],
+        Actor.DEPARTMENT: [user, f.lead(), department_user("finance")],
+        Actor.LEAD_OFFICE: [user, f.staff_of(appeal)],
+    }[workflow.MOVES[action].actor]
+    for other in others:
+        with pytest.raises(PermissionDenied):
+            services.appeal_transition(
+                appeal=appeal,
+                action=action,
+                lock_version=appeal.lock_version,
+                acting_user=other,
+                text="理由",
+            )
+
+
+def test_a_stale_version_is_refused() -> None:
+    """Two staff answering at once: the second, acting on what it saw before, is refused."""
+    appeal = f.filed()
+    staff = f.staff_of(appeal)
+    seen = appeal.lock_version
+    services.appeal_respond(appeal=appeal, lock_version=seen, text="已收到", acting_user=staff)
+    with pytest.raises(ConflictError):
+        services.appeal_ask_info(appeal=appeal, lock_version=seen, text="请补充", acting_user=staff)
+
+
+@pytest.mark.parametrize("action", sorted(a for a, m in workflow.MOVES.items() if m.needs_text))
+def test_moves_that_must_explain_need_a_text(action: Action) -> None:
+    """A reason or an answer is required where the other side must be told why or what."""
+    user = f.firm_user()
+    appeal = f.filed(user)
+    move = workflow.MOVES[action]
+    Appeal.objects.filter(pk=appeal.pk).update(state=sorted(move.sources)[0])
+    appeal.refresh_from_db()
+    actor = {
+        Actor.ENTERPRISE: user,
+        Actor.DEPARTMENT: f.staff_of(appeal),
+        Actor.LEAD_OFFICE: f.lead(),
+    }[move.actor]
+    with pytest.raises(DomainError):
+        services.appeal_transition(
+            appeal=appeal,
+            action=action,
+            lock_version=appeal.lock_version,
+            acting_user=actor,
+            text="  ",
+        )
