@@ -20,7 +20,6 @@ from jinqi.appeals.forms import ActForm, QueueFilterForm
 from jinqi.appeals.models import Appeal
 from jinqi.appeals.permissions import SUPERVISE, WORK, is_handler
 from jinqi.appeals.workflow import Action, Actor
-from jinqi.appeals.xlsx import safe_cell
 from jinqi.core.errors import DomainError
 from jinqi.core.permissions import has_capability, requires
 from jinqi.registry.masking import mask_contact
@@ -86,27 +85,24 @@ def queue_xlsx(request: AuthenticatedRequest) -> HttpResponse:
         _("Times reopened"),
     ]
     rows = (
-        [
-            safe_cell(value)
-            for value in (
-                a.reference,
-                str(AppealKind(a.kind).label),
-                a.category.name,
-                a.title,
-                a.enterprise.name,
-                a.enterprise.uscc,
-                a.department.name,
-                str(AppealState(a.state).label),
-                contact_shown(a, full=False),
-                localtime(a.filed_at).replace(tzinfo=None),
-                a.response_due,
-                a.resolution_due,
-                limits[a.pk].days_left,
-                _("yes") if a.escalated_at else "",
-                a.rating,
-                a.reopen_count,
-            )
-        ]
+        (
+            a.reference,
+            str(AppealKind(a.kind).label),
+            a.category.name,
+            a.title,
+            a.enterprise.name,
+            a.enterprise.uscc,
+            a.department.name,
+            str(AppealState(a.state).label),
+            contact_shown(a, full=False),
+            localtime(a.filed_at).replace(tzinfo=None),
+            a.response_due,
+            a.resolution_due,
+            limits[a.pk].days_left,
+            _("yes") if a.escalated_at else "",
+            a.rating,
+            a.reopen_count,
+        )
         for a in appeals
     )
     return xlsx_response("appeals.xlsx", _("Appeals"), header, rows)
