@@ -25,6 +25,8 @@ urlpatterns = [
     path("registry/", include("jinqi.registry.urls")),
     path("policies/", include("jinqi.policies.urls")),
     path("applications/", include("jinqi.applications.urls")),
+    path("guides/", include("jinqi.guides.urls")),
+    path("search/", include("jinqi.search.urls")),
     path("inbox/", include("jinqi.notifications.urls")),
     path("files/", include("jinqi.core.urls")),
     path("api/v1/", _api_urls()),

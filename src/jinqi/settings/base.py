@@ -46,8 +46,10 @@ INSTALLED_APPS = [
     "jinqi.notifications",
     "jinqi.registry",
     "jinqi.plans",
+    "jinqi.search",
     "jinqi.policies",
     "jinqi.applications",
+    "jinqi.guides",
     "jinqi.api",
     "jinqi.web",
 ]
