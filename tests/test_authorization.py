@@ -414,6 +414,44 @@ def _appeal(world: World) -> dict[str, Any]:
     return {"reference": world.made["appeal"].reference}
 
 
+def _guide(world: World) -> dict[str, Any]:
+    """A service guide of market regulation, the department user's own (built on first use)."""
+    if "guide" not in world.made:
+        from jinqi.guides.services import GuideData, guide_create
+
+        world.made["guide"] = guide_create(
+            data=GuideData(
+                title="企业设立登记指南", matter="企业设立登记", body="全程网办，一个工作日办结。"
+            ),
+            acting_user=world.users[Role.DEPARTMENT],
+        )
+    return {"pk": world.made["guide"].pk}
+
+
+def _faq(world: World) -> dict[str, Any]:
+    """A question market regulation answered (built on first use)."""
+    if "faq" not in world.made:
+        from jinqi.guides.services import FaqData, faq_create
+
+        world.made["faq"] = faq_create(
+            data=FaqData(category="企业开办", question="多久拿到执照？", answer="一个工作日。"),
+            acting_user=world.users[Role.DEPARTMENT],
+        )
+    return {"pk": world.made["faq"].pk}
+
+
+def _saved_search(world: World) -> dict[str, Any]:
+    """A search the enterprise user saved (built on first use)."""
+    if "saved_search" not in world.made:
+        from jinqi.search.query import Filters
+        from jinqi.search.services import saved_search_create
+
+        world.made["saved_search"] = saved_search_create(
+            query="知识产权", filters=Filters(), acting_user=world.users[Role.ENTERPRISE]
+        )
+    return {"pk": world.made["saved_search"].pk}
+
+
 def _policy_code(world: World) -> dict[str, Any]:
     return {"code": _awarded_grant(world).policy.code}
 
@@ -495,6 +533,13 @@ URL_KWARGS: dict[str, Callable[[World], dict[str, Any]]] = {
     "appeals:handle": _appeal,
     "appeals:act": _appeal,
     "applications:batch": _batch_public,
+    "guides:guide_detail": _guide,
+    "guides:guide_edit": _guide,
+    "guides:guide_delete": _guide,
+    "guides:faq_detail": _faq,
+    "guides:faq_edit": _faq,
+    "guides:faq_delete": _faq,
+    "search:saved_delete": _saved_search,
     "applications:objection": _batch_public,
     "surveys:answer": _survey,
     "surveys:detail": _survey,

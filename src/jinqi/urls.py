@@ -27,6 +27,8 @@ urlpatterns = [
     path("applications/", include("jinqi.applications.urls")),
     path("surveys/", include("jinqi.surveys.urls")),
     path("appeals/", include("jinqi.appeals.urls")),
+    path("guides/", include("jinqi.guides.urls")),
+    path("search/", include("jinqi.search.urls")),
     path("inbox/", include("jinqi.notifications.urls")),
     path("files/", include("jinqi.core.urls")),
     path("api/v1/", _api_urls()),

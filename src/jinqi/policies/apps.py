@@ -16,6 +16,7 @@ class PoliciesConfig(AppConfig):
         from jinqi.policies.catalogue_sync import sync_after_migrate
         from jinqi.policies.demo import demo_policies_load
         from jinqi.policies.panels import policies_for_me_panel
+        from jinqi.policies.search import register_search_source
         from jinqi.policies.tasks import matches_refresh_changed_task
         from jinqi.web.navigation import NavEntry, register_nav
         from jinqi.web.portal import PortalPanel, register_panel
@@ -23,6 +24,7 @@ class PoliciesConfig(AppConfig):
         # The shipped policies are reference data in every install, kept in step with
         # catalogue/*.toml after each migrate (as Django keeps its permissions).
         post_migrate.connect(sync_after_migrate, sender=self)
+        register_search_source()
         register_periodic_job(
             PeriodicJob(
                 "policies.rematch_changed",

@@ -46,10 +46,12 @@ INSTALLED_APPS = [
     "jinqi.notifications",
     "jinqi.registry",
     "jinqi.plans",
+    "jinqi.search",
     "jinqi.policies",
     "jinqi.applications",
     "jinqi.surveys",
     "jinqi.appeals",
+    "jinqi.guides",
     "jinqi.api",
     "jinqi.web",
 ]

@@ -1,0 +1,242 @@
+"""The index and the query: segmentation, BM25 ranking, filters, snippets, and the index kept
+in step with saves, deletes and a policy's publication."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from jinqi.accounts.tests.factories import department_user
+from jinqi.guides.services import GuideData, guide_delete, guide_update
+from jinqi.policies import services as policy_services
+from jinqi.policies.enums import Delivery
+from jinqi.policies.tests.factories import policy
+from jinqi.search.indexing import all_texts, corpus_check, index_rebuild
+from jinqi.search.models import Corpus, Document, Posting, Term
+from jinqi.search.query import K1, B, Filters, _marks, highlight, idf, parse, search
+from jinqi.search.segmentation import query_terms, tokens
+from jinqi.search.tests.factories import guide, kinds_and_titles
+
+pytestmark = pytest.mark.django_db
+
+FULL_TEXT_PHRASE = "首台套装备首批次材料保险补偿"
+
+
+def _titles(text: str, filters: Filters | None = None) -> list[str]:
+    return [h.document.title for h in search(text, filters or Filters()).hits]
+
+
+def _corpus_exact() -> None:
+    corpus = Corpus.objects.get(pk=1)
+    assert {"documents": corpus.documents, "total_length": corpus.total_length} == corpus_check()
+    for term in Term.objects.all():
+        assert term.df == Posting.objects.filter(term=term).count(), term.text
+
+
+def test_segmentation_keeps_the_plans_words_and_drops_punctuation() -> None:
+    """The plan's terms stay whole beside their parts; punctuation and stop words are dropped."""
+    words = tokens("依托“一网通办”平台，实现免申即享的政策兑现。")
+    assert "一网通办" in words and "免申即享" in words
+    assert "，" not in words and "的" not in words and "“" not in words
+    assert query_terms("企业开办 企业开办") == ["企业", "开办", "企业开办"]
+
+
+def test_term_in_the_title_or_more_often_ranks_higher() -> None:
+    """A guide naming 公积金 in its title, and one repeating it, both outrank a guide of the
+    same length mentioning it once in its text."""
+    guide("开办企业须知", "企业开办后需办理公积金缴存登记，并办理税务登记和社保登记。")
+    guide("公积金登记须知", "企业开办后需办理缴存登记，并办理税务登记和社保登记。")
+    guide("开办单位须知", "企业开办后需办理公积金缴存登记，公积金汇缴和公积金基数。")
+    titles = _titles("公积金")
+    assert titles[-1] == "开办企业须知" and len(titles) == 3
+
+
+def test_a_rare_term_weighs_more_than_a_common_one() -> None:
+    """IDF: a document holding only the rare word of the query outranks one holding only the
+    common word, three times."""
+    for n in range(6):
+        guide(f"服务中心{n}", "企业服务中心提供帮办服务，欢迎企业咨询。")
+    guide("资金返还", "稳岗资金直接返还。")
+    guide("服务说明", "企业服务，企业咨询，企业办事。")
+    rare = Term.objects.get(text="稳岗").df
+    common = Term.objects.get(text="企业").df
+    assert idf(Corpus.objects.get().documents, rare) > idf(Corpus.objects.get().documents, common)
+    results = search("企业 稳岗", Filters(kind="guide"))
+    assert results.partial and results.hits[0].document.title == "资金返还"
+
+
+def test_a_phrase_only_in_a_policys_full_text_finds_it() -> None:
+    """The full text of a published policy is indexed: a phrase found nowhere else finds it,
+    highlighted in the snippet."""
+    staff = department_user("economy")
+    target = policy(
+        staff,
+        code="first-set-insurance",
+        title="首台套装备推广应用支持",
+        full_text=f"第五条 对{FULL_TEXT_PHRASE}给予保费补贴，最高不超过实际投保费用的80%。",
+    )
+    policy_services.policy_publish(policy=target, acting_user=staff)
+    results = search(FULL_TEXT_PHRASE)
+    assert kinds_and_titles(results)[0] == ("policy", "首台套装备推广应用支持")
+    assert "<mark>" in results.hits[0].snippet_html
+    assert f"<mark>{FULL_TEXT_PHRASE}</mark>" in results.hits[0].snippet_html
+    quoted = search(f"“{FULL_TEXT_PHRASE}”")
+    assert [h.document.key for h in quoted.hits] == [str(target.pk)]
+
+
+def test_draft_and_withdrawn_policies_are_not_results() -> None:
+    """A draft is not indexed; publishing indexes it; withdrawing removes it."""
+    staff = department_user("economy")
+    target = policy(staff, code="draft-check", title="绿色低碳转型示范奖励")
+    assert _titles("绿色低碳转型示范奖励") == []
+    policy_services.policy_publish(policy=target, acting_user=staff)
+    assert _titles("绿色低碳转型示范奖励") == ["绿色低碳转型示范奖励"]
+    policy_services.policy_withdraw(policy=target, acting_user=staff)
+    assert _titles("绿色低碳转型示范奖励") == []
+    _corpus_exact()
+
+
+def test_index_follows_save_and_delete() -> None:
+    """Changing a guide re-indexes it (old words gone, new found); deleting removes it; the df
+    and corpus totals stay exact."""
+    staff = department_user("market-regulation")
+    made = guide("营业执照遗失补领", "营业执照遗失后在线申请补领。", staff=staff)
+    assert _titles("补领") == ["营业执照遗失补领"]
+    guide_update(
+        guide=made,
+        data=GuideData(title="营业执照换发", matter="换发", body="营业执照污损后申请换发。"),
+        acting_user=staff,
+    )
+    assert _titles("补领") == []
+    assert _titles("换发") == ["营业执照换发"]
+    _corpus_exact()
+    guide_delete(guide=made, acting_user=staff)
+    assert _titles("换发") == []
+    assert not Document.objects.filter(kind="guide", key=str(made.pk)).exists()
+    _corpus_exact()
+
+
+def test_filters_by_kind_department_delivery_and_industry() -> None:
+    """Each filter narrows the results: kind, department, a policy's delivery mode, and the
+    industry its rule requires."""
+    staff = department_user("economy")
+    manufacturing = policy(
+        staff,
+        code="mfg-upgrade",
+        title="制造业技术改造补贴",
+        sql="industry_section = 'C' AND employees <= 300",
+        delivery=Delivery.PUSH,
+    )
+    general = policy(staff, code="all-upgrade", title="技术改造贷款贴息", delivery=Delivery.APPLY)
+    for made in (manufacturing, general):
+        policy_services.policy_publish(policy=made, acting_user=staff)
+    guide("技术改造项目备案指南", "技术改造项目在线备案。")
+    everything = set(_titles("技术改造"))
+    assert {"制造业技术改造补贴", "技术改造贷款贴息", "技术改造项目备案指南"} <= everything
+    assert _titles("技术改造", Filters(kind="guide")) == ["技术改造项目备案指南"]
+    assert set(_titles("技术改造", Filters(department="economy"))) == {
+        "制造业技术改造补贴",
+        "技术改造贷款贴息",
+    }
+    assert _titles("技术改造", Filters(delivery=Delivery.PUSH)) == ["制造业技术改造补贴"]
+    assert _titles("技术改造", Filters(industry="C")) == ["制造业技术改造补贴"]
+    assert _titles("技术改造", Filters(industry="I")) == []
+
+
+def test_a_rule_version_change_updates_the_industries() -> None:
+    """A new rule version re-indexes its policy (the industries it requires are read from it)."""
+    staff = department_user("economy")
+    made = policy(staff, code="ind-change", title="软件企业上云补贴", sql="employees <= 300")
+    policy_services.policy_publish(policy=made, acting_user=staff)
+    assert _titles("上云", Filters(industry="I")) == []
+    policy_services.rule_version_create(
+        policy=made, sql="industry_section IN ('I', 'M')", note="限行业", acting_user=staff
+    )
+    assert _titles("上云", Filters(industry="I")) == ["软件企业上云补贴"]
+
+
+def test_html_in_a_guide_is_inert_in_results() -> None:
+    """Markup in a guide's text comes out escaped, with only our <mark> tags live."""
+    guide("<b>恶意</b>标题测试", "正文<script>alert('x')</script>注销测试说明文字")
+    hit = search("注销测试").hits[0]
+    assert "<script>" not in hit.snippet_html
+    assert "&lt;script&gt;" in hit.snippet_html
+    assert "<b>" not in hit.title_html and "&lt;b&gt;" in hit.title_html
+    assert str(highlight("<i>注销</i>", _marks(parse("注销")))) == (
+        "&lt;i&gt;<mark>注销</mark>&lt;/i&gt;"
+    )
+
+
+def test_no_result_with_every_word_falls_back_to_some() -> None:
+    """When no document holds every word, those holding some are ranked and flagged partial."""
+    guide("公积金缴存登记", "单位住房公积金缴存登记。")
+    results = search("公积金 施工许可")
+    assert results.partial and [h.document.title for h in results.hits] == ["公积金缴存登记"]
+
+
+def test_pagination_counts_every_match() -> None:
+    """The total counts every match; page 2 holds the rest."""
+    for n in range(13):
+        guide(f"帮办服务{n:02d}", "线上帮办服务说明。")
+    first, second = search("帮办", Filters(kind="guide")), search("帮办", Filters(kind="guide"), 2)
+    assert first.total == 13 and first.pages == 2
+    assert len(first.hits) == 10 and len(second.hits) == 3
+    assert not {h.document.pk for h in first.hits} & {h.document.pk for h in second.hits}
+
+
+def test_reindex_command_rebuilds_the_same_index() -> None:
+    """`jinqi search reindex` rebuilds from every source: same documents, same ranking, exact
+    totals."""
+    guide("企业注销一般程序", "清算组备案，债权人公告，清税后注销。")
+    before = [(h.document.kind, h.document.key, round(h.score, 6)) for h in search("注销").hits]
+    Document.objects.all().delete()
+    out = io.StringIO()
+    call_command("search", "reindex", stdout=out, stderr=io.StringIO())
+    assert "documents indexed" in out.getvalue() or "个文档" in out.getvalue()
+    after = [(h.document.kind, h.document.key, round(h.score, 6)) for h in search("注销").hits]
+    assert after == before
+    _corpus_exact()
+    assert index_rebuild(all_texts()) == Document.objects.count()
+
+
+GOLDEN_QUERY = "公积金缴存"
+
+
+EXPECTED_GOLDEN = ["住房公积金缴存登记", "缴存基数调整"]
+
+
+def _bm25_in_python(document: Document) -> float:
+    corpus = Corpus.objects.get(pk=1)
+    average = corpus.total_length / corpus.documents
+    score = 0.0
+    for text in query_terms(GOLDEN_QUERY):
+        term = Term.objects.get(text=text)
+        posting = Posting.objects.get(term=term, document=document)
+        norm = K1 * (1 - B + B * posting.length / average)
+        score += idf(corpus.documents, term.df) * posting.tf * (K1 + 1) / (posting.tf + norm)
+    return score
+
+
+def _check_golden() -> None:
+    guide("住房公积金缴存登记", "新设立单位办理公积金缴存登记，按月汇缴。")
+    guide("缴存基数调整", "每年调整一次缴存基数，公积金比例5%至7%。")
+    guide("社保登记", "单位参保登记。")
+    hits = search(GOLDEN_QUERY, Filters(kind="guide")).hits
+    assert [h.document.title for h in hits] == EXPECTED_GOLDEN
+    for hit in hits:
+        assert hit.score == pytest.approx(_bm25_in_python(hit.document), rel=1e-9)
+
+
+def test_ranking_sql_computes_bm25() -> None:
+    """The ranking SQL gives the order and the scores of BM25 computed in Python."""
+    _check_golden()
+
+
+@pytest.mark.postgres
+def test_postgresql_ranks_as_sqlite_does() -> None:
+    """On PostgreSQL the same SQL gives the same order and scores as on SQLite."""
+    assert connection.vendor == "postgresql"
+    _check_golden()
