@@ -22,7 +22,7 @@ class SearchConfig(AppConfig):
                 _("Search policies and services"),
                 "search/_panel.html",
                 search_panel,
-                order=15,
+                order=55,  # reference, after the enterprise's own business (see web.portal)
             )
         )
         # After every app's demo content: the index is rebuilt once from all of it.
