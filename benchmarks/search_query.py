@@ -8,7 +8,8 @@ departments and industries; fixed seed), times `index_rebuild` over them, then t
 queries through `jinqi.search.query.search` — segmentation, retrieval, BM25 ranking and the
 first page's snippets — in a realistic mix: one to three words, quoted phrases, with and
 without filters. The baseline in the same run is a naive scan: every word `icontains` over
-title and text (the ORM's LIKE '%…%'), first page, no ranking.
+title and text (the ORM's LIKE '%…%'), first page, no ranking. Last, the cost of a save: 25
+documents re-indexed with a sentence added (their terms' packed rows rewritten).
 
     uv run python benchmarks/search_query.py                    # SQLite and PostgreSQL
     uv run python benchmarks/search_query.py --databases sqlite --documents 2000
@@ -208,6 +209,15 @@ def child(count: int, query_count: int) -> dict[str, Any]:
         [str(h.snippet_html) for h in results.hits]
         times.append(time.perf_counter() - started)
         found += bool(results.hits)
+    text_terms = Term.objects.filter(field=TermField.TEXT)
+    packed = Term.objects.aggregate(
+        n=Sum(Length("documents") + Length("frequencies") + Length("lengths"))
+    )["n"]
+    sizes = {  # before the updates below change them
+        "terms": text_terms.count(),
+        "postings": text_terms.aggregate(n=Sum("df"))["n"],
+        "packed_mb": round((packed or 0) / 2**20, 1),
+    }
     updates = []
     for n, d in enumerate(rng.sample(docs, k=min(30, len(docs)))):
         # A saved policy whose text changed: its old and new terms' packed rows rewritten.
@@ -246,18 +256,7 @@ def child(count: int, query_count: int) -> dict[str, Any]:
     return {
         "vendor": connection.vendor,
         "documents": indexed,
-        "terms": Term.objects.filter(field=TermField.TEXT).count(),
-        "postings": Term.objects.filter(field=TermField.TEXT).aggregate(n=Sum("df"))["n"],
-        "packed_mb": round(
-            (
-                Term.objects.aggregate(
-                    n=Sum(Length("documents") + Length("frequencies") + Length("lengths"))
-                )["n"]
-                or 0
-            )
-            / 2**20,
-            1,
-        ),
+        **sizes,
         "build_s": round(build, 2),
         "queries": len(times),
         "queries_with_results": found,

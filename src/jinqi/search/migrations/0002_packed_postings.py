@@ -58,6 +58,19 @@ def postings_pack(apps: Any, schema_editor: Any) -> None:
         document.save(update_fields=["term_ids"])
 
 
+def storage_uncompressed(apps: Any, schema_editor: Any) -> None:
+    """PostgreSQL: keep packed postings out of line but uncompressed (STORAGE EXTERNAL). pglz
+    gains little on them and costs at every read and every save."""
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    table = schema_editor.quote_name(apps.get_model("search", "Term")._meta.db_table)
+    columns = ", ".join(
+        f"ALTER COLUMN {schema_editor.quote_name(c)} SET STORAGE EXTERNAL"
+        for c in ("documents", "frequencies", "lengths")
+    )
+    schema_editor.execute(f"ALTER TABLE {table} {columns}")
+
+
 def filter_terms_drop(apps: Any, schema_editor: Any) -> None:
     """Going back: the filter terms would clash with the unique text of 0001; the postings
     are gone either way (`jinqi search reindex` rebuilds them)."""
@@ -115,6 +128,7 @@ class Migration(migrations.Migration):
             model_name="term",
             constraint=models.UniqueConstraint(fields=("field", "text"), name="search_term_key"),
         ),
+        migrations.RunPython(storage_uncompressed, migrations.RunPython.noop),
         migrations.RunPython(postings_pack, filter_terms_drop, elidable=True),
         migrations.DeleteModel(
             name="Posting",

@@ -263,3 +263,16 @@ def test_a_page_past_the_last_match_keeps_the_total() -> None:
     guide("公积金提取", "住房公积金提取。")
     results = search("公积金 缴存", page=2)
     assert results.total == 1 and results.hits == [] and not results.partial
+
+
+def test_a_quoted_phrase_is_matched_as_typed_whatever_its_case() -> None:
+    """A quoted phrase with Latin letters matches whatever their case; one without matches
+    only where it stands whole, and % or _ in it are plain characters."""
+    guide("质量体系认证补贴", "通过ISO9001质量体系认证的企业，给予一次性补贴。")
+    guide("质量体系建设", "质量体系建设与ISO9001宣贯培训，认证费用自理。")
+    guide("认证费用说明", "认证费用按50%_比例补贴。")
+    assert _titles("“iso9001质量体系认证”") == ["质量体系认证补贴"]
+    assert _titles("“ISO9001质量体系认证”") == ["质量体系认证补贴"]
+    assert _titles("“认证费用自理”") == ["质量体系建设"]
+    assert _titles("“50%_比例”") == ["认证费用说明"]
+    assert _titles("“50%比例”") == []
