@@ -178,7 +178,8 @@ def document_index(source: SearchSource, obj: object) -> Document | None:
         document_remove(source.kind, str(obj.pk))  # type: ignore[attr-defined]  # a model
         return None
     prepared = prepare(text)
-    document = Document.objects.filter(kind=source.kind, key=text.key).first()
+    # Locked: a concurrent save of the same object reads the term ids this one writes.
+    document = Document.objects.select_for_update().filter(kind=source.kind, key=text.key).first()
     if document is not None and document.checksum == prepared.checksum:
         return document
     document = document_store(source.kind, prepared, document)
@@ -212,7 +213,7 @@ def document_store(kind: str, prepared: Prepared, document: Document | None = No
 
 @transaction.atomic
 def document_remove(kind: str, key: str) -> None:
-    document = Document.objects.filter(kind=kind, key=key).first()
+    document = Document.objects.select_for_update().filter(kind=kind, key=key).first()
     if document is None:
         return
     _postings_rewrite(document.pk, {int(i) for i in unpack(document.term_ids)}, {})
