@@ -8,7 +8,8 @@ departments and industries; fixed seed), times `index_rebuild` over them, then t
 queries through `jinqi.search.query.search` — segmentation, retrieval, BM25 ranking and the
 first page's snippets — in a realistic mix: one to three words, quoted phrases, with and
 without filters. The baseline in the same run is a naive scan: every word `icontains` over
-title and text (the ORM's LIKE '%…%'), first page, no ranking.
+title and text (the ORM's LIKE '%…%'), first page, no ranking. Last, the cost of a save: 25
+documents re-indexed with a sentence added (their terms' packed rows rewritten).
 
     uv run python benchmarks/search_query.py                    # SQLite and PostgreSQL
     uv run python benchmarks/search_query.py --databases sqlite --documents 2000
@@ -162,11 +163,13 @@ def child(count: int, query_count: int) -> dict[str, Any]:
 
     django.setup()
     from django.core.management import call_command
-    from django.db import connection
-    from django.db.models import Q
+    from django.db import connection, transaction
+    from django.db.models import Q, Sum
+    from django.db.models.functions import Length
 
-    from jinqi.search.indexing import index_rebuild
-    from jinqi.search.models import Document, Posting, Term
+    from jinqi.search.enums import TermField
+    from jinqi.search.indexing import document_store, index_rebuild, prepare
+    from jinqi.search.models import Document, Term
     from jinqi.search.query import Filters, search
     from jinqi.search.registry import IndexedText
 
@@ -206,6 +209,33 @@ def child(count: int, query_count: int) -> dict[str, Any]:
         [str(h.snippet_html) for h in results.hits]
         times.append(time.perf_counter() - started)
         found += bool(results.hits)
+    text_terms = Term.objects.filter(field=TermField.TEXT)
+    packed = Term.objects.aggregate(
+        n=Sum(Length("documents") + Length("frequencies") + Length("lengths"))
+    )["n"]
+    sizes = {  # before the updates below change them
+        "terms": text_terms.count(),
+        "postings": text_terms.aggregate(n=Sum("df"))["n"],
+        "packed_mb": round((packed or 0) / 2**20, 1),
+    }
+    updates = []
+    for n, d in enumerate(rng.sample(docs, k=min(30, len(docs)))):
+        # A saved policy whose text changed: its old and new terms' packed rows rewritten.
+        changed = IndexedText(
+            key=d["key"],
+            title=d["title"],
+            body=d["body"] + rng.choice(pool),
+            url=f"/policies/bench-{d['key']}/",
+            department_code=d["department"],
+            department_name=d["department"],
+            delivery=d["delivery"],
+            industries=d["industries"],
+        )
+        started = time.perf_counter()
+        with transaction.atomic():
+            document_store("policy", prepare(changed), Document.objects.get(key=d["key"]))
+        if n >= 5:  # the first few warm up
+            updates.append(time.perf_counter() - started)
     naive = []
     for item in mix[: min(300, len(mix))]:
         started = time.perf_counter()
@@ -226,13 +256,13 @@ def child(count: int, query_count: int) -> dict[str, Any]:
     return {
         "vendor": connection.vendor,
         "documents": indexed,
-        "terms": Term.objects.count(),
-        "postings": Posting.objects.count(),
+        **sizes,
         "build_s": round(build, 2),
         "queries": len(times),
         "queries_with_results": found,
         "search": percentiles(times),
         "naive_icontains": {**percentiles(naive), "queries": len(naive)},
+        "document_update": {**percentiles(updates), "updates": len(updates)},
     }
 
 

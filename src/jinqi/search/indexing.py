@@ -1,7 +1,10 @@
 """Writing the index: one document on save or delete, or the whole index rebuilt.
 
 Terms are weighted by where they occur: a title term counts TITLE_WEIGHT times (a simple
-BM25F). `Term.df` and the `Corpus` totals are kept with F() updates in the same transaction."""
+BM25F). Each term's postings are one packed row (`search/postings.py`): indexing a document
+rewrites the rows of the terms it holds and held, in the saving transaction, with those rows
+locked (`SELECT … FOR UPDATE` on PostgreSQL; SQLite's IMMEDIATE transactions serialise
+writers), so two saves touching a common word cannot lose each other's posting."""
 
 from __future__ import annotations
 
@@ -10,11 +13,14 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
+import numpy as np
 from django.db import connection, transaction
 from django.db.models import Count, F, Sum
 
 from jinqi.core import clock
-from jinqi.search.models import Corpus, Document, Posting, Term
+from jinqi.search.enums import TermField
+from jinqi.search.models import Corpus, Document, Term
+from jinqi.search.postings import DTYPE, pack, unpack
 from jinqi.search.registry import IndexedText, SearchSource, sources
 from jinqi.search.segmentation import tokens
 
@@ -79,22 +85,88 @@ def _corpus_add(documents: int, length: int) -> None:
         Corpus.objects.create(pk=1, documents=max(documents, 0), total_length=max(length, 0))
 
 
-def _term_ids(terms: Iterable[str], known: dict[str, int] | None = None) -> dict[str, int]:
-    wanted = set(terms)
-    ids = {t: known[t] for t in wanted if known and t in known}
+TermKey = tuple[str, str]  # (TermField, text)
+
+
+def filter_terms(kind: str, text: IndexedText) -> list[TermKey]:
+    """The filter values of a document, indexed as terms of their own field."""
+    keys = [(TermField.KIND.value, kind)]
+    if text.department_code:
+        keys.append((TermField.DEPARTMENT.value, text.department_code))
+    if text.delivery:
+        keys.append((TermField.DELIVERY.value, text.delivery))
+    keys += [(TermField.INDUSTRY.value, letter) for letter in text.industries]
+    return keys
+
+
+def _term_keys(kind: str, prepared: Prepared) -> dict[TermKey, int]:
+    """Every term key of a document → its weighted frequency (0 for a filter term)."""
+    keys: dict[TermKey, int] = {(TermField.TEXT.value, t): tf for t, tf in prepared.counts.items()}
+    keys.update(dict.fromkeys(filter_terms(kind, prepared.text), 0))
+    return keys
+
+
+def _term_ids(
+    keys: Iterable[TermKey], known: dict[TermKey, int] | None = None
+) -> dict[TermKey, int]:
+    """The Term id of each key, creating the missing rows (with no postings yet)."""
+    wanted = set(keys)
+    ids = {k: known[k] for k in wanted if known and k in known}
     missing = wanted - ids.keys()
     if missing:
-        Term.objects.bulk_create([Term(text=t) for t in missing], ignore_conflicts=True)
-        ids.update(Term.objects.filter(text__in=missing).values_list("text", "id"))
+        Term.objects.bulk_create([Term(field=f, text=t) for f, t in missing], ignore_conflicts=True)
+        for field, text, pk in Term.objects.filter(text__in={t for _, t in missing}).values_list(
+            "field", "text", "id"
+        ):
+            if (field, text) in missing:
+                ids[(field, text)] = pk
         if known is not None:
             known.update(ids)
     return ids
 
 
-def _postings_drop(document: Document) -> None:
-    term_ids = list(Posting.objects.filter(document=document).values_list("term_id", flat=True))
-    Term.objects.filter(pk__in=term_ids).update(df=F("df") - 1)
-    Posting.objects.filter(document=document).delete()
+_UPDATE_TERM = (
+    "UPDATE {table} SET df = %s, documents = %s, frequencies = %s, lengths = %s WHERE id = %s"
+)
+
+
+def _terms_write(rows: list[tuple[int, bytes, bytes, bytes, int]]) -> None:
+    """Store packed rows: (df, documents, frequencies, lengths, term id)."""
+    if not rows:
+        return
+    # The table name comes from the model; every value is a parameter.
+    with connection.cursor() as cursor:
+        cursor.executemany(_UPDATE_TERM.format(table=Term._meta.db_table), rows)
+
+
+def _postings_rewrite(document_id: int, old: set[int], new: dict[int, tuple[int, int]]) -> None:
+    """Take `document_id` out of the rows of `old` term ids and put it into those of `new`
+    (term id → (frequency, length); a filter term's are ignored), rows locked meanwhile."""
+    touched = sorted(old | new.keys())
+    rows = (
+        Term.objects.select_for_update()
+        .filter(pk__in=touched)
+        .order_by("pk")  # one lock order for every writer: no deadlock
+        .values_list("pk", "field", "documents", "frequencies", "lengths")
+    )
+    written = []
+    for pk, field, documents, frequencies, lengths in rows:
+        ids, tfs, lens = unpack(documents), unpack(frequencies), unpack(lengths)
+        text = field == TermField.TEXT
+        at = int(np.searchsorted(ids, document_id))
+        if at < ids.size and ids[at] == document_id:
+            ids = np.delete(ids, at)
+            if text:
+                tfs, lens = np.delete(tfs, at), np.delete(lens, at)
+        if pk in new:
+            ids = np.insert(ids, at, np.asarray(document_id, DTYPE))
+            if text:
+                tf, length = new[pk]
+                tfs = np.insert(tfs, at, np.asarray(tf, DTYPE))
+                lens = np.insert(lens, at, np.asarray(length, DTYPE))
+        written.append((int(ids.size), ids.tobytes(), tfs.tobytes(), lens.tobytes(), pk))
+    # Rows left with no document stay (df 0): deleting one could race a concurrent insert.
+    _terms_write(written)
 
 
 @transaction.atomic
@@ -106,28 +178,11 @@ def document_index(source: SearchSource, obj: object) -> Document | None:
         document_remove(source.kind, str(obj.pk))  # type: ignore[attr-defined]  # a model
         return None
     prepared = prepare(text)
-    document = Document.objects.filter(kind=source.kind, key=text.key).first()
+    # Locked: a concurrent save of the same object reads the term ids this one writes.
+    document = Document.objects.select_for_update().filter(kind=source.kind, key=text.key).first()
     if document is not None and document.checksum == prepared.checksum:
         return document
-    if document is None:
-        document = Document.objects.create(
-            kind=source.kind, key=text.key, **_document_fields(prepared)
-        )
-        _corpus_add(1, document.length)
-    else:
-        _postings_drop(document)
-        _corpus_add(0, prepared.length - document.length)
-        for name, value in _document_fields(prepared).items():
-            setattr(document, name, value)
-        document.save()
-    ids = _term_ids(prepared.counts)
-    Posting.objects.bulk_create(
-        [
-            Posting(term_id=ids[term], document=document, tf=tf, length=prepared.length)
-            for term, tf in prepared.counts.items()
-        ]
-    )
-    Term.objects.filter(pk__in=ids.values()).update(df=F("df") + 1)
+    document = document_store(source.kind, prepared, document)
     if source.alerts_saved_searches:
         from jinqi.search.alerts import saved_searches_alert
 
@@ -135,12 +190,33 @@ def document_index(source: SearchSource, obj: object) -> Document | None:
     return document
 
 
+def document_store(kind: str, prepared: Prepared, document: Document | None = None) -> Document:
+    """Write a prepared document, new or replacing `document`, and its postings."""
+    old: set[int] = set()
+    if document is None:
+        document = Document(kind=kind, key=prepared.text.key)
+        _corpus_add(1, prepared.length)
+    else:
+        old = {int(i) for i in unpack(document.term_ids)}
+        _corpus_add(0, prepared.length - document.length)
+    keys = _term_keys(kind, prepared)
+    ids = _term_ids(keys)
+    for name, value in _document_fields(prepared).items():
+        setattr(document, name, value)
+    document.term_ids = pack(sorted(ids.values()))
+    document.save()
+    _postings_rewrite(
+        document.pk, old, {ids[key]: (tf, prepared.length) for key, tf in keys.items()}
+    )
+    return document
+
+
 @transaction.atomic
 def document_remove(kind: str, key: str) -> None:
-    document = Document.objects.filter(kind=kind, key=key).first()
+    document = Document.objects.select_for_update().filter(kind=kind, key=key).first()
     if document is None:
         return
-    _postings_drop(document)
+    _postings_rewrite(document.pk, {int(i) for i in unpack(document.term_ids)}, {})
     _corpus_add(-1, -document.length)
     document.delete()
 
@@ -166,13 +242,14 @@ def index_rebuild(
     progress: Callable[[int, int | None], None] | None = None,
     total: int | None = None,
 ) -> int:
-    """Empty the index and fill it with `texts` (kind, text; None is skipped), in batches.
-    Returns the number of documents indexed."""
-    Posting.objects.all().delete()
+    """Empty the index and fill it with `texts` (kind, text; None is skipped): documents in
+    batches, then each term's packed row written once. Returns the number of documents."""
     Document.objects.all().delete()
     Term.objects.all().delete()
     Corpus.objects.all().delete()
-    known: dict[str, int] = {}
+    known: dict[TermKey, int] = {}
+    # Term id → the postings gathered so far: document ids (increasing), frequencies, lengths.
+    gathered: dict[int, tuple[list[int], list[int], list[int]]] = {}
     documents = length = 0
     batch: list[tuple[str, Prepared]] = []
 
@@ -180,18 +257,27 @@ def index_rebuild(
         nonlocal documents, length
         if not batch:
             return
+        keys = [_term_keys(kind, p) for kind, p in batch]
+        ids = _term_ids({k for doc_keys in keys for k in doc_keys}, known)
         made = Document.objects.bulk_create(
-            [Document(kind=kind, key=p.text.key, **_document_fields(p)) for kind, p in batch]
-        )
-        ids = _term_ids({t for _, p in batch for t in p.counts}, known)
-        Posting.objects.bulk_create(
             [
-                Posting(term_id=ids[term], document_id=doc.pk, tf=tf, length=p.length)
-                for doc, (_, p) in zip(made, batch, strict=True)
-                for term, tf in p.counts.items()
-            ],
-            batch_size=5000,
+                Document(
+                    kind=kind,
+                    key=p.text.key,
+                    term_ids=pack(sorted(ids[k] for k in doc_keys)),
+                    **_document_fields(p),
+                )
+                for (kind, p), doc_keys in zip(batch, keys, strict=True)
+            ]
         )
+        # Ids grow with insertion order, so each term's list stays sorted (checked below).
+        for doc, (_, p), doc_keys in zip(made, batch, keys, strict=True):
+            for key, tf in doc_keys.items():
+                lists = gathered.setdefault(ids[key], ([], [], []))
+                lists[0].append(doc.pk)
+                if key[0] == TermField.TEXT:
+                    lists[1].append(tf)
+                    lists[2].append(p.length)
         documents += len(batch)
         length += sum(p.length for _, p in batch)
         batch.clear()
@@ -204,19 +290,18 @@ def index_rebuild(
         if progress:
             progress(done, total)
     flush()
+    rows = []
+    for pk, (doc_ids, tfs, lens) in gathered.items():
+        packed = np.asarray(doc_ids, dtype=np.int64)
+        if packed.size > 1 and not bool(np.all(packed[1:] > packed[:-1])):
+            order = np.argsort(packed, kind="stable")  # a backend returning ids out of order
+            packed = packed[order]
+            tfs = [tfs[i] for i in order] if tfs else tfs
+            lens = [lens[i] for i in order] if lens else lens
+        rows.append((int(packed.size), pack(packed), pack(tfs), pack(lens), pk))
+    _terms_write(rows)
     Corpus.objects.create(pk=1, documents=documents, total_length=length)
-    _df_recount()
     return documents
-
-
-def _df_recount() -> None:
-    term = Term._meta.db_table
-    posting = Posting._meta.db_table
-    # Table names come from the models, never from input.
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {term} SET df = (SELECT COUNT(*) FROM {posting} p WHERE p.term_id = {term}.id)"
-        )
 
 
 def corpus_check() -> dict[str, int]:

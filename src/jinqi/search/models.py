@@ -1,12 +1,17 @@
-"""The persisted inverted index (documents, terms, postings, corpus totals) and saved searches.
+"""The persisted inverted index (documents, terms with their packed postings, corpus totals)
+and saved searches.
 
-Plain tables and B-tree indexes only, so it works the same on SQLite and PostgreSQL."""
+Plain tables, B-tree indexes and binary columns only, so it works the same on SQLite and
+PostgreSQL. A term's postings are one packed value (see `search/postings.py` and
+docs/adr/0006-search.md): a query reads one row per term instead of one per posting."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from jinqi.search.enums import TermField
 
 
 class Document(models.Model):
@@ -23,6 +28,9 @@ class Document(models.Model):
     # GB/T 4754 section letters between bars ("|C|I|"), so one LIKE tests membership.
     industries = models.CharField(_("industries"), max_length=60, blank=True)
     length = models.PositiveIntegerField(_("length in terms (title weighted)"))
+    # The ids of the Term rows holding this document (packed little-endian uint32, sorted):
+    # which packed rows to rewrite when it changes or leaves the index.
+    term_ids = models.BinaryField(default=b"")
     checksum = models.CharField(max_length=64)
     updated_at = models.DateTimeField(_("updated at"), null=True, blank=True)
     indexed_at = models.DateTimeField(_("indexed at"))
@@ -37,33 +45,22 @@ class Document(models.Model):
 
 
 class Term(models.Model):
-    text = models.CharField(max_length=40, unique=True)
+    """A term and its postings, packed: the ids of the documents holding it (sorted), and for
+    a text term its weighted frequency and the document's length in each, as little-endian
+    uint32 arrays of `df` items each. A filter term has no frequencies or lengths."""
+
+    field = models.CharField(max_length=20, choices=TermField.choices, blank=True, default="")
+    text = models.CharField(max_length=40)
     df = models.PositiveIntegerField(default=0)  # documents holding the term
-
-    def __str__(self) -> str:
-        return self.text
-
-
-class Posting(models.Model):
-    """A term in a document: its weighted frequency, and the document's length repeated here
-    so that ranking reads the postings index alone."""
-
-    term = models.ForeignKey(Term, on_delete=models.CASCADE, related_name="+")
-    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="+")
-    tf = models.PositiveIntegerField()
-    length = models.PositiveIntegerField()
+    documents = models.BinaryField(default=b"")
+    frequencies = models.BinaryField(default=b"")
+    lengths = models.BinaryField(default=b"")
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["term", "document"], name="search_posting_unique")
-        ]
-        indexes = [
-            models.Index(fields=["term", "document", "tf", "length"], name="search_posting_cover"),
-            models.Index(fields=["document"], name="search_posting_document"),
-        ]
+        constraints = [models.UniqueConstraint(fields=["field", "text"], name="search_term_key")]
 
     def __str__(self) -> str:
-        return f"{self.term_id}@{self.document_id}×{self.tf}"
+        return f"{self.field}:{self.text}" if self.field else self.text
 
 
 class Corpus(models.Model):

@@ -1,13 +1,10 @@
-"""Answering a query: segment it, rank the documents holding its terms with BM25 in SQL (the
-same statement on SQLite and PostgreSQL), and cut highlighted snippets for the page shown.
+"""Answering a query: segment it, read the packed postings of its terms (one row each, see
+`search/postings.py`), intersect them with NumPy and the filters' postings, rank by BM25, and
+cut highlighted snippets for the page shown only. The same on SQLite and PostgreSQL.
 
-BM25 (Robertson–Spärck Jones, Lucene's variant of the IDF):
-    score(d) = Σ_t idf(t) · tf·(k1 + 1) / (tf + k1·(1 − b + b·len(d)/avglen))
-    idf(t)   = ln(1 + (N − df + 0.5) / (df + 0.5))
-k1 = 1.2 (how fast repeating a term stops adding to the score) and b = 0.75 (how much a long
-document is discounted), the usual defaults. tf counts a title occurrence TITLE_WEIGHT times.
-A document must hold every term of the query; when none does, the documents holding any of
-them are ranked instead and the page says so.
+tf counts a title occurrence TITLE_WEIGHT times. A document must hold every term of the query;
+when none does, the documents holding any of them are ranked instead and the page says so.
+Quoted phrases are checked in the stored text of the documents holding all their terms.
 """
 
 from __future__ import annotations
@@ -17,15 +14,28 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection
+import numpy as np
+from django.db.models import F, Q, Value
+from django.db.models.functions import Lower, StrIndex
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from jinqi.search.models import Corpus, Document, Posting, Term
+from jinqi.search.enums import TermField
+from jinqi.search.models import Corpus, Document, Term
+from jinqi.search.postings import (
+    DTYPE,
+    IdArray,
+    Postings,
+    ScoreArray,
+    idf,
+    intersect,
+    term_scores,
+    top,
+    union,
+    unpack,
+)
 from jinqi.search.segmentation import normalise, query_terms
 
-K1 = 1.2
-B = 0.75
 PAGE_SIZE = 10
 MAX_QUERY_LENGTH = 200
 SNIPPET_LENGTH = 120
@@ -76,10 +86,6 @@ def parse(text: str) -> ParsedQuery:
     return ParsedQuery(text=text, terms=query_terms(text), phrases=[p for p in phrases if p])
 
 
-def idf(documents: int, df: int) -> float:
-    return math.log(1 + (documents - df + 0.5) / (df + 0.5))
-
-
 def search(
     text: str, filters: Filters = Filters(), page: int = 1, page_size: int = PAGE_SIZE
 ) -> Results:
@@ -88,29 +94,27 @@ def search(
     results = Results(query=query, page=page)
     if not query.terms:
         return results
-    found = dict(
-        (t, (pk, df))
-        for t, pk, df in Term.objects.filter(text__in=query.terms).values_list("text", "id", "df")
-    )
-    corpus = Corpus.objects.filter(pk=1).values_list("documents", "total_length").first()
-    if not found or not corpus or not corpus[0]:
+    index = _Index.read(query.terms, filters)
+    if index is None:
         return results
     offset = (max(page, 1) - 1) * page_size
-    rows: list[tuple[int, float, int]] = []
-    if len(found) == len(query.terms):
-        rows = _ranked(
-            query, found, corpus, filters, require_all=True, limit=page_size, offset=offset
-        )
-    if not rows and (len(found) > 1 or len(found) < len(query.terms)) and not query.phrases:
-        rows = _ranked(
-            query, found, corpus, filters, require_all=False, limit=page_size, offset=offset
-        )
-        results.partial = bool(rows)
-    if not rows:
+    ranked = _Ranked.empty()
+    if len(index.postings) == len(query.terms):
+        ranked = index.ranked(query, require_all=True)
+    if (
+        not ranked.total
+        and (len(index.postings) > 1 or len(index.postings) < len(query.terms))
+        and not query.phrases
+    ):
+        ranked = index.ranked(query, require_all=False)
+        results.partial = bool(ranked.total)
+    if not ranked.total:
         return results
-    results.total = rows[0][2]
+    results.total = ranked.total
     results.pages = math.ceil(results.total / page_size)
-    documents = Document.objects.in_bulk([r[0] for r in rows])
+    chosen = top(ranked.documents, ranked.scores, offset + page_size)[offset:]
+    rows = [(int(ranked.documents[i]), float(ranked.scores[i])) for i in chosen]
+    documents = Document.objects.in_bulk([pk for pk, _score in rows])
     marks = _marks(query)
     results.hits = [
         Hit(
@@ -119,7 +123,7 @@ def search(
             title_html=highlight(documents[pk].title, marks),
             snippet_html=highlight(snippet(documents[pk].body, marks), marks),
         )
-        for pk, score, _total in rows
+        for pk, score in rows
         if pk in documents
     ]
     return results
@@ -128,86 +132,126 @@ def search(
 def matching_keys(text: str, filters: Filters, kind: str) -> list[str]:
     """Every key of `kind` holding all the query's terms (for saved searches), unranked."""
     query = parse(text)
-    found = {
-        t: (pk, df)
-        for t, pk, df in Term.objects.filter(text__in=query.terms).values_list("text", "id", "df")
-    }
-    corpus = Corpus.objects.filter(pk=1).values_list("documents", "total_length").first()
-    if not query.terms or len(found) < len(query.terms) or not corpus or not corpus[0]:
+    if not query.terms:
         return []
-    rows = _ranked(
-        query,
-        found,
-        corpus,
-        Filters(kind, filters.department, filters.delivery, filters.industry),
-        require_all=True,
-        limit=None,
-        offset=0,
-    )
-    return list(Document.objects.filter(pk__in=[r[0] for r in rows]).values_list("key", flat=True))
+    filters = Filters(kind, filters.department, filters.delivery, filters.industry)
+    index = _Index.read(query.terms, filters)
+    if index is None or len(index.postings) < len(query.terms):
+        return []
+    ranked = index.ranked(query, require_all=True)
+    ids = [int(pk) for pk in ranked.documents]
+    return list(Document.objects.filter(pk__in=ids).values_list("key", flat=True))
 
 
-def _ranked(
-    query: ParsedQuery,
-    found: dict[str, tuple[int, int]],
-    corpus: tuple[int, int],
-    filters: Filters,
-    *,
-    require_all: bool,
-    limit: int | None,
-    offset: int,
-) -> list[tuple[int, float, int]]:
-    """(document id, score, total matching) rows, best first, from one SQL statement."""
-    documents, total_length = corpus
-    average = max(total_length / documents, 1.0)
-    posting, document = Posting._meta.db_table, Document._meta.db_table
-    weights = " ".join("WHEN %s THEN %s" for _ in found)
-    params: list[Any] = []
-    for pk, df in found.values():
-        params += [pk, idf(documents, df)]
-    params += [K1 + 1, K1, 1 - B, B / average]
-    # Table names come from the models; every value is a parameter.
-    sql = (
-        f"SELECT p.document_id, SUM((CASE p.term_id {weights} END) * p.tf * %s"
-        f" / (p.tf + %s * (%s + %s * p.length))) AS score, COUNT(*) OVER () AS total"
-        f" FROM {posting} p"
-    )
-    where = [f"p.term_id IN ({', '.join('%s' for _ in found)})"]
-    params_where: list[Any] = [pk for pk, _df in found.values()]
-    if filters.active() or query.phrases:
-        sql += f" JOIN {document} d ON d.id = p.document_id"
-        for column, value in (
-            ("kind", filters.kind),
-            ("department_code", filters.department),
-            ("delivery", filters.delivery),
-        ):
-            if value:
-                where.append(f"d.{column} = %s")
-                params_where.append(value)
-        if filters.industry:
-            where.append("d.industries LIKE %s")
-            params_where.append(f"%|{filters.industry[:1]}|%")
-        for phrase in query.phrases:
-            where.append(
-                "(LOWER(d.title) LIKE %s ESCAPE '\\' OR LOWER(d.body) LIKE %s ESCAPE '\\')"
+@dataclass(frozen=True)
+class _Ranked:
+    documents: IdArray  # sorted
+    scores: ScoreArray
+
+    @property
+    def total(self) -> int:
+        return int(self.documents.size)
+
+    @classmethod
+    def empty(cls) -> _Ranked:
+        return cls(np.empty(0, DTYPE), np.empty(0, np.float64))
+
+
+@dataclass(frozen=True)
+class _Index:
+    """What a query needs from the index: its terms' postings, the filters' document sets
+    and the corpus totals, read in two queries."""
+
+    postings: dict[str, Postings]  # the query's terms found in the index
+    df: dict[str, int]
+    filters: list[IdArray]  # one per active filter: the documents passing it
+    documents: int
+    average_length: float
+
+    @classmethod
+    def read(cls, terms: list[str], filters: Filters) -> _Index | None:
+        corpus = Corpus.objects.filter(pk=1).values_list("documents", "total_length").first()
+        if not corpus or not corpus[0]:
+            return None
+        wanted = Q(field=TermField.TEXT, text__in=terms)
+        active = [
+            (term_field, value)
+            for term_field, value in (
+                (TermField.KIND, filters.kind),
+                (TermField.DEPARTMENT, filters.department),
+                (TermField.DELIVERY, filters.delivery),
+                (TermField.INDUSTRY, filters.industry[:1]),
             )
-            pattern = "%" + _like_escape(normalise(phrase)) + "%"
-            params_where += [pattern, pattern]
-    sql += " WHERE " + " AND ".join(where) + " GROUP BY p.document_id"
-    if require_all:
-        sql += " HAVING COUNT(*) = %s"
-        params_where.append(len(found))
-    sql += " ORDER BY score DESC, p.document_id"
-    if limit is not None:
-        sql += " LIMIT %s OFFSET %s"
-        params_where += [limit, offset]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params + params_where)
-        return [(int(r[0]), float(r[1]), int(r[2])) for r in cursor.fetchall()]
+            if value
+        ]
+        for term_field, value in active:
+            wanted |= Q(field=term_field, text=value)
+        postings: dict[str, Postings] = {}
+        df: dict[str, int] = {}
+        passing: dict[tuple[str, str], IdArray] = {}
+        for kind_of, term, count, documents, frequencies, lengths in Term.objects.filter(
+            wanted
+        ).values_list("field", "text", "df", "documents", "frequencies", "lengths"):
+            if kind_of == TermField.TEXT:
+                postings[term] = Postings.decode(documents, frequencies, lengths)
+                df[term] = count
+            else:
+                passing[(kind_of, term)] = unpack(documents)
+        if not postings:
+            return None
+        empty = np.empty(0, DTYPE)
+        return cls(
+            postings={t: postings[t] for t in terms if t in postings},  # the order typed
+            df=df,
+            filters=[passing.get((f.value, v), empty) for f, v in active],
+            documents=corpus[0],
+            average_length=max(corpus[1] / corpus[0], 1.0),
+        )
+
+    def ranked(self, query: ParsedQuery, *, require_all: bool) -> _Ranked:
+        """Every document holding all the terms (or any, unless `require_all`), passing the
+        filters and holding the phrases, with its BM25 score."""
+        scored = [
+            (p.documents, term_scores(p, idf(self.documents, self.df[t]), self.average_length))
+            for t, p in self.postings.items()
+        ]
+        if require_all:
+            scored.sort(key=lambda part: part[0].size)  # the rarest term first: less to carry
+            documents, scores = scored[0]
+            for other, other_scores in scored[1:]:
+                documents, scores = intersect(documents, scores, other, other_scores)
+        else:
+            documents, scores = union(scored)
+        for passing in sorted(self.filters, key=lambda ids: ids.size):
+            documents, scores = intersect(documents, scores, passing)
+        if query.phrases and documents.size:
+            keep = np.isin(documents, _holding_phrases(documents, query.phrases))
+            documents, scores = documents[keep], scores[keep]
+        return _Ranked(documents, scores)
 
 
-def _like_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+_PHRASE_BATCH = 500
+
+
+def _holding_phrases(documents: IdArray, phrases: list[str]) -> list[int]:
+    """Which of `documents` hold every phrase as typed, in their title or text: the database
+    searches the stored text (STRPOS/INSTR), in batches of ids. LOWER() only for a phrase
+    with cased letters: it triples the cost, and cannot change whether a phrase without any
+    (Chinese, digits, punctuation) is found."""
+    positions: dict[str, StrIndex] = {}
+    condition = Q()
+    for n, phrase in enumerate(normalise(p) for p in phrases):
+        cased = phrase != phrase.upper()
+        for column in ("title", "body"):
+            text = Lower(column) if cased else F(column)
+            positions[f"{column}_{n}"] = StrIndex(text, Value(phrase))
+        condition &= Q(**{f"title_{n}__gt": 0}) | Q(**{f"body_{n}__gt": 0})
+    holding = Document.objects.alias(**positions).filter(condition)
+    found: list[int] = []
+    for start in range(0, documents.size, _PHRASE_BATCH):
+        ids = documents[start : start + _PHRASE_BATCH].tolist()
+        found += holding.filter(pk__in=ids).values_list("pk", flat=True)
+    return found
 
 
 def _marks(query: ParsedQuery) -> re.Pattern[str] | None:

@@ -14,9 +14,10 @@ from jinqi.guides.services import GuideData, guide_delete, guide_update
 from jinqi.policies import services as policy_services
 from jinqi.policies.enums import Delivery
 from jinqi.policies.tests.factories import policy
-from jinqi.search.indexing import all_texts, corpus_check, index_rebuild
-from jinqi.search.models import Corpus, Document, Posting, Term
-from jinqi.search.query import K1, B, Filters, _marks, highlight, idf, parse, search
+from jinqi.search.indexing import TITLE_WEIGHT, all_texts, corpus_check, index_rebuild
+from jinqi.search.models import Corpus, Document, Term
+from jinqi.search.postings import K1, B, idf, unpack
+from jinqi.search.query import Filters, _marks, highlight, parse, search
 from jinqi.search.segmentation import query_terms, tokens
 from jinqi.search.tests.factories import guide, kinds_and_titles
 
@@ -32,8 +33,16 @@ def _titles(text: str, filters: Filters | None = None) -> list[str]:
 def _corpus_exact() -> None:
     corpus = Corpus.objects.get(pk=1)
     assert {"documents": corpus.documents, "total_length": corpus.total_length} == corpus_check()
+    holding: dict[int, set[int]] = {}
     for term in Term.objects.all():
-        assert term.df == Posting.objects.filter(term=term).count(), term.text
+        ids = unpack(term.documents)
+        assert term.df == ids.size and list(ids) == sorted(set(ids)), term.text
+        if not term.field:
+            assert unpack(term.frequencies).size == unpack(term.lengths).size == ids.size
+        for pk in ids:
+            holding.setdefault(int(pk), set()).add(term.pk)
+    for document in Document.objects.all():
+        assert set(unpack(document.term_ids).tolist()) == holding.get(document.pk, set())
 
 
 def test_segmentation_keeps_the_plans_words_and_drops_punctuation() -> None:
@@ -209,14 +218,18 @@ EXPECTED_GOLDEN = ["住房公积金缴存登记", "缴存基数调整"]
 
 
 def _bm25_in_python(document: Document) -> float:
-    corpus = Corpus.objects.get(pk=1)
-    average = corpus.total_length / corpus.documents
+    """BM25 from the stored texts alone: frequencies and lengths counted here, not read from
+    the packed postings."""
+    texts = {d.pk: (tokens(d.title), tokens(d.body)) for d in Document.objects.all()}
+    lengths = {pk: TITLE_WEIGHT * len(title) + len(body) for pk, (title, body) in texts.items()}
+    average = sum(lengths.values()) / len(lengths)
+    title, body = texts[document.pk]
     score = 0.0
     for text in query_terms(GOLDEN_QUERY):
-        term = Term.objects.get(text=text)
-        posting = Posting.objects.get(term=term, document=document)
-        norm = K1 * (1 - B + B * posting.length / average)
-        score += idf(corpus.documents, term.df) * posting.tf * (K1 + 1) / (posting.tf + norm)
+        df = sum(text in t or text in b for t, b in texts.values())
+        tf = TITLE_WEIGHT * title.count(text) + body.count(text)
+        norm = K1 * (1 - B + B * lengths[document.pk] / average)
+        score += idf(len(texts), df) * tf * (K1 + 1) / (tf + norm)
     return score
 
 
@@ -230,13 +243,36 @@ def _check_golden() -> None:
         assert hit.score == pytest.approx(_bm25_in_python(hit.document), rel=1e-9)
 
 
-def test_ranking_sql_computes_bm25() -> None:
-    """The ranking SQL gives the order and the scores of BM25 computed in Python."""
+def test_ranking_computes_bm25() -> None:
+    """The packed postings' scorer gives the order and the scores of BM25 computed in Python
+    from the documents' texts."""
     _check_golden()
 
 
 @pytest.mark.postgres
 def test_postgresql_ranks_as_sqlite_does() -> None:
-    """On PostgreSQL the same SQL gives the same order and scores as on SQLite."""
+    """On PostgreSQL the packed postings give the same order and scores as on SQLite."""
     assert connection.vendor == "postgresql"
     _check_golden()
+
+
+def test_a_page_past_the_last_match_keeps_the_total() -> None:
+    """Asking for a page after the last match shows no hits but the true total, and does not
+    fall back to documents holding only some of the words."""
+    guide("公积金缴存登记", "单位住房公积金缴存登记。")
+    guide("公积金提取", "住房公积金提取。")
+    results = search("公积金 缴存", page=2)
+    assert results.total == 1 and results.hits == [] and not results.partial
+
+
+def test_a_quoted_phrase_is_matched_as_typed_whatever_its_case() -> None:
+    """A quoted phrase with Latin letters matches whatever their case; one without matches
+    only where it stands whole, and % or _ in it are plain characters."""
+    guide("质量体系认证补贴", "通过ISO9001质量体系认证的企业，给予一次性补贴。")
+    guide("质量体系建设", "质量体系建设与ISO9001宣贯培训，认证费用自理。")
+    guide("认证费用说明", "认证费用按50%_比例补贴。")
+    assert _titles("“iso9001质量体系认证”") == ["质量体系认证补贴"]
+    assert _titles("“ISO9001质量体系认证”") == ["质量体系认证补贴"]
+    assert _titles("“认证费用自理”") == ["质量体系建设"]
+    assert _titles("“50%_比例”") == ["认证费用说明"]
+    assert _titles("“50%比例”") == []

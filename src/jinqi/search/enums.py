@@ -1,0 +1,17 @@
+"""Enumerations of the search app."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TermField(models.TextChoices):
+    """What a Term row indexes: a word of the text, or a filter value (kept as a term whose
+    postings are the documents having it, so a filter is one more intersection)."""
+
+    TEXT = "", _("text")
+    KIND = "kind", _("kind")
+    DEPARTMENT = "department", _("department")
+    DELIVERY = "delivery", _("delivery")
+    INDUSTRY = "industry", _("industry")
