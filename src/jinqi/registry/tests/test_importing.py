@@ -15,10 +15,12 @@ import sys
 import time
 import tracemalloc
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import openpyxl
+import psycopg
 import pyarrow.parquet as pq
 import pytest
 from django.core.management import CommandError, call_command
@@ -30,9 +32,10 @@ from jinqi.accounts.services import system_user
 from jinqi.accounts.tests.factories import UserFactory, department_user
 from jinqi.audit.enums import AuditAction
 from jinqi.audit.models import AuditEvent
+from jinqi.core import clock
 from jinqi.core.errors import DomainError
 from jinqi.core.uploads import may_download
-from jinqi.registry import services, synth
+from jinqi.registry import loading, services, synth
 from jinqi.registry.importing import ImportFileError, ImportResult, indexes, registry_import
 from jinqi.registry.importing import batch as batch_module
 from jinqi.registry.models import Delivery, Enterprise, ImportBatch, Profile
@@ -489,20 +492,25 @@ def test_an_interrupted_import_continues_after_its_last_chunk(
 def test_a_load_into_an_empty_registry_builds_its_indexes_at_the_end(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The secondary indexes are dropped for the load and built again after it; the code's
-    unique constraint stays throughout, so duplicates are still refused by the database."""
+    """The secondary indexes are dropped for the load and built again after it; so is the
+    code's unique constraint on PostgreSQL (SQLite cannot drop it), which is there again at
+    the end."""
     seen: list[list[str]] = []
     real = batch_module.profiles_rebuild
 
     def watching(*args: Any, **kwargs: Any) -> int:
         seen.append(indexes.indexes_missing())
-        assert "registry_enterprise_uscc" in indexes.present(Enterprise)
         return real(*args, **kwargs)
 
     monkeypatch.setattr(batch_module, "profiles_rebuild", watching)
-    every = sorted(name for model in indexes.DEFERRED for name in indexes.declared(model))
+    every = sorted(
+        name
+        for model in indexes.DEFERRED
+        for name in [*indexes.declared_constraints(model), *indexes.declared(model)]
+    )
     run(csv_file(tmp_path / "firms.csv", [good_row() for _ in range(4)]), chunk_size=2)
     assert seen and all(sorted(missing) == every for missing in seen)
+    assert ("registry_enterprise_uscc" in every) == (connection.vendor == "postgresql")
     assert indexes.indexes_missing() == []
 
     # A registry with enterprises keeps its indexes during an import.
@@ -518,6 +526,70 @@ def test_an_import_builds_the_indexes_a_killed_run_left_aside(tmp_path: Path) ->
     assert indexes.indexes_missing() == ["registry_enterprise_name"]
     run(csv_file(tmp_path / "firms.csv", [good_row()]))
     assert indexes.indexes_missing() == []
+
+
+@contextmanager
+def other_session_holding(function: str) -> Iterator[None]:
+    """Another connection (another process's import or save) holding `loading.LOCK_KEY`."""
+    settings = connection.settings_dict
+    other = psycopg.connect(
+        dbname=settings["NAME"], user=settings["USER"], password=settings["PASSWORD"] or None,
+        host=settings["HOST"] or None, port=settings["PORT"] or None, autocommit=True,
+    )  # fmt: skip
+    try:
+        other.execute(f"SELECT {function}(%s)", [loading.LOCK_KEY])
+        yield
+    finally:
+        other.close()
+
+
+@pytest.mark.postgres
+def test_a_first_load_keeps_every_other_writer_of_enterprises_out(tmp_path: Path) -> None:
+    """While another process loads the empty registry without the code's constraint, saving an
+    enterprise or starting another import is refused with the reason."""
+    path = csv_file(tmp_path / "firms.csv", [good_row()])
+    with other_session_holding("pg_advisory_lock"), translation.override("en"):
+        with pytest.raises(DomainError, match="first load into the empty enterprise registry"):
+            services.enterprise_save(uscc=code(), data={"name": "测试"}, acting_user=None)
+        with pytest.raises(DomainError, match="first load into the empty enterprise registry"):
+            run(path)
+    assert not Enterprise.objects.exists()
+
+
+@pytest.mark.postgres
+def test_a_load_beside_another_writer_keeps_the_code_constraint(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An import that cannot have the lock to itself (another import or save is running) keeps
+    the code's unique constraint, even into an empty registry."""
+    kept: list[bool] = []
+    real = batch_module.profiles_rebuild
+
+    def watching(*args: Any, **kwargs: Any) -> int:
+        kept.append("registry_enterprise_uscc" in indexes.present(Enterprise))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(batch_module, "profiles_rebuild", watching)
+    with other_session_holding("pg_advisory_lock_shared"):
+        result = run(csv_file(tmp_path / "firms.csv", [good_row() for _ in range(3)]))
+    assert result.imported == 3 and kept == [True]
+
+
+@pytest.mark.postgres
+def test_a_code_constraint_that_cannot_be_built_again_is_reported(tmp_path: Path) -> None:
+    """If something wrote a code twice while a killed first load had the constraint aside, the
+    next import says which codes and why, and imports nothing."""
+    lock = loading.ImportLock().acquire()
+    assert indexes.indexes_defer(lock)
+    lock.release()
+    twice, now = code(), clock.now()
+    for name in ("甲公司", "乙公司"):
+        Enterprise.objects.create(uscc=twice, name=name, created_at=now, updated_at=now)
+    with translation.override("en"), pytest.raises(DomainError) as caught:
+        run(csv_file(tmp_path / "firms.csv", [good_row()]))
+    assert "registry_enterprise_uscc" in caught.value.message
+    assert twice in caught.value.message and "Remove the duplicates" in caught.value.message
+    assert Enterprise.objects.count() == 2
 
 
 def test_a_rerun_keeps_the_first_runs_as_of_date(tmp_path: Path) -> None:
