@@ -169,9 +169,14 @@ class ColumnarValidator:
         ok = np.fromiter(
             (v is not None and len(v) == 18 and v.isascii() for v in values), bool, count
         )
-        for index, (code, number) in enumerate(zip(codes, numbers.to_pylist(), strict=True)):
-            if self.rows._remember(code, number) is not None:
-                ok[index] = False
+        rows = numbers.to_pylist()
+        seen = self.rows.seen
+        if "" not in codes and len(set(codes)) == count and seen.keys().isdisjoint(codes):
+            seen.update(zip(codes, rows, strict=True))  # all new: remembered in one call
+        else:
+            for index, (code, number) in enumerate(zip(codes, rows, strict=True)):
+                if self.rows._remember(code, number) is not None:
+                    ok[index] = False
         if not ok.any():
             return codes, ok
         text = "".join(v if good else "0" * 18 for v, good in zip(values, ok, strict=True))
@@ -321,6 +326,7 @@ class NewRows:
 def new_rows(table: pa.Table, town_codes: dict[int, str]) -> NewRows:
     refs = fact_refs(table)
     layouts, layout_of_row, values = delivery_columns(table)
+    capital = capital_text(table) if "registered_capital" in table.column_names else []
     return NewRows(
         table=table,
         registration={
@@ -328,11 +334,11 @@ def new_rows(table: pa.Table, town_codes: dict[int, str]) -> NewRows:
             for name in table.column_names
             if name not in ("number", *refs)
         },
-        capital=capital_text(table) if "registered_capital" in table.column_names else [],
+        capital=capital,
         layouts=layouts,
         layout_of_row=layout_of_row,
         values=values,
-        profile=profile_columns(table, town_codes),
+        profile=profile_columns(table, town_codes, capital),
         facts=facts_count(table),
     )
 
@@ -449,8 +455,11 @@ def profile_stamped(
     }
 
 
-def profile_columns(table: pa.Table, town_codes: dict[int, str]) -> dict[str, pa.Array]:
-    """The profile's stored keys of enterprises created from these rows (no id, no time)."""
+def profile_columns(
+    table: pa.Table, town_codes: dict[int, str], capital: list[str | None] | None = None
+) -> dict[str, pa.Array]:
+    """The profile's stored keys of enterprises created from these rows (no id, no time);
+    `capital` is `capital_text(table)` when the caller has it already."""
     from jinqi.registry.size_class import SIZE_ORDER, SizeClassError, size_row
 
     count = len(table)
@@ -478,7 +487,8 @@ def profile_columns(table: pa.Table, town_codes: dict[int, str]) -> dict[str, pa
     if "registered_capital" in table.column_names:
         # As Enterprise stores it (two decimals), read back as a float.
         values["registered_capital"] = pa.array(
-            [None if v is None else float(v) for v in capital_text(table)], pa.float64()
+            [None if v is None else float(v) for v in (capital or capital_text(table))],
+            pa.float64(),
         )
     yearly: dict[str, list[tuple[int, str]]] = {}
     for ref in fact_refs(table):
