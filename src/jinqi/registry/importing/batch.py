@@ -438,9 +438,9 @@ class _Run:
         has_facts = pa.array(np.array([bool(refs) for refs in layouts])[layout_of_row])
         deliveries = {
             "enterprise": ids,
-            "source": pa.array([self.source.pk] * count, pa.int64()),
-            "as_of": pa.array([self.as_of] * count, pa.date32()),
-            "batch": pa.array([batch.pk] * count, pa.int64()),
+            "source": pa.repeat(pa.scalar(self.source.pk, pa.int64()), count),
+            "as_of": pa.repeat(pa.scalar(self.as_of, pa.date32()), count),
+            "batch": pa.repeat(pa.scalar(batch.pk, pa.int64()), count),
             "recorded_at": stamps(now, count),
             "layout": pa.array(
                 np.array([layout_ids.get(refs, 0) for refs in layouts])[layout_of_row]

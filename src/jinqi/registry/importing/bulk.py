@@ -200,12 +200,14 @@ def enterprises_insert(
         name: array for name, array in columns.items() if name != "registered_capital"
     }
     for name in _TEXT_DEFAULTS:
-        values[name] = pc.fill_null(values[name], "") if name in values else pa.array([""] * count)
+        values[name] = (
+            pc.fill_null(values[name], "") if name in values else pa.repeat(pa.scalar(""), count)
+        )
     status = values.get("status")
     values["status"] = (
         pc.fill_null(status, RegistrationStatus.ACTIVE.value)
         if status is not None
-        else pa.array([RegistrationStatus.ACTIVE.value] * count)
+        else pa.repeat(pa.scalar(RegistrationStatus.ACTIVE.value), count)
     )
     if any(v is not None for v in capital):
         values["registered_capital"] = pa.array(capital, pa.string())
@@ -233,10 +235,10 @@ def enterprises_insert(
 
 
 def stamps(now: dt.datetime, count: int) -> pa.Array:
-    """A timestamp column as the database takes it in text."""
+    """A timestamp column as the database takes it in text (one value, repeated)."""
     text = now.isoformat() if connection.vendor == "postgresql" else None
     text = text or str(connection.ops.adapt_datetimefield_value(now))
-    return pa.array([text] * count, pa.string())
+    return pa.repeat(pa.scalar(text, pa.string()), count)
 
 
 def insert_table(model: type[models.Model], columns: Mapping[str, pa.Array]) -> None:
