@@ -25,6 +25,7 @@ from jinqi.core import clock
 from jinqi.core.errors import DomainError, PermissionDenied
 from jinqi.core.models import StoredFile
 from jinqi.core.permissions import has_capability
+from jinqi.registry.loading import enterprise_writes_lock
 from jinqi.registry.models import (
     READ_TIME_KEYS,
     CorrectionRequest,
@@ -329,6 +330,8 @@ def enterprise_save(
             _("Invalid unified social credit code %(code)s: %(why)s")
             % {"code": uscc, "why": "; ".join(check.errors)}
         )
+    # While a first load runs without the code's unique constraint, no one else writes here.
+    enterprise_writes_lock()
     now = clock.now()
     enterprise = Enterprise.objects.filter(uscc=uscc).first()
     if enterprise is None:

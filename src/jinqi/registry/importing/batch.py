@@ -54,6 +54,7 @@ from jinqi.registry.importing.columnar import (
 from jinqi.registry.importing.indexes import indexes_defer, indexes_restore
 from jinqi.registry.importing.reading import ImportFileError, RawRow, Scan, open_table, scan_file
 from jinqi.registry.importing.rows import Rejection, RowValidator, ValidRow, is_empty, parse_header
+from jinqi.registry.loading import ImportLock
 from jinqi.registry.models import Delivery, ImportBatch, Profile
 from jinqi.registry.services import layouts_get_or_create, registration_values
 
@@ -115,6 +116,23 @@ def registry_import(
         raise DomainError(_("The chunk size must be at least 1."))
     if source.is_group:
         raise DomainError(_("Facts come from a department, not a group of departments."))
+    lock = ImportLock().acquire()
+    try:
+        return _import(lock, path, source, acting_user, as_of, chunk_size, file_name, on_progress)
+    finally:
+        lock.release()
+
+
+def _import(
+    lock: ImportLock,
+    path: Path,
+    source: Department,
+    acting_user: Any,
+    as_of: dt.date | None,
+    chunk_size: int,
+    file_name: str | None,
+    on_progress: Progress | None,
+) -> ImportResult:
     # Indexes an earlier run set aside and never built again (it was killed) come first.
     indexes_restore()
     scan = scan_file(path)
@@ -136,7 +154,9 @@ def registry_import(
             file_name=file_name or path.name,
             estimate=table.rows_estimate,
         )
-        deferred = indexes_defer()
+        deferred = indexes_defer(lock)
+        if not deferred:
+            lock.share()
         run = _Run(batch, source, acting_user, as_of, validator, resumed_after, empty=deferred)
         try:
             if table.record_batches is not None:
@@ -292,8 +312,9 @@ class _Run:
         empty: bool = False,
     ) -> None:
         self.batch = batch
-        # The registry was empty when the import started: every code of the file is new, as
-        # the validator refuses a code seen twice, so no chunk needs to look its codes up.
+        # The registry was empty when the import started and the import holds the lock
+        # exclusively: every code of the file is new, as the validator refuses a code seen
+        # twice, so no chunk looks its codes up, and no one else takes enterprise ids.
         self.empty = empty
         self.source = source
         self.acting_user = acting_user
@@ -356,7 +377,7 @@ class _Run:
                 new_fast = fast.filter(is_new)
             else:
                 new_fast, prepared = fast, checked.new
-        existing = existing_ids(valid)
+        existing = {} if self.empty else existing_ids(valid)
         nameless = new_without_name(valid, existing)
         if new_fast is not None:
             given = named(new_fast)
@@ -365,7 +386,7 @@ class _Run:
         refused = {r.number for r in nameless}
         valid = [row for row in valid if row.number not in refused]
         now = clock.now()
-        ids, created = enterprises_upsert(valid, existing, now)
+        ids, created = enterprises_upsert(valid, existing, now, all_new=self.empty)
         facts = deliveries_write(
             deliveries=[(ids[row.uscc], row.facts) for row in valid],
             source=self.source,
@@ -410,16 +431,16 @@ class _Run:
     def _write_new(self, new: NewRows, batch: ImportBatch, now: dt.datetime) -> int:
         """Enterprises, deliveries and profiles of clean rows about new enterprises, written
         column by column; returns the number of facts."""
-        ids = enterprises_insert(new.registration, new.capital, now)
+        ids = enterprises_insert(new.registration, new.capital, now, reserve=self.empty)
         layouts, layout_of_row = new.layouts, new.layout_of_row
         layout_ids = layouts_get_or_create([refs for refs in layouts if refs])
         count = len(new.table)
         has_facts = pa.array(np.array([bool(refs) for refs in layouts])[layout_of_row])
         deliveries = {
             "enterprise": ids,
-            "source": pa.array([self.source.pk] * count, pa.int64()),
-            "as_of": pa.array([self.as_of] * count, pa.date32()),
-            "batch": pa.array([batch.pk] * count, pa.int64()),
+            "source": pa.repeat(pa.scalar(self.source.pk, pa.int64()), count),
+            "as_of": pa.repeat(pa.scalar(self.as_of, pa.date32()), count),
+            "batch": pa.repeat(pa.scalar(batch.pk, pa.int64()), count),
             "recorded_at": stamps(now, count),
             "layout": pa.array(
                 np.array([layout_ids.get(refs, 0) for refs in layouts])[layout_of_row]

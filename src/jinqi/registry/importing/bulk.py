@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import cache
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
@@ -81,10 +82,22 @@ def new_without_name(rows: Sequence[ValidRow], existing: dict[str, int]) -> list
 
 
 def enterprises_upsert(
-    rows: Sequence[ValidRow], existing: dict[str, int], now: dt.datetime
+    rows: Sequence[ValidRow], existing: dict[str, int], now: dt.datetime, *, all_new: bool = False
 ) -> tuple[dict[str, int], int]:
     """Create the new enterprises and update the registration fields the rows give for the
-    others (one statement per set of fields given); returns code → id and how many are new."""
+    others (one statement per set of fields given); returns code → id and how many are new.
+    `all_new`: none of the codes is in the registry (a load into an empty one), which may then
+    have no unique constraint on the code to resolve a conflict on: plain inserts."""
+    batch_size = max(1, min(500, max_params() // 16))
+    if all_new:
+        created = Enterprise.objects.bulk_create(
+            [
+                Enterprise(uscc=row.uscc, created_at=now, updated_at=now, **row.registration)
+                for row in rows
+            ],
+            batch_size=batch_size,
+        )
+        return {enterprise.uscc: enterprise.pk for enterprise in created}, len(created)
     groups: dict[tuple[str, ...], list[Enterprise]] = defaultdict(list)
     for row in rows:
         if row.uscc in existing and not row.registration:
@@ -95,7 +108,7 @@ def enterprises_upsert(
     for fields, enterprises in groups.items():
         Enterprise.objects.bulk_create(
             enterprises,
-            batch_size=max(1, min(500, max_params() // 16)),
+            batch_size=batch_size,
             update_conflicts=True,
             unique_fields=["uscc"],
             update_fields=[*fields, "updated_at"],
@@ -172,21 +185,29 @@ _TEXT_DEFAULTS = ("name", "enterprise_type", "registered_address", "legal_repres
 
 
 def enterprises_insert(
-    columns: Mapping[str, pa.Array], capital: Sequence[str | None], now: dt.datetime
+    columns: Mapping[str, pa.Array],
+    capital: Sequence[str | None],
+    now: dt.datetime,
+    *,
+    reserve: bool = False,
 ) -> pa.Array:
     """Create enterprises from clean columns (Enterprise attribute → values, "uscc" included)
-    that are not in the registry yet; returns their ids in the same order."""
+    that are not in the registry yet; returns their ids in the same order. `reserve`: no one
+    else takes ids meanwhile (the import holds `loading.ImportLock` exclusively), so the ids
+    are taken from the sequence as one range."""
     count = len(columns["uscc"])
     values: dict[str, pa.Array] = {
         name: array for name, array in columns.items() if name != "registered_capital"
     }
     for name in _TEXT_DEFAULTS:
-        values[name] = pc.fill_null(values[name], "") if name in values else pa.array([""] * count)
+        values[name] = (
+            pc.fill_null(values[name], "") if name in values else pa.repeat(pa.scalar(""), count)
+        )
     status = values.get("status")
     values["status"] = (
         pc.fill_null(status, RegistrationStatus.ACTIVE.value)
         if status is not None
-        else pa.array([RegistrationStatus.ACTIVE.value] * count)
+        else pa.repeat(pa.scalar(RegistrationStatus.ACTIVE.value), count)
     )
     if any(v is not None for v in capital):
         values["registered_capital"] = pa.array(capital, pa.string())
@@ -194,13 +215,18 @@ def enterprises_insert(
     if connection.vendor == "postgresql":
         # Ids taken from the sequence up front, so no read-back is needed.
         table = connection.ops.quote_name(Enterprise._meta.db_table)
+        sequence = f"pg_get_serial_sequence('{table}', 'id')"
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) "
-                "FROM generate_series(1, %s)",
-                [count],
-            )
-            ids = pa.array([row[0] for row in cursor.fetchall()], pa.int64())
+            if reserve:
+                # Not atomic against another session's nextval, which the lock keeps out; the
+                # primary key would refuse the chunk if anything slipped through.
+                cursor.execute(f"SELECT setval({sequence}, nextval({sequence}) + %s - 1)", [count])
+                row = cursor.fetchone()
+                assert row is not None
+                ids = pa.array(np.arange(row[0] - count + 1, row[0] + 1, dtype=np.int64))
+            else:
+                cursor.execute(f"SELECT nextval({sequence}) FROM generate_series(1, %s)", [count])
+                ids = pa.array([row[0] for row in cursor.fetchall()], pa.int64())
         insert_table(Enterprise, {"id": ids, **values})
         return ids
     insert_table(Enterprise, values)
@@ -209,10 +235,10 @@ def enterprises_insert(
 
 
 def stamps(now: dt.datetime, count: int) -> pa.Array:
-    """A timestamp column as the database takes it in text."""
+    """A timestamp column as the database takes it in text (one value, repeated)."""
     text = now.isoformat() if connection.vendor == "postgresql" else None
     text = text or str(connection.ops.adapt_datetimefield_value(now))
-    return pa.array([text] * count, pa.string())
+    return pa.repeat(pa.scalar(text, pa.string()), count)
 
 
 def insert_table(model: type[models.Model], columns: Mapping[str, pa.Array]) -> None:

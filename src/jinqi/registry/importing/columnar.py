@@ -14,6 +14,7 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -46,6 +47,25 @@ _USCC_VALUES = np.full(256, -1, dtype=np.int64)
 for _index, _char in enumerate(ALPHABET):
     _USCC_VALUES[ord(_char)] = _index
 _REGION = slice(REGION_POSITIONS.start - 1, REGION_POSITIONS.stop - 1)
+
+
+def _scalar(value: Any) -> pa.Scalar:
+    """A constant for pyarrow.compute, made once: a Python value is converted at every call,
+    and each conversion tries to import dateutil (40 µs when it is not installed)."""
+    return pa.scalar(value)
+
+
+_FALSE, _ZERO, _ONE, _EMPTY = _scalar(False), _scalar(0.0), _scalar(1.0), _scalar("")
+_QUOTE, _POINT_ZERO, _OPEN, _CLOSE, _COMMA = map(_scalar, ('"', ".0", "[", "]", ","))
+_MAX_CAPITAL = _scalar(1e12)
+_NULL_FLOAT = pa.scalar(None, pa.float64())
+_MAX_EXACT = pa.scalar(MAX_EXACT_INTEGER, pa.int64())
+_NO_CHARACTERS = pa.scalar(0, pa.int32())  # utf8_length gives int32 for string
+
+
+@cache
+def _characters(count: int) -> pa.Scalar:
+    return pa.scalar(count, pa.int32())
 
 
 @dataclass
@@ -149,9 +169,14 @@ class ColumnarValidator:
         ok = np.fromiter(
             (v is not None and len(v) == 18 and v.isascii() for v in values), bool, count
         )
-        for index, (code, number) in enumerate(zip(codes, numbers.to_pylist(), strict=True)):
-            if self.rows._remember(code, number) is not None:
-                ok[index] = False
+        rows = numbers.to_pylist()
+        seen = self.rows.seen
+        if "" not in codes and len(set(codes)) == count and seen.keys().isdisjoint(codes):
+            seen.update(zip(codes, rows, strict=True))  # all new: remembered in one call
+        else:
+            for index, (code, number) in enumerate(zip(codes, rows, strict=True)):
+                if self.rows._remember(code, number) is not None:
+                    ok[index] = False
         if not ok.any():
             return codes, ok
         text = "".join(v if good else "0" * 18 for v, good in zip(values, ok, strict=True))
@@ -171,7 +196,9 @@ class ColumnarValidator:
             return _refuse(column)
         if field_type == FieldType.MONEY:
             numbers, ok = _numbers(column)
-            ok &= _true(pc.and_kleene(pc.greater_equal(numbers, 0), pc.less(numbers, 1e12)))
+            ok &= _true(
+                pc.and_kleene(pc.greater_equal(numbers, _ZERO), pc.less(numbers, _MAX_CAPITAL))
+            )
             return numbers, ok
         text, ok = _text(column, max_length)
         if name == "status":
@@ -189,7 +216,7 @@ class ColumnarValidator:
 
 def _true(mask: pa.Array) -> np.ndarray:
     """A boolean array as NumPy, null read as false."""
-    return np.asarray(pc.fill_null(mask, False).to_numpy(zero_copy_only=False), dtype=bool)
+    return np.asarray(pc.fill_null(mask, _FALSE).to_numpy(zero_copy_only=False), dtype=bool)
 
 
 def _absent(column: pa.Array) -> np.ndarray:
@@ -204,7 +231,7 @@ def _refuse(column: pa.Array) -> tuple[pa.Array, np.ndarray]:
 def _numbers(column: pa.Array) -> tuple[pa.Array, np.ndarray]:
     """A numeric column as float64, with which of its cells are finite numbers (or empty)."""
     if pa.types.is_integer(column.type):
-        ok = _absent(column) | _true(pc.less(pc.abs(column), MAX_EXACT_INTEGER))
+        ok = _absent(column) | _true(pc.less(pc.abs(column), _MAX_EXACT))
         return pc.cast(column, pa.float64(), safe=False), ok
     if pa.types.is_floating(column.type):
         numbers = pc.cast(column, pa.float64())
@@ -220,8 +247,8 @@ def _text(column: pa.Array, max_length: int) -> tuple[pa.Array, np.ndarray]:
     fits = pc.and_(
         pc.equal(pc.utf8_trim_whitespace(column), column),
         pc.and_(
-            pc.greater(pc.utf8_length(column), 0),
-            pc.less_equal(pc.utf8_length(column), min(max_length, MAX_CELL)),
+            pc.greater(pc.utf8_length(column), _NO_CHARACTERS),
+            pc.less_equal(pc.utf8_length(column), _characters(min(max_length, MAX_CELL))),
         ),
     )
     return column, _absent(column) | _true(fits)
@@ -261,12 +288,14 @@ def _fact(key: str, column: pa.Array) -> tuple[pa.Array, np.ndarray]:
         return _refuse(column)
     numbers, ok = _numbers(column)
     if kind == FieldType.INTEGER:
-        whole = pc.and_kleene(pc.equal(pc.floor(numbers), numbers), pc.greater_equal(numbers, 0))
+        whole = pc.and_kleene(
+            pc.equal(pc.floor(numbers), numbers), pc.greater_equal(numbers, _ZERO)
+        )
         ok &= _absent(numbers) | _true(whole)
-        return pc.cast(pc.if_else(_as_mask(ok), numbers, None), pa.int64()), ok
+        return pc.cast(pc.if_else(_as_mask(ok), numbers, _NULL_FLOAT), pa.int64()), ok
     if kind == FieldType.RATIO:
         ok &= _absent(numbers) | _true(
-            pc.and_kleene(pc.greater_equal(numbers, 0), pc.less_equal(numbers, 1))
+            pc.and_kleene(pc.greater_equal(numbers, _ZERO), pc.less_equal(numbers, _ONE))
         )
     return numbers, ok
 
@@ -297,6 +326,7 @@ class NewRows:
 def new_rows(table: pa.Table, town_codes: dict[int, str]) -> NewRows:
     refs = fact_refs(table)
     layouts, layout_of_row, values = delivery_columns(table)
+    capital = capital_text(table) if "registered_capital" in table.column_names else []
     return NewRows(
         table=table,
         registration={
@@ -304,11 +334,11 @@ def new_rows(table: pa.Table, town_codes: dict[int, str]) -> NewRows:
             for name in table.column_names
             if name not in ("number", *refs)
         },
-        capital=capital_text(table) if "registered_capital" in table.column_names else [],
+        capital=capital,
         layouts=layouts,
         layout_of_row=layout_of_row,
         values=values,
-        profile=profile_columns(table, town_codes),
+        profile=profile_columns(table, town_codes, capital),
         facts=facts_count(table),
     )
 
@@ -339,29 +369,49 @@ def delivery_columns(table: pa.Table) -> tuple[list[tuple[str, ...]], np.ndarray
     count = len(table)
     if not refs:
         return [()], np.zeros(count, dtype=np.int64), pa.array(["[]"] * count, pa.string())
-    given = np.stack([~_absent(table.column(ref).combine_chunks()) for ref in refs], axis=1)
-    patterns, inverse = np.unique(np.packbits(given, axis=1), axis=0, return_inverse=True)
-    layouts = [
-        tuple(ref for ref, bit in zip(refs, np.unpackbits(pattern), strict=False) if bit)
-        for pattern in patterns
-    ]
-    parts = []
-    for ref in refs:
-        column = table.column(ref).combine_chunks()
-        if pa.types.is_string(column.type):
-            text = pc.binary_join_element_wise('"', column, '"', "")
-        else:
-            text = pc.cast(column, pa.string())
-            if pa.types.is_floating(column.type):
-                # Arrow writes 2500.0 as "2500"; Python as "2500.0", which reads back a float.
-                plain = pc.invert(pc.match_substring_regex(text, "[.eEn]"))
-                text = pc.if_else(plain, pc.binary_join_element_wise(text, ".0", ""), text)
-        parts.append(text)
-    if len(parts) == 1:  # binary_join_element_wise drops the nulls of a lone array
-        body = pc.fill_null(parts[0], "")
+    columns = [table.column(ref).combine_chunks() for ref in refs]
+    given = np.stack([~_absent(column) for column in columns], axis=1)
+    if len(refs) <= 64:  # each row's pattern as one number: a one-dimensional np.unique
+        bits = np.left_shift(np.uint64(1), np.arange(len(refs), dtype=np.uint64))
+        keys = np.bitwise_or.reduce(np.where(given, bits, np.uint64(0)), axis=1)
+        _keys, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+        patterns = given[first]
     else:
-        body = pc.binary_join_element_wise(*parts, ",", null_handling="skip")
-    return layouts, inverse.reshape(-1), pc.binary_join_element_wise("[", body, "]", "")
+        patterns, inverse = np.unique(given, axis=0, return_inverse=True)
+    layouts = [
+        tuple(ref for ref, bit in zip(refs, pattern, strict=True) if bit) for pattern in patterns
+    ]
+    text = _json_literals(columns)
+    if len(text) == 1:  # binary_join_element_wise drops the nulls of a lone array
+        body = pc.fill_null(text[0], _EMPTY)
+    else:
+        body = pc.binary_join_element_wise(*text, _COMMA, null_handling="skip")
+    return layouts, inverse.reshape(-1), pc.binary_join_element_wise(_OPEN, body, _CLOSE, _EMPTY)
+
+
+def _json_literals(columns: list[pa.Array]) -> list[pa.Array]:
+    """Each value as its JSON text (null stays null). The float columns are written as one
+    array: the work is per value, the calls' cost per column."""
+    floats = [i for i, column in enumerate(columns) if pa.types.is_floating(column.type)]
+    text: list[pa.Array] = []
+    for column in columns:
+        if pa.types.is_string(column.type):
+            text.append(pc.binary_join_element_wise(_QUOTE, column, _QUOTE, _EMPTY))
+        elif pa.types.is_floating(column.type):
+            text.append(column)  # replaced below
+        else:
+            text.append(pc.cast(column, pa.string()))
+    if floats:
+        joined = pc.cast(pa.concat_arrays([pc.cast(columns[i], pa.float64()) for i in floats]),
+                         pa.string())  # fmt: skip
+        # Arrow writes 2500.0 as "2500"; Python as "2500.0", which reads back a float.
+        plain = pc.invert(pc.match_substring_regex(joined, "[.eEn]"))
+        joined = pc.if_else(plain, pc.binary_join_element_wise(joined, _POINT_ZERO, _EMPTY), joined)
+        start = 0
+        for i in floats:
+            text[i] = joined.slice(start, len(columns[i]))
+            start += len(columns[i])
+    return text
 
 
 def valid_rows(table: pa.Table) -> list[ValidRow]:
@@ -405,8 +455,11 @@ def profile_stamped(
     }
 
 
-def profile_columns(table: pa.Table, town_codes: dict[int, str]) -> dict[str, pa.Array]:
-    """The profile's stored keys of enterprises created from these rows (no id, no time)."""
+def profile_columns(
+    table: pa.Table, town_codes: dict[int, str], capital: list[str | None] | None = None
+) -> dict[str, pa.Array]:
+    """The profile's stored keys of enterprises created from these rows (no id, no time);
+    `capital` is `capital_text(table)` when the caller has it already."""
     from jinqi.registry.size_class import SIZE_ORDER, SizeClassError, size_row
 
     count = len(table)
@@ -424,7 +477,7 @@ def profile_columns(table: pa.Table, town_codes: dict[int, str]) -> dict[str, pa
         values["industry_code"] = industry
         values["industry_section"] = pc.utf8_slice_codeunits(industry, 0, 1)
         values["industry_division"] = pc.if_else(
-            pc.greater_equal(pc.utf8_length(industry), 3),
+            pc.greater_equal(pc.utf8_length(industry), _characters(3)),
             pc.utf8_slice_codeunits(industry, 1, 3),
             None,
         )
@@ -434,7 +487,8 @@ def profile_columns(table: pa.Table, town_codes: dict[int, str]) -> dict[str, pa
     if "registered_capital" in table.column_names:
         # As Enterprise stores it (two decimals), read back as a float.
         values["registered_capital"] = pa.array(
-            [None if v is None else float(v) for v in capital_text(table)], pa.float64()
+            [None if v is None else float(v) for v in (capital or capital_text(table))],
+            pa.float64(),
         )
     yearly: dict[str, list[tuple[int, str]]] = {}
     for ref in fact_refs(table):

@@ -2,16 +2,24 @@
 grown row by row (docs/PERFORMANCE.md, docs/adr/0005-registry-deliveries.md).
 
 An index built by sorting the whole table costs a fraction of one kept up by millions of
-inserts. Only the indexes no import needs are set aside: the primary keys and the code's
-unique constraint stay, so every chunk's look-ups and the code's uniqueness work as always.
-What is set aside is exactly what the models declare (`_model_indexes_sql`), so a run that
-never got to build them again (a crash, kill -9) is repaired by the next import, which builds
-whatever is missing before it starts."""
+inserts. The primary keys stay. On PostgreSQL the code's unique constraint is set aside too:
+during such a load no chunk looks a code up, the file's check refuses a code seen twice in it,
+and the import holds `loading.ImportLock` exclusively, which keeps every other writer of
+enterprises out; building the constraint at the end checks the uniqueness once more. (SQLite
+keeps a unique constraint inside the table's definition, where it cannot be dropped.)
+What is set aside is exactly what the models declare, so a run that never got to build it again
+(a crash, kill -9) is repaired by the next import, which builds whatever is missing before it
+starts."""
 
 from __future__ import annotations
 
-from django.db import connection, models, transaction
+from typing import Any
 
+from django.db import IntegrityError, connection, models, transaction
+from django.utils.translation import gettext as _
+
+from jinqi.core.errors import DomainError
+from jinqi.registry.loading import ImportLock
 from jinqi.registry.models import Delivery, Enterprise
 
 # Enterprise: name (the list's order), town, industry and its LIKE twin; Delivery: enterprise.
@@ -27,6 +35,18 @@ def declared(model: type[models.Model]) -> dict[str, str]:
     return {str(s.parts["name"]).strip('"'): str(s) for s in statements}
 
 
+def declared_constraints(model: type[models.Model]) -> dict[str, str]:
+    """Unique constraint name → its ADD CONSTRAINT statement (PostgreSQL only)."""
+    if connection.vendor != "postgresql":
+        return {}
+    editor = connection.schema_editor(collect_sql=True, atomic=False)
+    return {
+        constraint.name: str(constraint.create_sql(model, editor))
+        for constraint in model._meta.constraints
+        if isinstance(constraint, models.UniqueConstraint)
+    }
+
+
 def present(model: type[models.Model]) -> set[str]:
     with connection.cursor() as cursor:
         return set(connection.introspection.get_constraints(cursor, model._meta.db_table))
@@ -36,7 +56,8 @@ def indexes_missing() -> list[str]:
     missing = []
     for model in DEFERRED:
         there = present(model)
-        missing += [name for name in declared(model) if name not in there]
+        names = [*declared_constraints(model), *declared(model)]
+        missing += [name for name in names if name not in there]
     return missing
 
 
@@ -44,26 +65,92 @@ def indexes_restore() -> list[str]:
     """Build the declared indexes that are missing; returns their names."""
     built = []
     for model in DEFERRED:
+        for name, statement in declared_constraints(model).items():
+            if _constraint_add(model, name, statement):
+                built.append(name)
         there = present(model)
         for name, statement in declared(model).items():
             if name not in there:
                 # IF NOT EXISTS: two imports starting together may both find it missing.
                 statement = statement.replace("CREATE INDEX ", "CREATE INDEX IF NOT EXISTS ", 1)
                 with transaction.atomic(), connection.cursor() as cursor:
+                    _sort_memory(cursor)
                     cursor.execute(statement)
                 built.append(name)
     return built
 
 
-def indexes_defer() -> bool:
-    """Drop the secondary indexes if the registry is empty (nothing to look up, nothing for a
-    page to list); returns whether it did. `indexes_restore` builds them again."""
+# Memory to sort in when an index is built (for this transaction only): PostgreSQL's default
+# (64 MB) makes the sort of millions of codes or names spill to disk in runs.
+SORT_MEMORY = "256MB"
+
+
+def _sort_memory(cursor: Any) -> None:
+    if connection.vendor == "postgresql":
+        cursor.execute("SELECT set_config('maintenance_work_mem', %s, true)", [SORT_MEMORY])
+
+
+def _constraint_add(model: type[models.Model], name: str, statement: str) -> bool:
+    """Add a missing unique constraint (built by sorting); returns whether it was missing.
+    DomainError, naming codes, if the table holds duplicates."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Self-conflicting: two imports repairing at once take turns, the second finds it.
+        cursor.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
+        if name in present(model):
+            return False
+        _sort_memory(cursor)
+        try:
+            with transaction.atomic():
+                cursor.execute(statement)
+        except IntegrityError as error:
+            raise _duplicates_error(model, name) from error
+    return True
+
+
+def _duplicates_error(model: type[models.Model], name: str) -> DomainError:
+    constraint = next(c for c in model._meta.constraints if c.name == name)
+    assert isinstance(constraint, models.UniqueConstraint)
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(_column(model, name)) for name in constraint.fields)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {columns} FROM {quote(model._meta.db_table)} GROUP BY {columns} "
+            "HAVING count(*) > 1 ORDER BY 1 LIMIT 10"
+        )
+        examples = ", ".join(" ".join(map(str, row)) for row in cursor.fetchall())
+    return DomainError(
+        _(
+            "The unique constraint %(name)s cannot be built again: the table holds the same "
+            "value more than once (%(examples)s). An import into the empty registry set it "
+            "aside and was stopped before it could build it; something wrote these rows in "
+            "between. Remove the duplicates, then run the import again."
+        )
+        % {"name": name, "examples": examples}
+    )
+
+
+def _column(model: type[models.Model], name: str) -> str:
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.Field)
+    return str(field.column)
+
+
+def indexes_defer(lock: ImportLock) -> bool:
+    """Drop the secondary indexes, and on PostgreSQL the unique constraints, if the registry is
+    empty (nothing to look up, nothing for a page to list) and the import holds the lock
+    exclusively; returns whether it did. `indexes_restore` builds them again."""
+    if not lock.exclusive:
+        return False
     with transaction.atomic():
         if any(model._default_manager.exists() for model in DEFERRED):
             return False
         quote = connection.ops.quote_name
         with connection.cursor() as cursor:
             for model in DEFERRED:
+                table = quote(model._meta.db_table)
+                for name in declared_constraints(model):
+                    cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT IF EXISTS {quote(name)}")
                 for name in declared(model):
                     cursor.execute(f"DROP INDEX IF EXISTS {quote(name)}")
     return True

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 import os
 import random
@@ -15,10 +16,12 @@ import sys
 import time
 import tracemalloc
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import openpyxl
+import psycopg
 import pyarrow.parquet as pq
 import pytest
 from django.core.management import CommandError, call_command
@@ -30,9 +33,10 @@ from jinqi.accounts.services import system_user
 from jinqi.accounts.tests.factories import UserFactory, department_user
 from jinqi.audit.enums import AuditAction
 from jinqi.audit.models import AuditEvent
+from jinqi.core import clock
 from jinqi.core.errors import DomainError
 from jinqi.core.uploads import may_download
-from jinqi.registry import services, synth
+from jinqi.registry import loading, services, synth
 from jinqi.registry.importing import ImportFileError, ImportResult, indexes, registry_import
 from jinqi.registry.importing import batch as batch_module
 from jinqi.registry.models import Delivery, Enterprise, ImportBatch, Profile
@@ -489,20 +493,25 @@ def test_an_interrupted_import_continues_after_its_last_chunk(
 def test_a_load_into_an_empty_registry_builds_its_indexes_at_the_end(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The secondary indexes are dropped for the load and built again after it; the code's
-    unique constraint stays throughout, so duplicates are still refused by the database."""
+    """The secondary indexes are dropped for the load and built again after it; so is the
+    code's unique constraint on PostgreSQL (SQLite cannot drop it), which is there again at
+    the end."""
     seen: list[list[str]] = []
     real = batch_module.profiles_rebuild
 
     def watching(*args: Any, **kwargs: Any) -> int:
         seen.append(indexes.indexes_missing())
-        assert "registry_enterprise_uscc" in indexes.present(Enterprise)
         return real(*args, **kwargs)
 
     monkeypatch.setattr(batch_module, "profiles_rebuild", watching)
-    every = sorted(name for model in indexes.DEFERRED for name in indexes.declared(model))
+    every = sorted(
+        name
+        for model in indexes.DEFERRED
+        for name in [*indexes.declared_constraints(model), *indexes.declared(model)]
+    )
     run(csv_file(tmp_path / "firms.csv", [good_row() for _ in range(4)]), chunk_size=2)
     assert seen and all(sorted(missing) == every for missing in seen)
+    assert ("registry_enterprise_uscc" in every) == (connection.vendor == "postgresql")
     assert indexes.indexes_missing() == []
 
     # A registry with enterprises keeps its indexes during an import.
@@ -518,6 +527,70 @@ def test_an_import_builds_the_indexes_a_killed_run_left_aside(tmp_path: Path) ->
     assert indexes.indexes_missing() == ["registry_enterprise_name"]
     run(csv_file(tmp_path / "firms.csv", [good_row()]))
     assert indexes.indexes_missing() == []
+
+
+@contextmanager
+def other_session_holding(function: str) -> Iterator[None]:
+    """Another connection (another process's import or save) holding `loading.LOCK_KEY`."""
+    settings = connection.settings_dict
+    other = psycopg.connect(
+        dbname=settings["NAME"], user=settings["USER"], password=settings["PASSWORD"] or None,
+        host=settings["HOST"] or None, port=settings["PORT"] or None, autocommit=True,
+    )  # fmt: skip
+    try:
+        other.execute(f"SELECT {function}(%s)", [loading.LOCK_KEY])
+        yield
+    finally:
+        other.close()
+
+
+@pytest.mark.postgres
+def test_a_first_load_keeps_every_other_writer_of_enterprises_out(tmp_path: Path) -> None:
+    """While another process loads the empty registry without the code's constraint, saving an
+    enterprise or starting another import is refused with the reason."""
+    path = csv_file(tmp_path / "firms.csv", [good_row()])
+    with other_session_holding("pg_advisory_lock"), translation.override("en"):
+        with pytest.raises(DomainError, match="first load into the empty enterprise registry"):
+            services.enterprise_save(uscc=code(), data={"name": "测试"}, acting_user=None)
+        with pytest.raises(DomainError, match="first load into the empty enterprise registry"):
+            run(path)
+    assert not Enterprise.objects.exists()
+
+
+@pytest.mark.postgres
+def test_a_load_beside_another_writer_keeps_the_code_constraint(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An import that cannot have the lock to itself (another import or save is running) keeps
+    the code's unique constraint, even into an empty registry."""
+    kept: list[bool] = []
+    real = batch_module.profiles_rebuild
+
+    def watching(*args: Any, **kwargs: Any) -> int:
+        kept.append("registry_enterprise_uscc" in indexes.present(Enterprise))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(batch_module, "profiles_rebuild", watching)
+    with other_session_holding("pg_advisory_lock_shared"):
+        result = run(csv_file(tmp_path / "firms.csv", [good_row() for _ in range(3)]))
+    assert result.imported == 3 and kept == [True]
+
+
+@pytest.mark.postgres
+def test_a_code_constraint_that_cannot_be_built_again_is_reported(tmp_path: Path) -> None:
+    """If something wrote a code twice while a killed first load had the constraint aside, the
+    next import says which codes and why, and imports nothing."""
+    lock = loading.ImportLock().acquire()
+    assert indexes.indexes_defer(lock)
+    lock.release()
+    twice, now = code(), clock.now()
+    for name in ("甲公司", "乙公司"):
+        Enterprise.objects.create(uscc=twice, name=name, created_at=now, updated_at=now)
+    with translation.override("en"), pytest.raises(DomainError) as caught:
+        run(csv_file(tmp_path / "firms.csv", [good_row()]))
+    assert "registry_enterprise_uscc" in caught.value.message
+    assert twice in caught.value.message and "Remove the duplicates" in caught.value.message
+    assert Enterprise.objects.count() == 2
 
 
 def test_a_rerun_keeps_the_first_runs_as_of_date(tmp_path: Path) -> None:
@@ -583,22 +656,41 @@ def test_command_needs_a_known_department(tmp_path: Path) -> None:
 ROWS, CHUNK = 3_000, 250
 
 
-@pytest.fixture
-def cli_database(tmp_path: Path) -> Iterator[tuple[dict[str, str], Path]]:
-    """A migrated SQLite file database and the environment for `python -m jinqi` to use it."""
-    database = tmp_path / "jinqi.sqlite3"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "jinqi.settings.base",
-        "DATABASE_URL": f"sqlite:///{database}",
-        "JINQI_HOME": str(tmp_path),
-    }
+Count = Callable[[str], int]
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def cli_database(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> Iterator[tuple[dict[str, str], Count]]:
+    """A migrated database of its own (an SQLite file, or a new database on the PostgreSQL
+    server of DATABASE_URL), the environment for `python -m jinqi` to use it, and a function
+    that runs a count on it."""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "jinqi.settings.base",
+           "JINQI_HOME": str(tmp_path)}  # fmt: skip
+    if request.param == "sqlite":
+        database = tmp_path / "jinqi.sqlite3"
+        env["DATABASE_URL"] = f"sqlite:///{database}"
+        count: Count = functools.partial(_sqlite_count, database)
+        dropped = None
+    else:
+        server = os.environ["DATABASE_URL"].rsplit("/", 1)[0]
+        name = f"jinqi_kill_{os.getpid()}"
+        with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {name}")
+            admin.execute(f"CREATE DATABASE {name}")
+        env["DATABASE_URL"] = f"{server}/{name}"
+        count = functools.partial(_postgresql_count, env["DATABASE_URL"])
+        dropped = name
     subprocess.run([sys.executable, "-m", "jinqi", "migrate", "-v", "0"], env=env, check=True,
                    capture_output=True)  # fmt: skip
-    yield env, database
+    yield env, count
+    if dropped is not None:
+        with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {dropped} WITH (FORCE)")
 
 
-def _count(database: Path, sql: str) -> int:
+def _sqlite_count(database: Path, sql: str) -> int:
     # Read-write: after a kill the first reader must roll the hot journal back.
     connection = sqlite3.connect(database, timeout=30)
     try:
@@ -607,13 +699,22 @@ def _count(database: Path, sql: str) -> int:
         connection.close()
 
 
+def _postgresql_count(url: str, sql: str) -> int:
+    with psycopg.connect(url) as connection:
+        row = connection.execute(sql).fetchone()
+        return int(row[0]) if row else 0
+
+
 @pytest.mark.slow
 def test_a_killed_import_leaves_whole_chunks_and_a_rerun_completes_it(
-    tmp_path: Path, cli_database: tuple[dict[str, str], Path]
+    tmp_path: Path, cli_database: tuple[dict[str, str], Count]
 ) -> None:
     """SIGKILL after the first committed chunk leaves only whole chunks (enterprises = rows_done,
-    a multiple of the chunk size); running the command again imports every row exactly once."""
-    env, database = cli_database
+    a multiple of the chunk size); running the command again imports every row exactly once.
+    On PostgreSQL the kill also leaves the code's unique constraint aside, and the rerun adds it
+    again before anything else."""
+    env, count = cli_database
+    postgresql = env["DATABASE_URL"].startswith("postgres")
     data = tmp_path / "population.parquet"
     synth.synth_write(data, count=ROWS, seed=21)
     command = [sys.executable, "-m", "jinqi", "registry", "import", str(data),
@@ -624,7 +725,7 @@ def test_a_killed_import_leaves_whole_chunks_and_a_rerun_completes_it(
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and process.poll() is None:
         try:
-            done = _count(database, "SELECT coalesce(max(rows_done), 0) FROM registry_importbatch")
+            done = count("SELECT coalesce(max(rows_done), 0) FROM registry_importbatch")
         except sqlite3.OperationalError:  # the writer holds the lock for a moment
             done = 0
         if done > 0:
@@ -637,16 +738,14 @@ def test_a_killed_import_leaves_whole_chunks_and_a_rerun_completes_it(
     assert process.returncode == -signal.SIGKILL, "the import ended before it could be killed"
     assert 0 < done < ROWS
 
-    rows_done = _count(database, "SELECT rows_done FROM registry_importbatch")
-    enterprises = _count(database, "SELECT count(*) FROM registry_enterprise")
+    rows_done = count("SELECT rows_done FROM registry_importbatch")
+    enterprises = count("SELECT count(*) FROM registry_enterprise")
     assert enterprises == rows_done and rows_done % CHUNK == 0 and rows_done < ROWS
-    assert _count(database, "SELECT count(*) FROM registry_profile") == enterprises
-    assert (
-        _count(database, "SELECT count(DISTINCT enterprise_id) FROM registry_delivery")
-        == enterprises
-    )
+    assert count("SELECT count(*) FROM registry_profile") == enterprises
+    assert count("SELECT count(DISTINCT enterprise_id) FROM registry_delivery") == enterprises
     # The load into an empty registry set the secondary indexes aside; the kill left them so.
-    assert _count(database, _INDEX_SQL) == 0
+    index_sql = _PG_INDEX_SQL if postgresql else _INDEX_SQL
+    assert count(index_sql) == 0
 
     finished = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
     assert finished.returncode == 0, finished.stderr
@@ -657,24 +756,31 @@ def test_a_killed_import_leaves_whole_chunks_and_a_rerun_completes_it(
         ROWS - table.column(name).null_count for name in table.column_names
         if name not in registration
     )  # fmt: skip
-    assert _count(database, "SELECT count(*) FROM registry_enterprise") == ROWS
-    assert _count(database, "SELECT count(DISTINCT uscc) FROM registry_enterprise") == ROWS
-    assert _count(database, "SELECT count(*) FROM registry_profile") == ROWS
-    facts = 'SELECT sum((SELECT count(*) FROM json_each("values"))) FROM registry_delivery'
-    assert _count(database, facts) == cells
+    assert count("SELECT count(*) FROM registry_enterprise") == ROWS
+    assert count("SELECT count(DISTINCT uscc) FROM registry_enterprise") == ROWS
+    assert count("SELECT count(*) FROM registry_profile") == ROWS
+    facts = (
+        'SELECT sum(json_array_length("values")) FROM registry_delivery'
+        if postgresql
+        else 'SELECT sum((SELECT count(*) FROM json_each("values"))) FROM registry_delivery'
+    )
+    assert count(facts) == cells
     # One delivery per enterprise: no row was imported twice, so no fact is history.
-    assert _count(database, "SELECT count(*) FROM registry_delivery") == ROWS
-    assert _count(database, "SELECT count(DISTINCT enterprise_id) FROM registry_delivery") == ROWS
-    assert _count(database, "SELECT count(*) FROM registry_importbatch") == 1
-    assert _count(database, "SELECT rows_done FROM registry_importbatch") == ROWS
-    assert _count(database, "SELECT count(*) FROM registry_importbatch WHERE state = 'completed'")
-    assert _count(database, _INDEX_SQL) == len(_DEFERRED_INDEXES)
+    assert count("SELECT count(*) FROM registry_delivery") == ROWS
+    assert count("SELECT count(DISTINCT enterprise_id) FROM registry_delivery") == ROWS
+    assert count("SELECT count(*) FROM registry_importbatch") == 1
+    assert count("SELECT rows_done FROM registry_importbatch") == ROWS
+    assert count("SELECT count(*) FROM registry_importbatch WHERE state = 'completed'")
+    assert count(index_sql) == len(_PG_DEFERRED if postgresql else _DEFERRED_INDEXES)
 
 
 _DEFERRED_INDEXES = ("registry_enterprise_name", "registry_delivery_enterprise_id_c1baae0c")
 _INDEX_SQL = (
     f"SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN {_DEFERRED_INDEXES!r}"
 )
+# PostgreSQL also sets the code's unique constraint (and its index) aside.
+_PG_DEFERRED = (*_DEFERRED_INDEXES, "registry_enterprise_uscc")
+_PG_INDEX_SQL = f"SELECT count(*) FROM pg_indexes WHERE indexname IN {_PG_DEFERRED!r}"
 
 
 def test_error_report_is_for_the_source_department_and_the_lead_office(tmp_path: Path) -> None:
