@@ -35,7 +35,8 @@ from jinqi.audit.enums import AuditAction
 from jinqi.audit.services import audit_record, snapshot
 from jinqi.core import clock
 from jinqi.core.calendar import add_working_days, working_days_between
-from jinqi.core.errors import ConflictError, DomainError, PermissionDenied
+from jinqi.core.errors import DomainError, PermissionDenied
+from jinqi.core.locking import update_unless_changed
 from jinqi.core.permissions import has_capability
 from jinqi.core.uploads import upload_store
 from jinqi.notifications.services import notification_send, sms_send
@@ -688,13 +689,15 @@ def appeal_transition(
     if action in workflow.FIRST_RESPONSE and appeal.responded_on is None:
         values.setdefault("responded_on", clock.today())
     department_before = appeal.department
-    updated = Appeal.objects.filter(pk=appeal.pk, lock_version=lock_version).update(
-        state=move.target, updated_at=now, lock_version=F("lock_version") + 1, **values
+    update_unless_changed(
+        Appeal,
+        appeal.pk,
+        lock_version,
+        _("Someone else acted on this appeal first; reload it to see what changed."),
+        state=move.target,
+        updated_at=now,
+        **values,
     )
-    if not updated:
-        raise ConflictError(
-            _("Someone else acted on this appeal first; reload it to see what changed.")
-        )
     appeal.refresh_from_db()
     entry = Entry.objects.create(
         appeal=appeal,

@@ -18,7 +18,7 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db.models import Max
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -51,7 +51,8 @@ from jinqi.audit.enums import AuditAction
 from jinqi.audit.services import audit_record, snapshot
 from jinqi.core import clock
 from jinqi.core.calendar import add_working_days
-from jinqi.core.errors import ConflictError, DomainError, PermissionDenied
+from jinqi.core.errors import DomainError, PermissionDenied
+from jinqi.core.locking import update_unless_changed
 from jinqi.core.permissions import has_capability
 from jinqi.core.uploads import upload_store
 from jinqi.notifications.services import notification_send, sms_send
@@ -647,13 +648,15 @@ def application_transition(
         raise DomainError(_("Give the reason; the enterprise is told."))
     now = clock.now()
     changes = dict(changes or {})
-    updated = Application.objects.filter(pk=application.pk, lock_version=lock_version).update(
-        state=target, updated_at=now, lock_version=F("lock_version") + 1, **changes
+    update_unless_changed(
+        Application,
+        application.pk,
+        lock_version,
+        _("Someone else acted on this application first; reload it to see what changed."),
+        state=target,
+        updated_at=now,
+        **changes,
     )
-    if not updated:
-        raise ConflictError(
-            _("Someone else acted on this application first; reload it to see what changed.")
-        )
     transition = ApplicationTransition.objects.create(
         application=application,
         from_state=source,

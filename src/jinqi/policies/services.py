@@ -12,7 +12,6 @@ from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -21,7 +20,8 @@ from jinqi.accounts.selectors import enterprise_users
 from jinqi.audit.enums import AuditAction
 from jinqi.audit.services import audit_record, snapshot
 from jinqi.core import clock
-from jinqi.core.errors import ConflictError, DomainError, PermissionDenied
+from jinqi.core.errors import DomainError, PermissionDenied
+from jinqi.core.locking import update_unless_changed
 from jinqi.notifications.services import notification_send
 from jinqi.policies import workflow
 from jinqi.policies.enums import Allocation, Delivery, GrantState, Outcome, PolicyState
@@ -463,11 +463,15 @@ def grant_transition(
             % {"source": GrantState(grant.state).label, "target": GrantState(target).label}
         )
     now = clock.now()
-    updated = Grant.objects.filter(pk=grant.pk, lock_version=grant.lock_version).update(
-        state=target, updated_at=now, lock_version=F("lock_version") + 1, **changes
+    update_unless_changed(
+        Grant,
+        grant.pk,
+        grant.lock_version,
+        _("Someone else changed this grant first; reload and try again."),
+        state=target,
+        updated_at=now,
+        **changes,
     )
-    if not updated:
-        raise ConflictError(_("Someone else changed this grant first; reload and try again."))
     GrantTransition.objects.create(
         grant=grant,
         from_state=grant.state,
