@@ -63,3 +63,8 @@ def stored_facts(target: Enterprise | None = None, key: str | None = None) -> li
         for fact in enterprise_facts(firm)
         if key is None or fact.key == key
     ]
+
+
+def with_wrong_check_digit(uscc: str) -> str:
+    """The code with a last character that is not its check digit (an invalid code)."""
+    return uscc[:-1] + ("Y" if uscc.endswith("X") else "X")

@@ -17,7 +17,7 @@ from jinqi.audit.models import AuditEvent
 from jinqi.core.errors import DomainError
 from jinqi.registry.models import Delivery
 from jinqi.registry.permissions import PUSH_FACTS, READ_PROFILES
-from jinqi.registry.tests.factories import enterprise, stored_facts
+from jinqi.registry.tests.factories import enterprise, stored_facts, with_wrong_check_digit
 
 pytestmark = pytest.mark.django_db
 
@@ -147,7 +147,9 @@ def test_department_imports_a_file_through_the_api(
 
     firm = enterprise()
     _token, key = api_token_create(user=department_user("human-resources"), name="人社系统")
-    content = f"uscc,employees_2025\n{firm.uscc},42\n{firm.uscc[:-1]}X,7\n".encode()
+    content = (
+        f"uscc,employees_2025\n{firm.uscc},42\n{with_wrong_check_digit(firm.uscc)},7\n".encode()
+    )
     with django_capture_on_commit_callbacks(execute=True):
         response = Client().post(
             "/api/v1/registry/imports",

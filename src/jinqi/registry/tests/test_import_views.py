@@ -15,7 +15,7 @@ from jinqi.accounts.tests.factories import department_user
 from jinqi.audit.models import AuditEvent
 from jinqi.core.models import StoredFile
 from jinqi.registry.models import Delivery, ImportBatch
-from jinqi.registry.tests.factories import enterprise, stored_facts
+from jinqi.registry.tests.factories import enterprise, stored_facts, with_wrong_check_digit
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +50,9 @@ def test_a_good_file_is_imported_in_the_background_and_its_batch_shown(
     firm = enterprise()
     staff = department_user("human-resources")
     client = _client(staff)
-    content = f"uscc,employees_2025\n{firm.uscc},42\n{firm.uscc[:-1]}X,7\n".encode()
+    content = (
+        f"uscc,employees_2025\n{firm.uscc},42\n{with_wrong_check_digit(firm.uscc)},7\n".encode()
+    )
     with django_capture_on_commit_callbacks(execute=True):
         response = _upload(client, "人社数据.csv", content, as_of="2026-06-30")
     assert response.status_code == 302
