@@ -33,7 +33,6 @@ from jinqi.core.permissions import requires
 from jinqi.policies.models import Policy
 from jinqi.policies.selectors import enterprise_of, verdict_for
 from jinqi.registry.models import Enterprise
-from jinqi.registry.selectors import profile_with_sources
 from jinqi.registry.vocabulary import BY_KEY
 from jinqi.web.actions import perform
 
@@ -106,11 +105,10 @@ def _department_names(codes: set[str]) -> dict[str, str]:
 
 def _held_now(definition: Definition, enterprise: Enterprise) -> dict[str, HeldValue]:
     """Field key → the registry's current value for each prefilled field it holds."""
-    held = profile_with_sources(enterprise)
+    labels = {f.key: f.label for f in definition.fields}
     return {
-        f.key: HeldValue(f.label, value.value, value.field.unit, value.source, value.as_of)
-        for f in definition.fields
-        if f.prefill and (value := held.get(f.prefill)) is not None
+        key: HeldValue(labels[key], value.value, value.field.unit, value.source, value.as_of)
+        for key, value in services.prefill(enterprise, definition).items()
     }
 
 
