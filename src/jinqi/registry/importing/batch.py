@@ -14,11 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 from django.core.files import File
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -31,15 +30,16 @@ from jinqi.core.errors import DomainError
 from jinqi.core.models import StoredFile
 from jinqi.core.uploads import UploadPurpose
 from jinqi.registry.importing.bulk import (
+    copy_send,
     deliveries_write,
     enterprises_insert,
     enterprises_upsert,
     existing_ids,
     ids_of,
+    ids_reserve,
     insert_table,
     new_without_name,
     profiles_rebuild,
-    stamps,
 )
 from jinqi.registry.importing.columnar import (
     Checked,
@@ -47,25 +47,21 @@ from jinqi.registry.importing.columnar import (
     NewRows,
     named,
     new_rows,
-    profile_stamped,
+    new_tables,
     record_batches,
     valid_rows,
 )
+from jinqi.registry.importing.firstload import Job, chunks_prepared
 from jinqi.registry.importing.indexes import indexes_defer, indexes_restore
 from jinqi.registry.importing.reading import ImportFileError, RawRow, Scan, open_table, scan_file
 from jinqi.registry.importing.rows import Rejection, RowValidator, ValidRow, is_empty, parse_header
 from jinqi.registry.loading import ImportLock
-from jinqi.registry.models import Delivery, ImportBatch, Profile
+from jinqi.registry.models import ImportBatch
 from jinqi.registry.services import layouts_get_or_create, registration_values
 
 DEFAULT_CHUNK = 5_000
 REPORT_PURPOSE = "registry.import_report"
 IMPORT_FILE_PURPOSE = "registry.import_file"  # a department's file, queued for import
-
-
-def _profile_name(key: str) -> str:
-    """Profile's field name for a column of `columnar.profile_stamped`."""
-    return "enterprise" if key == "enterprise_id" else key
 
 
 def can_download_report(user: Any, stored: StoredFile) -> bool:
@@ -160,10 +156,23 @@ def _import(
         run = _Run(batch, source, acting_user, as_of, validator, resumed_after, empty=deferred)
         try:
             if table.record_batches is not None:
-                # Parquet: checked and written column by column (`columnar`).
-                columnar = ColumnarValidator(columns, validator)
-                parts = record_batches(table.record_batches(), chunk_size, resumed_after)
-                for checked in checked_ahead(columnar, parts, run.town_codes):
+                # Parquet: checked and written column by column (`columnar`); in a first load
+                # on PostgreSQL by a child process (`firstload`).
+                if deferred and connection.vendor == "postgresql" and not resumed_after:
+                    chunks = chunks_prepared(
+                        Job(
+                            path=path, scan=scan, columns=columns, validator=validator,
+                            town_codes=run.town_codes, chunk_size=chunk_size,
+                            language=translation.get_language(),
+                            first_id=ids_reserve(table.rows_estimate or 1),
+                            source_id=source.pk, batch_id=batch.pk, as_of=as_of, now=clock.now(),
+                        )
+                    )  # fmt: skip
+                else:
+                    columnar = ColumnarValidator(columns, validator)
+                    parts = record_batches(table.record_batches(), chunk_size, resumed_after)
+                    chunks = checked_ahead(columnar, parts, run.town_codes)
+                for checked in chunks:
                     run.take(checked)
                     if on_progress is not None:
                         on_progress(run.result.rows, table.rows_estimate)
@@ -358,6 +367,12 @@ class _Run:
     @transaction.atomic
     def _commit(self, start: int, checked: Checked) -> list[Rejection]:
         count = checked.count
+        if connection.vendor == "postgresql":
+            # The chunk's commit does not wait for the disk: a server crash may undo the last
+            # chunks' commits, each whole with its `rows_done`, and the rerun repeats them. The
+            # last commit of the import (`finish`) waits, and with it everything before.
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
         batch = ImportBatch.objects.select_for_update().get(pk=self.batch.pk)
         batch.source = self.source
         if batch.rows_done != start or batch.state != ImportBatch.State.RUNNING:
@@ -407,6 +422,11 @@ class _Run:
             facts += self._write_new(new, batch, now)
             imported += len(new_fast)
             created += len(new_fast)
+        for copy in checked.copies:
+            copy_send(copy)
+        imported += checked.copied
+        created += checked.copied
+        facts += checked.copied_facts
         batch.rows_done = start + count
         batch.rows_rejected += len(checked.rejected) + len(nameless)
         batch.rows_total = max(batch.rows_total, batch.rows_done)
@@ -432,24 +452,12 @@ class _Run:
         """Enterprises, deliveries and profiles of clean rows about new enterprises, written
         column by column; returns the number of facts."""
         ids = enterprises_insert(new.registration, new.capital, now, reserve=self.empty)
-        layouts, layout_of_row = new.layouts, new.layout_of_row
-        layout_ids = layouts_get_or_create([refs for refs in layouts if refs])
-        count = len(new.table)
-        has_facts = pa.array(np.array([bool(refs) for refs in layouts])[layout_of_row])
-        deliveries = {
-            "enterprise": ids,
-            "source": pa.repeat(pa.scalar(self.source.pk, pa.int64()), count),
-            "as_of": pa.repeat(pa.scalar(self.as_of, pa.date32()), count),
-            "batch": pa.repeat(pa.scalar(batch.pk, pa.int64()), count),
-            "recorded_at": stamps(now, count),
-            "layout": pa.array(
-                np.array([layout_ids.get(refs, 0) for refs in layouts])[layout_of_row]
-            ),
-            "values": new.values,
-        }
-        insert_table(Delivery, {k: pc.filter(v, has_facts) for k, v in deliveries.items()})
-        profile = profile_stamped(new.profile, ids, now)
-        insert_table(Profile, {_profile_name(k): v for k, v in profile.items()})
+        layout_ids = layouts_get_or_create([refs for refs in new.layouts if refs])
+        for model, columns in new_tables(
+            new, ids, layout_ids, source_id=self.source.pk, as_of=self.as_of, batch_id=batch.pk,
+            now=now,
+        ):  # fmt: skip
+            insert_table(model, columns)
         return new.facts
 
     def _registration(self, row: ValidRow) -> dict[str, Any]:

@@ -4,11 +4,11 @@ the profile from `services.profile_values`), without a query or a model instance
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -184,17 +184,11 @@ _TEXT_DEFAULTS = ("name", "enterprise_type", "registered_address", "legal_repres
                   "contact_person", "contact_phone")  # fmt: skip
 
 
-def enterprises_insert(
-    columns: Mapping[str, pa.Array],
-    capital: Sequence[str | None],
-    now: dt.datetime,
-    *,
-    reserve: bool = False,
-) -> pa.Array:
-    """Create enterprises from clean columns (Enterprise attribute → values, "uscc" included)
-    that are not in the registry yet; returns their ids in the same order. `reserve`: no one
-    else takes ids meanwhile (the import holds `loading.ImportLock` exclusively), so the ids
-    are taken from the sequence as one range."""
+def enterprise_columns(
+    columns: Mapping[str, pa.Array], capital: Sequence[str | None], now: dt.datetime
+) -> dict[str, pa.Array]:
+    """Enterprise's columns for new enterprises from clean columns (Enterprise attribute →
+    values, "uscc" included), as the database takes them, without ids."""
     count = len(columns["uscc"])
     values: dict[str, pa.Array] = {
         name: array for name, array in columns.items() if name != "registered_capital"
@@ -212,26 +206,51 @@ def enterprises_insert(
     if any(v is not None for v in capital):
         values["registered_capital"] = pa.array(capital, pa.string())
     values["created_at"] = values["updated_at"] = stamps(now, count)
+    return values
+
+
+def enterprises_insert(
+    columns: Mapping[str, pa.Array],
+    capital: Sequence[str | None],
+    now: dt.datetime,
+    *,
+    reserve: bool = False,
+) -> pa.Array:
+    """Create enterprises from clean columns (`enterprise_columns`) that are not in the
+    registry yet; returns their ids in the same order. `reserve`: no one else takes ids
+    meanwhile (the import holds `loading.ImportLock` exclusively), so the ids are taken from
+    the sequence as one range."""
+    values = enterprise_columns(columns, capital, now)
+    count = len(columns["uscc"])
     if connection.vendor == "postgresql":
         # Ids taken from the sequence up front, so no read-back is needed.
-        table = connection.ops.quote_name(Enterprise._meta.db_table)
-        sequence = f"pg_get_serial_sequence('{table}', 'id')"
-        with connection.cursor() as cursor:
-            if reserve:
-                # Not atomic against another session's nextval, which the lock keeps out; the
-                # primary key would refuse the chunk if anything slipped through.
-                cursor.execute(f"SELECT setval({sequence}, nextval({sequence}) + %s - 1)", [count])
-                row = cursor.fetchone()
-                assert row is not None
-                ids = pa.array(np.arange(row[0] - count + 1, row[0] + 1, dtype=np.int64))
-            else:
-                cursor.execute(f"SELECT nextval({sequence}) FROM generate_series(1, %s)", [count])
+        if reserve:
+            first = ids_reserve(count)
+            ids = pa.array(np.arange(first, first + count, dtype=np.int64))
+        else:
+            with connection.cursor() as cursor:
+                cursor.execute(f"SELECT nextval({_SEQUENCE}) FROM generate_series(1, %s)", [count])
                 ids = pa.array([row[0] for row in cursor.fetchall()], pa.int64())
         insert_table(Enterprise, {"id": ids, **values})
         return ids
     insert_table(Enterprise, values)
     found = ids_of(values["uscc"].to_pylist())
     return pa.array([found[code] for code in values["uscc"].to_pylist()], pa.int64())
+
+
+_SEQUENCE = f"pg_get_serial_sequence('{Enterprise._meta.db_table}', 'id')"
+
+
+def ids_reserve(count: int) -> int:
+    """Take `count` consecutive enterprise ids from the sequence (PostgreSQL); returns the first.
+    Only while the import holds `loading.ImportLock` exclusively: not atomic against another
+    session's nextval, which the lock keeps out; the primary key would refuse the rows if
+    anything slipped through."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT setval({_SEQUENCE}, nextval({_SEQUENCE}) + %s - 1)", [count])
+        row = cursor.fetchone()
+    assert row is not None
+    return int(row[0]) - count + 1
 
 
 def stamps(now: dt.datetime, count: int) -> pa.Array:
@@ -246,18 +265,15 @@ def insert_table(model: type[models.Model], columns: Mapping[str, pa.Array]) -> 
     CSV text that pyarrow writes on PostgreSQL, one executemany on SQLite."""
     if not columns or not len(next(iter(columns.values()))):
         return
+    if connection.vendor == "postgresql":
+        copy = copy_of(model, columns)
+        if copy is not None:
+            copy_send(copy)
+        return
     quote = connection.ops.quote_name
     meta = model._meta
     names = ", ".join(quote(_column(meta.get_field(f))) for f in columns)
     table = pa.table(dict(columns))
-    if connection.vendor == "postgresql":
-        buffer = io.BytesIO()
-        pa_csv.write_csv(table, buffer, pa_csv.WriteOptions(include_header=False))
-        with connection.cursor() as cursor:
-            statement = f"COPY {quote(meta.db_table)} ({names}) FROM STDIN WITH (FORMAT csv)"
-            with cursor.cursor.copy(statement) as copy:
-                copy.write(buffer.getbuffer())
-        return
     for index, column in enumerate(table.columns):
         if pa.types.is_date(column.type) or pa.types.is_timestamp(column.type):
             table = table.set_column(index, table.field(index).name, pc.cast(column, pa.string()))
@@ -267,6 +283,40 @@ def insert_table(model: type[models.Model], columns: Mapping[str, pa.Array]) -> 
         cursor.executemany(
             f"INSERT INTO {quote(meta.db_table)} ({names}) VALUES ({placeholders})", rows
         )
+
+
+@dataclass(frozen=True)
+class Copy:
+    """A PostgreSQL COPY of CSV rows: the statement and the data. Made without a database
+    (`copy_of`), so a child process can make it (`firstload`) and the importer send it."""
+
+    statement: str
+    data: Any  # bytes-like: bytes, or a pyarrow Buffer
+
+
+def copy_of(model: type[models.Model], columns: Mapping[str, pa.Array]) -> Copy | None:
+    """COPY of these columns (field name → values as PostgreSQL takes them) as CSV text that
+    pyarrow writes; None for no rows."""
+    if not columns or not len(next(iter(columns.values()))):
+        return None
+    meta = model._meta
+    names = ", ".join(_quote(_column(meta.get_field(f))) for f in columns)
+    buffer = pa.BufferOutputStream()
+    pa_csv.write_csv(pa.table(dict(columns)), buffer, pa_csv.WriteOptions(include_header=False))
+    return Copy(
+        f"COPY {_quote(meta.db_table)} ({names}) FROM STDIN WITH (FORMAT csv)",
+        buffer.getvalue(),
+    )
+
+
+def _quote(name: str) -> str:
+    """PostgreSQL's quoting of a name, as its backend's quote_name does."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def copy_send(copy: Copy) -> None:
+    with connection.cursor() as cursor, cursor.cursor.copy(copy.statement) as stream:
+        stream.write(memoryview(copy.data))
 
 
 def _adapter(field: models.Field[Any, Any]) -> Callable[[Any], Any]:

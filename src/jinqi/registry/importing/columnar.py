@@ -11,7 +11,7 @@ for (a rejected value, text with spaces around it, a duplicate code, an empty ro
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
@@ -20,9 +20,10 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+from django.db import models
 
 from jinqi.registry.enums import FieldType
-from jinqi.registry.importing.bulk import stamps
+from jinqi.registry.importing.bulk import Copy, stamps
 from jinqi.registry.importing.reading import MAX_CELL, RawRow
 from jinqi.registry.importing.rows import (
     REGISTRATION,
@@ -34,7 +35,7 @@ from jinqi.registry.importing.rows import (
     ValidRow,
     _fold,
 )
-from jinqi.registry.models import fact_ref
+from jinqi.registry.models import Delivery, Profile, fact_ref
 from jinqi.registry.services import PROFILE_KEYS
 from jinqi.registry.uscc import ALPHABET, REGION_POSITIONS, WEIGHTS
 from jinqi.registry.values import MAX_TEXT
@@ -81,6 +82,11 @@ class Checked:
     rejected: list[Rejection] = field(default_factory=list)
     # The writing of `fast`'s named rows, made ahead for when they are all new enterprises.
     new: NewRows | None = None
+    # Or, in a first load (`firstload`), that writing done: the COPY data of `copied` new
+    # enterprises with `copied_facts` facts, and no `fast` table.
+    copies: list[Copy] = field(default_factory=list)
+    copied: int = 0
+    copied_facts: int = 0
 
     @property
     def last(self) -> int:
@@ -341,6 +347,44 @@ def new_rows(table: pa.Table, town_codes: dict[int, str]) -> NewRows:
         profile=profile_columns(table, town_codes, capital),
         facts=facts_count(table),
     )
+
+
+def new_tables(
+    new: NewRows,
+    ids: pa.Array,
+    layout_ids: Mapping[tuple[str, ...], int],
+    *,
+    source_id: int,
+    as_of: dt.date,
+    batch_id: int,
+    now: dt.datetime,
+) -> list[tuple[type[models.Model], dict[str, pa.Array]]]:
+    """The delivery and profile rows of new enterprises (their ids given), column by column as
+    the database takes them: what `bulk.insert_table` or `bulk.copy_of` writes."""
+    count = len(new.table)
+    layouts = new.layouts
+    has_facts = pa.array(np.array([bool(refs) for refs in layouts])[new.layout_of_row])
+    deliveries = {
+        "enterprise": ids,
+        "source": pa.repeat(pa.scalar(source_id, pa.int64()), count),
+        "as_of": pa.repeat(pa.scalar(as_of, pa.date32()), count),
+        "batch": pa.repeat(pa.scalar(batch_id, pa.int64()), count),
+        "recorded_at": stamps(now, count),
+        "layout": pa.array(
+            np.array([layout_ids.get(refs, 0) for refs in layouts])[new.layout_of_row]
+        ),
+        "values": new.values,
+    }
+    profile = profile_stamped(new.profile, ids, now)
+    return [
+        (Delivery, {key: pc.filter(values, has_facts) for key, values in deliveries.items()}),
+        (Profile, {_profile_name(key): values for key, values in profile.items()}),
+    ]
+
+
+def _profile_name(key: str) -> str:
+    """Profile's field name for a column of `profile_stamped`."""
+    return "enterprise" if key == "enterprise_id" else key
 
 
 def named(table: pa.Table) -> pa.Array:
