@@ -10,6 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
 from jinqi.accounts.models import Department
@@ -84,8 +85,9 @@ class Enterprise(models.Model):
     legal_representative = models.CharField(_("legal representative"), max_length=60, blank=True)
     contact_person = models.CharField(_("contact person"), max_length=60, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
-    created_at = models.DateTimeField(_("created at"))
-    updated_at = models.DateTimeField(_("updated at"))
+    # The database's default stamps the rows imports COPY (`importing.bulk.stamps`).
+    created_at = models.DateTimeField(_("created at"), db_default=Now())
+    updated_at = models.DateTimeField(_("updated at"), db_default=Now())
 
     objects = EnterpriseQuerySet.as_manager()
 
@@ -208,7 +210,7 @@ class Delivery(models.Model):
         db_index=False,
         db_constraint=False,
     )
-    recorded_at = models.DateTimeField(_("recorded at"))
+    recorded_at = models.DateTimeField(_("recorded at"), db_default=Now())
     layout = models.ForeignKey(
         DeliveryLayout,
         on_delete=models.PROTECT,
@@ -343,7 +345,7 @@ class Profile(models.Model):
     size_class = models.CharField(  # noqa: DJ001
         max_length=10, choices=SizeClass.choices, blank=True, null=True
     )
-    refreshed_at = models.DateTimeField()
+    refreshed_at = models.DateTimeField(db_default=Now())
 
     class Meta:
         verbose_name = _("profile")

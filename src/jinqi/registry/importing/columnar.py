@@ -369,12 +369,13 @@ def new_tables(
         "source": pa.repeat(pa.scalar(source_id, pa.int64()), count),
         "as_of": pa.repeat(pa.scalar(as_of, pa.date32()), count),
         "batch": pa.repeat(pa.scalar(batch_id, pa.int64()), count),
-        "recorded_at": stamps(now, count),
         "layout": pa.array(
             np.array([layout_ids.get(refs, 0) for refs in layouts])[new.layout_of_row]
         ),
         "values": new.values,
     }
+    if (stamp := stamps(now, count)) is not None:
+        deliveries["recorded_at"] = stamp
     profile = profile_stamped(new.profile, ids, now)
     return [
         (Delivery, {key: pc.filter(values, has_facts) for key, values in deliveries.items()}),
@@ -478,14 +479,6 @@ def valid_rows(table: pa.Table) -> list[ValidRow]:
     return rows
 
 
-def profile_table(
-    table: pa.Table, ids: pa.Array, town_codes: dict[int, str], now: dt.datetime
-) -> dict[str, pa.Array]:
-    """`services.profile_values` of enterprises created from these rows, column by column: the
-    row is all the registry knows about them."""
-    return profile_stamped(profile_columns(table, town_codes), ids, now)
-
-
 def profile_stamped(
     columns: dict[str, pa.Array], ids: pa.Array, now: dt.datetime
 ) -> dict[str, pa.Array]:
@@ -493,10 +486,12 @@ def profile_stamped(
     of Profile's fields."""
     count = len(ids)
     nothing = pa.nulls(count)
-    values = {**columns, "enterprise_id": ids, "refreshed_at": stamps(now, count)}
-    return {
-        key: values.get(key, nothing) for key in ("enterprise_id", "refreshed_at", *PROFILE_KEYS)
-    }
+    values = {**columns, "enterprise_id": ids}
+    keys = ["enterprise_id", *PROFILE_KEYS]
+    if (stamp := stamps(now, count)) is not None:
+        values["refreshed_at"] = stamp
+        keys.insert(1, "refreshed_at")
+    return {key: values.get(key, nothing) for key in keys}
 
 
 def profile_columns(
