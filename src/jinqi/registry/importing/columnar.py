@@ -170,11 +170,16 @@ class ColumnarValidator:
         if not pa.types.is_string(column.type) and not pa.types.is_large_string(column.type):
             # Every row goes to RowValidator, in order, which reads and remembers the codes.
             return [""] * count, np.zeros(count, dtype=bool)
-        values = column.to_pylist()
-        codes = ["" if v is None else v.strip()[:MAX_CELL] for v in values]
-        ok = np.fromiter(
-            (v is not None and len(v) == 18 and v.isascii() for v in values), bool, count
-        )
+        characters = _standard_characters(column)
+        if characters is not None:  # nothing to trim, all ASCII and 18 long
+            codes = column.to_pylist()
+            ok = np.ones(count, dtype=bool)
+        else:
+            values = column.to_pylist()
+            codes = ["" if v is None else v.strip()[:MAX_CELL] for v in values]
+            ok = np.fromiter(
+                (v is not None and len(v) == 18 and v.isascii() for v in values), bool, count
+            )
         rows = numbers.to_pylist()
         seen = self.rows.seen
         if "" not in codes and len(set(codes)) == count and seen.keys().isdisjoint(codes):
@@ -185,10 +190,11 @@ class ColumnarValidator:
                     ok[index] = False
         if not ok.any():
             return codes, ok
-        text = "".join(v if good else "0" * 18 for v, good in zip(values, ok, strict=True))
-        characters = _USCC_VALUES[np.frombuffer(text.encode("ascii"), dtype=np.uint8)]
-        characters = characters.reshape(count, 18)
-        ok &= (characters >= 0).all(axis=1)
+        if characters is None:
+            text = "".join(v if good else "0" * 18 for v, good in zip(values, ok, strict=True))
+            characters = _USCC_VALUES[np.frombuffer(text.encode("ascii"), dtype=np.uint8)]
+            characters = characters.reshape(count, 18)
+            ok &= (characters >= 0).all(axis=1)
         ok &= (characters[:, _REGION] < 10).all(axis=1)  # digits only in the region code
         total = (characters[:, :17] * np.array(WEIGHTS)).sum(axis=1)
         ok &= characters[:, 17] == (31 - total % 31) % 31
@@ -218,6 +224,23 @@ class ColumnarValidator:
             towns = self.rows.towns
             return _look_up(text, ok, lambda v: towns.get(_fold(v)), pa.int64())
         return text, ok
+
+
+def _standard_characters(column: pa.Array) -> np.ndarray | None:
+    """Each code's characters as their values in the standard's set (rows × 18), read straight
+    from the Arrow buffers, if every cell is 18 characters of that set; otherwise None."""
+    count = len(column)
+    if column.null_count or not count:
+        return None
+    column = pc.cast(column, pa.string())
+    offsets = np.frombuffer(column.buffers()[1], dtype=np.int32)[
+        column.offset : column.offset + count + 1
+    ]
+    if offsets[-1] - offsets[0] != 18 * count or (np.diff(offsets) != 18).any():
+        return None
+    data = np.frombuffer(column.buffers()[2], dtype=np.uint8)[offsets[0] : offsets[-1]]
+    characters = _USCC_VALUES[data].reshape(count, 18)
+    return characters if (characters >= 0).all() else None
 
 
 def _true(mask: pa.Array) -> np.ndarray:
@@ -447,16 +470,35 @@ def _json_literals(columns: list[pa.Array]) -> list[pa.Array]:
         else:
             text.append(pc.cast(column, pa.string()))
     if floats:
-        joined = pc.cast(pa.concat_arrays([pc.cast(columns[i], pa.float64()) for i in floats]),
-                         pa.string())  # fmt: skip
-        # Arrow writes 2500.0 as "2500"; Python as "2500.0", which reads back a float.
-        plain = pc.invert(pc.match_substring_regex(joined, "[.eEn]"))
-        joined = pc.if_else(plain, pc.binary_join_element_wise(joined, _POINT_ZERO, _EMPTY), joined)
+        joined = float_literals(
+            pa.concat_arrays([pc.cast(columns[i], pa.float64()) for i in floats])
+        )
         start = 0
         for i in floats:
             text[i] = joined.slice(start, len(columns[i]))
             start += len(columns[i])
     return text
+
+
+# Arrow writes some whole numbers from 1e10 up with an exponent ("1.5e+10"), which reads back a
+# float already: from here on (a margin below), their text is checked for one.
+_EXPONENT_FROM = 1e9
+
+
+def float_literals(values: pa.Array) -> pa.Array:
+    """Floats as JSON text that reads back a float: Arrow writes 2500.0 as "2500", Python as
+    "2500.0", so whole numbers get ".0" (found with NumPy, not by searching the text)."""
+    text = pc.cast(values, pa.string())
+    numbers = values.to_numpy(zero_copy_only=False)  # null: NaN
+    with np.errstate(invalid="ignore"):
+        whole = np.isfinite(numbers) & (np.floor(numbers) == numbers)
+    large = np.flatnonzero(whole & (np.abs(numbers) >= _EXPONENT_FROM))
+    if len(large):
+        written = pc.match_substring(text.take(pa.array(large)), "e")
+        whole[large[np.asarray(written.to_numpy(zero_copy_only=False), dtype=bool)]] = False
+    mask = pa.array(whole)
+    marked = pc.binary_join_element_wise(text.filter(mask), _POINT_ZERO, _EMPTY)
+    return pc.replace_with_mask(text, mask, marked)
 
 
 def valid_rows(table: pa.Table) -> list[ValidRow]:
