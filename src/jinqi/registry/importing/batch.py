@@ -51,7 +51,7 @@ from jinqi.registry.importing.columnar import (
     record_batches,
     valid_rows,
 )
-from jinqi.registry.importing.firstload import Job, chunks_prepared
+from jinqi.registry.importing.firstload import Checker, Job
 from jinqi.registry.importing.indexes import indexes_defer, indexes_restore
 from jinqi.registry.importing.reading import ImportFileError, RawRow, Scan, open_table, scan_file
 from jinqi.registry.importing.rows import Rejection, RowValidator, ValidRow, is_empty, parse_header
@@ -113,14 +113,21 @@ def registry_import(
     if source.is_group:
         raise DomainError(_("Facts come from a department, not a group of departments."))
     lock = ImportLock().acquire()
+    checker = None
     try:
-        return _import(lock, path, source, acting_user, as_of, chunk_size, file_name, on_progress)
+        checker = Checker.for_file(path)
+        return _import(
+            lock, checker, path, source, acting_user, as_of, chunk_size, file_name, on_progress
+        )
     finally:
+        if checker is not None:
+            checker.stop()
         lock.release()
 
 
 def _import(
     lock: ImportLock,
+    checker: Checker | None,
     path: Path,
     source: Department,
     acting_user: Any,
@@ -157,9 +164,9 @@ def _import(
         try:
             if table.record_batches is not None:
                 # Parquet: checked and written column by column (`columnar`); in a first load
-                # on PostgreSQL by a child process (`firstload`).
-                if deferred and connection.vendor == "postgresql" and not resumed_after:
-                    chunks = chunks_prepared(
+                # on PostgreSQL by the child process (`firstload`).
+                if checker is not None and deferred and not resumed_after:
+                    chunks = checker.chunks(
                         Job(
                             path=path, scan=scan, columns=columns, validator=validator,
                             town_codes=run.town_codes, chunk_size=chunk_size,

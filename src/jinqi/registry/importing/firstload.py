@@ -26,6 +26,7 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
+from django.db import connection
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -41,7 +42,7 @@ from jinqi.registry.importing.columnar import (
     record_batches,
     valid_rows,
 )
-from jinqi.registry.importing.reading import ImportFileError, Scan, open_table
+from jinqi.registry.importing.reading import PARQUET_MAGIC, ImportFileError, Scan, open_table
 from jinqi.registry.importing.rows import Column, RowValidator
 from jinqi.registry.models import Enterprise
 from jinqi.registry.services import layouts_get_or_create
@@ -63,14 +64,35 @@ class Job:
     now: dt.datetime  # the time every row of the load is stamped with
 
 
-def chunks_prepared(job: Job) -> Iterator[Checked]:
-    """The file's chunks checked in order by a child process, each with its COPY data
-    (`Checked.copies`); raises what stopped the child."""
-    process, pipe = django_child_start(
-        "jinqi.registry.importing.firstload.prepare", name="jinqi-import-check"
-    )
-    finished = False
-    try:
+class Checker:
+    """The child process. Started before the importer knows whether it will be needed, so that
+    its start-up (Python, Django, pyarrow: about a second) overlaps the importer's own; given
+    its job by `chunks`; `stop` ends it in every case."""
+
+    def __init__(self) -> None:
+        self.process, self.pipe = django_child_start(
+            "jinqi.registry.importing.firstload.prepare", name="jinqi-import-check"
+        )
+        self.finished = False
+
+    @classmethod
+    def for_file(cls, path: Path) -> Checker | None:
+        """A checker if importing this file may be a first load in a child: on PostgreSQL, a
+        Parquet file (by its first bytes), an empty registry."""
+        if connection.vendor != "postgresql":
+            return None
+        try:
+            with path.open("rb") as handle:
+                if handle.read(len(PARQUET_MAGIC)) != PARQUET_MAGIC:
+                    return None
+        except OSError:
+            return None  # the importer's own reading says what is wrong
+        return None if Enterprise.objects.exists() else cls()
+
+    def chunks(self, job: Job) -> Iterator[Checked]:
+        """The file's chunks checked in order, each with its COPY data (`Checked.copies`);
+        raises what stopped the child."""
+        pipe = self.pipe
         pipe.send(job)
         while True:
             try:
@@ -90,11 +112,12 @@ def chunks_prepared(job: Job) -> Iterator[Checked]:
             elif kind == "error":
                 raise DomainError(body[0], details=body[1])
             else:
-                finished = True
+                self.finished = True
                 return
-    finally:
-        pipe.close()
-        django_child_stop(process, finished=finished)
+
+    def stop(self) -> None:
+        self.pipe.close()
+        django_child_stop(self.process, finished=self.finished)
 
 
 def prepare(pipe: Connection) -> None:

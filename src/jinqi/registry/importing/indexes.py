@@ -22,7 +22,7 @@ from jinqi.core.errors import DomainError
 from jinqi.registry.loading import ImportLock
 from jinqi.registry.models import Delivery, Enterprise
 
-# Enterprise: name (the list's order), town and industry (for LIKE and equality); Delivery: enterprise.
+# Enterprise: name (the list's order), town, industry (LIKE and equality); Delivery: enterprise.
 DEFERRED: tuple[type[models.Model], ...] = (Enterprise, Delivery)
 
 

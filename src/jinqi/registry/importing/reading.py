@@ -51,6 +51,9 @@ class _Table:
     record_batches: Callable[[], Iterator[pa.RecordBatch]] | None = None
 
 
+PARQUET_MAGIC = b"PAR1"
+
+
 @dataclass(frozen=True)
 class Scan:
     sha256: str
@@ -69,7 +72,7 @@ def scan_file(path: Path) -> Scan:
             if sniff_content_type(head, handle) != XLSX:
                 raise ImportFileError([_("The file is a ZIP archive but not an XLSX workbook.")])
             return Scan(_digest(handle), "xlsx")
-        if head.startswith(b"PAR1"):
+        if head.startswith(PARQUET_MAGIC):
             return Scan(_digest(handle), "parquet")
         handle.seek(0)
         return _scan_text(handle, head)
