@@ -59,7 +59,9 @@ from jinqi.registry.loading import ImportLock
 from jinqi.registry.models import ImportBatch
 from jinqi.registry.services import layouts_get_or_create, registration_values
 
-DEFAULT_CHUNK = 5_000
+# Rows per transaction: fewer chunks mean fewer commits, audit rows and per-chunk calls (about
+# 10 % of a first load's checking at 5,000 rows); 20,000 rows of COPY data are about 17 MB.
+DEFAULT_CHUNK = 20_000
 REPORT_PURPOSE = "registry.import_report"
 IMPORT_FILE_PURPOSE = "registry.import_file"  # a department's file, queued for import
 
