@@ -93,27 +93,25 @@ class Checker:
         """The file's chunks checked in order, each with its COPY data (`Checked.copies`);
         raises what stopped the child."""
         pipe = self.pipe
-        pipe.send(job)
-        while True:
-            try:
+        try:
+            pipe.send(job)
+            while True:
                 kind, *body = pipe.recv()
-            except EOFError:
-                raise DomainError(
-                    _("The process that checks the file stopped unexpectedly.")
-                ) from None
-            if kind == "layouts":
-                pipe.send(layouts_get_or_create(body[0]))
-            elif kind == "chunk":
-                checked, statements = body
-                checked.copies = [Copy(statement, pipe.recv_bytes()) for statement in statements]
-                yield checked
-            elif kind == "file_error":
-                raise ImportFileError(body[0])
-            elif kind == "error":
-                raise DomainError(body[0], details=body[1])
-            else:
-                self.finished = True
-                return
+                if kind == "layouts":
+                    pipe.send(layouts_get_or_create(body[0]))
+                elif kind == "chunk":
+                    checked, statements = body
+                    checked.copies = [Copy(sql, pipe.recv_bytes()) for sql in statements]
+                    yield checked
+                elif kind == "file_error":
+                    raise ImportFileError(body[0])
+                elif kind == "error":
+                    raise DomainError(body[0], details=body[1])
+                else:
+                    self.finished = True
+                    return
+        except (EOFError, BrokenPipeError, ConnectionResetError):
+            raise DomainError(_("The process that checks the file stopped unexpectedly.")) from None
 
     def stop(self) -> None:
         self.pipe.close()

@@ -290,7 +290,7 @@ def _read_parquet(path: Path) -> _Table:
                 for cells in zip(*columns, strict=True):
                     number += 1
                     yield RawRow(number, cells)
-        except pa.ArrowException as error:
+        except (pa.ArrowException, OSError) as error:  # a damaged page: OSError
             raise ImportFileError(
                 [
                     _("The Parquet file cannot be read after row %(row)s (%(error)s).")
@@ -304,7 +304,7 @@ def _read_parquet(path: Path) -> _Table:
             for batch in pq.ParquetFile(path).iter_batches(batch_size=65_536):
                 yield batch
                 number += batch.num_rows
-        except pa.ArrowException as error:
+        except (pa.ArrowException, OSError) as error:  # a damaged page: OSError
             raise ImportFileError(
                 [
                     _("The Parquet file cannot be read after row %(row)s (%(error)s).")
