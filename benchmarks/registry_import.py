@@ -309,6 +309,16 @@ class PostgresServer:
         with self.connect(autocommit=True) as conn:
             conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
 
+    def backends_cpu_s(self) -> float:
+        """User and system CPU of the server's processes that have ended so far (each
+        connection's backend ends with it; parallel workers and autovacuum workers too): the
+        postmaster's reaped children, from /proc. The difference over a step is the server's
+        share of it once its connections are closed."""
+        pid = int((self.dir / "data" / "postmaster.pid").read_text().split()[0])
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks = os.sysconf("SC_CLK_TCK")
+        return (int(fields[13]) + int(fields[14])) / ticks  # cutime, cstime
+
     def checkpoint(self) -> None:
         """Start each timed step with no dirty buffers left by the one before."""
         with self.connect(autocommit=True) as conn:
@@ -414,12 +424,15 @@ class Result:
     database: str
     rows: int
     import_s: float
-    import_cpu_s: float  # CPU of the import process: the rest of the wall time is waiting
+    import_cpu_s: float  # CPU of the import process and its checking child
     migrate_s: float
     rows_per_s: float
     copy_s: float | None = None
     copy_pk_s: float | None = None  # the same COPY into a table with uscc as primary key
     ratio: float | None = None  # import_s / copy_s
+    # The server's CPU during the import and during COPY (PostgreSQL, from /proc).
+    server_cpu_s: float | None = None
+    copy_server_cpu_s: float | None = None
     floor_s: float | None = None  # COPY of the import's own rows into its own schema
     counts: dict[str, int | None] = field(default_factory=dict)
     database_bytes: int | None = None
@@ -458,7 +471,9 @@ def measure_postgresql(
     with server.connect(copy_db) as conn:
         conn.execute(wide_table_ddl(schema, "wide", primary_key=False))
         conn.execute(wide_table_ddl(schema, "wide_pk", primary_key=True))
+    before = server.backends_cpu_s()
     copy_s = timed_copy(server, copy_db, "wide", csv_path)
+    copy_server_cpu_s = server.backends_cpu_s() - before
     copy_pk_s = timed_copy(server, copy_db, "wide_pk", csv_path)
     with server.connect(copy_db) as conn:
         copied = conn.execute("SELECT count(*) FROM wide").fetchone()
@@ -476,11 +491,13 @@ def measure_postgresql(
     )
     server.checkpoint()
     print(f"  postgresql import of {rows:,} rows …", flush=True)
+    before = server.backends_cpu_s()
     timed = run(
         [sys.executable, *import_command(parquet)],
         env=env,
         log=work / f"import-postgresql-{rows}.log",
     )
+    server_cpu_s = server.backends_cpu_s() - before
     counts, size = pg_counts(server, import_db)
     floors = copy_floor(server, import_db, work) if floor else {}
     if floors:
@@ -498,6 +515,8 @@ def measure_postgresql(
         copy_s=copy_s,
         copy_pk_s=copy_pk_s,
         ratio=timed.wall_s / copy_s,
+        server_cpu_s=server_cpu_s,
+        copy_server_cpu_s=copy_server_cpu_s,
         floor_s=sum(floors.values()) if floors else None,
         counts=counts,
         database_bytes=size,
@@ -617,7 +636,8 @@ def fit(results: list[Result]) -> tuple[float, float] | None:
 def table(results: list[Result]) -> str:
     lines = [
         f"{'database':<11}{'rows':>10}{'COPY s':>9}{'COPY+PK s':>11}{'import s':>10}"
-        f"{'ratio':>8}{'rows/s':>9}{'cpu s':>8}{'deliveries':>11}{'db MB':>9}{'floor s':>9}",
+        f"{'ratio':>8}{'rows/s':>9}{'cpu s':>8}{'srv cpu s':>10}{'deliveries':>11}{'db MB':>9}"
+        f"{'floor s':>9}",
     ]
     for r in results:
         copy = f"{r.copy_s:.2f}" if r.copy_s is not None else "-"
@@ -626,9 +646,11 @@ def table(results: list[Result]) -> str:
         deliveries = r.counts.get("registry_delivery")
         size = f"{(r.database_bytes or 0) / 1e6:.0f}"
         floor = f"{r.floor_s:.2f}" if r.floor_s is not None else "-"
+        server_cpu = f"{r.server_cpu_s:.1f}" if r.server_cpu_s is not None else "-"
         lines.append(
             f"{r.database:<11}{r.rows:>10,}{copy:>9}{copy_pk:>11}{r.import_s:>10.1f}{ratio:>8}"
-            f"{r.rows_per_s:>9,.0f}{r.import_cpu_s:>8.1f}{deliveries or 0:>11,}{size:>9}{floor:>9}"
+            f"{r.rows_per_s:>9,.0f}{r.import_cpu_s:>8.1f}{server_cpu:>10}{deliveries or 0:>11,}"
+            f"{size:>9}{floor:>9}"
         )
     return "\n".join(lines)
 
