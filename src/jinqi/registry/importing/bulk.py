@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from jinqi.accounts.models import Department
 from jinqi.registry.enums import RegistrationStatus
+from jinqi.registry.importing import pgbinary
 from jinqi.registry.importing.rows import Rejection, ValidRow
 from jinqi.registry.models import Delivery, Enterprise, ImportBatch, Profile
 from jinqi.registry.services import (
@@ -300,18 +301,22 @@ class Copy:
 
 
 def copy_of(model: type[models.Model], columns: Mapping[str, pa.Array]) -> Copy | None:
-    """COPY of these columns (field name → values as PostgreSQL takes them) as CSV text that
-    pyarrow writes; None for no rows."""
+    """COPY of these columns (field name → values as PostgreSQL takes them); None for no rows.
+    In PostgreSQL's binary format when every column's type has one here (`pgbinary`), else as
+    CSV text that pyarrow writes."""
     if not columns or not len(next(iter(columns.values()))):
         return None
     meta = model._meta
-    names = ", ".join(_quote(_column(meta.get_field(f))) for f in columns)
+    fields = [meta.get_field(name) for name in columns]
+    names = ", ".join(_quote(_column(field)) for field in fields)
+    statement = f"COPY {_quote(meta.db_table)} ({names}) FROM STDIN WITH (FORMAT"
+    db_types = [str(field.db_type(connection)) for field in fields]
+    if all(pgbinary.supports(db_type) for db_type in db_types):
+        data = pgbinary.copy_data(list(zip(db_types, columns.values(), strict=True)))
+        return Copy(f"{statement} binary)", data)
     buffer = pa.BufferOutputStream()
     pa_csv.write_csv(pa.table(dict(columns)), buffer, pa_csv.WriteOptions(include_header=False))
-    return Copy(
-        f"COPY {_quote(meta.db_table)} ({names}) FROM STDIN WITH (FORMAT csv)",
-        buffer.getvalue(),
-    )
+    return Copy(f"{statement} csv)", buffer.getvalue())
 
 
 def _quote(name: str) -> str:
