@@ -31,8 +31,15 @@ _FIXED: dict[str, tuple[str, pa.DataType]] = {
 _EMPTY = pa.scalar(b"", pa.binary())
 
 
+# A numeric with two decimals, as four base-10,000 digits (10^8, 10^4, 1, 10^-4) after its
+# header (digits, weight, sign, display scale): up to 10^12, all an enterprise's capital may be.
+# PostgreSQL drops the leading and trailing zero digits itself.
+_MONEY = "numeric(14, 2)"
+_MONEY_HEADER = (4, 2, 0, 2)
+
+
 def supports(db_type: str) -> bool:
-    return db_type in _FIXED or _is_text(db_type)
+    return db_type in _FIXED or db_type == _MONEY or _is_text(db_type)
 
 
 def _is_text(db_type: str) -> bool:
@@ -60,16 +67,39 @@ def _fields(values: pa.Array, db_type: str) -> pa.Array:
         return pc.binary_join_element_wise(
             prefix, pc.cast(pc.fill_null(text, ""), pa.binary()), _EMPTY
         )
-    kind, arrow_type = _FIXED[db_type]
-    width = np.dtype(kind).itemsize
     valid = ~np.asarray(values.is_null().to_numpy(zero_copy_only=False), dtype=bool)
+    if db_type == _MONEY:
+        return _fixed(_money(values), valid)
+    kind, arrow_type = _FIXED[db_type]
     if db_type == "date":  # ISO text (as facts are kept) or dates: days since 2000-01-01
         days = pc.cast(pc.cast(values, pa.date32()), pa.int32())
         values = pc.subtract(days, pa.scalar(_DAYS_1970_TO_2000, pa.int32()))
     numbers = pc.fill_null(pc.cast(values, arrow_type), pa.scalar(0, arrow_type)).to_numpy()
-    records = np.empty(count, dtype=[("length", ">i4"), ("value", kind)])
+    return _fixed(np.asarray(numbers, dtype=kind), valid)
+
+
+def _money(values: pa.Array) -> np.ndarray:
+    """Amounts given as text with two decimals ("2500.00", as `columnar.capital_text` writes
+    them) as numeric's binary form: exact, from the digits, not through a float."""
+    cents = pc.cast(pc.replace_substring(pc.fill_null(values, "0.00"), ".", ""), pa.int64())
+    cents = np.abs(np.asarray(cents.to_numpy(), dtype=np.int64))  # "-0.00" is 0
+    whole, fraction = np.divmod(cents, 100)
+    digits = np.empty(
+        len(values), dtype=[(name, ">i2") for name in ("n", "w", "s", "d", "a", "b", "c", "f")]
+    )
+    digits["n"], digits["w"], digits["s"], digits["d"] = _MONEY_HEADER
+    digits["a"], rest = np.divmod(whole, 10**8)
+    digits["b"], digits["c"] = np.divmod(rest, 10**4)
+    digits["f"] = fraction * 100
+    return digits
+
+
+def _fixed(values: np.ndarray, valid: np.ndarray) -> pa.Array:
+    """Fields of one width (a NumPy array of their binary forms), NULL where not `valid`."""
+    count, width = len(values), values.dtype.itemsize
+    records = np.empty(count, dtype=[("length", ">i4"), ("value", values.dtype)])
     records["length"] = np.where(valid, width, _NULL_LENGTH)
-    records["value"] = numbers
+    records["value"] = values
     raw = records.view(np.uint8).reshape(count, 4 + width)
     if valid.all():
         return _raw(raw.reshape(-1), 4 + width, count)

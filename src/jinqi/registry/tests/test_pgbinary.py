@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from decimal import Decimal
 
 import pyarrow as pa
 import pytest
@@ -32,12 +33,14 @@ COLUMNS: list[tuple[str, str, pa.Array]] = [
     ("a_text", "text", pa.array([None, "x" * 5000, "tab\there", "line\nbreak"])),
     ("a_json", "json", pa.array(['[2500.0,true,"A"]', "[]", '["引号\\""]', "[null]"])),
     ("a_nothing", "bigint", pa.nulls(4)),
+    ("a_money", "numeric(14, 2)", pa.array(["2500.00", None, "0.05", "999999999999.99"])),
+    ("a_money_0", "numeric(14, 2)", pa.array(["0.00", "-0.00", "100000000.10", "1.00"])),
 ]
 
 
 def test_only_types_with_a_binary_form_here_are_claimed() -> None:
     assert all(pgbinary.supports(db_type) for _name, db_type, _values in COLUMNS)
-    assert not pgbinary.supports("numeric(14, 2)")
+    assert not pgbinary.supports("numeric(10, 4)")
     assert not pgbinary.supports("timestamp with time zone")
     assert not pgbinary.supports("jsonb")
 
@@ -62,6 +65,8 @@ def test_binary_copy_reads_back_the_same_values() -> None:
             value = values[index].as_py()
             if db_type == "date" and isinstance(value, str):
                 value = dt.date.fromisoformat(value)
+            if db_type.startswith("numeric") and value is not None:
+                value = Decimal(value.lstrip("-"))
             if db_type == "json" and value is not None:
                 value = json.loads(value)
             row.append(value)
