@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from jinqi.core.errors import DomainError
 from jinqi.registry.loading import ImportLock
-from jinqi.registry.models import Delivery, Enterprise
+from jinqi.registry.models import Delivery, Enterprise, Profile
 
 # Enterprise: name (the list's order), town, industry (LIKE and equality); Delivery: enterprise.
 DEFERRED: tuple[type[models.Model], ...] = (Enterprise, Delivery)
@@ -61,8 +61,43 @@ def indexes_missing() -> list[str]:
     return missing
 
 
+# Tables whose autovacuum waits during a first load on PostgreSQL: committed chunk by chunk,
+# a growing table is vacuumed and analysed again and again while it loads (from its first
+# thousand rows on); after the load autovacuum goes over each once, as after one COPY.
+QUIET: tuple[type[models.Model], ...] = (Enterprise, Delivery, Profile)
+
+
+def _autovacuum(enabled: bool) -> None:
+    if connection.vendor != "postgresql":
+        return
+    quote = connection.ops.quote_name
+    with transaction.atomic(), connection.cursor() as cursor:
+        for model in QUIET:
+            table = quote(model._meta.db_table)
+            if enabled:
+                cursor.execute(f"ALTER TABLE {table} RESET (autovacuum_enabled)")
+            else:
+                cursor.execute(f"ALTER TABLE {table} SET (autovacuum_enabled = off)")
+
+
+def autovacuum_stopped() -> bool:
+    if connection.vendor != "postgresql":
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_class WHERE relname = ANY(%s) "
+            "AND 'autovacuum_enabled=off' = ANY(reloptions)",
+            [[model._meta.db_table for model in QUIET]],
+        )
+        row = cursor.fetchone()
+    return bool(row and row[0])
+
+
 def indexes_restore() -> list[str]:
-    """Build the declared indexes that are missing; returns their names."""
+    """Build the declared indexes that are missing, and let autovacuum at the tables again if
+    a first load had stopped it; returns the indexes' names."""
+    if autovacuum_stopped():
+        _autovacuum(enabled=True)
     built = []
     for model in DEFERRED:
         for name, statement in declared_constraints(model).items():
@@ -137,9 +172,10 @@ def _column(model: type[models.Model], name: str) -> str:
 
 
 def indexes_defer(lock: ImportLock) -> bool:
-    """Drop the secondary indexes, and on PostgreSQL the unique constraints, if the registry is
-    empty (nothing to look up, nothing for a page to list) and the import holds the lock
-    exclusively; returns whether it did. `indexes_restore` builds them again."""
+    """Drop the secondary indexes, and on PostgreSQL the unique constraints, and stop
+    autovacuum on the tables, if the registry is empty (nothing to look up, nothing for a page
+    to list) and the import holds the lock exclusively; returns whether it did.
+    `indexes_restore` builds them again and lets autovacuum back."""
     if not lock.exclusive:
         return False
     with transaction.atomic():
@@ -153,4 +189,5 @@ def indexes_defer(lock: ImportLock) -> bool:
                     cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT IF EXISTS {quote(name)}")
                 for name in declared(model):
                     cursor.execute(f"DROP INDEX IF EXISTS {quote(name)}")
+    _autovacuum(enabled=False)
     return True

@@ -501,8 +501,10 @@ def test_a_load_into_an_empty_registry_builds_its_indexes_at_the_end(
 
     def watching(*args: Any, **kwargs: Any) -> int:
         seen.append(indexes.indexes_missing())
+        quiet.append(indexes.autovacuum_stopped())
         return real(*args, **kwargs)
 
+    quiet: list[bool] = []
     monkeypatch.setattr(batch_module, "profiles_rebuild", watching)
     every = sorted(
         name
@@ -513,6 +515,9 @@ def test_a_load_into_an_empty_registry_builds_its_indexes_at_the_end(
     assert seen and all(sorted(missing) == every for missing in seen)
     assert ("registry_enterprise_uscc" in every) == (connection.vendor == "postgresql")
     assert indexes.indexes_missing() == []
+    # On PostgreSQL autovacuum waits for the end of the load, and is let back then.
+    assert quiet == [connection.vendor == "postgresql"] * len(quiet)
+    assert not indexes.autovacuum_stopped()
 
     # A registry with enterprises keeps its indexes during an import.
     seen.clear()
@@ -746,6 +751,8 @@ def test_a_killed_import_leaves_whole_chunks_and_a_rerun_completes_it(
     # The load into an empty registry set the secondary indexes aside; the kill left them so.
     index_sql = _PG_INDEX_SQL if postgresql else _INDEX_SQL
     assert count(index_sql) == 0
+    if postgresql:  # and autovacuum stopped on the three tables
+        assert count(_PG_QUIET_SQL) == 3
 
     finished = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
     assert finished.returncode == 0, finished.stderr
@@ -772,6 +779,8 @@ def test_a_killed_import_leaves_whole_chunks_and_a_rerun_completes_it(
     assert count("SELECT rows_done FROM registry_importbatch") == ROWS
     assert count("SELECT count(*) FROM registry_importbatch WHERE state = 'completed'")
     assert count(index_sql) == len(_PG_DEFERRED if postgresql else _DEFERRED_INDEXES)
+    if postgresql:
+        assert count(_PG_QUIET_SQL) == 0
 
 
 _DEFERRED_INDEXES = ("registry_enterprise_name", "registry_delivery_enterprise_id_c1baae0c")
@@ -781,6 +790,7 @@ _INDEX_SQL = (
 # PostgreSQL also sets the code's unique constraint (and its index) aside.
 _PG_DEFERRED = (*_DEFERRED_INDEXES, "registry_enterprise_uscc")
 _PG_INDEX_SQL = f"SELECT count(*) FROM pg_indexes WHERE indexname IN {_PG_DEFERRED!r}"
+_PG_QUIET_SQL = "SELECT count(*) FROM pg_class WHERE 'autovacuum_enabled=off' = ANY(reloptions)"
 
 
 def test_error_report_is_for_the_source_department_and_the_lead_office(tmp_path: Path) -> None:
