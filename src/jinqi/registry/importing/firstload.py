@@ -105,8 +105,10 @@ class Checker:
                     yield checked
                 elif kind == "file_error":
                     raise ImportFileError(body[0])
-                elif kind == "error":
-                    raise DomainError(body[0], details=body[1])
+                elif kind == "refused":
+                    raise DomainError(body[0])
+                elif kind == "failed":  # a bug, not the file: a crash, as in the importer
+                    raise RuntimeError(f"The checking process failed:\n{body[0]}")
                 else:
                     self.finished = True
                     return
@@ -129,9 +131,9 @@ def prepare(pipe: Connection) -> None:
     except ImportFileError as error:
         pipe.send(("file_error", error.problems))
     except DomainError as error:
-        pipe.send(("error", error.message, None))
-    except Exception as error:
-        pipe.send(("error", f"{type(error).__name__}: {error}", traceback.format_exc()))
+        pipe.send(("refused", error.message))
+    except Exception:
+        pipe.send(("failed", traceback.format_exc()))
 
 
 def _prepare(pipe: Connection, job: Job) -> None:

@@ -79,6 +79,24 @@ def test_a_checker_that_dies_is_reported(tmp_path: Path) -> None:
     assert _no_children_left()
 
 
+def test_a_crash_in_the_checker_is_a_crash_in_the_importer(tmp_path: Path) -> None:
+    """A bug in the child (here a job whose columns the file does not have) is raised in the
+    importer with the child's traceback, not reported as a problem of the file."""
+    path = _population(tmp_path / "firms.parquet")
+    names = pq.read_schema(path).names
+    columns = parse_header([*names, "employees_2030"])
+    job = firstload.Job(
+        path=path, scan=scan_file(path), columns=columns, validator=RowValidator(columns),
+        town_codes={}, chunk_size=CHUNK, language="en", first_id=1, source_id=1, batch_id=1,
+        as_of=dt.date(2026, 6, 30), now=dt.datetime.now(dt.UTC),
+    )  # fmt: skip
+    checker = firstload.Checker()
+    with pytest.raises(RuntimeError, match=r"(?s)checking process failed.*IndexError"):
+        list(checker.chunks(job))
+    checker.stop()
+    assert _no_children_left()
+
+
 @pytest.mark.postgres
 def test_a_first_load_is_checked_by_a_child_process(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
