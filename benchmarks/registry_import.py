@@ -315,9 +315,21 @@ class PostgresServer:
         postmaster's reaped children, from /proc. The difference over a step is the server's
         share of it once its connections are closed."""
         pid = int((self.dir / "data" / "postmaster.pid").read_text().split()[0])
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         ticks = os.sysconf("SC_CLK_TCK")
-        return (int(fields[13]) + int(fields[14])) / ticks  # cutime, cstime
+
+        def reaped() -> float:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            return (int(fields[13]) + int(fields[14])) / ticks  # cutime, cstime
+
+        # A backend whose client just closed ends a moment later: wait until nothing changes.
+        last, deadline = reaped(), time.monotonic() + 5
+        while time.monotonic() < deadline:
+            time.sleep(0.25)
+            now = reaped()
+            if now == last:
+                break
+            last = now
+        return last
 
     def checkpoint(self) -> None:
         """Start each timed step with no dirty buffers left by the one before."""
