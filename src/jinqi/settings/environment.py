@@ -42,6 +42,11 @@ APPLICATION_UPLOAD_MAX_BYTES = int(
 UPLOAD_MAX_UNPACKED_BYTES = int(
     os.environ.get("JINQI_UPLOAD_MAX_UNPACKED_BYTES", str(100 * 1024 * 1024))
 )
+# Deployment behind TLS (production settings): see docs/deployment.md.
+TLS_PROXY = _flag("JINQI_TLS_PROXY", False)
+HSTS_SECONDS = int(os.environ.get("JINQI_HSTS_SECONDS", str(365 * 24 * 3600)))
+HSTS_PRELOAD = _flag("JINQI_HSTS_PRELOAD", False)
+BACKUP_DIR = Path(os.environ.get("JINQI_BACKUP_DIR", VAR_DIR / "backups"))
 
 
 def database_config() -> dict[str, object]:
