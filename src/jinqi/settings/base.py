@@ -165,6 +165,7 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = env.VAR_DIR / "static"
 MEDIA_ROOT = env.MEDIA_ROOT
+BACKUP_DIR = env.BACKUP_DIR
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
