@@ -248,7 +248,7 @@ def _pg_restore_and_count(dump: Path, on_progress: Progress | None) -> dict[str,
         )
         if result.returncode != 0:
             raise BackupError(
-                _("The backup could not be restored: %(reason)s")
+                _("The backup could not be restored; pg_restore reports: %(reason)s")
                 % {"reason": _tool_failure(result)}
             )
         with _pg_snapshot(scratch) as cursor:
@@ -307,14 +307,14 @@ def _sqlite_restore_and_count(dump: Path, on_progress: Progress | None) -> dict[
                 (check,) = database.execute("PRAGMA integrity_check").fetchone()
                 if check != "ok":
                     raise BackupError(
-                        _("The backup could not be restored: %(reason)s") % {"reason": check}
+                        _("The backup could not be restored: its integrity check failed.")
                     )
                 return _sqlite_count(database, on_progress)
             finally:
                 database.close()
         except sqlite3.DatabaseError as error:
             raise BackupError(
-                _("The backup could not be restored: %(reason)s") % {"reason": error}
+                _("The backup could not be restored: it is not a valid SQLite database.")
             ) from error
 
 

@@ -37,10 +37,10 @@ def _count(value: int | None) -> str:
 
 def _result(check: TableCheck) -> str:
     if not check.matches:
-        return _("does not match")
+        return _("differs from the backup")
     if check.live != check.restored:
-        return _("matches (changed since)")
-    return _("matches")
+        return _("same as the backup (live changed since)")
+    return _("same as the backup")
 
 
 class Command(BaseCommand):
