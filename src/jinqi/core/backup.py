@@ -24,9 +24,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+import psycopg
 from django.conf import settings
 from django.db import connection
 from django.utils.translation import gettext as _
+from psycopg import sql
+from psycopg.conninfo import make_conninfo
 
 from jinqi.core import clock
 from jinqi.core.errors import DomainError
@@ -148,8 +151,6 @@ def _pg_connection_settings(database: str | None = None) -> dict[str, str]:
 
 
 def _pg_conninfo(database: str | None = None) -> str:
-    from psycopg.conninfo import make_conninfo
-
     return make_conninfo(**_pg_connection_settings(database))
 
 
@@ -170,12 +171,19 @@ def _pg_environment(database: str | None = None) -> dict[str, str]:
     return environment
 
 
+def _pg_connect(database: str | None, *, autocommit: bool = False) -> psycopg.Connection[Any]:
+    try:
+        return psycopg.connect(_pg_conninfo(database), autocommit=autocommit)
+    except psycopg.OperationalError as error:
+        raise BackupError(
+            _("Cannot connect to the database: %(reason)s") % {"reason": str(error).strip()}
+        ) from error
+
+
 @contextmanager
 def _pg_snapshot(database: str | None = None) -> Iterator[Any]:
     """A cursor in one read-only REPEATABLE READ transaction: every count sees one moment."""
-    import psycopg
-
-    with psycopg.connect(_pg_conninfo(database)) as pg:
+    with _pg_connect(database) as pg:
         pg.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
         pg.read_only = True
         with pg.cursor() as cursor:
@@ -217,13 +225,20 @@ def _pg_dump(target: Path, on_progress: Progress | None) -> dict[str, int]:
 @contextmanager
 def _pg_scratch_database() -> Iterator[str]:
     """An empty database on the live server, dropped afterwards whatever happens."""
-    import psycopg
-    from psycopg import sql
-
     live = str(connection.settings_dict["NAME"])
     name = f"{live[:40]}_verify_{secrets.token_hex(4)}"
-    with psycopg.connect(_pg_conninfo(), autocommit=True) as admin:
-        admin.execute(sql.SQL("CREATE DATABASE {} TEMPLATE template0").format(sql.Identifier(name)))
+    with _pg_connect(None, autocommit=True) as admin:
+        try:
+            admin.execute(
+                sql.SQL("CREATE DATABASE {} TEMPLATE template0").format(sql.Identifier(name))
+            )
+        except psycopg.errors.InsufficientPrivilege as error:
+            raise BackupError(
+                _(
+                    "The database role may not create the scratch database the restore needs: "
+                    "grant it CREATEDB (docs/deployment.md)."
+                )
+            ) from error
         try:
             yield name
         finally:

@@ -170,3 +170,28 @@ def test_postgres_backup_is_a_custom_dump_and_verify_leaves_no_scratch_database(
     with pytest.raises(CommandError, match="备份无法恢复，pg_restore 报告"):
         _verify(tmp_path)
     assert databases() == before
+
+
+@pytest.mark.postgres
+def test_postgres_verify_without_createdb_says_what_to_grant(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A database role that may not create the scratch database gets told to grant CREATEDB,
+    and no database is created."""
+    from jinqi.core import backup
+
+    _create(tmp_path)
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE ROLE jinqi_backup_no_createdb LOGIN NOCREATEDB")
+    settings_of = backup._pg_connection_settings
+
+    def without_createdb(database: str | None = None) -> dict[str, str]:
+        return {**settings_of(database), "user": "jinqi_backup_no_createdb"}
+
+    monkeypatch.setattr(backup, "_pg_connection_settings", without_createdb)
+    try:
+        with pytest.raises(CommandError, match="请为其授予 CREATEDB 权限"):
+            _verify(tmp_path)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("DROP ROLE jinqi_backup_no_createdb")
