@@ -195,3 +195,28 @@ def test_postgres_verify_without_createdb_says_what_to_grant(
     finally:
         with connection.cursor() as cursor:
             cursor.execute("DROP ROLE jinqi_backup_no_createdb")
+
+
+@pytest.mark.postgres
+def test_postgres_manifest_counts_the_snapshot_pg_dump_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A row committed after the manifest's counts were taken, while pg_dump has not yet
+    started, is in neither the manifest nor the dump: both read one snapshot."""
+    from jinqi.core import backup
+
+    count_rows = backup._count_rows
+
+    def count_then_write(*args: object) -> dict[str, int]:
+        counts = count_rows(*args)  # type: ignore[arg-type]  # passed through unchanged
+        _add_users(1)  # committed at once: the test runs in autocommit
+        return counts
+
+    monkeypatch.setattr(backup, "_count_rows", count_then_write)
+    dump = _create(tmp_path)
+    monkeypatch.undo()
+    tables = _manifest(dump)["tables"]
+    assert isinstance(tables, dict)
+    assert tables["accounts_user"] == _user_rows() - 1
+
+    assert "校验通过" in _verify(tmp_path, str(dump))
