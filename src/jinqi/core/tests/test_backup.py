@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import subprocess
+import sys
 from io import StringIO
 from pathlib import Path
 
@@ -144,6 +147,28 @@ def test_verify_without_any_backup_says_so(tmp_path: Path) -> None:
     """Verifying an empty backup directory fails and says there is no backup."""
     with pytest.raises(CommandError, match="中没有备份"):
         _verify(tmp_path)
+
+
+@pytest.mark.django_db(databases=[])
+def test_the_command_line_exits_non_zero_with_one_chinese_line(tmp_path: Path) -> None:
+    """`jinqi backup verify` with nothing to verify prints the reason in Chinese, no traceback,
+    and exits non-zero."""
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("JINQI_", "DJANGO_")) and key != "DATABASE_URL"
+    }
+    environment.update(JINQI_HOME=str(tmp_path), JINQI_BACKUP_DIR=str(tmp_path / "backups"))
+    result = subprocess.run(
+        [sys.executable, "-m", "jinqi", "backup", "verify"],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert f"{tmp_path / 'backups'} 中没有备份。" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 @pytest.mark.postgres
