@@ -10,3 +10,5 @@ if not env.SECRET_KEY:
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = 3600
+# The second factor is required for staff and administrators unless explicitly switched off.
+JINQI_REQUIRE_SECOND_FACTOR = env.REQUIRE_SECOND_FACTOR is not False
