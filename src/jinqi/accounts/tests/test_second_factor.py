@@ -288,3 +288,23 @@ def test_production_settings_require_the_second_factor_unless_switched_off(
         monkeypatch.undo()
         importlib.reload(environment)
         importlib.reload(importlib.import_module("jinqi.settings.base"))
+
+
+def test_an_administrator_resets_a_lost_authenticator_through_the_audited_action() -> None:
+    """The admin's user action removes a user's authenticator and codes with an audit row; the
+    device pages that show keys are not in the admin."""
+    from django.contrib import admin
+
+    user, _key, _codes = enrolled_user()
+    administrator = UserFactory(admin=True)
+    client = Client()
+    client.force_login(administrator)
+    response = client.post(
+        reverse("admin:accounts_user_changelist"),
+        {"action": "second_factor_reset", "_selected_action": [user.pk]},
+    )
+    assert response.status_code == 302
+    assert not TOTPDevice.objects.filter(user=user).exists()
+    event = AuditEvent.objects.get(changes__note="second_factor_disable")
+    assert event.actor == administrator and event.object_id == str(user.pk)
+    assert not admin.site.is_registered(TOTPDevice)
