@@ -81,6 +81,10 @@ def otp_verify(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     if second_factor.pending_step(request) != second_factor.VERIFY_STEP:
         return redirect(_next_url(request))
+    if not second_factor.has_second_factor(user):
+        # Reset by an administrator since this log-in: nothing to verify; enrolment may be owed.
+        second_factor.session_step_reset(request, user)
+        return redirect(_next_url(request))
     credentials = {"username": user.get_username()}
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -308,3 +308,19 @@ def test_an_administrator_resets_a_lost_authenticator_through_the_audited_action
     event = AuditEvent.objects.get(changes__note="second_factor_disable")
     assert event.actor == administrator and event.object_id == str(user.pk)
     assert not admin.site.is_registered(TOTPDevice)
+
+
+def test_a_session_whose_authenticator_was_reset_is_not_stuck_at_the_code_step(
+    required: None,
+) -> None:
+    """If an administrator resets the authenticator while its owner is at the code step, the
+    code step sends the user on to enrol a new one rather than asking for a code forever."""
+    user, _key, _codes = enrolled_user()
+    client = Client()
+    log_in(client, user)
+    second_factor.second_factor_disable(user=user, acting_user=UserFactory(admin=True))
+    response = client.get(reverse("accounts:otp_verify"))
+    assert response.status_code == 302
+    assert client.get(reverse("notifications:inbox"))["Location"].startswith(
+        reverse("accounts:otp_enrol")
+    )
