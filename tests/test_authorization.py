@@ -547,6 +547,8 @@ URL_KWARGS: dict[str, Callable[[World], dict[str, Any]]] = {
     "surveys:send": _survey,
     "surveys:export": _survey,
     "surveys:texts": _survey_texts,
+    # A link that is not valid: the page answers everyone, saying so.
+    "accounts:password_reset_confirm": lambda w: {"uidb64": "MQ", "token": "not-a-token"},
 }
 
 # (URL name, role) → why a role holding the view's capability still gets a 404.

@@ -8,10 +8,19 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from jinqi.accounts.models import ApiToken, Department, User
+from jinqi.accounts.second_factor import second_factor_disable
 from jinqi.accounts.services import api_token_create
 from jinqi.core.permissions import all_capabilities
+
+# django-otp's own device pages would let an administrator read a user's key or recovery codes
+# and delete devices without an audit row; resetting goes through the user page's action.
+for _model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
 
 
 @admin.register(User)
@@ -27,6 +36,19 @@ class UserAdmin(BaseUserAdmin):
         *BaseUserAdmin.add_fieldsets,
         (_("Jinqi"), {"fields": ("role", "full_name", "department", "enterprise_uscc")}),
     )
+    actions = ["second_factor_reset"]
+
+    @admin.action(description=_("Reset two-step verification (lost phone)"))
+    def second_factor_reset(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        """Remove the chosen users' authenticators and recovery codes (audited); they set up a
+        new one at their next log-in where it is required."""
+        for user in queryset:
+            second_factor_disable(user=user, acting_user=request.user)  # type: ignore[arg-type]  # the admin is logged in
+        self.message_user(
+            request,
+            _("Two-step verification reset for %(count)d users.") % {"count": queryset.count()},
+            messages.SUCCESS,
+        )
 
 
 @admin.register(Department)

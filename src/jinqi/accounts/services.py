@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from jinqi.accounts.enums import Role
 from jinqi.accounts.models import ApiToken, User
 from jinqi.accounts.selectors import SYSTEM_USERNAME
+from jinqi.audit.enums import AuditAction
+from jinqi.audit.services import audit_record
 from jinqi.core import clock
 from jinqi.core.errors import DomainError
 from jinqi.core.permissions import all_capabilities
@@ -42,6 +45,19 @@ def api_token_revoke(*, token: ApiToken) -> None:
     if token.revoked_at is None:
         token.revoked_at = clock.now()
         token.save(update_fields=["revoked_at"])
+
+
+@transaction.atomic
+def user_password_set(*, user: User, password: str, acting_user: User, reset: bool = False) -> None:
+    """Set a password the validators accepted (changed by its owner, or reset by e-mail)."""
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit_record(
+        actor=acting_user,
+        action=AuditAction.UPDATE,
+        target=user,
+        note="password_reset" if reset else "password_change",
+    )
 
 
 def system_user() -> User:

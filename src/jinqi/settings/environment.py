@@ -34,6 +34,16 @@ DEFAULT_FROM_EMAIL = os.environ.get("JINQI_DEFAULT_FROM_EMAIL", "jinqi@localhost
 MEDIA_ROOT = Path(os.environ.get("JINQI_MEDIA_ROOT", VAR_DIR / "media"))
 SECURE_COOKIES = _flag("JINQI_SECURE_COOKIES", False)
 IDLE_LOGOUT_SECONDS = int(os.environ.get("JINQI_IDLE_LOGOUT_SECONDS", str(30 * 60)))
+# Second factor (TOTP) for staff and administrators: unset means the settings module's default
+# (on under jinqi.settings.prod, off for the demo and local runs).
+REQUIRE_SECOND_FACTOR: bool | None = (
+    None
+    if os.environ.get("JINQI_REQUIRE_SECOND_FACTOR") is None
+    else _flag("JINQI_REQUIRE_SECOND_FACTOR", False)
+)
+# How many reverse proxies (the TLS terminator first) stand in front of the application server;
+# the lockout reads the client address from X-Forwarded-For only through that many.
+TRUSTED_PROXY_COUNT = int(os.environ.get("JINQI_TRUSTED_PROXY_COUNT", "0"))
 UPLOAD_MAX_BYTES = int(os.environ.get("JINQI_UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
 # Attachments of applications (PDF, images, XLSX, DOCX).
 APPLICATION_UPLOAD_MAX_BYTES = int(

@@ -23,3 +23,6 @@ if not env.HSTS_PRELOAD:
     # Preloading binds the whole registrable domain (every office's site under it) to HTTPS
     # for months; that is the domain owner's decision, opted into with JINQI_HSTS_PRELOAD.
     SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS, "security.W021"]  # noqa: F405 -- from base
+
+# The second factor is required for staff and administrators unless explicitly switched off.
+JINQI_REQUIRE_SECOND_FACTOR = env.REQUIRE_SECOND_FACTOR is not False

@@ -10,6 +10,10 @@
     toggle.setAttribute("aria-expanded", open ? "true" : "false");
   });
 
+  document.addEventListener("click", function (event) {
+    if (event.target.closest("[data-print]")) window.print();
+  });
+
   function renderCharts(root) {
     if (typeof window.echarts === "undefined") return;
     root.querySelectorAll("[data-chart]").forEach(function (el) {

@@ -1,0 +1,18 @@
+"""The Django admin behind the second factor too (in addition to the site-wide middleware)."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.admin.apps import AdminConfig
+from django.http import HttpRequest
+
+
+class SecondFactorAdminSite(admin.AdminSite):
+    def has_permission(self, request: HttpRequest) -> bool:
+        from jinqi.accounts.second_factor import pending_step
+
+        return super().has_permission(request) and not pending_step(request)
+
+
+class SecondFactorAdminConfig(AdminConfig):
+    default_site = "jinqi.accounts.admin_site.SecondFactorAdminSite"
