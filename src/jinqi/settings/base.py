@@ -138,6 +138,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "jinqi.accounts.client_address.client_address"
 AXES_VERBOSE = False  # no banner before every command's output
+# System checks silenced on purpose; each entry says why where it is added (prod.py).
+SILENCED_SYSTEM_CHECKS: list[str] = []
 JINQI_TRUSTED_PROXY_COUNT = env.TRUSTED_PROXY_COUNT
 
 # Second factor (django-otp): TOTP with recovery codes; required for staff and administrators
