@@ -4,6 +4,7 @@ downloadable only by those the owning app's rule entitles."""
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import io
 import unicodedata
@@ -118,12 +119,13 @@ def sniff_content_type(head: bytes, whole: IO[bytes] | None = None) -> str | Non
 
 
 def _is_text(head: bytes) -> bool:
-    """Plain text in UTF-8 or GB18030 (a multi-byte character may be cut at the end of `head`)."""
+    """Plain text in UTF-8 or GB18030 (a multi-byte character may be cut at the end of `head`:
+    the incremental decoder keeps such a tail for more bytes instead of failing on it)."""
     if not head or b"\x00" in head:
         return False
     for encoding in ("utf-8", "gb18030"):
         try:
-            head[:-4].decode(encoding) if len(head) > 4 else head.decode(encoding)
+            codecs.getincrementaldecoder(encoding)().decode(head, final=False)
         except UnicodeDecodeError:
             continue
         return True
