@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from jinqi.accounts.services import system_user
 from jinqi.core.commandline import PlainRefusalCommand
@@ -74,8 +75,14 @@ class Command(PlainRefusalCommand):
                 ) from error
             for problem in error.errors:
                 self.stderr.write(str(problem))
+            count = len(error.errors)
             raise CommandError(
-                _("%(count)s problems found; nothing was imported.") % {"count": len(error.errors)}
+                ngettext(
+                    "%(n)s problem found; nothing was imported.",
+                    "%(n)s problems found; nothing was imported.",
+                    count,
+                )
+                % {"n": count}
             ) from error
         except DomainError as error:
             raise CommandError(error.message) from error
