@@ -1,10 +1,11 @@
 """An XLSX declaring nested entities (the "billion laughs") and a ZIP bomb, sent where issue #12
-found them accepted or crashing: an application's attachment (web and API), the registry import
-(web and API) and the plan import page. Each is refused with a message in Chinese, and neither a
-row nor a file on disk is left behind."""
+found them accepted or crashing: an application's attachment (web and API), a report's evidence,
+an appeal's attachment, the registry import (web and API) and the plan import page. Each is
+refused with a message in Chinese, and neither a row nor a file on disk is left behind."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -16,12 +17,16 @@ from django.urls import reverse
 
 from jinqi.accounts.models import User
 from jinqi.accounts.tests.factories import UserFactory, department_user
+from jinqi.appeals.models import Appeal
+from jinqi.appeals.tests import factories as appeal_factories
 from jinqi.applications.models import Attachment
 from jinqi.applications.services import application_start
 from jinqi.applications.tests.factories import applicant, applicant_enterprise, applying_policy
+from jinqi.core import clock
 from jinqi.core.models import StoredFile
 from jinqi.core.tests.archives import entity_xlsx, xlsx_bomb
-from jinqi.plans.models import Plan
+from jinqi.plans.models import Plan, ProgressReport
+from jinqi.plans.tests.factories import import_plan, small_plan_csv
 from jinqi.registry.models import ImportBatch
 
 pytestmark = pytest.mark.django_db
@@ -81,6 +86,49 @@ def test_the_application_attachment_api_refuses_it(
     assert reply.status_code == 400, reply.content
     assert expected in reply.json()["error"]["message"]
     assert not Attachment.objects.exists()
+
+
+@pytest.mark.parametrize(("content", "expected"), HOSTILE, ids=IDS)
+def test_the_report_form_refuses_it_as_evidence(
+    content: bytes, expected: str, nothing_stored: None
+) -> None:
+    """A department's progress report with the file as evidence answers with the reason in
+    Chinese; no report is saved."""
+    plan = import_plan(small_plan_csv())
+    with clock.frozen_at(dt.datetime(2022, 7, 15, 10, 0)):
+        response = _client(department_user("market-regulation")).post(
+            reverse("plans:report_edit", args=[plan.code, 1]),
+            {
+                "period": "2022-07",
+                "status": "in_progress",
+                "narrative": "系统已改造完成一半。",
+                "indicator_values": "",
+                "evidence": [SimpleUploadedFile("佐证.xlsx", content)],
+            },
+        )
+    assert response.status_code == 200
+    assert expected in response.content.decode()
+    assert not ProgressReport.objects.exists()
+
+
+@pytest.mark.parametrize(("content", "expected"), HOSTILE, ids=IDS)
+def test_the_appeal_form_refuses_it(content: bytes, expected: str, nothing_stored: None) -> None:
+    """Filing an appeal with the file answers with the reason in Chinese; no appeal is filed."""
+    response = _client(appeal_factories.firm_user()).post(
+        reverse("appeals:file"),
+        {
+            "kind": "request",
+            "category": appeal_factories.category().pk,
+            "title": "加计扣除",
+            "text": appeal_factories.TEXT,
+            "contact_channel": "inbox",
+            "contact_value": "",
+            "files": [SimpleUploadedFile("发票.xlsx", content)],
+        },
+    )
+    assert response.status_code == 200
+    assert expected in response.content.decode()
+    assert not Appeal.objects.exists()
 
 
 @pytest.mark.parametrize(("content", "expected"), HOSTILE, ids=IDS)

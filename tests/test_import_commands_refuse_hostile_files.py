@@ -76,4 +76,4 @@ def test_a_hostile_file_gets_one_chinese_line_and_a_failure(
     assert "Traceback" not in output
     assert len(lines) == 1, output
     assert CHINESE.search(lines[0]), lines[0]
-    assert not ENGLISH_WORD.search(PATH.sub("", lines[0])), lines[0]
+    assert not ENGLISH_WORD.search(PATH.sub("", lines[0]).replace("Parquet", "")), lines[0]

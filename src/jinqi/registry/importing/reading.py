@@ -74,7 +74,9 @@ def scan_file(path: Path) -> Scan:
             return Scan(_digest(handle), "xlsx")
         if content_type == PARQUET:
             return Scan(_digest(handle), "parquet")
-        return _scan_text(handle, handle.read(65536))
+        head = handle.read(65536)
+        handle.seek(0)
+        return _scan_text(handle, head)
 
 
 def _digest(handle: IO[bytes]) -> str:
