@@ -1,12 +1,15 @@
-"""Shared pieces of the management commands: a progress bar, a date argument."""
+"""Shared pieces of the management commands: a progress bar, a date argument, refusals
+printed as one line."""
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import sys
 import time
+from typing import Any
 
-from django.core.management.base import OutputWrapper
+from django.core.management.base import BaseCommand, CommandError, OutputWrapper
 from django.utils.translation import gettext as _
 
 
@@ -63,3 +66,18 @@ def iso_date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(
             _("“%(value)s” is not a date (write 2025-06-30)") % {"value": text}
         ) from None
+
+
+class PlainRefusalCommand(BaseCommand):
+    """A command whose refusal (CommandError) prints on the command line as its message alone,
+    one line, and exits non-zero; Django would put the exception's class name, an English
+    word, before it. Called from code (call_command), it raises as any command does."""
+
+    def execute(self, *args: Any, **options: Any) -> Any:
+        try:
+            return super().execute(*args, **options)
+        except CommandError as error:
+            if not getattr(self, "_called_from_command_line", False) or options.get("traceback"):
+                raise
+            self.stderr.write(str(error))
+            sys.exit(error.returncode)

@@ -4,13 +4,16 @@ downloadable only by those the owning app's rule entitles."""
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import io
 import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
+from xml.etree.ElementTree import ParseError as XMLParseError
 
 import puremagic
 from django.conf import settings
@@ -36,6 +39,7 @@ KNOWN_TYPES: dict[str, tuple[str, ...]] = {
 }
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PARQUET = "application/vnd.apache.parquet"
+PARQUET_MAGIC = b"PAR1"  # the first and the last four bytes of every Parquet file
 CSV = "text/csv"
 EVIDENCE_TYPES = (
     "application/pdf",
@@ -101,7 +105,7 @@ def sniff_content_type(head: bytes, whole: IO[bytes] | None = None) -> str | Non
     if head.startswith(b"PK\x03\x04"):
         # puremagic labels every ZIP (DOCX, JAR, any archive) with all Office extensions alike.
         return _office_type(whole if whole is not None else io.BytesIO(head))
-    if head.startswith(b"PAR1"):
+    if head.startswith(PARQUET_MAGIC):
         return PARQUET
     try:
         matches = puremagic.magic_string(head)
@@ -115,12 +119,13 @@ def sniff_content_type(head: bytes, whole: IO[bytes] | None = None) -> str | Non
 
 
 def _is_text(head: bytes) -> bool:
-    """Plain text in UTF-8 or GB18030 (a multi-byte character may be cut at the end of `head`)."""
+    """Plain text in UTF-8 or GB18030 (a multi-byte character may be cut at the end of `head`:
+    the incremental decoder keeps such a tail for more bytes instead of failing on it)."""
     if not head or b"\x00" in head:
         return False
     for encoding in ("utf-8", "gb18030"):
         try:
-            head[:-4].decode(encoding) if len(head) > 4 else head.decode(encoding)
+            codecs.getincrementaldecoder(encoding)().decode(head, final=False)
         except UnicodeDecodeError:
             continue
         return True
@@ -225,10 +230,12 @@ def _megabytes(size: int) -> str:
     return f"{size / 1048576:.1f}".removesuffix(".0")
 
 
-def _content_description(head: bytes) -> str | None:
+def _content_description(head: bytes, content_type: str | None) -> str | None:
     """What a refused file's content is, when that is easy to tell and worth telling."""
     if head.startswith(EXECUTABLE_SIGNATURES):
         return _("its content is an executable program")
+    if content_type in KNOWN_TYPES and content_type != CSV:  # any text would read as CSV
+        return _("its content is %(kind)s") % {"kind": _type_labels([content_type])[0]}
     return None
 
 
@@ -236,41 +243,12 @@ def upload_store(*, file: UploadedFile, purpose_key: str, acting_user: Any) -> S
     """Validate and store one upload; raises DomainError with a message for the user, and then
     nothing is stored."""
     spec = purpose(purpose_key)
-    limit = spec.max_bytes or settings.UPLOAD_MAX_BYTES
     # The name the client sent (kept by jinqi.core.multipart), not Django's cleaned-up one.
     name = getattr(file, "client_name", None) or file.name or ""
     problem = file_name_problem(name)
     if problem:
         raise DomainError(problem)
-    if file.size is None or file.size == 0:
-        raise DomainError(_("The file %(name)s is empty.") % {"name": name})
-    if file.size > limit:
-        raise DomainError(
-            _("The file %(name)s is %(size)s MB; the limit is %(limit)s MB.")
-            % {"name": name, "size": f"{file.size / 1048576:.1f}", "limit": f"{limit / 1048576:g}"}
-        )
-    file.seek(0)
-    head = file.read(65536)
-    file.seek(0)
-    content_type = sniff_content_type(head, file)
-    if content_type not in spec.allowed_types:
-        types = ", ".join(_type_labels(spec.allowed_types))
-        description = _content_description(head)
-        if description:
-            raise DomainError(
-                _("The file %(name)s is not an accepted type: %(content)s (accepted: %(types)s).")
-                % {"name": name, "content": description, "types": types}
-            )
-        raise DomainError(
-            _("The file %(name)s is not an accepted type (accepted: %(types)s).")
-            % {"name": name, "types": types}
-        )
-    if content_type in OFFICE_TYPES:
-        problem = archive_problem(file, max_unpacked_bytes=spec.max_unpacked_bytes)
-        if problem:
-            raise DomainError(
-                _("The file %(name)s is refused: %(reason)s.") % {"name": name, "reason": problem}
-            )
+    content_type = check_file(file, name=name, purpose=spec)
     digest = hashlib.sha256()
     for chunk in file.chunks():
         digest.update(chunk)
@@ -279,7 +257,7 @@ def upload_store(*, file: UploadedFile, purpose_key: str, acting_user: Any) -> S
         purpose=purpose_key,
         original_name=name,
         content_type=content_type,
-        size=file.size,
+        size=file.size or 0,  # check_file refused an empty file
         sha256=digest.hexdigest(),
         uploaded_by=acting_user,
         uploaded_at=clock.now(),
@@ -288,6 +266,146 @@ def upload_store(*, file: UploadedFile, purpose_key: str, acting_user: Any) -> S
     stored.file.save(name, file, save=False)
     stored.save()
     return stored
+
+
+class FileRefusedError(DomainError):
+    """A file refused at the boundary, before anything parsed it; the message says why."""
+
+
+def check_file(
+    source: Path | IO[bytes], *, name: str, purpose: UploadPurpose, size_limited: bool = True
+) -> str:
+    """The content type of a file that may be read, or FileRefusedError saying why it may not.
+
+    The one check every file passes before anything parses it, whether it comes from a form,
+    the API or the command line: not empty, not over the size limit (unless `size_limited` is
+    False: an operator's file on the command line), a type the purpose accepts judged by its
+    bytes, and for each type what its reader would trust: an XLSX or DOCX within the archive
+    limits with no DTD in any XML part, a Parquet file with both magic markers and a footer
+    that reads. `source` is a path or a seekable binary file, left at its start.
+    """
+    if isinstance(source, Path):
+        with source.open("rb") as handle:
+            return check_file(handle, name=name, purpose=purpose, size_limited=size_limited)
+    size = source.seek(0, io.SEEK_END)
+    source.seek(0)
+    if size == 0:
+        raise FileRefusedError(_("The file %(name)s is empty.") % {"name": name})
+    limit = purpose.max_bytes or settings.UPLOAD_MAX_BYTES
+    if size_limited and size > limit:
+        raise FileRefusedError(
+            _("The file %(name)s is %(size)s MB; the limit is %(limit)s MB.")
+            % {"name": name, "size": f"{size / 1048576:.1f}", "limit": f"{limit / 1048576:g}"}
+        )
+    head = source.read(65536)
+    source.seek(0)
+    content_type = sniff_content_type(head, source)
+    if content_type not in purpose.allowed_types:
+        types = ", ".join(_type_labels(purpose.allowed_types))
+        description = _content_description(head, content_type)
+        if description:
+            raise FileRefusedError(
+                _("The file %(name)s is not an accepted type: %(content)s (accepted: %(types)s).")
+                % {"name": name, "content": description, "types": types}
+            )
+        raise FileRefusedError(
+            _("The file %(name)s is not an accepted type (accepted: %(types)s).")
+            % {"name": name, "types": types}
+        )
+    problem = None
+    if content_type in OFFICE_TYPES:
+        problem = archive_problem(source, max_unpacked_bytes=purpose.max_unpacked_bytes)
+        problem = problem or xml_problem(source)
+    elif content_type == PARQUET:
+        problem = parquet_problem(source, size)
+    source.seek(0)
+    if problem:
+        raise FileRefusedError(
+            _("The file %(name)s is refused: %(reason)s.") % {"name": name, "reason": problem}
+        )
+    return content_type
+
+
+# Parts whose names say XML: one of them that is not well-formed makes the document unreadable.
+XML_PART_SUFFIXES = (".xml", ".rels", ".vml")
+XML_READ_BLOCK = 16384
+
+
+class _RootReachedError(Exception):
+    """The root element started: a DTD can no longer follow (XML 1.0, production [22])."""
+
+
+class _StopAtRoot:
+    """A parser target that ends the parse at the root element's start tag."""
+
+    def start(self, tag: str, attributes: dict[str, str]) -> None:
+        raise _RootReachedError
+
+    def close(self) -> None:
+        return None
+
+
+def xml_problem(source: IO[bytes]) -> str | None:
+    """Why an XLSX or DOCX would be unsafe to parse, as a clause for a message, or None.
+
+    Every part is read with defusedxml, refusing any DTD (an entity declaration, the "billion
+    laughs", an external entity): Office writes none. A DTD can only stand before the root
+    element, so each part is read in blocks up to its root's start tag and no further; memory
+    stays one block, and the whole check reads little more than the parts' first bytes. Parts
+    that are not XML (images) stop the parser at their first byte. Call archive_problem first:
+    the parts are unpacked, though only as far as their prologs.
+    """
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import DefusedXMLParser
+
+    try:
+        with zipfile.ZipFile(source) as archive:
+            for entry in archive.infolist():
+                if entry.is_dir():
+                    continue
+                parser = DefusedXMLParser(target=_StopAtRoot(), forbid_dtd=True)
+                try:
+                    with archive.open(entry) as part:
+                        for block in iter(lambda: part.read(XML_READ_BLOCK), b""):
+                            parser.feed(block)
+                        parser.close()
+                except _RootReachedError:
+                    continue
+                except DefusedXmlException:
+                    return _(
+                        "its part %(part)s declares a DTD or entities, which no office document "
+                        "holds (an XML entity attack)"
+                    ) % {"part": entry.filename}
+                except XMLParseError:
+                    if not entry.filename.lower().endswith(XML_PART_SUFFIXES):
+                        continue  # not XML, and nothing will read it as XML
+                return _("its part %(part)s is not well-formed XML") % {"part": entry.filename}
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return _("it is not a readable ZIP archive")
+    finally:
+        source.seek(0)
+    return None
+
+
+def parquet_problem(source: IO[bytes], size: int) -> str | None:
+    """Why a Parquet file would be unsafe or impossible to read, or None: its magic marker at
+    both ends, and its footer (the schema and row groups) read by pyarrow without any data."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        if size < 12:  # PAR1, the footer's length, PAR1
+            return _("it is not a readable Parquet file (it is cut short)")
+        source.seek(size - 4)
+        if source.read(4) != PARQUET_MAGIC:
+            return _("it is not a readable Parquet file (its end is missing or damaged)")
+        source.seek(0)
+        pq.read_metadata(source)
+    except (pa.ArrowException, OSError, ValueError):
+        return _("it is not a readable Parquet file (its footer is damaged)")
+    finally:
+        source.seek(0)
+    return None
 
 
 def _type_labels(types: Iterable[str]) -> list[str]:

@@ -338,6 +338,7 @@ def demo_plan_load(report: Callable[[str], None]) -> None:
             year=2022,
             document_number=PLAN_DOCUMENT,
             content=content,
+            file_name="jinshan-2022.csv",
             acting_user=system_user(),
         )
         report(f"plan {PLAN_CODE}: {result.created} measures imported")

@@ -11,14 +11,13 @@ import datetime as dt
 import io
 import re
 import unicodedata
-import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
 from jinqi.accounts.models import Department
-from jinqi.core.uploads import archive_problem
+from jinqi.core.uploads import CSV, XLSX, FileRefusedError, UploadPurpose, check_file
 from jinqi.plans.enums import DeadlineKind
 from jinqi.plans.vocabulary import (
     COLUMN_ALIASES,
@@ -76,31 +75,39 @@ class MeasureRow:
     notes: list[str] = field(default_factory=list)
 
 
-def read_table(content: bytes) -> list[list[str]]:
-    """The rows of a CSV (UTF-8 or GBK) or XLSX file, as text cells."""
+# The measure table is read at once and never stored: no one downloads it.
+PLAN_TABLE = UploadPurpose(
+    key="plans.table", allowed_types=(CSV, XLSX), can_download=lambda user, stored: False
+)
+
+
+def read_table(content: bytes, *, file_name: str) -> list[list[str]]:
+    """The rows of a CSV (UTF-8 or GBK) or XLSX file, as text cells, once the file has passed
+    the shared check of every incoming file (core.uploads.check_file)."""
+    try:
+        content_type = check_file(io.BytesIO(content), name=file_name, purpose=PLAN_TABLE)
+    except FileRefusedError as error:
+        raise PlanFileError([RowError(None, error.message)]) from error
     if not content.strip():
         raise PlanFileError([RowError(None, _("The file is empty."))])
-    if content[:4] == b"PK\x03\x04":
+    if content_type == XLSX:
         return _read_xlsx(content)
     return _read_csv(content)
 
 
 def _read_xlsx(content: bytes) -> list[list[str]]:
-    import openpyxl  # defusedxml, when installed, guards openpyxl's XML parsing
+    import openpyxl  # defusedxml, installed, guards openpyxl's XML parsing too
 
-    # The workbook comes straight from a form, not through upload_store: check what it would
-    # unpack to first (zipfile then never inflates more than was checked; see archive_problem).
-    problem = archive_problem(io.BytesIO(content))
-    if problem:
-        raise PlanFileError(
-            [RowError(None, _("The file is refused: %(reason)s.") % {"reason": problem})]
-        )
     try:
         book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+    except Exception as error:  # openpyxl raises many kinds on a damaged workbook
+        # Its message is English and technical: the user reads ours, the log keeps the cause.
         raise PlanFileError(
-            [RowError(None, _("The file is not a readable XLSX workbook (%s).") % error)]
+            [RowError(None, _("The file is not a readable XLSX workbook."))]
         ) from error
+    if not book.worksheets:
+        book.close()
+        raise PlanFileError([RowError(None, _("The workbook has no worksheet."))])
     sheet = book.worksheets[0]
     rows = [
         ["" if cell is None else str(cell).strip() for cell in row]

@@ -78,11 +78,14 @@ def plan_import(
     title: str,
     year: int,
     content: bytes,
+    file_name: str,
     acting_user: Any,
     document_number: str = "",
 ) -> ImportResult:
-    """Create or update a plan from a measure table; any bad row means nothing is written."""
-    rows = parse_measure_table(read_table(content), year=year, departments=Department.objects.all())
+    """Create or update a plan from a measure table; any bad row, or a file the shared file
+    check refuses before anything reads it, means nothing is written."""
+    table = read_table(content, file_name=file_name)
+    rows = parse_measure_table(table, year=year, departments=Department.objects.all())
     plan, plan_created = Plan.objects.get_or_create(
         code=code, defaults={"title": title, "year": year, "document_number": document_number}
     )

@@ -552,6 +552,9 @@ def plan_import(request: AuthenticatedRequest) -> HttpResponse:
                 year=form.cleaned_data["year"],
                 document_number=form.cleaned_data["document_number"],
                 content=form.cleaned_data["file"].read(),
+                # The name as sent (jinqi.core.multipart), as upload_store reads it.
+                file_name=getattr(form.cleaned_data["file"], "client_name", None)
+                or form.cleaned_data["file"].name,
                 acting_user=request.user,
             )
         except PlanFileError as error:

@@ -238,7 +238,7 @@ def import_batch_for(user: Any, pk: int) -> ImportBatch:
 
 def import_files_for(user: Any) -> QuerySet[StoredFile]:
     """The files the user's department sent for import (by the page or the API)."""
-    from jinqi.registry.importing.batch import IMPORT_FILE_PURPOSE
+    from jinqi.registry.importing.reading import IMPORT_FILE_PURPOSE
 
     department_id = getattr(user, "department_id", None)
     if not has_capability(user, PUSH_FACTS) or department_id is None:

@@ -289,7 +289,8 @@ def import_file_queue(*, file: UploadedFile, as_of: dt.date | None, acting_user:
     from pathlib import Path
 
     from jinqi.core.uploads import upload_store
-    from jinqi.registry.importing.batch import IMPORT_FILE_PURPOSE, registry_file_check
+    from jinqi.registry.importing.batch import registry_file_check
+    from jinqi.registry.importing.reading import IMPORT_FILE_PURPOSE
     from jinqi.registry.permissions import PUSH_FACTS
     from jinqi.registry.tasks import registry_import_upload
 

@@ -68,7 +68,7 @@ def docx_bytes() -> bytes:
         {
             "[Content_Types].xml": b"<Types/>",
             "_rels/.rels": b"<Relationships/>",
-            "word/document.xml": b"<w:document/>",
+            "word/document.xml": b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"/>',
         }
     )
 
@@ -494,7 +494,9 @@ def test_purpose_narrows_the_accepted_types(user: Any, monkeypatch: pytest.Monke
     )
     with pytest.raises(DomainError) as caught:
         store(user, "scan.pdf", PDF)
-    assert caught.value.message == "The file scan.pdf is not an accepted type (accepted: PNG, JPG)."
+    assert caught.value.message == (
+        "The file scan.pdf is not an accepted type: its content is PDF (accepted: PNG, JPG)."
+    )
 
 
 def test_sniffing_tells_xlsx_from_docx_from_other_zips() -> None:

@@ -17,7 +17,12 @@ def jinshan_2022_csv() -> bytes:
 
 def import_plan(content: bytes, *, code: str = "test-2022", year: int = 2022) -> Plan:
     return plan_import(
-        code=code, title="测试方案", year=year, content=content, acting_user=system_user()
+        code=code,
+        title="测试方案",
+        year=year,
+        content=content,
+        file_name="measures.csv",
+        acting_user=system_user(),
     ).plan
 
 

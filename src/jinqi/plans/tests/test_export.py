@@ -143,7 +143,7 @@ def test_bad_file_import_lists_every_problem_and_imports_nothing(tmp_path: Path)
             stderr=err,
         )
 
-    assert str(caught.value) == "2 problem(s) found; nothing was imported"
+    assert str(caught.value) == "2 problems found; nothing was imported."
     problems = err.getvalue().splitlines()
     assert len(problems) == 2
     assert problems[0].startswith("Row 3: ") and "区不存在局" in problems[0]

@@ -46,7 +46,7 @@ def test_reimport_updates_without_duplicating() -> None:
 @pytest.mark.parametrize(
     ("content", "expected"),
     [
-        (b"", "文件为空"),
+        (b"", "文件 measures.csv 为空"),
         (
             "序号,三个服务,相关行动\n1,a,b\n".encode(),
             "缺少列：改革事项、具体举措、责任单位、时间节点",
@@ -63,8 +63,9 @@ def test_reimport_updates_without_duplicating() -> None:
             ),
             "第 3 行：序号 1 重复出现（另见第 2 行）",
         ),
-        (b"\xff\xfe\x00\x00garbage\x81\x82", "无法识别文件编码"),
-        (xlsx_bomb(), "文件不予接收：解压后将达 200 MB，超过 100 MB 的上限。"),
+        (b"\xff\xfe\x00\x00garbage\x81\x82", "文件 measures.csv 的类型不符合要求"),
+        ("序号,进展\n1,好\n".encode("gb18030") + b"\x81\x30", "无法识别文件编码"),
+        (xlsx_bomb(), "文件 measures.csv 不予接收：解压后将达 200 MB，超过 100 MB 的上限。"),
     ],
 )
 def test_bad_file_is_refused_and_nothing_is_written(content: bytes, expected: str) -> None:

@@ -16,7 +16,6 @@ An empty cell says nothing: it records no fact and leaves registration fields as
 
 from jinqi.registry.importing.batch import (
     DEFAULT_CHUNK,
-    IMPORT_FILE_PURPOSE,
     REPORT_PURPOSE,
     REPORT_UPLOAD,
     ImportResult,
@@ -24,7 +23,12 @@ from jinqi.registry.importing.batch import (
     registry_import,
 )
 from jinqi.registry.importing.bulk import deliveries_write, profiles_rebuild
-from jinqi.registry.importing.reading import MAX_CELL, ImportFileError, scan_file
+from jinqi.registry.importing.reading import (
+    IMPORT_FILE_PURPOSE,
+    MAX_CELL,
+    ImportFileError,
+    scan_file,
+)
 from jinqi.registry.importing.rows import Column, Rejection, RowValidator, parse_header
 
 __all__ = [

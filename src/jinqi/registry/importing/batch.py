@@ -53,7 +53,13 @@ from jinqi.registry.importing.columnar import (
 )
 from jinqi.registry.importing.firstload import Checker, Job
 from jinqi.registry.importing.indexes import indexes_defer, indexes_restore
-from jinqi.registry.importing.reading import ImportFileError, RawRow, Scan, open_table, scan_file
+from jinqi.registry.importing.reading import (
+    ImportFileError,
+    RawRow,
+    Scan,
+    open_table,
+    scan_file,
+)
 from jinqi.registry.importing.rows import Rejection, RowValidator, ValidRow, is_empty, parse_header
 from jinqi.registry.loading import ImportLock
 from jinqi.registry.models import ImportBatch
@@ -63,7 +69,6 @@ from jinqi.registry.services import layouts_get_or_create, registration_values
 # 10 % of a first load's checking at 5,000 rows); 20,000 rows of COPY data are about 17 MB.
 DEFAULT_CHUNK = 20_000
 REPORT_PURPOSE = "registry.import_report"
-IMPORT_FILE_PURPOSE = "registry.import_file"  # a department's file, queued for import
 
 
 def can_download_report(user: Any, stored: StoredFile) -> bool:
@@ -114,13 +119,16 @@ def registry_import(
         raise DomainError(_("The chunk size must be at least 1."))
     if source.is_group:
         raise DomainError(_("Facts come from a department, not a group of departments."))
+    # The file's check, once, before anything else (the lock, the checking child) starts.
+    scan = scan_file(path)
     lock = ImportLock().acquire()
     checker = None
     try:
-        checker = Checker.for_file(path)
+        checker = Checker.for_file(scan)
         return _import(
-            lock, checker, path, source, acting_user, as_of, chunk_size, file_name, on_progress
-        )
+            lock, checker, path, scan, source, acting_user, as_of, chunk_size, file_name,
+            on_progress,
+        )  # fmt: skip
     finally:
         if checker is not None:
             checker.stop()
@@ -131,6 +139,7 @@ def _import(
     lock: ImportLock,
     checker: Checker | None,
     path: Path,
+    scan: Scan,
     source: Department,
     acting_user: Any,
     as_of: dt.date | None,
@@ -140,7 +149,6 @@ def _import(
 ) -> ImportResult:
     # Indexes an earlier run set aside and never built again (it was killed) come first.
     indexes_restore()
-    scan = scan_file(path)
     done = ImportBatch.objects.filter(
         sha256=scan.sha256, source=source, state=ImportBatch.State.COMPLETED
     ).first()

@@ -42,7 +42,7 @@ from jinqi.registry.importing.columnar import (
     record_batches,
     valid_rows,
 )
-from jinqi.registry.importing.reading import PARQUET_MAGIC, ImportFileError, Scan, open_table
+from jinqi.registry.importing.reading import ImportFileError, Scan, open_table
 from jinqi.registry.importing.rows import Column, RowValidator
 from jinqi.registry.models import Enterprise
 from jinqi.registry.services import layouts_get_or_create
@@ -76,17 +76,11 @@ class Checker:
         self.finished = False
 
     @classmethod
-    def for_file(cls, path: Path) -> Checker | None:
+    def for_file(cls, scan: Scan) -> Checker | None:
         """A checker if importing this file may be a first load in a child: on PostgreSQL, a
-        Parquet file (by its first bytes), an empty registry."""
-        if connection.vendor != "postgresql":
+        Parquet file (checked as such by `scan_file`), an empty registry."""
+        if connection.vendor != "postgresql" or scan.kind != "parquet":
             return None
-        try:
-            with path.open("rb") as handle:
-                if handle.read(len(PARQUET_MAGIC)) != PARQUET_MAGIC:
-                    return None
-        except OSError:
-            return None  # the importer's own reading says what is wrong
         return None if Enterprise.objects.exists() else cls()
 
     def chunks(self, job: Job) -> Iterator[Checked]:

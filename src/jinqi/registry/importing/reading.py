@@ -16,14 +16,14 @@ import puremagic
 from django.utils.translation import gettext as _
 
 from jinqi.core.errors import DomainError
-from jinqi.core.uploads import sniff_content_type
+from jinqi.core.uploads import PARQUET, XLSX, FileRefusedError, check_file, purpose
 
 if TYPE_CHECKING:
     import pyarrow as pa
 
 MAX_CELL = 10_000  # characters; a longer cell rejects its row
 MAX_LINE = 1_000_000  # characters of one CSV line held at once; the rest is skipped unread
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+IMPORT_FILE_PURPOSE = "registry.import_file"  # a department's file, queued for import
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
@@ -51,9 +51,6 @@ class _Table:
     record_batches: Callable[[], Iterator[pa.RecordBatch]] | None = None
 
 
-PARQUET_MAGIC = b"PAR1"
-
-
 @dataclass(frozen=True)
 class Scan:
     sha256: str
@@ -63,17 +60,21 @@ class Scan:
 
 
 def scan_file(path: Path) -> Scan:
-    """The file's digest and kind by content (never by its name); a CSV's encoding checked."""
+    """The file's digest and kind; a CSV's encoding checked. The file first passes the shared
+    check of every incoming file (`core.uploads.check_file`: kind by content, never by its name;
+    archive limits; no XML entities; Parquet's footer), so nothing opens it before that."""
+    try:
+        content_type = check_file(
+            path, name=path.name, purpose=purpose(IMPORT_FILE_PURPOSE), size_limited=False
+        )
+    except FileRefusedError as error:
+        raise ImportFileError([error.message]) from error
     with path.open("rb") as handle:
-        head = handle.read(65536)
-        if not head:
-            raise ImportFileError([_("The file is empty.")])
-        if head.startswith(b"PK\x03\x04"):
-            if sniff_content_type(head, handle) != XLSX:
-                raise ImportFileError([_("The file is a ZIP archive but not an XLSX workbook.")])
+        if content_type == XLSX:
             return Scan(_digest(handle), "xlsx")
-        if head.startswith(PARQUET_MAGIC):
+        if content_type == PARQUET:
             return Scan(_digest(handle), "parquet")
+        head = handle.read(65536)
         handle.seek(0)
         return _scan_text(handle, head)
 
@@ -250,17 +251,18 @@ def _prefix_cells(line: str) -> list[str]:
 
 
 def _read_xlsx(path: Path) -> _Table:
-    import openpyxl  # defusedxml, installed, guards openpyxl's XML parsing
+    import openpyxl  # defusedxml, installed, guards openpyxl's XML parsing too
 
     # Memory stays bounded: read_only streams the sheet row by row, and zipfile never inflates a
-    # part past the size its central directory declares, which upload_store has checked for a
-    # sent file (core.uploads.archive_problem); a file given to the command is the operator's own.
+    # part past the size its central directory declares, which scan_file has checked.
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds on a damaged workbook
-        raise ImportFileError(
-            [_("The file is not a readable XLSX workbook (%s).") % error]
-        ) from error
+        # Its message is English and technical: the user reads ours, the log keeps the cause.
+        raise ImportFileError([_("The file is not a readable XLSX workbook.")]) from error
+    if not book.worksheets:
+        book.close()
+        raise ImportFileError([_("The workbook has no worksheet.")])
     sheet = book.worksheets[0]
     iterator = sheet.iter_rows(values_only=True)
     header = list(next(iterator, ()))
@@ -277,9 +279,7 @@ def _read_parquet(path: Path) -> _Table:
     try:
         parquet = pq.ParquetFile(path)
     except (pa.ArrowException, OSError) as error:
-        raise ImportFileError(
-            [_("The file is not a readable Parquet file (%s).") % error]
-        ) from error
+        raise ImportFileError([_("The file is not a readable Parquet file.")]) from error
 
     def rows() -> Iterator[RawRow]:
         number = 1
@@ -293,8 +293,8 @@ def _read_parquet(path: Path) -> _Table:
         except (pa.ArrowException, OSError) as error:  # a damaged page: OSError
             raise ImportFileError(
                 [
-                    _("The Parquet file cannot be read after row %(row)s (%(error)s).")
-                    % {"row": number, "error": error}
+                    _("The Parquet file is damaged: it cannot be read after row %(row)s.")
+                    % {"row": number}
                 ]
             ) from error
 
@@ -307,8 +307,8 @@ def _read_parquet(path: Path) -> _Table:
         except (pa.ArrowException, OSError) as error:  # a damaged page: OSError
             raise ImportFileError(
                 [
-                    _("The Parquet file cannot be read after row %(row)s (%(error)s).")
-                    % {"row": number, "error": error}
+                    _("The Parquet file is damaged: it cannot be read after row %(row)s.")
+                    % {"row": number}
                 ]
             ) from error
 

@@ -215,7 +215,7 @@ def test_size_class_is_derived_for_synthetic_enterprises(tmp_path: Path) -> None
 @pytest.mark.parametrize(
     ("content", "expected"),
     [
-        (b"", "The file is empty."),
+        (b"", "The file enterprises.csv is empty."),
         (b"uscc,name\r\n", "a header row but no data rows"),
         (b"uscc,name\r\n,\r\n\r\n", "a header row but no data rows"),
         ("uscc,name,turnover,营业额\n91310116MA1J,x,1,2\n".encode(), "Unknown columns: “turnover”"),
@@ -225,8 +225,11 @@ def test_size_class_is_derived_for_synthetic_enterprises(tmp_path: Path) -> None
         (b"uscc,tax_credit_level_2024\n1,A\n", "tax_credit_level is not a yearly"),
         ("uscc,name,企业名称\n1,a,b\n".encode(), "Columns 2 and 3 are both name"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01", "its content is PNG"),
-        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\x00", "not a CSV, XLSX or Parquet"),
-        (b"PK\x03\x04\x14\x00\x00\x00garbage", "a ZIP archive but not an XLSX workbook"),
+        (
+            b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\x00",
+            "its content is PDF (accepted: CSV, XLSX, PARQUET)",
+        ),
+        (b"PK\x03\x04\x14\x00\x00\x00garbage", "not an accepted type (accepted: CSV"),
         (b"PAR1garbage", "not a readable Parquet file"),
     ],
 )
@@ -640,13 +643,17 @@ def test_command_imports_and_reports(tmp_path: Path) -> None:
 
 
 def test_command_refuses_a_bad_file_with_its_reasons(tmp_path: Path) -> None:
-    """A refused file makes the command fail, after printing why."""
+    """A file refused for one reason makes the command fail with that reason as its one line."""
     path = tmp_path / "firms.csv"
     path.write_bytes(b"uscc,colour\n1,red\n")
     err = io.StringIO()
-    with translation.override("en"), pytest.raises(CommandError, match="nothing was imported"):
+    with (
+        translation.override("en"),
+        pytest.raises(CommandError, match="Nothing was imported") as caught,
+    ):
         call_command("registry", "import", str(path), "--source", "tax-jinshan", stderr=err)
-    assert "Unknown columns: “colour”" in err.getvalue()
+    assert "Unknown columns: “colour”" in str(caught.value)
+    assert err.getvalue() == ""
 
 
 def test_command_needs_a_known_department(tmp_path: Path) -> None:

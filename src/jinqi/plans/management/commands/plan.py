@@ -5,9 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from jinqi.accounts.services import system_user
+from jinqi.core.commandline import PlainRefusalCommand
 from jinqi.core.errors import DomainError
 from jinqi.plans.exporting import ledger_csv, ledger_xlsx
 from jinqi.plans.importing import PlanFileError
@@ -15,7 +18,7 @@ from jinqi.plans.selectors import plan_get
 from jinqi.plans.services import plan_import, plan_roll_over
 
 
-class Command(BaseCommand):
+class Command(PlainRefusalCommand):
     help = "Import a plan's measure table, export the ledger, roll a plan over, send alerts."
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -54,7 +57,7 @@ class Command(BaseCommand):
     def _import(self, options: dict[str, Any]) -> None:
         path: Path = options["file"]
         if not path.is_file():
-            raise CommandError(f"{path}: no such file")
+            raise CommandError(_("%(file)s: no such file") % {"file": path})
         try:
             result = plan_import(
                 code=options["code"],
@@ -62,13 +65,24 @@ class Command(BaseCommand):
                 year=options["year"],
                 document_number=options["document_number"],
                 content=path.read_bytes(),
+                file_name=path.name,
                 acting_user=_system_user(),
             )
         except PlanFileError as error:
+            if len(error.errors) == 1:  # one line, as every other refusal
+                raise CommandError(
+                    _("%(problem)s Nothing was imported.") % {"problem": error.errors[0]}
+                ) from error
             for problem in error.errors:
                 self.stderr.write(str(problem))
+            count = len(error.errors)
             raise CommandError(
-                f"{len(error.errors)} problem(s) found; nothing was imported"
+                ngettext(
+                    "%(n)s problem found; nothing was imported.",
+                    "%(n)s problems found; nothing was imported.",
+                    count,
+                )
+                % {"n": count}
             ) from error
         except DomainError as error:
             raise CommandError(error.message) from error

@@ -13,12 +13,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from jinqi.core.commandline import ProgressBar, iso_date
+from jinqi.core.commandline import PlainRefusalCommand, ProgressBar, iso_date
 from jinqi.registry.size_class import SizeClassError, size_class
 from jinqi.registry.uscc import check_uscc
 
@@ -48,7 +48,7 @@ SUBCOMMANDS: dict[str, Promise] = {
 }
 
 
-class Command(BaseCommand):
+class Command(PlainRefusalCommand):
     help = (
         "Enterprise registry (法人库) tools: code validation, size class, synthetic data, import."
     )
@@ -213,6 +213,10 @@ class Command(BaseCommand):
                 on_progress=bar,
             )
         except ImportFileError as error:
+            if len(error.problems) == 1:  # one line, as every other refusal
+                raise CommandError(
+                    _("%(problem)s Nothing was imported.") % {"problem": error.problems[0]}
+                ) from error
             for problem in error.problems:
                 self.stderr.write(problem)
             raise CommandError(_("The file was refused; nothing was imported.")) from error
