@@ -169,6 +169,8 @@ def test_the_command_line_exits_non_zero_with_one_chinese_line(tmp_path: Path) -
     assert result.returncode != 0
     assert f"{tmp_path / 'backups'} 中没有备份。" in result.stderr
     assert "Traceback" not in result.stderr
+    assert "CommandError" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
 
 
 @pytest.mark.postgres

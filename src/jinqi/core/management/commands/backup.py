@@ -6,7 +6,7 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from jinqi.core.backup import (
@@ -19,7 +19,7 @@ from jinqi.core.backup import (
     backup_of,
     backup_verify,
 )
-from jinqi.core.commandline import ProgressBar
+from jinqi.core.commandline import PlainRefusalCommand, ProgressBar
 
 
 def _width(text: str) -> int:
@@ -43,7 +43,7 @@ def _result(check: TableCheck) -> str:
     return _("same as the backup")
 
 
-class Command(BaseCommand):
+class Command(PlainRefusalCommand):
     help = "Back up the database (create) or restore the latest backup and compare (verify)."
 
     def add_arguments(self, parser: CommandParser) -> None:
