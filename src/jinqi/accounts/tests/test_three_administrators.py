@@ -1,4 +1,4 @@
-"""三员: each administrator reaches their own part of the Django admin and the site, nothing else."""
+"""三员: each administrator reaches their own part of the admin and the site, nothing else."""
 
 from __future__ import annotations
 
