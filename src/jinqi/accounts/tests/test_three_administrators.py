@@ -43,7 +43,7 @@ def _client(user: User) -> Client:
 
 
 def _user(role: str) -> User:
-    return UserFactory(role=role, is_staff=True)  # type: ignore[no-any-return]  # factory
+    return UserFactory(role=role, is_staff=True)
 
 
 PAGES = sorted(
@@ -199,3 +199,24 @@ def test_the_revoke_action_goes_through_the_service() -> None:
     assert token.revoked_at is not None
     event = AuditEvent.objects.filter(object_type="accounts.apitoken").latest("id")
     assert (event.actor, event.changes["note"]) == (sysadmin, "revoked")
+
+
+def test_the_demo_has_one_account_per_administrator_and_no_superuser() -> None:
+    """`jinqi demo` makes sysadmin, secadmin and auditadmin, staff but not superusers, and
+    prints each with its role."""
+    from jinqi.accounts.demo import demo_accounts, demo_accounts_load
+
+    demo_accounts_load(lambda _m: None)
+    made = {u.username: u for u in User.objects.filter(role__in=ADMINISTRATORS)}
+    assert {name: made[name].role for name in made} == {
+        "sysadmin": Role.SYSTEM_ADMIN,
+        "secadmin": Role.SECURITY_ADMIN,
+        "auditadmin": Role.AUDIT_ADMIN,
+    }
+    assert all(u.is_staff and not u.is_superuser for u in made.values())
+    printed = {(label, name) for label, name, _note in demo_accounts()}
+    assert {
+        ("系统管理员", "sysadmin"),
+        ("安全管理员", "secadmin"),
+        ("审计管理员", "auditadmin"),
+    } <= printed
