@@ -45,6 +45,33 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         item.add_marker(skip)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _sqlite_flush_keeps_the_audit_trail_trigger() -> Iterator[None]:
+    """Transactional tests end with a flush. PostgreSQL flushes with TRUNCATE, which the audit
+    trail's append-only trigger lets through; SQLite flushes with DELETE, which it refuses. For
+    the test harness only, the SQLite flush drops the triggers and puts them back around it."""
+    from importlib import import_module
+
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        yield
+        return
+    operations = type(connection.ops)
+    trail = import_module("jinqi.audit.migrations.0003_audit_trail_append_only")
+    original = operations.sql_flush
+
+    def sql_flush(self: Any, style: Any, tables: Any, **kwargs: Any) -> list[str]:
+        statements = original(self, style, tables, **kwargs)
+        if trail.TABLE not in tables:
+            return statements
+        return [*trail.SQLITE_REVERSE, *statements, *trail.SQLITE_FORWARD]
+
+    operations.sql_flush = sql_flush  # type: ignore[method-assign]  # test harness only
+    yield
+    operations.sql_flush = original  # type: ignore[method-assign]  # restored
+
+
 @pytest.fixture(autouse=True)
 def _clean_clock() -> Iterator[None]:
     clock.reset()

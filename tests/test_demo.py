@@ -33,7 +33,14 @@ def test_demo_sets_up_every_role_and_a_second_run_duplicates_nothing() -> None:
     out = io.StringIO()
     call_command("demo", "--no-serve", stdout=out, stderr=io.StringIO())
     printed = out.getvalue()
-    for username in ("admin", "lead", "market-regulation", "enterprise"):
+    for username in (
+        "sysadmin",
+        "secadmin",
+        "auditadmin",
+        "lead",
+        "market-regulation",
+        "enterprise",
+    ):
         assert f" {username} " in printed
     first = _counts()
     assert first["plans.Measure"] == 100

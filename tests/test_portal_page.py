@@ -103,7 +103,7 @@ def test_an_answered_survey_leaves_the_page(two_firms: dict[str, Any]) -> None:
     assert 'data-panel="surveys"' not in _page(two_firms["me"]).content.decode()
 
 
-@pytest.mark.parametrize("role", ["lead_office", "department", "admin"])
+@pytest.mark.parametrize("role", ["lead_office", "department", "system_admin"])
 def test_other_roles_are_sent_to_the_home_page_with_a_message(role: str) -> None:
     """The page is the enterprise's; other roles land on the home page with an explanation."""
     user = department_user() if role == "department" else UserFactory(role=role)

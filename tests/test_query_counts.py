@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from jinqi.accounts.services import api_token_create
+from jinqi.accounts.services import api_token_create, system_user
 from jinqi.accounts.tests.factories import UserFactory, department_user
 from jinqi.plans import services
 from jinqi.plans.enums import MeasureStatus
@@ -66,7 +66,7 @@ def test_registry_list_page_and_endpoint_do_not_query_per_enterprise(
     client = Client()
     client.force_login(staff)
     _queries(client, "/registry/", django_assert_max_num_queries, 12)
-    _token, key = api_token_create(user=staff, name="系统")
+    _token, key = api_token_create(acting_user=system_user(), user=staff, name="系统")
     _queries(
         Client(),
         "/api/v1/registry/enterprises",

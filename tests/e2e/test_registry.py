@@ -65,12 +65,13 @@ def test_department_reveals_personal_data_and_the_reading_is_audited(
     login(page, live_server, staff.username, PASSWORD)
     page.goto(f"{live_server.url}/registry/{firm.uscc}/")
     assert "陈建国" not in page.content()
+    page.locator("form[action$='/reveal/']").locator("xpath=..").locator("summary").click()
+    page.fill("form[action$='/reveal/'] input[name=reason]", "核实企业联系人")
     with page.expect_navigation():
         page.locator("form[action$='/reveal/'] button").click()
     assert "陈建国" in page.content() and "13761234567" in page.content()
-    assert (
-        AuditEvent.objects.filter(action=AuditAction.READ_PERSONAL_DATA, actor=staff).count() == 1
-    )
+    reading = AuditEvent.objects.get(action=AuditAction.READ_PERSONAL_DATA, actor=staff)
+    assert reading.changes["note"] == "核实企业联系人"
     shot(page, "registry-department-revealed")
 
 

@@ -13,6 +13,11 @@ from jinqi.accounts.models import Department, User
 DEMO_PASSWORD = "Jinqi@2022demo"
 # A unified social credit code with a valid check digit, region 310116 (Jinshan).
 DEMO_ENTERPRISE_USCC = "91310116MA1JL0TT5P"
+ADMINISTRATORS = (
+    ("sysadmin", Role.SYSTEM_ADMIN),
+    ("secadmin", Role.SECURITY_ADMIN),
+    ("auditadmin", Role.AUDIT_ADMIN),
+)
 FEATURED_DEPARTMENTS = ("market-regulation", "tax-jinshan", "town-zhujing", "economy")
 
 
@@ -28,7 +33,9 @@ def _user(username: str, role: str, full_name: str, **extra: object) -> User:
 
 @transaction.atomic
 def demo_accounts_load(report: Callable[[str], None]) -> None:
-    _user("admin", Role.ADMIN, "系统管理员", is_staff=True, is_superuser=True)
+    # 三员: three administrators, none a superuser; each sees only their own admin pages.
+    for username, role in ADMINISTRATORS:
+        _user(username, role, str(role.label), is_staff=True)
     _user(
         "lead",
         Role.LEAD_OFFICE,
@@ -55,7 +62,9 @@ def demo_accounts_load(report: Callable[[str], None]) -> None:
 
 def demo_accounts() -> list[tuple[str, str, str]]:
     rows = [
-        (str(Role.ADMIN.label), "admin", _("Django admin at /admin/")),
+        (str(Role.SYSTEM_ADMIN.label), "sysadmin", _("accounts and API tokens at /admin/")),
+        (str(Role.SECURITY_ADMIN.label), "secadmin", _("lockouts and second factors at /admin/")),
+        (str(Role.AUDIT_ADMIN.label), "auditadmin", _("the audit trail at /audit/ and /admin/")),
         (str(Role.LEAD_OFFICE.label), "lead", _("supervision console")),
     ]
     for code in FEATURED_DEPARTMENTS:

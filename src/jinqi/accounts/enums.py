@@ -6,7 +6,14 @@ class Role(models.TextChoices):
     ENTERPRISE = "enterprise", _("Enterprise user")
     DEPARTMENT = "department", _("Department staff")
     LEAD_OFFICE = "lead_office", _("Lead office")
-    ADMIN = "admin", _("Administrator")
+    # 三员: three administrators, each holding one part of the platform and nothing else.
+    SYSTEM_ADMIN = "system_admin", _("System administrator")
+    SECURITY_ADMIN = "security_admin", _("Security administrator")
+    AUDIT_ADMIN = "audit_admin", _("Audit administrator")
+
+
+# Roles that work in the Django admin (is_staff); each sees only its own pages there.
+ADMINISTRATOR_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
 
 
 class DepartmentKind(models.TextChoices):

@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from jinqi.accounts.enums import DepartmentKind, Role
+from jinqi.accounts.enums import ADMINISTRATOR_ROLES, DepartmentKind, Role
 
 
 class DepartmentQuerySet(models.QuerySet["Department"]):
@@ -104,7 +104,8 @@ class User(AbstractUser):
 
     @property
     def is_administrator(self) -> bool:
-        return self.role == Role.ADMIN
+        """One of the three administrators (三员)."""
+        return self.role in ADMINISTRATOR_ROLES
 
 
 class ApiToken(models.Model):
@@ -117,6 +118,8 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    # When the daily job found the token past its expiry and recorded it (once).
+    expired_at = models.DateTimeField(_("expiry recorded at"), null=True, blank=True)
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
     # Capabilities the token may exercise, within those of its user's role (and department).
     scopes = models.JSONField(_("scopes"), default=list, blank=True)

@@ -1,8 +1,10 @@
-"""Writes for users and departments."""
+"""Writes for users, departments and API tokens; each token change leaves an audit row."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -11,18 +13,28 @@ from jinqi.accounts.enums import Role
 from jinqi.accounts.models import ApiToken, User
 from jinqi.accounts.selectors import SYSTEM_USERNAME
 from jinqi.audit.enums import AuditAction
-from jinqi.audit.services import audit_record
+from jinqi.audit.services import audit_record, snapshot
 from jinqi.core import clock
 from jinqi.core.errors import DomainError
 from jinqi.core.permissions import all_capabilities
 
+# What the audit trail keeps of a token: never its hash.
+TOKEN_FIELDS = ("user_id", "name", "prefix", "scopes", "expires_at", "revoked_at", "expired_at")
 
+
+@transaction.atomic
 def api_token_create(
-    *, user: User, name: str, scopes: Iterable[str] | None = None
+    *,
+    user: User,
+    name: str,
+    scopes: Iterable[str] | None = None,
+    expires_at: dt.datetime | None = None,
+    acting_user: Any,
 ) -> tuple[ApiToken, str]:
     """A new token for `user`; the plain key is returned once and never stored.
 
-    Without `scopes` the token may do what the user's role may; a token never gets more."""
+    Without `scopes` the token may do what the user's role may; a token never gets more. A token
+    with `expires_at` is refused from that moment on."""
     role_capabilities = {c for c, roles in all_capabilities().items() if user.role in roles}
     chosen = role_capabilities if scopes is None else set(scopes)
     if chosen - role_capabilities:
@@ -30,6 +42,8 @@ def api_token_create(
             _("The user's role does not allow: %(scopes)s")
             % {"scopes": ", ".join(sorted(chosen - role_capabilities))}
         )
+    if expires_at is not None and expires_at <= clock.now():
+        raise DomainError(_("The expiry must be in the future."))
     key = ApiToken.new_key()
     token = ApiToken.objects.create(
         user=user,
@@ -37,14 +51,60 @@ def api_token_create(
         prefix=key[3:11],
         key_hash=ApiToken.hash_key(key),
         scopes=sorted(chosen),
+        expires_at=expires_at,
+    )
+    audit_record(
+        actor=acting_user,
+        action=AuditAction.CREATE,
+        target=token,
+        after=snapshot(token, TOKEN_FIELDS),
     )
     return token, key
 
 
-def api_token_revoke(*, token: ApiToken) -> None:
-    if token.revoked_at is None:
-        token.revoked_at = clock.now()
-        token.save(update_fields=["revoked_at"])
+@transaction.atomic
+def api_token_revoke(*, token: ApiToken, acting_user: Any) -> ApiToken:
+    """Refuse the token from now on; revoking twice changes nothing and records nothing."""
+    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if token.revoked_at is not None:
+        return token
+    before = snapshot(token, TOKEN_FIELDS)
+    token.revoked_at = clock.now()
+    token.save(update_fields=["revoked_at"])
+    audit_record(
+        actor=acting_user,
+        action=AuditAction.UPDATE,
+        target=token,
+        before=before,
+        after=snapshot(token, TOKEN_FIELDS),
+        note="revoked",
+    )
+    return token
+
+
+@transaction.atomic
+def api_tokens_expire(*, acting_user: Any) -> int:
+    """Record, once each, the tokens whose expiry has passed (the API already refuses them);
+    returns how many were recorded."""
+    now = clock.now()
+    due = ApiToken.objects.select_for_update().filter(
+        expires_at__lte=now, expired_at__isnull=True, revoked_at__isnull=True
+    )
+    count = 0
+    for token in due:
+        before = snapshot(token, TOKEN_FIELDS)
+        token.expired_at = now
+        token.save(update_fields=["expired_at"])
+        audit_record(
+            actor=acting_user,
+            action=AuditAction.UPDATE,
+            target=token,
+            before=before,
+            after=snapshot(token, TOKEN_FIELDS),
+            note="expired",
+        )
+        count += 1
+    return count
 
 
 @transaction.atomic

@@ -1,15 +1,18 @@
 from django.contrib import admin
 
 from jinqi.appeals.models import Appeal, Category, DeadlineRegime
+from jinqi.core.permissions import ADMINISTER_PLATFORM, CapabilityAdmin
 
 
 @admin.register(DeadlineRegime)
-class DeadlineRegimeAdmin(admin.ModelAdmin[DeadlineRegime]):
+class DeadlineRegimeAdmin(CapabilityAdmin, admin.ModelAdmin[DeadlineRegime]):
+    view_capability = change_capability = ADMINISTER_PLATFORM
     list_display = ["code", "name", "response_days", "resolution_days", "complex_days"]
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin[Category]):
+class CategoryAdmin(CapabilityAdmin, admin.ModelAdmin[Category]):
+    view_capability = change_capability = ADMINISTER_PLATFORM
     list_display = ["name", "department", "regime", "is_active", "sort_order"]
 
     def has_change_permission(self, request: object, obj: object = None) -> bool:
@@ -17,7 +20,8 @@ class CategoryAdmin(admin.ModelAdmin[Category]):
 
 
 @admin.register(Appeal)
-class AppealAdmin(admin.ModelAdmin[Appeal]):
+class AppealAdmin(CapabilityAdmin, admin.ModelAdmin[Appeal]):
+    view_capability = change_capability = ADMINISTER_PLATFORM
     list_display = ["reference", "category", "department", "state", "resolution_due"]
     list_filter = ["state"]
     search_fields = ["reference", "title"]

@@ -6,3 +6,17 @@ class AuditConfig(AppConfig):
     name = "jinqi.audit"
     label = "audit"
     verbose_name = _("Audit trail")
+
+    def ready(self) -> None:
+        from jinqi.audit.permissions import READ_TRAIL
+        from jinqi.core.permissions import has_capability
+        from jinqi.web.navigation import NavEntry, register_nav
+
+        register_nav(
+            NavEntry(
+                "audit:trail",
+                _("Audit trail"),
+                lambda r: has_capability(r.user, READ_TRAIL),
+                order=90,
+            )
+        )

@@ -79,3 +79,64 @@ def ensure_capability(user: Any, capability: str) -> None:
 def declares(capability: str) -> dict[str, Any]:
     """OpenAPI extra for an operation: the capability it needs, read by the authorization test."""
     return {"x-capability": capability}
+
+
+# The platform's own data in the Django admin (plans, applications, appeals, files, calendar,
+# outbox). The name lives here because core's admin pages use it; accounts says who holds it.
+ADMINISTER_PLATFORM = "admin.platform"
+
+
+class CapabilityAdmin:
+    """A Django admin page guarded by capabilities, as views are: the role decides, never
+    Django's model permissions or `is_superuser`, so that each of the three administrators
+    (三员) sees only their own pages. Mix in before `admin.ModelAdmin`; a subclass may still
+    refuse more (a read-only page returns False from `has_change_permission`)."""
+
+    view_capability: str = ""  # who may look; the change capability includes looking
+    change_capability: str = ""  # who may add, change and delete; empty: nobody
+
+    @staticmethod
+    def _holds(request: Any, capability: str) -> bool:
+        user = request.user
+        return bool(capability) and user.is_staff and has_capability(user, capability)
+
+    def has_module_permission(self, request: Any) -> bool:
+        return self.has_view_permission(request)
+
+    def has_view_permission(self, request: Any, obj: Any = None) -> bool:
+        return self._holds(request, self.view_capability) or self._holds(
+            request, self.change_capability
+        )
+
+    def has_add_permission(self, request: Any, *args: Any) -> bool:
+        return self._holds(request, self.change_capability)
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return self._holds(request, self.change_capability)
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return self._holds(request, self.change_capability)
+
+
+_REFUSALS = ("has_add_permission", "has_change_permission", "has_delete_permission")
+
+
+def guarded_admin(admin_class: type, *, view: str, change: str = "") -> type:
+    """A third-party admin class behind capabilities: the role decides, and whatever the
+    original refused by itself (a read-only page) stays refused."""
+    from django.contrib.admin import ModelAdmin
+
+    namespace: dict[str, Any] = {"view_capability": view, "change_capability": change}
+    for name in _REFUSALS:
+        own = getattr(admin_class, name)
+        if own is not getattr(ModelAdmin, name):
+
+            def both(
+                self: Any, request: Any, *args: Any, _name: str = name, _own: Any = own
+            ) -> bool:
+                return bool(getattr(CapabilityAdmin, _name)(self, request, *args)) and bool(
+                    _own(self, request, *args)
+                )
+
+            namespace[name] = both
+    return type(admin_class.__name__, (CapabilityAdmin, admin_class), namespace)

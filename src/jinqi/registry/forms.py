@@ -3,6 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from jinqi.registry.services import REVEAL_REASON_MAX_LENGTH
+
 
 class SearchForm(forms.Form):
     q = forms.CharField(label=_("Name or code"), required=False, max_length=100)
@@ -15,6 +17,16 @@ class CorrectionForm(forms.Form):
         label=_("What is wrong, and what is right?"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
+    )
+
+
+class RevealForm(forms.Form):
+    """Why personal data is being read; kept in the audit row with who and when."""
+
+    reason = forms.CharField(
+        label=_("Reason for reading the personal data"),
+        max_length=REVEAL_REASON_MAX_LENGTH,
+        help_text=_("Recorded in the audit trail with your name and the time."),
     )
 
 

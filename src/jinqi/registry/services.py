@@ -363,8 +363,19 @@ def enterprise_save(
     return enterprise, created
 
 
+REVEAL_REASON_MAX_LENGTH = 200
+
+
 def personal_data_read(*, enterprise: Enterprise, acting_user: Any, purpose: str) -> None:
-    """Every unmasked read of personal data leaves an audit row saying who, when and why."""
+    """Every unmasked read of personal data leaves an audit row saying who, when and why; a
+    reading with no stated reason, or an overlong one, is refused and nothing is recorded."""
+    purpose = purpose.strip()
+    if not purpose:
+        raise DomainError(_("Say why you need to read the personal data."))
+    if len(purpose) > REVEAL_REASON_MAX_LENGTH:
+        raise DomainError(
+            _("The reason may be at most %(n)s characters.") % {"n": REVEAL_REASON_MAX_LENGTH}
+        )
     audit_record(
         actor=acting_user,
         action=AuditAction.READ_PERSONAL_DATA,

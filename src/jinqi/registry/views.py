@@ -20,6 +20,7 @@ from jinqi.registry.forms import (
     CorrectionAnswerForm,
     CorrectionForm,
     ImportUploadForm,
+    RevealForm,
     SearchForm,
 )
 from jinqi.registry.importing import ImportFileError
@@ -57,7 +58,12 @@ def enterprise_list(request: AuthenticatedRequest) -> HttpResponse:
 
 
 def _record(
-    request: AuthenticatedRequest, enterprise: Enterprise, *, unmasked: bool
+    request: AuthenticatedRequest,
+    enterprise: Enterprise,
+    *,
+    unmasked: bool,
+    reveal_form: RevealForm | None = None,
+    status: int = 200,
 ) -> HttpResponse:
     return render(
         request,
@@ -70,10 +76,12 @@ def _record(
             "certificates": selectors.certificate_statuses(enterprise),
             "unmasked": unmasked,
             "can_reveal": can_read_personal(request.user) and not unmasked,
+            "reveal_form": reveal_form or RevealForm(),
             "is_own": enterprise.uscc == request.user.enterprise_uscc,
             "correction_form": CorrectionForm(),
             "corrections": selectors.corrections_for(request.user).filter(enterprise=enterprise),
         },
+        status=status,
     )
 
 
@@ -85,12 +93,19 @@ def enterprise_detail(request: AuthenticatedRequest, uscc: str) -> HttpResponse:
 @requires(READ_PERSONAL)
 @require_POST
 def enterprise_reveal(request: AuthenticatedRequest, uscc: str) -> HttpResponse:
-    """Show the personal data once, on purpose, and audit it."""
+    """Show the personal data once, for a stated reason, and audit who, when and why."""
     enterprise = selectors.enterprise_for(request.user, uscc)
-    services.personal_data_read(
-        enterprise=enterprise, acting_user=request.user, purpose="registry page"
-    )
-    return _record(request, enterprise, unmasked=True)
+    form = RevealForm(request.POST)
+    if form.is_valid():
+        try:
+            services.personal_data_read(
+                enterprise=enterprise, acting_user=request.user, purpose=form.cleaned_data["reason"]
+            )
+        except DomainError as error:
+            form.add_error("reason", error.message)
+        else:
+            return _record(request, enterprise, unmasked=True)
+    return _record(request, enterprise, unmasked=False, reveal_form=form, status=400)
 
 
 @requires(OWN_RECORD)

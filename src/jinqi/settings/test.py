@@ -18,3 +18,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 LANGUAGE_CODE = "zh-hans"
+# A transactional test with serialized_rollback restores the database by saving each serialized
+# row, which tries an UPDATE first; the audit trail refuses UPDATE (audit/migrations/0003), so its
+# rows are left out of that copy (the flush empties the table; tests count audit rows by delta).
+TEST_NON_SERIALIZED_APPS = ["jinqi.audit"]

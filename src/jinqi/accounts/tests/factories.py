@@ -24,7 +24,9 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     class Params:
         lead_office = factory.Trait(role=Role.LEAD_OFFICE)
-        admin = factory.Trait(role=Role.ADMIN, is_staff=True, is_superuser=True)
+        system_admin = factory.Trait(role=Role.SYSTEM_ADMIN, is_staff=True)
+        security_admin = factory.Trait(role=Role.SECURITY_ADMIN, is_staff=True)
+        audit_admin = factory.Trait(role=Role.AUDIT_ADMIN, is_staff=True)
         enterprise = factory.Trait(role=Role.ENTERPRISE, enterprise_uscc="91310116MA1JL0TT5P")
 
     @classmethod

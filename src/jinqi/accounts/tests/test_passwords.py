@@ -68,7 +68,9 @@ def _change(client: Client, old: str, new: str) -> object:
         pytest.param(lambda: UserFactory(enterprise=True), id="enterprise"),
         pytest.param(lambda: department_user(), id="department"),
         pytest.param(lambda: UserFactory(lead_office=True), id="lead_office"),
-        pytest.param(lambda: UserFactory(admin=True), id="admin"),
+        pytest.param(lambda: UserFactory(system_admin=True), id="system-admin"),
+        pytest.param(lambda: UserFactory(security_admin=True), id="security-admin"),
+        pytest.param(lambda: UserFactory(audit_admin=True), id="audit-admin"),
     ],
 )
 def test_every_user_can_change_the_password(make_user: object) -> None:

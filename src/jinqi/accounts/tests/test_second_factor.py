@@ -212,7 +212,9 @@ def test_an_enterprise_may_opt_in(required: None) -> None:
     [
         pytest.param(lambda: department_user(), id="department"),
         pytest.param(lambda: UserFactory(lead_office=True), id="lead_office"),
-        pytest.param(lambda: UserFactory(admin=True), id="admin"),
+        pytest.param(lambda: UserFactory(system_admin=True), id="system-admin"),
+        pytest.param(lambda: UserFactory(security_admin=True), id="security-admin"),
+        pytest.param(lambda: UserFactory(audit_admin=True), id="audit-admin"),
     ],
 )
 def test_required_staff_must_enrol_before_anything_else(make_user: Any, required: None) -> None:

@@ -12,7 +12,7 @@ from django.test import override_settings
 from ninja.errors import HttpError
 
 from jinqi.accounts.models import ApiToken
-from jinqi.accounts.services import api_token_create
+from jinqi.accounts.services import api_token_create, system_user
 from jinqi.accounts.tests.factories import department_user
 from jinqi.api.auth import _rate_limit
 from jinqi.api.models import ApiCallCount
@@ -23,7 +23,7 @@ LOCAL_MEMORY = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMem
 
 
 def _token() -> ApiToken:
-    token, _key = api_token_create(user=department_user(), name="系统")
+    token, _key = api_token_create(acting_user=system_user(), user=department_user(), name="系统")
     return token
 
 

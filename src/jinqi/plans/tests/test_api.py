@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from jinqi.accounts.models import ApiToken, User
-from jinqi.accounts.services import api_token_create
+from jinqi.accounts.services import api_token_create, system_user
 from jinqi.accounts.tests.factories import UserFactory, department_user
 from jinqi.api.models import IdempotencyRecord
 from jinqi.core import clock
@@ -47,7 +47,7 @@ def reporter() -> User:
 
 
 def token_for(user: User) -> str:
-    _token, key = api_token_create(user=user, name="对接系统")
+    _token, key = api_token_create(acting_user=system_user(), user=user, name="对接系统")
     return key
 
 

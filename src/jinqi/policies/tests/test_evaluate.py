@@ -117,7 +117,9 @@ def test_bad_input_is_refused_with_a_message(tmp_path: Path) -> None:
 
 def test_endpoint_returns_the_same_json() -> None:
     """The API answers exactly what the command prints."""
-    _token, key = api_token_create(user=department_user("tax-jinshan"), name="税务系统")
+    _token, key = api_token_create(
+        acting_user=system_user(), user=department_user("tax-jinshan"), name="税务系统"
+    )
     response = Client().post(
         "/api/v1/policies/high-tech-recognition/evaluate",
         data=json.dumps({"profile": HIGH_TECH, "as_of": "2024-06-30"}),
@@ -132,7 +134,9 @@ def test_endpoint_returns_the_same_json() -> None:
 
 def test_endpoint_refuses_a_bad_profile_and_enterprises() -> None:
     """A value of the wrong type is a 4xx with a message; an enterprise account may not call."""
-    _token, key = api_token_create(user=department_user("tax-jinshan"), name="税务系统")
+    _token, key = api_token_create(
+        acting_user=system_user(), user=department_user("tax-jinshan"), name="税务系统"
+    )
     response = Client().post(
         "/api/v1/policies/small-low-profit-cit/evaluate",
         data=json.dumps(
@@ -150,7 +154,9 @@ def test_endpoint_refuses_a_bad_profile_and_enterprises() -> None:
     )
     assert response.status_code == 400
     assert "employees" in response.json()["error"]["message"]
-    _token, key = api_token_create(user=UserFactory(enterprise=True), name="企业")
+    _token, key = api_token_create(
+        acting_user=system_user(), user=UserFactory(enterprise=True), name="企业"
+    )
     refused = Client().post(
         "/api/v1/policies/small-low-profit-cit/evaluate",
         data=json.dumps({"profile": {}}),

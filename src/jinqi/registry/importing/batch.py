@@ -76,7 +76,7 @@ def can_download_report(user: Any, stored: StoredFile) -> bool:
     batch = ImportBatch.objects.filter(error_report=stored).only("source_id").first()
     if batch is None:
         return False
-    if getattr(user, "role", None) in (Role.LEAD_OFFICE, Role.ADMIN):
+    if getattr(user, "role", None) == Role.LEAD_OFFICE:
         return True
     return bool(getattr(user, "department_id", None) == batch.source_id)
 

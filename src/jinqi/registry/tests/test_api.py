@@ -10,7 +10,7 @@ from django.test import Client, override_settings
 from django.utils import translation
 
 from jinqi.accounts.models import ApiToken
-from jinqi.accounts.services import api_token_create, api_token_revoke
+from jinqi.accounts.services import api_token_create, api_token_revoke, system_user
 from jinqi.accounts.tests.factories import UserFactory, department_user
 from jinqi.audit.enums import AuditAction
 from jinqi.audit.models import AuditEvent
@@ -41,7 +41,9 @@ def _push_body(uscc: str, value: int = 5) -> dict[str, Any]:
 def test_department_token_pushes_facts_once_per_idempotency_key() -> None:
     """A retried push with the same Idempotency-Key records the facts once and replays 201."""
     firm = enterprise()
-    _token, key = api_token_create(user=department_user("human-resources"), name="人社系统")
+    _token, key = api_token_create(
+        acting_user=system_user(), user=department_user("human-resources"), name="人社系统"
+    )
     client = Client()
     headers = _bearer(key, **{"Idempotency-Key": "push-1"})
     first = _post(client, "/api/v1/registry/facts", _push_body(firm.uscc), headers=headers)
@@ -55,7 +57,9 @@ def test_department_token_pushes_facts_once_per_idempotency_key() -> None:
 def test_token_without_the_push_scope_is_refused() -> None:
     """A read-only token cannot push facts, even though its user's role could."""
     firm = enterprise()
-    _token, key = api_token_create(user=department_user(), name="只读", scopes=[READ_PROFILES])
+    _token, key = api_token_create(
+        acting_user=system_user(), user=department_user(), name="只读", scopes=[READ_PROFILES]
+    )
     response = _post(
         Client(), "/api/v1/registry/facts", _push_body(firm.uscc), headers=_bearer(key)
     )
@@ -67,7 +71,12 @@ def test_token_without_the_push_scope_is_refused() -> None:
 def test_token_cannot_exceed_its_users_role() -> None:
     """A token for the lead office cannot be given the department-only push scope."""
     with translation.override("en"), pytest.raises(DomainError) as caught:
-        api_token_create(user=UserFactory(lead_office=True), name="x", scopes=[PUSH_FACTS])
+        api_token_create(
+            acting_user=system_user(),
+            user=UserFactory(lead_office=True),
+            name="x",
+            scopes=[PUSH_FACTS],
+        )
     assert "registry.push_facts" in caught.value.message
     assert not ApiToken.objects.exists()
 
@@ -75,8 +84,8 @@ def test_token_cannot_exceed_its_users_role() -> None:
 def test_revoked_token_is_refused() -> None:
     """After revocation the same key gets 401 and nothing is recorded."""
     firm = enterprise()
-    token, key = api_token_create(user=department_user(), name="系统")
-    api_token_revoke(token=token)
+    token, key = api_token_create(acting_user=system_user(), user=department_user(), name="系统")
+    api_token_revoke(token=token, acting_user=system_user())
     response = _post(
         Client(), "/api/v1/registry/facts", _push_body(firm.uscc), headers=_bearer(key)
     )
@@ -87,7 +96,9 @@ def test_revoked_token_is_refused() -> None:
 def test_bad_fact_gets_a_clear_error_and_nothing_is_recorded() -> None:
     """A negative headcount is refused in the API's error format; no fact is written."""
     firm = enterprise()
-    _token, key = api_token_create(user=department_user("human-resources"), name="人社系统")
+    _token, key = api_token_create(
+        acting_user=system_user(), user=department_user("human-resources"), name="人社系统"
+    )
     response = _post(
         Client(),
         "/api/v1/registry/facts",
@@ -102,7 +113,7 @@ def test_bad_fact_gets_a_clear_error_and_nothing_is_recorded() -> None:
 def test_api_masks_personal_data_except_for_the_enterprise_itself() -> None:
     """Departments read masked names and phones; the enterprise reads its own unmasked, audited."""
     firm = enterprise(legal_representative="王大明", contact_phone="13912345678")
-    _token, key = api_token_create(user=department_user(), name="系统")
+    _token, key = api_token_create(acting_user=system_user(), user=department_user(), name="系统")
     masked = Client().get(f"/api/v1/registry/enterprises/{firm.uscc}", headers=_bearer(key)).json()
     assert (masked["legal_representative"], masked["contact_phone"]) == ("王**", "139****5678")
     listed = Client().get("/api/v1/registry/enterprises", headers=_bearer(key)).json()
@@ -120,7 +131,7 @@ def test_api_masks_personal_data_except_for_the_enterprise_itself() -> None:
 def test_every_api_call_is_audited_with_its_token() -> None:
     """Each authenticated call leaves an audit row naming the caller, the token and the status."""
     firm = enterprise()
-    token, key = api_token_create(user=department_user(), name="系统")
+    token, key = api_token_create(acting_user=system_user(), user=department_user(), name="系统")
     Client().get(f"/api/v1/registry/enterprises/{firm.uscc}/profile", headers=_bearer(key))
     row = AuditEvent.objects.get(action=AuditAction.API_CALL)
     assert row.object_repr == f"GET /api/v1/registry/enterprises/{firm.uscc}/profile"
@@ -130,7 +141,7 @@ def test_every_api_call_is_audited_with_its_token() -> None:
 @override_settings(API_RATE_LIMIT_PER_MINUTE=3)
 def test_token_is_rate_limited() -> None:
     """Past the per-minute limit a token gets 429 in the API's error format."""
-    _token, key = api_token_create(user=department_user(), name="系统")
+    _token, key = api_token_create(acting_user=system_user(), user=department_user(), name="系统")
     statuses = [
         Client().get("/api/v1/registry/enterprises", headers=_bearer(key)).status_code
         for _ in range(4)
@@ -146,7 +157,9 @@ def test_department_imports_a_file_through_the_api(
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     firm = enterprise()
-    _token, key = api_token_create(user=department_user("human-resources"), name="人社系统")
+    _token, key = api_token_create(
+        acting_user=system_user(), user=department_user("human-resources"), name="人社系统"
+    )
     content = (
         f"uscc,employees_2025\n{firm.uscc},42\n{with_wrong_check_digit(firm.uscc)},7\n".encode()
     )
@@ -169,7 +182,7 @@ def test_api_import_refuses_a_file_that_is_not_a_table() -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-    _token, key = api_token_create(user=department_user(), name="系统")
+    _token, key = api_token_create(acting_user=system_user(), user=department_user(), name="系统")
     response = Client().post(
         "/api/v1/registry/imports",
         {"file": SimpleUploadedFile("data.csv", png)},
@@ -189,7 +202,7 @@ def test_api_import_refuses_wrong_columns_at_once_and_queues_nothing(
     from jinqi.core.models import StoredFile
     from jinqi.registry.models import ImportBatch
 
-    _token, key = api_token_create(user=department_user(), name="系统")
+    _token, key = api_token_create(acting_user=system_user(), user=department_user(), name="系统")
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         response = Client().post(
             "/api/v1/registry/imports",

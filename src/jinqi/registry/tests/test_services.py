@@ -12,6 +12,7 @@ from django.utils import translation
 from jinqi.accounts.tests.factories import UserFactory, department_user
 from jinqi.audit.enums import AuditAction
 from jinqi.audit.models import AuditEvent
+from jinqi.core import clock
 from jinqi.core.errors import DomainError, PermissionDenied
 from jinqi.notifications.models import Notification
 from jinqi.registry import services
@@ -92,10 +93,49 @@ def test_registry_list_masks_personal_data_and_reveal_is_audited() -> None:
     assert "王**" in page and "王大明" not in page
     detail = client.get(reverse("registry:detail", args=[firm.uscc])).content.decode()
     assert "王大明" not in detail and "139****5678" in detail
-    revealed = client.post(reverse("registry:reveal", args=[firm.uscc])).content.decode()
+    moment = dt.datetime(2022, 7, 15, 2, 0, tzinfo=dt.UTC)
+    with clock.frozen_at(moment):
+        revealed = client.post(
+            reverse("registry:reveal", args=[firm.uscc]), {"reason": "核实申报材料中的联系人"}
+        ).content.decode()
     assert "王大明" in revealed and "13912345678" in revealed
-    audit = AuditEvent.objects.filter(action=AuditAction.READ_PERSONAL_DATA, actor=staff)
-    assert audit.count() == 1 and audit.get().object_id == str(firm.pk)
+    audit = AuditEvent.objects.get(action=AuditAction.READ_PERSONAL_DATA, actor=staff)
+    assert (audit.object_id, audit.at) == (str(firm.pk), moment)
+    assert audit.changes["note"] == "核实申报材料中的联系人"
+
+
+@pytest.mark.parametrize(
+    ("reason", "message"),
+    [
+        ("", "这个字段是必填项。"),
+        ("   ", "这个字段是必填项。"),
+        ("查" * 201, "不超过 200 字符"),
+    ],
+)
+def test_a_reveal_without_a_valid_reason_is_refused_and_not_recorded(
+    reason: str, message: str
+) -> None:
+    """No reason, a blank one or an overlong one: the page says why, the data stays masked and
+    nothing is written to the audit trail."""
+    firm = enterprise(legal_representative="王大明", contact_phone="13912345678")
+    client = Client()
+    client.force_login(department_user("market-regulation"))
+    response = client.post(reverse("registry:reveal", args=[firm.uscc]), {"reason": reason})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert message in page
+    assert "王大明" not in page and "13912345678" not in page
+    assert not AuditEvent.objects.filter(action=AuditAction.READ_PERSONAL_DATA).exists()
+
+
+def test_the_service_refuses_a_reading_without_a_reason() -> None:
+    """Called directly, the service still wants a reason and records nothing without one."""
+    firm = enterprise()
+    with pytest.raises(DomainError, match="说明查看个人信息的理由"):
+        services.personal_data_read(
+            enterprise=firm, acting_user=department_user("market-regulation"), purpose=" "
+        )
+    assert not AuditEvent.objects.filter(action=AuditAction.READ_PERSONAL_DATA).exists()
 
 
 def test_lead_office_sees_masked_data_and_cannot_reveal() -> None:
@@ -104,7 +144,8 @@ def test_lead_office_sees_masked_data_and_cannot_reveal() -> None:
     client = Client()
     client.force_login(UserFactory(lead_office=True))
     assert "王大明" not in client.get(reverse("registry:detail", args=[firm.uscc])).content.decode()
-    assert client.post(reverse("registry:reveal", args=[firm.uscc])).status_code == 403
+    reveal = reverse("registry:reveal", args=[firm.uscc])
+    assert client.post(reveal, {"reason": "好奇"}).status_code == 403
     assert not AuditEvent.objects.filter(action=AuditAction.READ_PERSONAL_DATA).exists()
 
 
