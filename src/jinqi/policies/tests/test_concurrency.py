@@ -33,9 +33,7 @@ def test_fifty_confirmations_at_once_confirm_the_offer_once() -> None:
     assert grant.state == GrantState.OFFERED
 
     outcomes = at_once(
-        lambda offer: grant_confirm(
-            grant=offer, payee_account="6222 0000 1111", acting_user=owner
-        ),
+        lambda offer: grant_confirm(grant=offer, payee_account="6222 0000 1111", acting_user=owner),
         prepare=lambda _i: Grant.objects.select_related("enterprise").get(pk=grant.pk),
     )
 
