@@ -106,7 +106,7 @@ def _enterprise_of(user: Any) -> Enterprise:
 # -- filing ------------------------------------------------------------------------------------
 
 
-class DuplicateAppeal(ConflictError):
+class DuplicateAppealError(ConflictError):
     """The enterprise filed something very like this recently; `duplicates` are those appeals
     with their similarity, most alike first. Filing again with `file_anyway` goes through."""
 
@@ -154,7 +154,7 @@ def appeal_file(
     category, with the category's time limits counted in working days from today.
 
     Unless `file_anyway`, an appeal very like one the enterprise filed recently is refused with
-    DuplicateAppeal. The look for it runs under the enterprise's filing lock, so of the same
+    DuplicateAppealError. The look for it runs under the enterprise's filing lock, so of the same
     appeal sent many times at once exactly one is filed (docs/adr/0010-create-once.md)."""
     enterprise = _enterprise_of(acting_user)
     if data.kind not in AppealKind.values:
@@ -171,7 +171,7 @@ def appeal_file(
             enterprise=enterprise, category=data.category, title=title, text=text
         )
         if duplicates:
-            raise DuplicateAppeal(duplicates)
+            raise DuplicateAppealError(duplicates)
     now = clock.now()
     category = data.category
     appeal = Appeal.objects.create(

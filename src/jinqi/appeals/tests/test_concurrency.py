@@ -27,5 +27,5 @@ def test_the_same_appeal_sent_fifty_times_at_once_is_filed_once() -> None:
     assert Entry.objects.filter(appeal=appeal).count() == 1
     refused = refusals(outcomes)
     assert len(refused) == THREADS - 1
-    assert all(isinstance(error, services.DuplicateAppeal) for error in refused)
+    assert all(isinstance(error, services.DuplicateAppealError) for error in refused)
     assert all(error.details == [appeal.reference] for error in refused)

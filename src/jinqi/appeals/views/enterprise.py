@@ -51,7 +51,7 @@ def file(request: AuthenticatedRequest) -> HttpResponse:
                 acting_user=request.user,
                 file_anyway=data["file_anyway"],
             )
-        except services.DuplicateAppeal as error:
+        except services.DuplicateAppealError as error:
             # Warn once; the same form posted again (file_anyway) goes through.
             duplicates = error.duplicates
             data_again = request.POST.copy()

@@ -36,7 +36,7 @@ def at_once(
             outcomes[index] = action(prepared)
         except DomainError as error:
             outcomes[index] = error
-        except BaseException as error:  # noqa: BLE001 -- reported to the test below
+        except BaseException as error:  # reported to the test below, in its own thread
             unexpected.append(error)
             barrier.abort()
         finally:
