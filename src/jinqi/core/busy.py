@@ -4,17 +4,21 @@ SQLite has one writer at a time; a transaction that waited its whole busy timeou
 lock fails with "database is locked". PostgreSQL may likewise give up on a deadlock or a lock it
 could not have. Nothing was written (the transaction rolled back), so the right answer is "try
 again in a moment": a page for the browser, the API's JSON error under /api/, both with a
-Retry-After header. One place for every view (docs/adr/0010-create-once.md)."""
+Retry-After header. One place: the middleware for an error under a view, `server_error` (the
+site's handler500) for one raised outside it, by a middleware that writes (sessions, the API's
+audit row) (docs/adr/0010-create-once.md)."""
 
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Callable
 
 from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+from django.views import defaults
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +40,9 @@ def database_busy(error: BaseException) -> bool:
 
 
 def busy_message() -> str:
-    return _("The system is busy and nothing was saved. Please try again in a few seconds.")
+    return _(
+        "The system is busy and could not complete the request. Please try again in a few seconds."
+    )
 
 
 def busy_response(request: HttpRequest) -> HttpResponse:
@@ -70,3 +76,13 @@ class DatabaseBusyMiddleware:
             return None
         logger.warning("database busy on %s %s: %s", request.method, request.path, exception)
         return busy_response(request)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The site's handler500: a busy database raised outside any view still answers
+    `busy_response`; any other error, Django's own 500 page."""
+    error = sys.exc_info()[1]
+    if error is not None and database_busy(error):
+        logger.warning("database busy on %s %s: %s", request.method, request.path, error)
+        return busy_response(request)
+    return defaults.server_error(request)

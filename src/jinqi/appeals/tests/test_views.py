@@ -111,7 +111,7 @@ def test_a_busy_database_answers_a_retry_page_and_files_nothing(
     )
     assert response.status_code == 503
     assert response["Retry-After"] == "5"
-    assert "系统繁忙，本次操作未保存任何内容。请几秒钟后重试。" in response.content.decode()
+    assert "系统繁忙，请求未能完成。请几秒钟后重试。" in response.content.decode()
     assert not Appeal.objects.exists() and not Entry.objects.exists()
 
 

@@ -70,7 +70,7 @@ def test_a_busy_database_answers_the_json_busy_error_and_creates_nothing(
     assert response["Retry-After"] == "5"
     assert response.json()["error"] == {
         "code": "busy",
-        "message": "系统繁忙，本次操作未保存任何内容。请几秒钟后重试。",
+        "message": "系统繁忙，请求未能完成。请几秒钟后重试。",
         "details": None,
     }
     assert not Application.objects.exists()

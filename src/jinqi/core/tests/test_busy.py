@@ -5,18 +5,20 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.db import OperationalError, connection, transaction
 from django.db.backends.sqlite3.base import DatabaseWrapper
 from django.http import HttpRequest, HttpResponse
-from django.test import RequestFactory
+from django.test import Client, RequestFactory, override_settings
 
 from jinqi.core.busy import DatabaseBusyMiddleware, database_busy
 from jinqi.core.models import CalendarOverride
 
-MESSAGE = "系统繁忙，本次操作未保存任何内容。请几秒钟后重试。"
+MESSAGE = "系统繁忙，请求未能完成。请几秒钟后重试。"
 
 
 def _writes_then_finds_the_database_locked(request: HttpRequest) -> HttpResponse:
@@ -89,3 +91,44 @@ def test_a_real_sqlite_write_lock_is_recognised(tmp_path: Path) -> None:
         writer.close()
         holder.execute("ROLLBACK")
         holder.close()
+
+
+class _LockedAfterTheView:
+    """A middleware whose own write, after the view, finds the database locked."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        self.get_response(request)
+        raise OperationalError("database is locked")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/", "/api/v1/openapi.json"])
+def test_a_busy_database_outside_any_view_answers_503_too(path: str) -> None:
+    """A middleware's write that finds the database locked answers 503 with the retry message
+    (the site's handler500), not the server-error page."""
+    middleware = [*settings.MIDDLEWARE, f"{__name__}._LockedAfterTheView"]
+    with override_settings(MIDDLEWARE=middleware):
+        response = Client(raise_request_exception=False).get(path)
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    if path.startswith("/api/"):
+        assert response.json()["error"] == {"code": "busy", "message": MESSAGE, "details": None}
+    else:
+        assert MESSAGE in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_another_error_outside_any_view_is_still_the_server_error_page() -> None:
+    """Only a busy database is answered 503: another error keeps the 500 page."""
+    middleware = [*settings.MIDDLEWARE, f"{__name__}._Broken"]
+    with override_settings(MIDDLEWARE=middleware):
+        response = Client(raise_request_exception=False).get("/")
+    assert response.status_code == 500
+
+
+class _Broken(_LockedAfterTheView):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        raise OperationalError("disk I/O error")
