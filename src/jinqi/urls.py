@@ -36,5 +36,8 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
 ]
+# A busy database raised outside a view (a middleware's write) answers 503, not 500.
+handler500 = "jinqi.core.busy.server_error"
+
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -30,13 +30,14 @@ from jinqi.appeals import workflow
 from jinqi.appeals.enums import AppealKind, AppealState, Contact, Overdue, Side
 from jinqi.appeals.models import Appeal, Attachment, Category, DeadlineRegime, Entry
 from jinqi.appeals.permissions import SUPERVISE, is_filer, is_handler
+from jinqi.appeals.selectors import possible_duplicates
 from jinqi.appeals.workflow import Action, Actor
 from jinqi.audit.enums import AuditAction
 from jinqi.audit.services import audit_record, snapshot
 from jinqi.core import clock
 from jinqi.core.calendar import add_working_days, working_days_between
-from jinqi.core.errors import DomainError, PermissionDenied
-from jinqi.core.locking import update_unless_changed
+from jinqi.core.errors import ConflictError, DomainError, PermissionDenied
+from jinqi.core.locking import lock_until_commit, update_unless_changed
 from jinqi.core.permissions import has_capability
 from jinqi.core.uploads import upload_store
 from jinqi.notifications.services import notification_send, sms_send
@@ -105,6 +106,23 @@ def _enterprise_of(user: Any) -> Enterprise:
 # -- filing ------------------------------------------------------------------------------------
 
 
+class DuplicateAppealError(ConflictError):
+    """The enterprise filed something very like this recently; `duplicates` are those appeals
+    with their similarity, most alike first. Filing again with `file_anyway` goes through."""
+
+    code = "duplicate"
+
+    def __init__(self, duplicates: list[tuple[Appeal, float]]) -> None:
+        super().__init__(
+            _(
+                "You filed something very similar recently. If it is the same matter, add to "
+                "that appeal instead; if it is a different matter, file it anyway."
+            ),
+            details=[appeal.reference for appeal, _score in duplicates],
+        )
+        self.duplicates = duplicates
+
+
 @dataclass(frozen=True)
 class AppealData:
     kind: str
@@ -126,10 +144,18 @@ def _deadlines(regime: DeadlineRegime, start: dt.date, *, is_complex: bool) -> d
 
 @transaction.atomic
 def appeal_file(
-    *, data: AppealData, acting_user: Any, files: Sequence[UploadedFile] | None = None
+    *,
+    data: AppealData,
+    acting_user: Any,
+    files: Sequence[UploadedFile] | None = None,
+    file_anyway: bool = False,
 ) -> Appeal:
     """File a request or a question; it goes to the department the routing table names for its
-    category, with the category's time limits counted in working days from today."""
+    category, with the category's time limits counted in working days from today.
+
+    Unless `file_anyway`, an appeal very like one the enterprise filed recently is refused with
+    DuplicateAppealError. The look for it runs under the enterprise's filing lock, so of the same
+    appeal sent many times at once exactly one is filed (docs/adr/0010-create-once.md)."""
     enterprise = _enterprise_of(acting_user)
     if data.kind not in AppealKind.values:
         raise DomainError(_("Choose whether this is a request or a question."))
@@ -139,6 +165,13 @@ def appeal_file(
     text = _text(data.text, what=_("description"))
     contact_value = _contact(data.contact_channel, data.contact_value)
     chosen = _files(files)
+    lock_until_commit("appeals.file", enterprise.pk)
+    if not file_anyway:
+        duplicates = possible_duplicates(
+            enterprise=enterprise, category=data.category, title=title, text=text
+        )
+        if duplicates:
+            raise DuplicateAppealError(duplicates)
     now = clock.now()
     category = data.category
     appeal = Appeal.objects.create(

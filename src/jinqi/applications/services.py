@@ -52,7 +52,7 @@ from jinqi.audit.services import audit_record, snapshot
 from jinqi.core import clock
 from jinqi.core.calendar import add_working_days
 from jinqi.core.errors import DomainError, PermissionDenied
-from jinqi.core.locking import update_unless_changed
+from jinqi.core.locking import lock_until_commit, update_unless_changed
 from jinqi.core.permissions import has_capability
 from jinqi.core.uploads import upload_store
 from jinqi.notifications.services import notification_send, sms_send
@@ -555,7 +555,8 @@ MAX_OBJECTION = 5000
 def objection_raise(
     *, batch: PublicityBatch, text: str, contact: str, application: Application | None = None
 ) -> Objection:
-    """Anyone may object during the notice; the department is told."""
+    """Anyone may object during the notice; the department is told. The same objection (same
+    application, text and contact) while the first is unanswered is refused."""
     text, contact = text.strip(), contact.strip()
     today = clock.today()
     if not batch.starts_on <= today <= batch.ends_on:
@@ -570,6 +571,19 @@ def objection_raise(
         raise DomainError(_("Leave a way to reach you (at most 100 characters)."))
     if application is not None and application.batch_id != batch.pk:
         raise DomainError(_("That application is not in this notice."))
+    # The same objection sent twice at once (a double click) is kept once: the look for it runs
+    # under the notice's lock (docs/adr/0010-create-once.md).
+    lock_until_commit("applications.objection", batch.pk)
+    if Objection.objects.filter(
+        batch=batch,
+        application=application,
+        text=text,
+        contact=contact,
+        state=ObjectionState.OPEN,
+    ).exists():
+        raise DomainError(
+            _("This objection has already been received; the department will answer it.")
+        )
     objection = Objection.objects.create(
         batch=batch, application=application, text=text, contact=contact, created_at=clock.now()
     )

@@ -10,7 +10,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models.functions import Now
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce, Now
 from django.utils.translation import gettext_lazy as _
 
 from jinqi.accounts.models import Department
@@ -315,6 +316,17 @@ class CorrectionRequest(models.Model):
 
     class Meta:
         ordering = ["-raised_at"]
+        constraints = [
+            # One open request per fact, however many are sent at once (a fact without a year
+            # counts once too: NULLs would be distinct, 0 is no year a fact has).
+            models.UniqueConstraint(
+                F("delivery"),
+                F("key"),
+                Coalesce(F("year"), Value(0)),
+                condition=Q(state="open"),
+                name="correction_request_one_open_per_fact",
+            )
+        ]
         verbose_name = _("correction request")
         verbose_name_plural = _("correction requests")
 

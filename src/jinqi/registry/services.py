@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from jinqi.accounts.models import Department, User
@@ -405,21 +405,22 @@ def correction_request_raise(*, fact: Fact, reason: str, acting_user: Any) -> Co
         raise PermissionDenied(_("Only the enterprise itself can flag its facts."))
     if not reason.strip():
         raise DomainError(_("Say what is wrong and what the right value is."))
-    if CorrectionRequest.objects.filter(
-        delivery=fact.delivery, key=fact.key, year=fact.year, state=CorrectionRequest.State.OPEN
-    ).exists():
-        raise DomainError(_("This fact already has an open correction request."))
-    request = CorrectionRequest.objects.create(
-        delivery=fact.delivery,
-        key=fact.key,
-        year=fact.year,
-        enterprise=fact.enterprise,
-        department=fact.source,
-        reason=reason.strip(),
-        due_on=add_working_days(clock.today(), CORRECTION_WORKING_DAYS),
-        raised_by=acting_user,
-        raised_at=clock.now(),
-    )
+    try:
+        # The database says "once": the unique constraint over open requests of a fact.
+        with transaction.atomic():
+            request = CorrectionRequest.objects.create(
+                delivery=fact.delivery,
+                key=fact.key,
+                year=fact.year,
+                enterprise=fact.enterprise,
+                department=fact.source,
+                reason=reason.strip(),
+                due_on=add_working_days(clock.today(), CORRECTION_WORKING_DAYS),
+                raised_by=acting_user,
+                raised_at=clock.now(),
+            )
+    except IntegrityError:
+        raise DomainError(_("This fact already has an open correction request.")) from None
     audit_record(
         actor=acting_user,
         action=AuditAction.CREATE,

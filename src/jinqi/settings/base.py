@@ -63,6 +63,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Its process_exception runs last: a busy database under any view answers 503, not 500.
+    "jinqi.core.busy.DatabaseBusyMiddleware",
     # Before anything reads request.POST: uploads keep the file name the client sent.
     "jinqi.core.multipart.ClientFileNameMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -219,8 +219,8 @@ def test_yes_to_the_follow_up_is_recorded() -> None:
 
 def test_duplicates_are_found_and_merged() -> None:
     """The same enterprise telling the same matter again is found (not a different matter, not
-    another enterprise); merged, the duplicate closes, its enterprise is told and its messages
-    show on the original."""
+    another enterprise) and refused unless filed anyway; merged, the duplicate closes, its
+    enterprise is told and its messages show on the original."""
     user = f.firm_user()
     original = f.filed(user)
     again = "关于研发费用加计扣除口径：委托外部机构开展研发活动的费用，能否全部计入加计扣除基数？"
@@ -237,7 +237,11 @@ def test_duplicates_are_found_and_merged() -> None:
     assert not selectors.possible_duplicates(
         enterprise=f.firm(), category=original.category, title="加计扣除", text=again
     )
-    duplicate = f.filed(user, title="加计扣除", text=again)
+    with pytest.raises(services.DuplicateAppealError) as refused:
+        f.filed(user, title="加计扣除", text=again)
+    assert refused.value.details == [original.reference]
+    assert Appeal.objects.count() == 1
+    duplicate = f.filed(user, title="加计扣除", text=again, file_anyway=True)
     staff = f.staff_of(duplicate)
     assert [a for a, _s in selectors.duplicates_for_handler(duplicate)] == [original]
     duplicate = services.appeal_merge(

@@ -6,13 +6,14 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.db import OperationalError
 from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from jinqi.accounts.tests.factories import department_user
 from jinqi.appeals import services
-from jinqi.appeals.models import Appeal, Category
+from jinqi.appeals.models import Appeal, Category, Entry
 from jinqi.appeals.tests import factories as f
 from jinqi.core.models import StoredFile
 
@@ -93,6 +94,25 @@ def test_a_likely_duplicate_is_warned_and_may_still_be_filed() -> None:
     assert Appeal.objects.count() == 1
     client.post(reverse("appeals:file"), filing(file_anyway="on"))
     assert Appeal.objects.count() == 2
+
+
+def test_a_busy_database_answers_a_retry_page_and_files_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A filing whose write finds the SQLite database locked (after the appeal row was
+    written) answers 503 with the retry message and Retry-After; nothing is filed."""
+
+    def locked(**_kwargs: object) -> None:
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(services, "audit_record", locked)
+    response = client_for(f.firm_user()).post(
+        reverse("appeals:file"), {**filing(), "files": [f.pdf()]}
+    )
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert "系统繁忙，请求未能完成。请几秒钟后重试。" in response.content.decode()
+    assert not Appeal.objects.exists() and not Entry.objects.exists()
 
 
 def test_markup_is_inert_on_every_page_and_in_the_export() -> None:

@@ -18,7 +18,6 @@ from jinqi.appeals.models import Appeal
 from jinqi.appeals.permissions import FILE
 from jinqi.core.errors import DomainError
 from jinqi.core.permissions import requires
-from jinqi.registry.models import Enterprise
 from jinqi.web.actions import form_refused, perform
 
 PAGE_SIZE = 20
@@ -38,47 +37,40 @@ def file(request: AuthenticatedRequest) -> HttpResponse:
     duplicates: list[tuple[Appeal, float]] = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        enterprise = Enterprise.objects.filter(uscc=request.user.enterprise_uscc).first()
-        if enterprise is not None and not data["file_anyway"]:
-            duplicates = selectors.possible_duplicates(
-                enterprise=enterprise,
-                category=data["category"],
-                title=data["title"],
-                text=data["text"],
+        try:
+            appeal = services.appeal_file(
+                data=services.AppealData(
+                    kind=data["kind"],
+                    category=data["category"],
+                    title=data["title"],
+                    text=data["text"],
+                    contact_channel=data["contact_channel"],
+                    contact_value=data["contact_value"],
+                ),
+                files=request.FILES.getlist("files"),
+                acting_user=request.user,
+                file_anyway=data["file_anyway"],
             )
-        if duplicates:
+        except services.DuplicateAppealError as error:
             # Warn once; the same form posted again (file_anyway) goes through.
+            duplicates = error.duplicates
             data_again = request.POST.copy()
             data_again["file_anyway"] = "on"
             form = FilingForm(data_again, categories=categories)
             form.is_valid()
+        except DomainError as error:
+            form.add_error(None, error.message)
         else:
-            try:
-                appeal = services.appeal_file(
-                    data=services.AppealData(
-                        kind=data["kind"],
-                        category=data["category"],
-                        title=data["title"],
-                        text=data["text"],
-                        contact_channel=data["contact_channel"],
-                        contact_value=data["contact_value"],
-                    ),
-                    files=request.FILES.getlist("files"),
-                    acting_user=request.user,
-                )
-            except DomainError as error:
-                form.add_error(None, error.message)
-            else:
-                messages.success(
-                    request,
-                    _("Appeal %(ref)s is filed with %(dept)s; first response due by %(day)s.")
-                    % {
-                        "ref": appeal.reference,
-                        "dept": appeal.department.name,
-                        "day": appeal.response_due.isoformat(),
-                    },
-                )
-                return redirect("appeals:detail", appeal.reference)
+            messages.success(
+                request,
+                _("Appeal %(ref)s is filed with %(dept)s; first response due by %(day)s.")
+                % {
+                    "ref": appeal.reference,
+                    "dept": appeal.department.name,
+                    "day": appeal.response_due.isoformat(),
+                },
+            )
+            return redirect("appeals:detail", appeal.reference)
     return render(
         request,
         "appeals/file.html",

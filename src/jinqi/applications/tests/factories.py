@@ -11,7 +11,7 @@ from jinqi.accounts.tests.factories import UserFactory, department_user
 from jinqi.applications.definition import Definition, FormField, Material, ReviewStep, ShowWhen
 from jinqi.applications.demo import PLAN_PDF
 from jinqi.applications.enums import Admission, FieldKind, Reviewer
-from jinqi.applications.models import Application, ApplicationForm
+from jinqi.applications.models import Application, ApplicationForm, PublicityBatch
 from jinqi.applications.services import FormSettings, form_save
 from jinqi.policies.enums import Delivery
 from jinqi.policies.models import Policy
@@ -111,3 +111,26 @@ def submitted(item: Policy, user: User) -> Application:
     return application_submit(
         application=application, lock_version=application.lock_version, acting_user=user
     )
+
+
+def in_publicity(owner: User) -> tuple[Application, PublicityBatch]:
+    """An application of a new applicant, approved through the form's two review steps (the
+    department, then the lead office) and published for public notice by `owner`."""
+    from jinqi.applications.services import (
+        application_accept,
+        application_review_pass,
+        applications_publicise,
+    )
+
+    item = applying_policy(owner, grant_amount="10")
+    application = submitted(item, applicant(applicant_enterprise()))
+    application = application_accept(
+        application=application, lock_version=application.lock_version, acting_user=owner
+    )
+    for reviewer in (owner, UserFactory(lead_office=True)):
+        application = application_review_pass(
+            application=application, lock_version=application.lock_version, acting_user=reviewer
+        )
+    batch = applications_publicise(policy=item, applications=[application], acting_user=owner)
+    application.refresh_from_db()
+    return application, batch

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import OperationalError
 from django.test import Client
 
 from jinqi.accounts.models import User
@@ -48,6 +49,31 @@ def test_a_retried_create_with_the_same_key_makes_one_application() -> None:
     assert again["Idempotent-Replayed"] == "true"
     assert first.json() == again.json()
     assert Application.objects.count() == 1
+
+
+def test_a_busy_database_answers_the_json_busy_error_and_creates_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A create whose write finds the SQLite database locked (after the row was written)
+    answers 503, the error body with the code "busy" and Retry-After; nothing is created."""
+    from jinqi.applications import services
+
+    def locked(**_kwargs: object) -> None:
+        raise OperationalError("database is locked")
+
+    applying_policy()
+    monkeypatch.setattr(services, "audit_record", locked)
+    client = _client(applicant(applicant_enterprise()))
+    body = {"policy": CODE, "answers": {"project_name": "产线改造"}}
+    response = _send(client, "post", "/api/v1/applications", body)
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert response.json()["error"] == {
+        "code": "busy",
+        "message": "系统繁忙，请求未能完成。请几秒钟后重试。",
+        "details": None,
+    }
+    assert not Application.objects.exists()
 
 
 def test_a_double_click_without_a_key_still_makes_one_application() -> None:

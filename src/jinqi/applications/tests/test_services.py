@@ -13,7 +13,7 @@ from jinqi.accounts.tests.factories import UserFactory
 from jinqi.applications import workflow
 from jinqi.applications.enums import Admission
 from jinqi.applications.enums import ApplicationState as S
-from jinqi.applications.models import Application, ApplicationTransition, Attachment
+from jinqi.applications.models import Application, ApplicationTransition, Attachment, Objection
 from jinqi.applications.services import (
     FormSettings,
     application_accept,
@@ -37,6 +37,7 @@ from jinqi.applications.tests.factories import (
     applicant_enterprise,
     applying_policy,
     definition,
+    in_publicity,
     staff,
     submitted,
 )
@@ -288,20 +289,8 @@ def test_a_rejection_needs_a_reason() -> None:
 
 
 def test_an_open_objection_blocks_payment() -> None:
-    owner, lead = staff(), UserFactory(lead_office=True)
-    item = applying_policy(owner, grant_amount="10")
-    application = submitted(item, applicant(applicant_enterprise()))
-    for act in ("accept", "pass", "pass"):
-        actor = lead if act == "pass" and application.step == 1 else owner
-        if act == "accept":
-            application = application_accept(
-                application=application, lock_version=application.lock_version, acting_user=actor
-            )
-        else:
-            application = application_review_pass(
-                application=application, lock_version=application.lock_version, acting_user=actor
-            )
-    batch = applications_publicise(policy=item, applications=[application], acting_user=owner)
+    owner = staff()
+    application, batch = in_publicity(owner)
     objection_raise(
         batch=batch, application=application, text="该企业不在本区经营", contact="张先生"
     )
@@ -316,6 +305,20 @@ def test_an_open_objection_blocks_payment() -> None:
             acting_user=owner,
         )
     assert Application.objects.get(pk=application.pk).state == S.PUBLICITY
+
+
+def test_the_same_objection_twice_is_kept_once() -> None:
+    """The same objection to the same application from the same contact, while the first is
+    unanswered, is refused with a message and not stored; a different one is taken."""
+    application, batch = in_publicity(staff())
+    objection_raise(batch=batch, application=application, text="该企业不在本区经营", contact="张")
+    with pytest.raises(DomainError, match="该异议已收到"):
+        objection_raise(
+            batch=batch, application=application, text="该企业不在本区经营", contact="张"
+        )
+    assert Objection.objects.count() == 1
+    objection_raise(batch=batch, application=application, text="另一件事", contact="张")
+    assert Objection.objects.count() == 2
 
 
 def test_stale_drafts_are_reminded_never_deleted() -> None:

@@ -190,3 +190,16 @@ def test_enterprise_flags_a_fact_and_the_source_department_answers() -> None:
     assert CorrectionRequest.objects.get().state == CorrectionRequest.State.CORRECTED
     assert profile_dict(firm)["revenue"] == 350
     assert Notification.objects.filter(recipient=owner).exists()
+
+
+def test_a_fact_without_a_year_takes_one_open_correction_request() -> None:
+    """A second request on a fact that has no year is refused while the first is open (the
+    database's constraint counts a missing year as one value) and nothing is stored."""
+    firm = enterprise()
+    facts(firm, "science", dt.date(2025, 6, 30), is_high_tech=True)
+    [fact] = stored_facts(firm, "is_high_tech")
+    owner = UserFactory(enterprise=True, enterprise_uscc=firm.uscc)
+    services.correction_request_raise(fact=fact, reason="已失效", acting_user=owner)
+    with pytest.raises(DomainError, match="该数据已有尚未办结的更正申请"):
+        services.correction_request_raise(fact=fact, reason="再次", acting_user=owner)
+    assert CorrectionRequest.objects.count() == 1
