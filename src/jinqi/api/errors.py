@@ -11,7 +11,9 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.core.exceptions import SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -101,6 +103,13 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         # Ninja's own messages are English ("Cannot parse request body"): the caller reads ours.
         return respond(request, exc.status_code, error_body(*status_error(exc.status_code)))
+
+    @api.exception_handler(MultiPartParserError)
+    @api.exception_handler(SuspiciousOperation)
+    def unreadable(request: HttpRequest, exc: Exception) -> HttpResponse:
+        # A multipart body without its boundary, too many fields, a body over the size limit:
+        # Django answers these 400 for its own views, and so does the API.
+        return respond(request, 400, error_body(*status_error(400)))
 
     @api.exception_handler(Exception)
     def unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:

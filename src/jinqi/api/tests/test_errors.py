@@ -163,3 +163,15 @@ def test_a_new_operation_is_documented_without_anyone_remembering() -> None:
     responses = schema["paths"]["/new"]["post"]["responses"]
     assert set(responses) == {201, 400, 401, 403, 404, 409, 429, 500}
     assert responses[404] is own
+
+
+def test_multipart_without_a_boundary_is_a_json_400() -> None:
+    """An upload whose Content-Type names no boundary is refused as unreadable (it was a 500)."""
+    _token, key = api_token_create(user=department_user(), name="系统")
+    response = Client().post(
+        "/api/v1/registry/imports",
+        b"--x\r\n",
+        content_type="multipart/form-data",
+        headers={"Authorization": f"Bearer {key}"},
+    )
+    assert response.status_code == 400 and _error(response)["code"] == "bad_request"
