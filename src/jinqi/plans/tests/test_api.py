@@ -299,3 +299,15 @@ def test_department_cannot_review_through_the_api(
     assert response.json()["error"]["code"] == "permission_denied"
     report.refresh_from_db()
     assert report.state == ReportState.SUBMITTED
+
+
+def test_a_period_in_year_zero_is_refused_not_a_500(
+    client: Client, plan: Plan, reporter: User
+) -> None:
+    """`0000-01` (and any year outside 1900–2099) is a 422 by the schema; nothing is stored."""
+    key = token_for(reporter)
+    for period in ("0000-01", "0990-01", "2100-01"):
+        response = call(client, "post", REPORTS, key, {**BODY, "period": period})
+        assert response.status_code == 422, period
+        assert response.json()["error"]["code"] == "invalid"
+    assert not ProgressReport.objects.exists()
