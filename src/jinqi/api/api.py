@@ -2,17 +2,31 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ninja import NinjaAPI
+from ninja.openapi.schema import OpenAPISchema
 
 from jinqi.api.auth import authenticated
-from jinqi.api.errors import install_error_handlers
+from jinqi.api.errors import document_errors, install_error_handlers
 from jinqi.applications.api import router as applications_router
 from jinqi.notifications.api import router as notifications_router
 from jinqi.plans.api import router as plans_router
 from jinqi.policies.api import router as policies_router
 from jinqi.registry.api import router as registry_router
 
-api = NinjaAPI(
+
+class JinqiAPI(NinjaAPI):
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        """Ninja's document, with the error answers of every operation added."""
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        document_errors(schema)
+        return schema
+
+
+api = JinqiAPI(
     title="Jinqi API",
     version="1",
     description="Jinqi (金企) data-exchange and service API.",

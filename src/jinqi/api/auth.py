@@ -7,11 +7,15 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja.errors import HttpError
 from ninja.security import APIKeyCookie, HttpBearer
 
 from jinqi.accounts.selectors import user_for_api_token
-from jinqi.api.ratelimit import api_call_count, current_minute
+from jinqi.api.ratelimit import (
+    RateLimited,
+    api_call_count,
+    current_minute,
+    seconds_to_next_minute,
+)
 
 
 class TokenAuth(HttpBearer):
@@ -30,10 +34,10 @@ def _rate_limit(token_id: int) -> None:
         api_call_count(token_id=token_id, minute=current_minute())
         > settings.API_RATE_LIMIT_PER_MINUTE
     ):
-        raise HttpError(
-            429,
+        raise RateLimited(
             _("Too many calls with this token: at most %(n)s a minute.")
             % {"n": settings.API_RATE_LIMIT_PER_MINUTE},
+            retry_after=seconds_to_next_minute(),
         )
 
 

@@ -18,6 +18,19 @@ from jinqi.core import clock
 KEEP_MINUTES = 2
 
 
+class RateLimited(Exception):  # noqa: N818 -- a state the caller meets, not a programming error
+    """A token made more calls this minute than allowed; answered 429 with Retry-After."""
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.retry_after = retry_after
+
+
+def seconds_to_next_minute() -> int:
+    return 60 - int(clock.now().timestamp()) % 60
+
+
 def current_minute() -> int:
     return int(clock.now().timestamp() // 60)
 

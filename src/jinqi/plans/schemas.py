@@ -28,7 +28,9 @@ class MeasurePublicOut(Schema):
 
 
 class ReportIn(Schema):
-    period: str = Field(..., pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="Month, YYYY-MM.")
+    period: str = Field(
+        ..., pattern=r"^(19|20)\d{2}-(0[1-9]|1[0-2])$", description="Month, YYYY-MM."
+    )
     status: str = Field(..., description="not_started, in_progress, completed or blocked.")
     narrative: str = Field(..., min_length=1, max_length=5000)
     indicator_values: dict[str, float] = Field(default_factory=dict)

@@ -61,6 +61,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every later middleware, view and log line knows the request's id.
+    "jinqi.core.request_id.RequestIdMiddleware",
+    # Next: whatever goes wrong below, an API caller gets the API's JSON error, never a page.
+    "jinqi.api.middleware.ApiJsonErrorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Its process_exception runs last: a busy database under any view answers 503, not 500.
@@ -206,14 +210,27 @@ EMAIL_USE_TLS = env.EMAIL_USE_TLS
 DEFAULT_FROM_EMAIL = env.DEFAULT_FROM_EMAIL
 
 # Calls per minute for one API token, counted in the database for all web processes together.
-API_RATE_LIMIT_PER_MINUTE = 600
+API_RATE_LIMIT_PER_MINUTE = env.API_RATE_LIMIT_PER_MINUTE
+# Pages of API lists: a caller cannot ask for a million rows or an offset past any table.
+NINJA_PAGINATION_CLASS = "jinqi.api.pagination.BoundedLimitOffsetPagination"
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"stderr": {"class": "logging.StreamHandler"}},
+    # Every line names the request it belongs to (the X-Request-ID header of its response).
+    "filters": {"request_id": {"()": "jinqi.core.request_id.RequestIdFilter"}},
+    "formatters": {
+        "default": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"}
+    },
+    "handlers": {
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "default",
+        }
+    },
     "root": {"handlers": ["stderr"], "level": "INFO"},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

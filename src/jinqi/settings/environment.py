@@ -32,6 +32,7 @@ EMAIL_HOST_PASSWORD = os.environ.get("JINQI_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = _flag("JINQI_EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("JINQI_DEFAULT_FROM_EMAIL", "jinqi@localhost")
 MEDIA_ROOT = Path(os.environ.get("JINQI_MEDIA_ROOT", VAR_DIR / "media"))
+API_RATE_LIMIT_PER_MINUTE = int(os.environ.get("JINQI_API_RATE_LIMIT_PER_MINUTE", "600"))
 SECURE_COOKIES = _flag("JINQI_SECURE_COOKIES", False)
 IDLE_LOGOUT_SECONDS = int(os.environ.get("JINQI_IDLE_LOGOUT_SECONDS", str(30 * 60)))
 # Second factor (TOTP) for staff and administrators: unset means the settings module's default

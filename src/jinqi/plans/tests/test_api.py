@@ -167,7 +167,8 @@ def test_invalid_body_is_422_in_the_error_format(
     response = call(client, "post", REPORTS, token_for(reporter), body, "key-bad")
     assert response.status_code == 422
     error = response.json()["error"]
-    assert set(error) == {"code", "message", "details"}
+    assert set(error) == {"code", "message", "details", "request_id"}
+    assert error["request_id"] == response["X-Request-ID"]
     assert (error["code"], error["message"]) == ("invalid", "The request is not valid.")
     assert any(field in detail["loc"] for detail in error["details"])
     assert not ProgressReport.objects.exists()
@@ -184,6 +185,7 @@ def test_domain_refusal_is_400_in_the_error_format(
             "code": "domain_error",
             "message": "A report cannot be written for a month that has not begun.",
             "details": None,
+            "request_id": response["X-Request-ID"],
         }
     }
     assert not ProgressReport.objects.exists()
@@ -299,3 +301,15 @@ def test_department_cannot_review_through_the_api(
     assert response.json()["error"]["code"] == "permission_denied"
     report.refresh_from_db()
     assert report.state == ReportState.SUBMITTED
+
+
+def test_a_period_in_year_zero_is_refused_not_a_500(
+    client: Client, plan: Plan, reporter: User
+) -> None:
+    """`0000-01` (and any year outside 1900–2099) is a 422 by the schema; nothing is stored."""
+    key = token_for(reporter)
+    for period in ("0000-01", "0990-01", "2100-01"):
+        response = call(client, "post", REPORTS, key, {**BODY, "period": period})
+        assert response.status_code == 422, period
+        assert response.json()["error"]["code"] == "invalid"
+    assert not ProgressReport.objects.exists()

@@ -213,3 +213,16 @@ def test_api_import_refuses_wrong_columns_at_once_and_queues_nothing(
     assert "uscc" in response.json()["error"]["message"]
     assert callbacks == [] and not ImportBatch.objects.exists()
     assert not StoredFile.objects.filter(purpose="registry.import_file").exists()
+
+
+def test_industry_filter_of_the_api_selects_by_code_prefix() -> None:
+    """`?industry=C` lists an enterprise of C2614 and `?industry=A` does not (it was a 500 for
+    every value: a `startswith` lookup on the foreign key)."""
+    firm = enterprise()
+    _token, key = api_token_create(user=department_user(), name="系统")
+    client = Client()
+    found = client.get("/api/v1/registry/enterprises?industry=c", headers=_bearer(key))
+    assert found.status_code == 200
+    assert [e["uscc"] for e in found.json()["items"]] == [firm.uscc]
+    other = client.get("/api/v1/registry/enterprises?industry=A", headers=_bearer(key))
+    assert other.status_code == 200 and other.json()["items"] == []
