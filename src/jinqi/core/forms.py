@@ -34,7 +34,7 @@ class LineField(BoundaryField):
 
 
 class TextField(BoundaryField):
-    """Text of several lines: a narrative, a comment, an answer (the widget is the form's choice)."""
+    """Text of several lines: a narrative, a comment, an answer (any widget)."""
 
     multiline = True
 

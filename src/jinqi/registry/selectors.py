@@ -59,7 +59,7 @@ def enterprise_search(
     if town:
         enterprises = enterprises.filter(town__code=town)
     if industry:
-        enterprises = enterprises.filter(industry_id__startswith=industry.upper())
+        enterprises = enterprises.filter(industry__code__startswith=industry.upper())
     return enterprises.order_by("name")
 
 

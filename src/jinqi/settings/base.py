@@ -68,6 +68,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Before any view reads them: the path and query string pass the text boundary (400).
+    "jinqi.core.middleware.TextBoundaryMiddleware",
     # After the messages middleware: idle logout tells the user why they must log in again.
     "jinqi.accounts.middleware.IdleLogoutMiddleware",
     "jinqi.api.middleware.ApiAuditMiddleware",

@@ -160,6 +160,10 @@ class AnswerForm(forms.Form):
             self.fields[name] = field
             self.fields[name].show_required = q.required  # type: ignore[attr-defined]  # for the template
 
+    def text_refused(self) -> bool:
+        """Whether a text answer holds what the text boundary refuses (shown on its field)."""
+        return any(isinstance(self.fields[name], TextField) for name in self.errors)
+
     def raw_answers(self) -> dict[int, Any]:
         """What was posted, by question id, before any check."""
         answers: dict[int, Any] = {}
@@ -167,6 +171,8 @@ class AnswerForm(forms.Form):
             name = f"q{q.pk}"
             if q.kind == QuestionKind.MULTIPLE:
                 answers[q.pk] = self.data.getlist(name) if hasattr(self.data, "getlist") else []
+            elif isinstance(self.fields[name], TextField):  # as the text boundary stores it
+                answers[q.pk] = self.cleaned_data.get(name) or ""
             else:
                 answers[q.pk] = self.data.get(name, "")
         return answers
