@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jinqi.accounts.models import ApiToken, Department, User
 from jinqi.accounts.services import api_token_create
+from jinqi.core.forms import LineField
 from jinqi.core.permissions import all_capabilities
 
 
@@ -48,6 +49,7 @@ class ApiTokenForm(forms.ModelForm[ApiToken]):
     class Meta:
         model = ApiToken
         fields = ["user", "name", "expires_at", "revoked_at", "scopes"]
+        field_classes = {"name": LineField}  # the text boundary (core.forms)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
