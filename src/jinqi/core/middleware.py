@@ -26,7 +26,7 @@ class TextBoundaryMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         try:
             text_clean(request.path_info)
-            request.GET = self._cleaned(request.GET)
+            request.GET = self._cleaned(request.GET)  # type: ignore[assignment]  # made immutable
         except TextRefusedError as refused:
             return self._refusal(request, refused)
         return self.get_response(request)
