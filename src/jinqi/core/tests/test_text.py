@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 import unicodedata
 
+import pyarrow as pa
 import pytest
 from django.utils import translation
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import TypeAdapter, ValidationError
 
@@ -18,6 +19,7 @@ from jinqi.core.text import (
     MULTI_LINE_REFUSED,
     SINGLE_LINE_REFUSED,
     TextRefusedError,
+    column_needs_cleaning,
     text_clean,
 )
 
@@ -28,7 +30,7 @@ SURROGATE = re.compile("[\ud800-\udfff]")
 
 def _accepted(text: str, *, multiline: bool) -> str | None:
     try:
-        return text_clean(text, multiline=multiline, max_length=10_000)
+        return text_clean(text, multiline=multiline, max_length=100_000)
     except TextRefusedError:
         return None
 
@@ -102,3 +104,22 @@ def test_schema_types_clean_strings_and_nested_json() -> None:
             TypeAdapter(TextJSONObject).validate_python({"a\u202e": 1})
         cleaned = TypeAdapter(TextJSONObject).validate_python({"a": ["x\r\ny", 1, None]})
         assert cleaned == {"a": ["x\ny", 1, None]}
+
+
+@settings(deadline=None)  # the first call derives the NFC suspects from unicodedata (~0.5 s)
+@given(
+    st.lists(st.one_of(st.none(), st.text(max_size=20)), max_size=30),
+    st.booleans(),
+    st.integers(min_value=0, max_value=3),
+)
+def test_column_check_agrees_with_text_clean(
+    values: list[str | None], multiline: bool, offset: int
+) -> None:
+    """A cell is flagged by the column check exactly when text_clean would refuse or change it."""
+    values = [v for v in values if v is None or not SURROGATE.search(v)]  # Arrow holds UTF-8
+    column = pa.array(values, pa.string()).slice(min(offset, len(values)))
+    flagged = column_needs_cleaning(column, multiline=multiline).tolist()
+    expected = [
+        v is not None and _accepted(v, multiline=multiline) != v for v in column.to_pylist()
+    ]
+    assert flagged == expected
