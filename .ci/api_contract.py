@@ -54,14 +54,16 @@ def prepare_database(*, load: bool) -> dict[str, str]:
     from django.db import connections
 
     from jinqi.accounts.models import User
-    from jinqi.accounts.services import api_token_create
+    from jinqi.accounts.services import api_token_create, system_user
 
     if load:
         load_demo_data()
     keys = {}
     for caller, username in CALLERS.items():
         _token, key = api_token_create(
-            user=User.objects.get(username=username), name="API contract check"
+            user=User.objects.get(username=username),
+            name="API contract check",
+            acting_user=system_user(),
         )
         keys[caller] = key
     connections.close_all()  # nothing of this process's database state crosses into gunicorn

@@ -23,6 +23,7 @@ from jinqi.accounts.permissions import MANAGE_SECURITY, MANAGE_TOKENS, MANAGE_US
 from jinqi.accounts.second_factor import second_factor_disable
 from jinqi.accounts.services import api_token_create, api_token_revoke
 from jinqi.core import clock
+from jinqi.core.forms import LineField
 from jinqi.core.permissions import (
     ADMINISTER_PLATFORM,
     CapabilityAdmin,
@@ -141,6 +142,7 @@ class ApiTokenForm(forms.ModelForm[ApiToken]):
     class Meta:
         model = ApiToken
         fields = ["user", "name", "expires_at", "scopes"]
+        field_classes = {"name": LineField}  # the text boundary (core.forms)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -14,6 +14,7 @@ from jinqi.appeals.enums import AppealKind, AppealState, Contact
 from jinqi.appeals.models import Category, DeadlineRegime
 from jinqi.appeals.selectors import QueueFilters
 from jinqi.appeals.workflow import Action
+from jinqi.core.forms import LineField, TextField
 
 
 class FilingForm(forms.Form):
@@ -26,10 +27,10 @@ class FilingForm(forms.Form):
     category = forms.ModelChoiceField(
         label=_("Category"), queryset=Category.objects.none(), empty_label=_("— choose —")
     )
-    title = forms.CharField(label=_("Title"), max_length=100)
+    title = LineField(label=_("Title"), max_length=100)
     # No max_length here: the service refuses an oversized text with its own message, the same
     # for the page and the API.
-    text = forms.CharField(
+    text = TextField(
         label=_("Describe the matter"),
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_("At most 5,000 characters; attach documents for the details."),
@@ -40,7 +41,7 @@ class FilingForm(forms.Form):
         initial=Contact.INBOX,
         widget=forms.RadioSelect,
     )
-    contact_value = forms.CharField(
+    contact_value = LineField(
         label=_("Phone number or e-mail address"), max_length=100, required=False
     )
     file_anyway = forms.BooleanField(required=False, widget=forms.HiddenInput)
@@ -54,7 +55,7 @@ class TextForm(forms.Form):
     """A reason, an answer or a message, with the version of the appeal the user saw."""
 
     lock_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    text = forms.CharField(required=False, strip=True)
+    text = TextField(required=False, strip=True)
 
 
 class ConfirmForm(forms.Form):
@@ -73,7 +74,7 @@ class ConfirmForm(forms.Form):
         initial="yes",
         widget=forms.RadioSelect,
     )
-    text = forms.CharField(label=_("Comment (optional)"), required=False)
+    text = TextField(label=_("Comment (optional)"), required=False)
 
 
 class ActForm(forms.Form):
@@ -90,7 +91,7 @@ class ActForm(forms.Form):
     )
     action = forms.ChoiceField(choices=[(a, a) for a in ACTIONS])
     lock_version = forms.IntegerField()
-    text = forms.CharField(required=False)
+    text = TextField(required=False)
     is_complex = forms.BooleanField(required=False)
     department = forms.ModelChoiceField(
         queryset=Department.objects.units(), required=False, to_field_name="code"
@@ -98,7 +99,7 @@ class ActForm(forms.Form):
     category = forms.ModelChoiceField(
         queryset=Category.objects.all(), required=False, to_field_name="code"
     )
-    original = forms.CharField(required=False, max_length=20)
+    original = LineField(required=False, max_length=20)
 
 
 class QueueFilterForm(forms.Form):
@@ -106,7 +107,7 @@ class QueueFilterForm(forms.Form):
         label=_("State"), required=False, choices=[("", _("All")), *AppealState.choices]
     )
     category = forms.ChoiceField(label=_("Category"), required=False)
-    q = forms.CharField(label=_("Reference, title or enterprise"), required=False, max_length=100)
+    q = LineField(label=_("Reference, title or enterprise"), required=False, max_length=100)
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
     escalated = forms.BooleanField(label=_("Escalated only"), required=False)
 

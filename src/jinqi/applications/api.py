@@ -24,6 +24,7 @@ from jinqi.applications.schemas import (
 )
 from jinqi.core.errors import DomainError
 from jinqi.core.permissions import declares, ensure_capability
+from jinqi.core.schemas import LineText
 from jinqi.policies.models import Policy
 from jinqi.registry.models import Enterprise
 
@@ -138,7 +139,7 @@ def answers_save(request: HttpRequest, reference: str, data: AnswersIn) -> dict[
     "/{reference}/attachments", response={201: AttachmentOut}, openapi_extra=declares(APPLY)
 )
 def attachment_add(
-    request: HttpRequest, reference: str, material: Form[str], file: File[UploadedFile]
+    request: HttpRequest, reference: str, material: Form[LineText], file: File[UploadedFile]
 ) -> Status[AttachmentOut]:
     """Attach a file for one of the form's materials (PDF, JPEG, PNG, XLSX or DOCX, checked by
     content)."""

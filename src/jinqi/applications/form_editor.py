@@ -21,6 +21,7 @@ from jinqi.applications.definition import (
 from jinqi.applications.enums import Admission, FieldKind, Reviewer
 from jinqi.applications.models import ApplicationForm
 from jinqi.applications.services import FormSettings
+from jinqi.core.forms import LineField, TextField
 from jinqi.registry.vocabulary import FIELDS
 
 # How a yes/no condition is typed and shown in the editor.
@@ -32,27 +33,27 @@ def _prefill_choices() -> list[tuple[str, Any]]:
 
 
 class FieldForm(forms.Form):
-    key = forms.CharField(
+    key = LineField(
         label=_("Key"),
         max_length=40,
         help_text=_("Lower-case letters, digits and _; stays the same across versions."),
     )
-    label = forms.CharField(label=_("Question"), max_length=200)
+    label = LineField(label=_("Question"), max_length=200)
     kind = forms.ChoiceField(label=_("Type"), choices=FieldKind.choices)
     required = forms.BooleanField(label=_("Required"), required=False, initial=True)
-    help = forms.CharField(label=_("Help text"), max_length=500, required=False)
+    help = LineField(label=_("Help text"), max_length=500, required=False)
     minimum = forms.FloatField(label=_("Minimum"), required=False)
     maximum = forms.FloatField(label=_("Maximum"), required=False)
     max_length = forms.IntegerField(label=_("Maximum length"), required=False, min_value=1)
-    choices = forms.CharField(
+    choices = TextField(
         label=_("Choices (one per line)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    show_when_field = forms.CharField(
+    show_when_field = LineField(
         label=_("Show only when field (key)"), max_length=40, required=False
     )
-    show_when_value = forms.CharField(
+    show_when_value = LineField(
         label=_("has the value"),
         max_length=200,
         required=False,
@@ -67,8 +68,8 @@ class FieldForm(forms.Form):
 
 
 class MaterialForm(forms.Form):
-    key = forms.CharField(label=_("Key"), max_length=40)
-    label = forms.CharField(label=_("Name"), max_length=200)
+    key = LineField(label=_("Key"), max_length=40)
+    label = LineField(label=_("Name"), max_length=200)
     held_by = forms.ChoiceField(label=_("Provided by"), required=False)
     required = forms.BooleanField(label=_("Required"), required=False, initial=True)
 
@@ -81,7 +82,7 @@ class MaterialForm(forms.Form):
 
 
 class StepForm(forms.Form):
-    label = forms.CharField(label=_("Step"), max_length=100)
+    label = LineField(label=_("Step"), max_length=100)
     reviewer = forms.ChoiceField(label=_("Reviewer"), choices=Reviewer.choices)
     days = forms.IntegerField(label=_("Working days"), min_value=1, max_value=60, initial=5)
 
@@ -98,7 +99,7 @@ class SettingsForm(forms.Form):
     publicity_days = forms.IntegerField(
         label=_("Working days of public notice (公示)"), min_value=1, max_value=60
     )
-    note = forms.CharField(label=_("What changed"), max_length=300, required=False)
+    note = LineField(label=_("What changed"), max_length=300, required=False)
 
     def form_settings(self) -> FormSettings:
         data = self.cleaned_data

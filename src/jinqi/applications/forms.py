@@ -6,9 +6,11 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from jinqi.core.forms import LineField
+
 
 class AttachmentForm(forms.Form):
-    material = forms.CharField(max_length=40)
+    material = LineField(max_length=40)
     file = forms.FileField(
         label=_("File"), error_messages={"required": _("Choose a file to upload.")}
     )

@@ -6,6 +6,8 @@ from typing import Any
 
 from ninja import Schema
 
+from jinqi.core.schemas import LineText, TextJSONObject
+
 
 class FormOut(Schema):
     policy: str
@@ -17,12 +19,12 @@ class FormOut(Schema):
 
 
 class ApplicationIn(Schema):
-    policy: str
-    answers: dict[str, Any] = {}
+    policy: LineText
+    answers: TextJSONObject = {}
 
 
 class AnswersIn(Schema):
-    answers: dict[str, Any]
+    answers: TextJSONObject
 
 
 class LockIn(Schema):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from jinqi.applications import workflow
 from jinqi.applications.enums import ApplicationState
 from jinqi.applications.selectors import QueueFilters
+from jinqi.core.forms import LineField, TextField
 from jinqi.policies.models import Policy
 
 
@@ -26,7 +27,7 @@ class QueueFilterForm(forms.Form):
     state = forms.ChoiceField(label=_("State"), required=False)
     policy = forms.ChoiceField(label=_("Policy"), required=False)
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
-    q = forms.CharField(
+    q = LineField(
         label=_("Enterprise, credit code or reference"),
         required=False,
         max_length=200,
@@ -80,7 +81,7 @@ class ActForm(forms.Form):
 
     action = forms.ChoiceField(choices=[(a, a) for a in ReviewAction.ALL])
     lock_version = forms.IntegerField(min_value=0)
-    comment = forms.CharField(label=_("Comment"), required=False, max_length=5000)
+    comment = TextField(label=_("Comment"), required=False, max_length=5000)
     approved_amount = _amount(_("Approved amount (10,000 CNY)"))
     amount = _amount(_("Amount paid (10,000 CNY)"))
     paid_on = forms.DateField(label=_("Paid on"), required=False, widget=DateInput())
@@ -120,19 +121,17 @@ class BatchActionForm(forms.Form):
 
 
 class ObjectionAnswerForm(forms.Form):
-    answer = forms.CharField(
-        label=_("Answer"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    answer = TextField(label=_("Answer"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class ObjectionForm(forms.Form):
-    text = forms.CharField(
+    text = TextField(
         label=_("Your objection"),
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("What is wrong, and what you know that the department should check."),
     )
-    contact = forms.CharField(
+    contact = LineField(
         label=_("How to reach you"),
         max_length=100,
         help_text=_("A phone number or e-mail address; the department uses it only to reply."),

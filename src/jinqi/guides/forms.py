@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from jinqi.core.forms import LineField, LinkField, TextField
 from jinqi.guides.models import Faq, ServiceGuide
 from jinqi.guides.services import FaqData, GuideData
 
@@ -18,19 +19,19 @@ def _not_blank(value: str) -> str:
 
 
 class GuideForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
-    matter = forms.CharField(
+    title = LineField(label=_("Title"), max_length=200)
+    matter = LineField(
         label=_("Matter served"),
         max_length=200,
         help_text=_("The matter as the government service catalogue names it, e.g. 企业设立登记."),
     )
-    body = forms.CharField(
+    body = TextField(
         label=_("Guide"),
         max_length=MAX_BODY,
         widget=forms.Textarea(attrs={"rows": 14}),
         help_text=_("Conditions, materials, steps, time limit and fees, in plain text."),
     )
-    online_url = forms.URLField(
+    online_url = LinkField(
         label=_("Online service"),
         required=False,
         assume_scheme="https",
@@ -73,11 +74,11 @@ class GuideForm(forms.Form):
 
 
 class FaqForm(forms.Form):
-    category = forms.CharField(
+    category = LineField(
         label=_("Category"), max_length=60, help_text=_("e.g. 企业开办, 纳税, 社保")
     )
-    question = forms.CharField(label=_("Question"), max_length=300)
-    answer = forms.CharField(
+    question = LineField(label=_("Question"), max_length=300)
+    answer = TextField(
         label=_("Answer"), max_length=MAX_BODY, widget=forms.Textarea(attrs={"rows": 8})
     )
 

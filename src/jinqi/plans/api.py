@@ -7,9 +7,11 @@ import datetime as dt
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Status
 from ninja.pagination import paginate
 
+from jinqi.core.errors import DomainError
 from jinqi.core.permissions import PUBLIC, declares, ensure_capability
 from jinqi.plans import selectors, services
 from jinqi.plans.models import Plan, ProgressReport
@@ -67,10 +69,15 @@ def report_submit(
     ensure_capability(request.user, REPORT)
     plan = selectors.plan_get(code)
     measure = selectors.measure_for(request.user, plan, seq)
-    year, month = (int(p) for p in data.period.split("-"))
+    try:
+        period = dt.date.fromisoformat(f"{data.period}-01")
+    except ValueError as error:  # the pattern lets through year 0000, which has no calendar
+        raise DomainError(
+            _("The month %(period)s does not exist.") % {"period": data.period}
+        ) from error
     report = services.report_save(
         measure=measure,
-        period=dt.date(year, month, 1),
+        period=period,
         status=data.status,
         narrative=data.narrative,
         indicator_values=data.indicator_values,

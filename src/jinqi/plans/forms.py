@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jinqi.accounts.models import Department
 from jinqi.core import clock
+from jinqi.core.forms import LineField, SlugField, TextField
 from jinqi.plans.enums import MeasureStatus, Rating, SupervisionKind
 from jinqi.plans.models import Measure, Plan
 
@@ -40,9 +41,9 @@ def month_choices(plan: Plan) -> list[tuple[str, str]]:
 class ReportForm(forms.Form):
     period = forms.ChoiceField(label=_("Month"))
     status = forms.ChoiceField(label=_("Status"), choices=MeasureStatus.choices)
-    narrative = forms.CharField(label=_("Progress"), widget=forms.Textarea, max_length=5000)
+    narrative = TextField(label=_("Progress"), widget=forms.Textarea, max_length=5000)
     evidence = MultipleFileField(label=_("Evidence (PDF, images, XLSX, DOCX)"), required=False)
-    indicator_values = forms.CharField(
+    indicator_values = TextField(
         label=_("Indicator values (optional)"),
         help_text=_("One per line, name = number, e.g. 办件数 = 120"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -82,8 +83,8 @@ class ReportForm(forms.Form):
 
 class ReviewForm(forms.Form):
     rating = forms.ChoiceField(label=_("Rating"), choices=Rating.choices)
-    comment = forms.CharField(label=_("Comment"), widget=forms.Textarea, required=False)
-    public_summary = forms.CharField(
+    comment = TextField(label=_("Comment"), widget=forms.Textarea, required=False)
+    public_summary = TextField(
         label=_("Public summary (leave empty to keep the report internal)"),
         widget=forms.Textarea,
         required=False,
@@ -93,12 +94,12 @@ class ReviewForm(forms.Form):
 
 
 class ReturnForm(forms.Form):
-    comment = forms.CharField(label=_("What must be reworked"), widget=forms.Textarea)
+    comment = TextField(label=_("What must be reworked"), widget=forms.Textarea)
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class PublicationForm(forms.Form):
-    public_summary = forms.CharField(
+    public_summary = TextField(
         label=_("Public summary"), widget=forms.Textarea, required=False, max_length=1000
     )
     is_public = forms.BooleanField(label=_("Show on the public progress page"), required=False)
@@ -107,7 +108,7 @@ class PublicationForm(forms.Form):
 
 class UrgingForm(forms.Form):
     department = forms.ModelChoiceField(queryset=Department.objects.none(), label=_("Department"))
-    message = forms.CharField(label=_("Message"), widget=forms.Textarea, max_length=2000)
+    message = TextField(label=_("Message"), widget=forms.Textarea, max_length=2000)
     reply_due = forms.DateField(label=_("Reply by"), widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args: Any, measure: Measure, **kwargs: Any) -> None:
@@ -118,15 +119,15 @@ class UrgingForm(forms.Form):
 
 
 class UrgingReplyForm(forms.Form):
-    reply = forms.CharField(label=_("Reply"), widget=forms.Textarea, max_length=5000)
+    reply = TextField(label=_("Reply"), widget=forms.Textarea, max_length=5000)
 
 
 class SupervisionForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=SupervisionKind.choices)
     held_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
-    title = forms.CharField(label=_("Title"), max_length=200)
-    summary = forms.CharField(label=_("Summary"), widget=forms.Textarea)
-    participants = forms.CharField(label=_("Participants"), max_length=300, required=False)
+    title = LineField(label=_("Title"), max_length=200)
+    summary = TextField(label=_("Summary"), widget=forms.Textarea)
+    participants = LineField(label=_("Participants"), max_length=300, required=False)
     measures = forms.ModelMultipleChoiceField(
         queryset=Measure.objects.none(),
         label=_("Measures"),
@@ -141,20 +142,20 @@ class SupervisionForm(forms.Form):
 
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("Measure table (CSV in UTF-8 or GBK, or XLSX)"))
-    code = forms.SlugField(label=_("Plan code"), max_length=40)
-    title = forms.CharField(label=_("Title"), max_length=200)
+    code = SlugField(label=_("Plan code"), max_length=40)
+    title = LineField(label=_("Title"), max_length=200)
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
-    document_number = forms.CharField(label=_("Document number"), max_length=60, required=False)
+    document_number = LineField(label=_("Document number"), max_length=60, required=False)
 
 
 class RollOverForm(forms.Form):
-    code = forms.SlugField(label=_("New plan code"), max_length=40)
-    title = forms.CharField(label=_("Title"), max_length=200)
+    code = SlugField(label=_("New plan code"), max_length=40)
+    title = LineField(label=_("Title"), max_length=200)
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
 
 
 class DeadlineForm(forms.Form):
-    deadline = forms.CharField(label=_("Deadline (e.g. 6月, 持续推进)"), max_length=40)
+    deadline = LineField(label=_("Deadline (e.g. 6月, 持续推进)"), max_length=40)
 
 
 class GroupMembersForm(forms.Form):
@@ -184,4 +185,4 @@ class CalendarDayForm(forms.Form):
         choices=[("1", _("a working day")), ("0", _("a day off"))],
         coerce=lambda v: v == "1",
     )
-    note = forms.CharField(label=_("Reason"), max_length=200)
+    note = LineField(label=_("Reason"), max_length=200)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from jinqi.accounts.models import Department
+from jinqi.core.text import TextRefusedError, text_clean
 from jinqi.core.uploads import CSV, XLSX, FileRefusedError, UploadPurpose, check_file
 from jinqi.plans.enums import DeadlineKind
 from jinqi.plans.vocabulary import (
@@ -254,13 +255,14 @@ def parse_measure_table(
     parsed: list[MeasureRow] = []
     seen_seq: dict[int, int] = {}
     above = {key: "" for key in CARRY_DOWN}
-    for index, raw in enumerate(rows[1:], start=2):
+    for index, typed in enumerate(rows[1:], start=2):
+        raw, refusals = _through_boundary(typed)
 
         def cell(key: str, raw: list[str] = raw) -> str:
             pos = positions.get(key)
             return raw[pos].strip() if pos is not None and pos < len(raw) else ""
 
-        row_errors: list[str] = []
+        row_errors: list[str] = refusals
         seq_text = normalise(cell("seq"))
         pilot = seq_text.endswith(PILOT_MARK)
         seq_text = seq_text.rstrip(PILOT_MARK)
@@ -334,6 +336,20 @@ def parse_measure_table(
     if errors:
         raise PlanFileError(errors)
     return parsed
+
+
+def _through_boundary(cells: list[str]) -> tuple[list[str], list[str]]:
+    """The row's cells as the text boundary stores them (a cell may hold line breaks), and its
+    refusals; a refused cell reads as empty so that the row's other problems are found too."""
+    cleaned: list[str] = []
+    refusals: list[str] = []
+    for text in cells:
+        try:
+            cleaned.append(text_clean(text, multiline=True))
+        except TextRefusedError as refused:
+            cleaned.append("")
+            refusals.append(refused.message)
+    return cleaned, refusals
 
 
 def _dedupe(units: list[UnitRef]) -> list[UnitRef]:

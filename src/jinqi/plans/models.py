@@ -44,6 +44,10 @@ class Plan(models.Model):
         return self.title
 
     @property
+    def period_start(self) -> dt.date:
+        return dt.date(self.year, 1, 1)
+
+    @property
     def period_end(self) -> dt.date:
         return dt.date(self.year, 12, 31)
 

@@ -5,6 +5,8 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from jinqi.core.schemas import LineText, MultiLineText
+
 
 class PlanOut(Schema):
     code: str
@@ -28,12 +30,10 @@ class MeasurePublicOut(Schema):
 
 
 class ReportIn(Schema):
-    period: str = Field(
-        ..., pattern=r"^(19|20)\d{2}-(0[1-9]|1[0-2])$", description="Month, YYYY-MM."
-    )
-    status: str = Field(..., description="not_started, in_progress, completed or blocked.")
-    narrative: str = Field(..., min_length=1, max_length=5000)
-    indicator_values: dict[str, float] = Field(default_factory=dict)
+    period: LineText = Field(..., pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="Month, YYYY-MM.")
+    status: LineText = Field(..., description="not_started, in_progress, completed or blocked.")
+    narrative: MultiLineText = Field(..., min_length=1, max_length=5000)
+    indicator_values: dict[LineText, float] = Field(default_factory=dict)
     submit: bool = False
 
 
@@ -60,7 +60,7 @@ class ReportOut(Schema):
 
 
 class ReviewIn(Schema):
-    rating: str
-    comment: str = ""
-    public_summary: str = ""
+    rating: LineText
+    comment: MultiLineText = ""
+    public_summary: MultiLineText = ""
     version: int

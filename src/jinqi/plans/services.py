@@ -265,6 +265,11 @@ def report_save(
     """Save the department's report for a month as a draft, or submit it to the lead office."""
     assignment = _assignment_for(acting_user, measure)
     period = month_start(period)
+    plan = measure.plan
+    if not plan.period_start <= period <= plan.period_end:
+        raise DomainError(
+            _("A report is written for a month of the plan's year %(year)d.") % {"year": plan.year}
+        )
     if period > month_start(clock.today()):
         raise DomainError(_("A report cannot be written for a month that has not begun."))
     if status not in MeasureStatus.values:

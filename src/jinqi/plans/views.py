@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -296,13 +297,17 @@ def report_edit(request: AuthenticatedRequest, code: str, seq: int) -> HttpRespo
     measure = selectors.measure_for(request.user, plan, seq)
     period_key = request.GET.get("period") or request.POST.get("period")
     existing = None
-    if period_key:
+    try:
+        period = dt.date.fromisoformat(f"{period_key}-01") if period_key else None
+    except ValueError:
+        period = None  # a month that does not exist has no report
+    if period is not None:
         existing = (
             selectors.reports_visible_to(request.user)
             .filter(
                 assignment__measure=measure,
                 assignment__department=request.user.department,
-                period=f"{period_key}-01",
+                period=period,
             )
             .first()
         )

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jinqi.core.errors import DomainError
+from jinqi.core.forms import LineField, LinkField, SlugField, TextField
 from jinqi.policies.enums import Allocation, Delivery, Outcome
 from jinqi.policies.models import Policy
 from jinqi.policies.services import PolicyData, rule_validate
@@ -19,14 +20,14 @@ class DateInput(forms.DateInput):
 
 
 class CatalogueFilterForm(forms.Form):
-    department = forms.CharField(label=_("Department"), required=False, max_length=40)
+    department = LineField(label=_("Department"), required=False, max_length=40)
     delivery = forms.ChoiceField(
         label=_("Delivery"), choices=[("", _("All")), *Delivery.choices], required=False
     )
     in_force = forms.BooleanField(label=_("In force today"), required=False)
 
 
-class RuleField(forms.CharField):
+class RuleField(TextField):
     """A rule in the rules language, validated by the engine (its message names the part)."""
 
     def __init__(self, **kwargs: Any) -> None:
@@ -54,36 +55,36 @@ class RuleTestForm(forms.Form):
 class PolicyForm(forms.Form):
     """What a department states about a policy, and its rule; the code is fixed once created."""
 
-    code = forms.SlugField(
+    code = SlugField(
         label=_("Code"),
         max_length=60,
         help_text=_(
             "Lower-case letters, digits and hyphens, e.g. tech-sme-2027; not changed later."
         ),
     )
-    title = forms.CharField(label=_("Title"), max_length=200)
-    title_en = forms.CharField(label=_("Title in English"), max_length=200, required=False)
-    document_number = forms.CharField(label=_("Document number (文号)"), max_length=200)
-    article = forms.CharField(label=_("Article"), max_length=200, required=False)
-    source_url = forms.URLField(
+    title = LineField(label=_("Title"), max_length=200)
+    title_en = LineField(label=_("Title in English"), max_length=200, required=False)
+    document_number = LineField(label=_("Document number (文号)"), max_length=200)
+    article = LineField(label=_("Article"), max_length=200, required=False)
+    source_url = LinkField(
         label=_("Source (link to the document)"), required=False, assume_scheme="https"
     )
     valid_from = forms.DateField(label=_("Valid from"), widget=DateInput())
     valid_until = forms.DateField(label=_("Valid until"), widget=DateInput(), required=False)
-    summary = forms.CharField(
+    summary = TextField(
         label=_("Summary"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
     )
-    benefit = forms.CharField(
+    benefit = TextField(
         label=_("Benefit"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
     )
-    simplifications = forms.CharField(
+    simplifications = TextField(
         label=_("What the encoding simplifies"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         max_length=10_000,
         help_text=_("Conditions of the document that the rule cannot check, and why."),
     )
-    full_text = forms.CharField(
+    full_text = TextField(
         label=_("Full text"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
     delivery = forms.ChoiceField(label=_("Delivery"), choices=Delivery.choices)
@@ -113,7 +114,7 @@ class PolicyForm(forms.Form):
         initial=Allocation.FIRST_MATCHED,
     )
     rule = RuleField()
-    note = forms.CharField(
+    note = LineField(
         label=_("What changed in the rule"),
         max_length=300,
         required=False,
@@ -178,7 +179,7 @@ class MatchFilterForm(forms.Form):
 
 
 class GrantConfirmForm(forms.Form):
-    payee_account = forms.CharField(
+    payee_account = LineField(
         label=_("Account to be paid into"),
         max_length=100,
         help_text=_("Bank and account number of the enterprise's basic account."),
@@ -186,4 +187,4 @@ class GrantConfirmForm(forms.Form):
 
 
 class GrantDeclineForm(forms.Form):
-    reason = forms.CharField(label=_("Reason (optional)"), max_length=300, required=False)
+    reason = LineField(label=_("Reason (optional)"), max_length=300, required=False)

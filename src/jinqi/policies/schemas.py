@@ -5,9 +5,11 @@ from typing import Any
 
 from ninja import Schema
 
+from jinqi.core.schemas import TextJSONObject
+
 
 class EvaluateIn(Schema):
-    profile: dict[str, Any]
+    profile: TextJSONObject
     as_of: dt.date | None = None
     version: int | None = None
 

@@ -3,17 +3,18 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from jinqi.core.forms import LineField, TextField
 from jinqi.registry.services import REVEAL_REASON_MAX_LENGTH
 
 
 class SearchForm(forms.Form):
-    q = forms.CharField(label=_("Name or code"), required=False, max_length=100)
-    town = forms.CharField(label=_("Town, street or park"), required=False, max_length=40)
-    industry = forms.CharField(label=_("Industry code prefix"), required=False, max_length=5)
+    q = LineField(label=_("Name or code"), required=False, max_length=100)
+    town = LineField(label=_("Town, street or park"), required=False, max_length=40)
+    industry = LineField(label=_("Industry code prefix"), required=False, max_length=5)
 
 
 class CorrectionForm(forms.Form):
-    reason = forms.CharField(
+    reason = TextField(
         label=_("What is wrong, and what is right?"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
@@ -36,8 +37,8 @@ class CorrectionAnswerForm(forms.Form):
         choices=[("1", _("The fact is corrected")), ("0", _("The fact stands"))],
         coerce=lambda v: v == "1",
     )
-    new_value = forms.CharField(label=_("Corrected value"), required=False, max_length=200)
-    answer = forms.CharField(label=_("Answer to the enterprise"), widget=forms.Textarea)
+    new_value = LineField(label=_("Corrected value"), required=False, max_length=200)
+    answer = TextField(label=_("Answer to the enterprise"), widget=forms.Textarea)
 
 
 class ImportUploadForm(forms.Form):

@@ -5,6 +5,7 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from jinqi.core.schemas import LineText, TextJSON
 from jinqi.registry.masking import mask_name, mask_phone
 
 
@@ -26,13 +27,13 @@ class EnterpriseOut(Schema):
 
 
 class FactIn(Schema):
-    key: str = Field(..., max_length=60, description="A key of the profile vocabulary.")
-    value: Any = Field(..., description="Typed as the vocabulary says; null means unknown.")
+    key: LineText = Field(..., max_length=60, description="A key of the profile vocabulary.")
+    value: TextJSON = Field(..., description="Typed as the vocabulary says; null means unknown.")
     year: int | None = Field(None, ge=1949, le=2100, description="For yearly figures.")
 
 
 class FactsIn(Schema):
-    uscc: str = Field(..., min_length=1, max_length=18)
+    uscc: LineText = Field(..., min_length=1, max_length=18)
     as_of: dt.date
     facts: list[FactIn] = Field(..., min_length=1, max_length=200)
 

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jinqi.core.errors import DomainError
+from jinqi.core.forms import LineField
 from jinqi.search.query import MAX_QUERY_LENGTH, Filters
 from jinqi.search.services import query_check
 
@@ -11,11 +12,11 @@ from jinqi.search.services import query_check
 class SearchForm(forms.Form):
     """The query and its filters, for the search page and for saving a search."""
 
-    q = forms.CharField(label=_("Search"), required=False, strip=True)
-    kind = forms.CharField(required=False, max_length=20)
-    department = forms.CharField(required=False, max_length=40)
-    delivery = forms.CharField(required=False, max_length=20)
-    industry = forms.CharField(required=False, max_length=1)
+    q = LineField(label=_("Search"), required=False, strip=True)
+    kind = LineField(required=False, max_length=20)
+    department = LineField(required=False, max_length=40)
+    delivery = LineField(required=False, max_length=20)
+    industry = LineField(required=False, max_length=1)
     page = forms.IntegerField(required=False, min_value=1, max_value=1000)
 
     def clean_q(self) -> str:

@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Before any view reads them: the path and query string pass the text boundary (400).
+    "jinqi.core.middleware.TextBoundaryMiddleware",
     # After the messages middleware: idle logout tells the user why they must log in again.
     "jinqi.accounts.middleware.IdleLogoutMiddleware",
     # After idle logout: a session that still needs its second factor reaches nothing else.

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jinqi.accounts.enums import DepartmentKind
 from jinqi.accounts.models import Department
+from jinqi.core.forms import LineField, TextField
 from jinqi.registry.enums import SizeClass
 from jinqi.surveys.enums import QuestionKind
 from jinqi.surveys.models import RATING_MAX, RATING_MIN, Question, Survey
@@ -18,14 +19,14 @@ INDUSTRY_PREFIX = re.compile(r"^[A-T](\d{2}(\d{1,2})?)?$")
 
 
 class SurveyForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
-    intro = forms.CharField(
+    title = LineField(label=_("Title"), max_length=200)
+    intro = TextField(
         label=_("Introduction"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
     open_until = forms.DateField(
         label=_("Open until"), widget=forms.DateInput(attrs={"type": "date"})
     )
-    industries = forms.CharField(
+    industries = LineField(
         label=_("Industries"),
         required=False,
         help_text=_(
@@ -79,12 +80,12 @@ class SurveyForm(forms.Form):
 
 
 class QuestionForm(forms.Form):
-    text = forms.CharField(label=_("Question"), max_length=300, required=False)
+    text = LineField(label=_("Question"), max_length=300, required=False)
     kind = forms.ChoiceField(
         label=_("Kind"), choices=QuestionKind.choices, initial=QuestionKind.RATING
     )
     required = forms.BooleanField(label=_("Answer required"), required=False, initial=True)
-    choices = forms.CharField(
+    choices = TextField(
         label=_("Choices, one per line"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -152,12 +153,16 @@ class AnswerForm(forms.Form):
                     choices=list(enumerate(q.choices)), widget=forms.CheckboxSelectMultiple
                 )
             else:
-                field = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}))
+                field = TextField(widget=forms.Textarea(attrs={"rows": 4}))
             field.label = label
             field.required = False  # checked by the service, so its messages are the ones shown
             field.widget.is_required = q.required
             self.fields[name] = field
             self.fields[name].show_required = q.required  # type: ignore[attr-defined]  # for the template
+
+    def text_refused(self) -> bool:
+        """Whether a text answer holds what the text boundary refuses (shown on its field)."""
+        return any(isinstance(self.fields[name], TextField) for name in self.errors)
 
     def raw_answers(self) -> dict[int, Any]:
         """What was posted, by question id, before any check."""
@@ -166,6 +171,8 @@ class AnswerForm(forms.Form):
             name = f"q{q.pk}"
             if q.kind == QuestionKind.MULTIPLE:
                 answers[q.pk] = self.data.getlist(name) if hasattr(self.data, "getlist") else []
+            elif isinstance(self.fields[name], TextField):  # as the text boundary stores it
+                answers[q.pk] = self.cleaned_data.get(name) or ""
             else:
                 answers[q.pk] = self.data.get(name, "")
         return answers

@@ -199,8 +199,7 @@ def answer(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     response = selectors.response_of(survey, enterprise)
     is_open = survey.open_until >= clock.today()
     form = AnswerForm(request.POST or None, survey=survey)
-    if request.method == "POST":
-        form.is_valid()
+    if request.method == "POST" and (form.is_valid() or not form.text_refused()):
         try:
             services.response_submit(
                 survey=survey,

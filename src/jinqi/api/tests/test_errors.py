@@ -9,7 +9,7 @@ import pytest
 from django.http import HttpRequest, HttpResponse
 from django.test import Client, override_settings
 
-from jinqi.accounts.services import api_token_create
+from jinqi.accounts.services import api_token_create, system_user
 from jinqi.accounts.tests.factories import department_user
 from jinqi.api.errors import ALWAYS, document_errors
 from jinqi.api.schema import openapi_text
@@ -96,7 +96,7 @@ def test_unknown_api_path_and_wrong_method_answer_json() -> None:
 
 def test_unreadable_body_is_a_json_400_in_the_callers_language() -> None:
     """A body that is not JSON is refused with the documented error, not Ninja's English text."""
-    _token, key = api_token_create(user=department_user(), name="系统")
+    _token, key = api_token_create(acting_user=system_user(), user=department_user(), name="系统")
     response = Client().post(
         "/api/v1/registry/facts",
         "\x00{",
@@ -111,7 +111,7 @@ def test_unreadable_body_is_a_json_400_in_the_callers_language() -> None:
 @override_settings(API_RATE_LIMIT_PER_MINUTE=1)
 def test_rate_limit_is_the_documented_json_429_with_retry_after() -> None:
     """The second call in a minute over a limit of one is a JSON 429 that says when to retry."""
-    _token, key = api_token_create(user=department_user(), name="系统")
+    _token, key = api_token_create(acting_user=system_user(), user=department_user(), name="系统")
     headers = {"Authorization": f"Bearer {key}"}
     client = Client()
     assert client.get("/api/v1/notifications/", headers=headers).status_code == 200
@@ -122,7 +122,7 @@ def test_rate_limit_is_the_documented_json_429_with_retry_after() -> None:
 
 def test_huge_page_offsets_are_refused_not_sent_to_the_database() -> None:
     """A limit or offset beyond the documented bounds is a 422, not a database overflow (500)."""
-    _token, key = api_token_create(user=department_user(), name="系统")
+    _token, key = api_token_create(acting_user=system_user(), user=department_user(), name="系统")
     headers = {"Authorization": f"Bearer {key}"}
     client = Client()
     for query in ("offset=5063473244461896926904822267904", "limit=787733169748"):
@@ -167,7 +167,7 @@ def test_a_new_operation_is_documented_without_anyone_remembering() -> None:
 
 def test_multipart_without_a_boundary_is_a_json_400() -> None:
     """An upload whose Content-Type names no boundary is refused as unreadable (it was a 500)."""
-    _token, key = api_token_create(user=department_user(), name="系统")
+    _token, key = api_token_create(acting_user=system_user(), user=department_user(), name="系统")
     response = Client().post(
         "/api/v1/registry/imports",
         b"--x\r\n",

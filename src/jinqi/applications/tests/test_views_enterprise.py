@@ -247,6 +247,31 @@ def test_autosave_refuses_what_it_cannot_read_and_changes_nothing(
     assert draft.answers == {"project_name": "原样"}
 
 
+@pytest.mark.parametrize("typed", ["智能\x00产线", "智能\u202e产线"])
+def test_autosave_refuses_a_control_character_and_changes_nothing(
+    draft: Application, user: User, typed: str
+) -> None:
+    """A NUL or a direction override in a short text: 400 with a Chinese message, answers kept."""
+    application_answers_save(application=draft, answers={"project_name": "原样"}, acting_user=user)
+    response = _autosave(_client(user), draft, {"project_name": typed, "has_export": "true"})
+    assert response.status_code == 400
+    assert "不允许" in response.json()["error"]
+    draft.refresh_from_db()
+    assert draft.answers == {"project_name": "原样"}
+
+
+def test_submit_with_a_control_character_shows_it_and_submits_nothing(
+    draft: Application, user: User
+) -> None:
+    """Submitting a text with a NUL answers 400 with the message by the field; nothing is saved."""
+    application_answers_save(application=draft, answers={"project_name": "原样"}, acting_user=user)
+    response = _submit(_client(user), draft, project_name="a\x00b")
+    assert response.status_code == 400
+    assert "不允许" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.state == S.DRAFT and draft.answers == {"project_name": "原样"}
+
+
 def test_autosave_of_a_submitted_application_is_refused(item: Policy, user: User) -> None:
     """Once submitted, the answers are the department's to read, not the enterprise's to edit."""
     application = submitted(item, user)

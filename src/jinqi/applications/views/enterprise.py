@@ -30,6 +30,7 @@ from jinqi.applications.permissions import APPLY
 from jinqi.core import clock
 from jinqi.core.errors import DomainError
 from jinqi.core.permissions import requires
+from jinqi.core.text import TextRefusedError, text_clean
 from jinqi.policies.models import Policy
 from jinqi.policies.selectors import enterprise_of, verdict_for
 from jinqi.registry.models import Enterprise
@@ -195,10 +196,15 @@ def _answers_from(
     texts = {k: posted.get(k, "") for k in asked} if all_fields else dict(posted)
     answers: dict[str, Any] = {}
     problems: dict[str, str] = {}
-    for key, text in texts.items():
+    for key, typed in texts.items():
         if key in prefilled:
             continue
         spec = asked.get(key)
+        try:
+            text = text_clean(typed, multiline=spec is None or spec.kind == FieldKind.TEXTAREA)
+        except TextRefusedError as refused:
+            problems[key] = refused.message  # not passed on: what is refused is not stored
+            continue
         if spec is None:
             answers[key] = text
             continue
@@ -207,6 +213,11 @@ def _answers_from(
         if problem:
             problems[key] = problem
     return answers, problems
+
+
+def _refused(answers: Mapping[str, Any], problems: Mapping[str, str]) -> dict[str, str]:
+    """The problems of texts the boundary refused (`_answers_from` leaves those out)."""
+    return {key: message for key, message in problems.items() if key not in answers}
 
 
 def _lock_version(request: AuthenticatedRequest) -> int:
@@ -353,6 +364,11 @@ def autosave(request: AuthenticatedRequest, reference: str) -> JsonResponse:
     if not isinstance(posted, dict) or not all(isinstance(v, str) for v in posted.values()):
         return JsonResponse({"error": _("The answers could not be read.")}, status=400)
     answers, problems = _answers_from(application, posted, all_fields=False)
+    refused = _refused(answers, problems)
+    if refused:
+        return JsonResponse(
+            {"error": next(iter(refused.values())), "problems": refused}, status=400
+        )
     try:
         application = services.application_answers_save(
             application=application, answers=answers, acting_user=request.user
@@ -403,6 +419,8 @@ def submit(request: AuthenticatedRequest, reference: str) -> HttpResponse:
     """Save the answers as posted, then submit; problems are shown next to their fields."""
     application = selectors.application_for(request.user, reference)
     answers, typing = _answers_from(application, request.POST, all_fields=True)
+    if _refused(answers, typing):  # nothing is saved
+        return _detail_page(request, application, problems=typing, status=400)
     try:
         application = services.application_answers_save(
             application=application, answers=answers, acting_user=request.user
@@ -436,7 +454,7 @@ def withdraw(request: AuthenticatedRequest, reference: str) -> HttpResponse:
             application=application,
             lock_version=_lock_version(request),
             acting_user=request.user,
-            comment=request.POST.get("comment", ""),
+            comment=text_clean(request.POST.get("comment", ""), multiline=True),
         ),
         lambda _withdrawn: _("The application is withdrawn."),
     )

@@ -88,3 +88,12 @@ def test_demo_content_loads_and_is_searchable() -> None:
     assert ServiceGuide.objects.count() >= 30 and Faq.objects.count() >= 15
     assert search("企业开办").total >= 3
     assert search("公积金").total >= 3
+
+
+@pytest.mark.parametrize("query", ["department=%00", "category=%1B", "%00=x"])
+def test_a_control_character_in_a_public_filter_is_a_400_page(query: str) -> None:
+    """Anyone's filter with a NUL or an escape gets a 400 page in Chinese, not a server error."""
+    for name in ("guides:guide_list", "guides:faq_list"):
+        response = Client().get(f"{reverse(name)}?{query}")
+        assert response.status_code == 400
+        assert "不允许" in response.content.decode()

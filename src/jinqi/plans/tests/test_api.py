@@ -303,13 +303,49 @@ def test_department_cannot_review_through_the_api(
     assert report.state == ReportState.SUBMITTED
 
 
-def test_a_period_in_year_zero_is_refused_not_a_500(
+def _post_zh(client: Client, key: str, body: dict[str, Any]) -> Any:
+    headers = {"Authorization": f"Bearer {key}", "Accept-Language": "zh-hans"}
+    return client.post(REPORTS, json.dumps(body), content_type="application/json", headers=headers)
+
+
+@pytest.mark.parametrize("period", ["0990-01", "1099-11", "2021-12", "2023-01"])
+def test_report_for_a_month_outside_the_plan_year_is_refused(
+    client: Client, plan: Plan, reporter: User, period: str
+) -> None:
+    """A month outside the 2022 plan's year is a 400 naming the year; no report is created."""
+    response = _post_zh(client, token_for(reporter), {**BODY, "period": period})
+    assert response.status_code == 400
+    assert "2022" in response.json()["error"]["message"]
+    assert "报告" in response.json()["error"]["message"]
+    assert not ProgressReport.objects.exists()
+
+
+def test_report_for_month_of_year_zero_is_refused_not_a_server_error(
     client: Client, plan: Plan, reporter: User
 ) -> None:
-    """`0000-01` (and any year outside 1900–2099) is a 422 by the schema; nothing is stored."""
-    key = token_for(reporter)
-    for period in ("0000-01", "0990-01", "2100-01"):
-        response = call(client, "post", REPORTS, key, {**BODY, "period": period})
-        assert response.status_code == 422, period
-        assert response.json()["error"]["code"] == "invalid"
+    """0000-01 matches the pattern but names no real month: 400 with a message, nothing stored."""
+    response = _post_zh(client, token_for(reporter), {**BODY, "period": "0000-01"})
+    assert response.status_code == 400
+    assert "0000-01" in response.json()["error"]["message"]
     assert not ProgressReport.objects.exists()
+
+
+@pytest.mark.parametrize("narrative", ["进展\x00顺利", "进展\x1b顺利"])
+def test_report_narrative_with_a_control_character_is_refused(
+    client: Client, plan: Plan, reporter: User, narrative: str
+) -> None:
+    """A NUL or an escape in the narrative is a 422 in Chinese; no report is stored."""
+    response = _post_zh(client, token_for(reporter), {**BODY, "narrative": narrative})
+    assert response.status_code == 422
+    assert "不允许" in json.dumps(response.json(), ensure_ascii=False)
+    assert not ProgressReport.objects.exists()
+
+
+def test_report_narrative_is_stored_with_lf_and_full_width_punctuation_kept(
+    client: Client, plan: Plan, reporter: User
+) -> None:
+    """CR LF becomes LF, the text is NFC, and full-width punctuation stays as typed."""
+    narrative = "第一步完成，\r\n第二步：e\u0301。"
+    response = _post_zh(client, token_for(reporter), {**BODY, "narrative": narrative})
+    assert response.status_code == 201
+    assert ProgressReport.objects.get().narrative == "第一步完成，\n第二步：\u00e9。"

@@ -94,3 +94,26 @@ def test_error_names_the_row() -> None:
     with pytest.raises(PlanFileError) as caught:
         import_plan(content)
     assert [e.row for e in caught.value.errors] == [3]
+
+
+def test_a_control_character_in_a_cell_is_refused_by_row_and_nothing_is_written() -> None:
+    """An escape character in a cell is reported on its row in Chinese; no plan is created."""
+    content = small_plan_csv(
+        "1,是,一、基本服务,（一）行动一,事项一,举措一,区市场监管局,6月",
+        "2,否,一、基本服务,（一）行动一,事项二,举措\x1b二,区市场监管局,6月",
+    )
+    with pytest.raises(PlanFileError) as caught:
+        import_plan(content, code="nul-plan")
+    assert {e.row for e in caught.value.errors} == {3}
+    assert "不允许" in str(caught.value)
+    assert not Plan.objects.filter(code="nul-plan").exists()
+
+
+def test_cells_are_stored_with_lf_and_in_nfc() -> None:
+    """A cell's CR LF becomes LF and its text NFC; full-width punctuation stays."""
+    plan = import_plan(
+        small_plan_csv(
+            '1,是,一、基本服务,（一）行动一,事项一,"举措：\r\ne\u0301。",区市场监管局,6月'
+        )
+    )
+    assert plan.measures.get(seq=1).text == "举措：\n\u00e9。"

@@ -22,6 +22,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from django.db import models
 
+from jinqi.core.text import column_needs_cleaning
 from jinqi.registry.enums import FieldType
 from jinqi.registry.importing.bulk import Copy, stamps
 from jinqi.registry.importing.reading import MAX_CELL, RawRow
@@ -269,7 +270,8 @@ def _numbers(column: pa.Array) -> tuple[pa.Array, np.ndarray]:
 
 
 def _text(column: pa.Array, max_length: int) -> tuple[pa.Array, np.ndarray]:
-    """Text cells that need no trimming, are not blank and fit; others go to RowValidator."""
+    """Text cells that need no trimming, are not blank, fit and pass the text boundary as they
+    are; others go to RowValidator."""
     if not pa.types.is_string(column.type) and not pa.types.is_large_string(column.type):
         return _refuse(column)
     column = pc.cast(column, pa.string())
@@ -280,7 +282,8 @@ def _text(column: pa.Array, max_length: int) -> tuple[pa.Array, np.ndarray]:
             pc.less_equal(pc.utf8_length(column), _characters(min(max_length, MAX_CELL))),
         ),
     )
-    return column, _absent(column) | _true(fits)
+    # A cell the text boundary would refuse or change goes to RowValidator, which says why.
+    return column, _absent(column) | (_true(fits) & ~column_needs_cleaning(column))
 
 
 def _look_up(

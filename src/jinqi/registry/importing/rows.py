@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from jinqi.accounts.enums import DepartmentKind
 from jinqi.accounts.models import Department
+from jinqi.core.text import TextRefusedError, text_clean
 from jinqi.registry.enums import FieldType, RegistrationStatus
 from jinqi.registry.importing.reading import MAX_CELL, ImportFileError, RawRow
 from jinqi.registry.models import Enterprise, Industry, fact_ref
@@ -292,6 +293,8 @@ class RowValidator:
             try:
                 if isinstance(value, str) and len(value) > MAX_CELL:
                     raise ValueReadError(_("longer than %(n)s characters") % {"n": f"{MAX_CELL:,}"})
+                if isinstance(value, str):  # one line, as the columnar path checks it
+                    value = _through_boundary(value)
                 if column.is_fact:
                     facts[fact_ref(column.name, column.year)] = self._fact(column.name, value)
                 else:
@@ -366,6 +369,15 @@ class RowValidator:
                 )
             return town
         return text
+
+
+def _through_boundary(value: str) -> str:
+    """A cell as the text boundary stores it (surrounding spaces trimmed first, as a spreadsheet
+    user expects), or the boundary's refusal as this row's problem."""
+    try:
+        return text_clean(value.strip(), max_length=MAX_CELL)
+    except TextRefusedError as refused:
+        raise ValueReadError(refused.message) from refused
 
 
 def is_empty(value: Any) -> bool:

@@ -219,7 +219,7 @@ def test_industry_filter_of_the_api_selects_by_code_prefix() -> None:
     """`?industry=C` lists an enterprise of C2614 and `?industry=A` does not (it was a 500 for
     every value: a `startswith` lookup on the foreign key)."""
     firm = enterprise()
-    _token, key = api_token_create(user=department_user(), name="系统")
+    _token, key = api_token_create(acting_user=system_user(), user=department_user(), name="系统")
     client = Client()
     found = client.get("/api/v1/registry/enterprises?industry=c", headers=_bearer(key))
     assert found.status_code == 200

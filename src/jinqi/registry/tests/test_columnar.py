@@ -47,6 +47,9 @@ def _population(path: Path) -> tuple[Path, str]:
     rows[25] = {name: None for name in rows[25]}  # an empty row
     rows[27]["revenue_2025"] = float("nan")
     rows[29]["uscc"] = rows[29]["uscc"][:17] + ("0" if rows[29]["uscc"][17] != "0" else "1")
+    rows[31]["name"] = "上海\x07响铃有限公司"  # refused by the text boundary
+    rows[33]["registered_address"] = "上海市金山区\u202e路1号"  # a bidi override: refused
+    rows[35]["legal_representative"] = "e\u0301"  # stored in NFC, as é
     pq.write_table(pa.Table.from_pylist(rows, schema=table.schema), path)
     return path, rows[40]["uscc"]
 

@@ -259,6 +259,8 @@ BAD_ROWS: list[tuple[dict[str, str], str]] = [
     ({"industry_code": "C9999"}, "“C9999” is not a GB/T 4754-2017 code"),
     ({"town": "浦东新区"}, "“浦东新区” is not a town, street or park"),
     ({"name": "x" * 10_001}, "longer than 10,000 characters"),
+    ({"name": "金山\x85化工有限公司"}, "invisible control character (U+0085)"),
+    ({"name": "金山\u202e化工有限公司"}, "direction control character (U+202E)"),
 ]
 
 

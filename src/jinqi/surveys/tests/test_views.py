@@ -132,6 +132,21 @@ def test_the_form_shows_each_message_in_chinese_and_stores_nothing() -> None:
     assert not Response.objects.exists()
 
 
+@pytest.mark.parametrize("typed", ["很好\x00", "很好\x1b[31m"])
+def test_a_control_character_in_an_answer_is_shown_and_nothing_is_stored(typed: str) -> None:
+    """A NUL or an escape in a text answer is a form error in Chinese; no response is stored."""
+    target = firm()
+    sent = survey(lead())
+    ids = {q.kind: q.pk for q in sent.questions.all()}
+    response = _client(user_of(target)).post(
+        reverse("surveys:answer", args=[sent.pk]),
+        {f"q{ids['rating']}": "4", f"q{ids['single']}": "1", f"q{ids['text']}": typed},
+    )
+    assert response.status_code == 200
+    assert "不允许" in response.content.decode()
+    assert not Response.objects.exists()
+
+
 def test_script_in_answers_is_inert_on_pages_and_in_the_export() -> None:
     """Free text with HTML or a formula is escaped on the results pages and stays text in XLSX."""
     office = lead()
