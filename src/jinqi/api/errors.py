@@ -20,7 +20,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from jinqi.api.ratelimit import RateLimited
 from jinqi.core.busy import busy_response, database_busy
-from jinqi.core.errors import ConflictError, DomainError, PermissionDenied
+from jinqi.core.errors import ConflictError, DomainError, PermissionDenied, error_body
 from jinqi.core.request_id import current_request_id
 
 logger = logging.getLogger(__name__)
@@ -37,17 +37,6 @@ class ErrorOut(Schema):
     """The body of every error answer of the API."""
 
     error: ErrorDetail
-
-
-def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
-    return {
-        "error": {
-            "code": code,
-            "message": message,
-            "details": details,
-            "request_id": current_request_id(),
-        }
-    }
 
 
 def status_error(status: int) -> tuple[str, str]:

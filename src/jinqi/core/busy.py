@@ -20,6 +20,8 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views import defaults
 
+from jinqi.core.errors import error_body
+
 logger = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = 5
@@ -50,9 +52,7 @@ def busy_response(request: HttpRequest) -> HttpResponse:
     message = busy_message()
     response: HttpResponse
     if request.path.startswith(API_PREFIX):
-        response = JsonResponse(
-            {"error": {"code": "busy", "message": message, "details": None}}, status=503
-        )
+        response = JsonResponse(error_body("busy", message), status=503)
     else:
         # Rendered without the request: no context processor reads the busy database.
         response = HttpResponse(

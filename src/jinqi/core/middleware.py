@@ -12,6 +12,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import render
 
+from jinqi.core.errors import error_body
 from jinqi.core.text import TextRefusedError, text_clean
 
 API_PREFIX = "/api/"
@@ -43,6 +44,5 @@ class TextBoundaryMiddleware:
     def _refusal(request: HttpRequest, refused: TextRefusedError) -> HttpResponse:
         if request.path_info.startswith(API_PREFIX):
             # The API's one error format (api.errors), written here because core imports no app.
-            body = {"error": {"code": refused.code, "message": refused.message, "details": None}}
-            return JsonResponse(body, status=400)
+            return JsonResponse(error_body(refused.code, refused.message), status=400)
         return render(request, "400.html", {"message": refused.message}, status=400)
