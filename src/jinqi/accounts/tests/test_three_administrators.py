@@ -145,6 +145,20 @@ def test_the_system_administrator_manages_accounts_but_makes_no_administrator() 
     assert auditor.role == Role.AUDIT_ADMIN
 
 
+def test_nobody_sets_another_users_password_in_the_admin() -> None:
+    """The system administrator cannot set a lead-office user's password (and so log in as
+    them to read the audit trail): the admin's password page is refused, the password kept."""
+    lead = UserFactory(role=Role.LEAD_OFFICE)
+    before = lead.password
+    client = _client(_user(Role.SYSTEM_ADMIN))
+    url = reverse("admin:auth_user_password_change", args=[lead.pk])
+    response = client.post(url, {"password1": "Neu@Passwort9", "password2": "Neu@Passwort9"})
+    assert response.status_code == 403
+    lead.refresh_from_db()
+    assert lead.password == before
+    assert client.get(url).status_code == 403
+
+
 def test_the_system_administrator_creates_a_token_with_an_expiry_in_the_admin() -> None:
     """The admin keeps the expiry it was given, and the creation is in the audit trail."""
     sysadmin = _user(Role.SYSTEM_ADMIN)
