@@ -8,10 +8,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jinqi.accounts.models import User
+from jinqi.core.forms import LineField
 
 
 class CodeForm(forms.Form):
-    code = forms.CharField(
+    code = LineField(
         label=_("Verification code"),
         max_length=20,
         widget=forms.TextInput(
@@ -23,7 +24,7 @@ class CodeForm(forms.Form):
 class PasswordConfirmForm(forms.Form):
     """Asks for the password again before a change to how the account is protected."""
 
-    password = forms.CharField(
+    password = LineField(
         label=_("Current password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),

@@ -24,7 +24,7 @@ class CorrectionForm(forms.Form):
 class RevealForm(forms.Form):
     """Why personal data is being read; kept in the audit row with who and when."""
 
-    reason = forms.CharField(
+    reason = LineField(
         label=_("Reason for reading the personal data"),
         max_length=REVEAL_REASON_MAX_LENGTH,
         help_text=_("Recorded in the audit trail with your name and the time."),

@@ -298,7 +298,7 @@ def test_an_administrator_resets_a_lost_authenticator_through_the_audited_action
     from django.contrib import admin
 
     user, _key, _codes = enrolled_user()
-    administrator = UserFactory(admin=True)
+    administrator = UserFactory(system_admin=True)
     client = Client()
     client.force_login(administrator)
     response = client.post(
@@ -320,7 +320,7 @@ def test_a_session_whose_authenticator_was_reset_is_not_stuck_at_the_code_step(
     user, _key, _codes = enrolled_user()
     client = Client()
     log_in(client, user)
-    second_factor.second_factor_disable(user=user, acting_user=UserFactory(admin=True))
+    second_factor.second_factor_disable(user=user, acting_user=UserFactory(system_admin=True))
     response = client.get(reverse("accounts:otp_verify"))
     assert response.status_code == 302
     assert client.get(reverse("notifications:inbox"))["Location"].startswith(

@@ -161,7 +161,7 @@ def test_a_new_operation_is_documented_without_anyone_remembering() -> None:
     }
     document_errors(schema)
     responses = schema["paths"]["/new"]["post"]["responses"]
-    assert set(responses) == {201, 400, 401, 403, 404, 409, 429, 500}
+    assert set(responses) == {201, 400, 401, 403, 404, 409, 429, 500, 503}
     assert responses[404] is own
 
 

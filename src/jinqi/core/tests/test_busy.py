@@ -55,9 +55,8 @@ def test_the_api_gets_its_json_error_and_nothing_is_written() -> None:
     response = _call("/api/v1/applications")
     assert response.status_code == 503
     assert response["Retry-After"] == "5"
-    assert json.loads(response.content) == {
-        "error": {"code": "busy", "message": MESSAGE, "details": None}
-    }
+    error = json.loads(response.content)["error"]
+    assert error == {"code": "busy", "message": MESSAGE, "details": None, "request_id": "-"}
     assert not CalendarOverride.objects.exists()
 
 
@@ -115,7 +114,9 @@ def test_a_busy_database_outside_any_view_answers_503_too(path: str) -> None:
     assert response.status_code == 503
     assert response["Retry-After"] == "5"
     if path.startswith("/api/"):
-        assert response.json()["error"] == {"code": "busy", "message": MESSAGE, "details": None}
+        error = response.json()["error"]
+        assert error == {**error, "code": "busy", "message": MESSAGE, "details": None}
+        assert error["request_id"]
     else:
         assert MESSAGE in response.content.decode()
 

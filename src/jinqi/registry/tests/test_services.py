@@ -109,7 +109,7 @@ def test_registry_list_masks_personal_data_and_reveal_is_audited() -> None:
     [
         ("", "这个字段是必填项。"),
         ("   ", "这个字段是必填项。"),
-        ("查" * 201, "不超过 200 字符"),
+        ("查" * 201, "最多 200 个字"),
     ],
 )
 def test_a_reveal_without_a_valid_reason_is_refused_and_not_recorded(
