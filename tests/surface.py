@@ -161,8 +161,10 @@ def build_world() -> World:
     )
 
 
-def client_for(world: World, role: str) -> Client:
-    client = Client()
+def client_for(world: World, role: str, *, raise_request_exception: bool = True) -> Client:
+    """A client logged in as the role's user; with raise_request_exception=False a view's
+    exception comes back as the 500 a user would get."""
+    client = Client(raise_request_exception=raise_request_exception)
     user = world.users[role]
     if user is not None:
         client.force_login(user)
