@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,6 +23,17 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     if os.environ.get("CI") == "true" and report.skipped and not hasattr(report, "wasxfail"):
         report.outcome = "failed"
         report.longrepr = f"skipped under CI, where every test must run: {report.longrepr}"
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Remove the photographs of an earlier run's failed browser tests, once per run: in the
+    controlling process under pytest-xdist, so that no worker deletes another worker's."""
+    if hasattr(session.config, "workerinput"):  # an xdist worker
+        return
+    for stale in (Path(session.config.rootpath) / "test-artifacts" / "screenshots").glob(
+        "FAILED-*.png"
+    ):
+        stale.unlink()
 
 
 def _on_postgres() -> bool:

@@ -103,9 +103,6 @@ def browser(django_db_setup: None) -> Iterator[Any]:
         )
     from playwright.sync_api import sync_playwright
 
-    for stale in SCREENSHOTS.glob("FAILED-*.png"):  # photographs of an earlier run's failures
-        stale.unlink()
-
     with _django_beside_playwright(), sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True

@@ -1,5 +1,6 @@
 """Settings shared by every deployment; values that differ come from `environment`."""
 
+import os
 import secrets
 from pathlib import Path
 
@@ -21,9 +22,13 @@ def _secret_key() -> str:
         return key_file.read_text().strip()
     env.VAR_DIR.mkdir(parents=True, exist_ok=True)
     key = secrets.token_urlsafe(50)
-    key_file.write_text(key)
-    key_file.chmod(0o600)
-    return key
+    # Written aside and renamed into place: processes starting together (the web server's
+    # workers, parallel test workers) never read a half-written key; the last rename wins.
+    draft = key_file.with_name(f"secret.key.{os.getpid()}")
+    draft.write_text(key)
+    draft.chmod(0o600)
+    draft.replace(key_file)
+    return key_file.read_text().strip()
 
 
 SECRET_KEY = _secret_key()
