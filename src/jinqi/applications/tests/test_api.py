@@ -72,6 +72,7 @@ def test_a_busy_database_answers_the_json_busy_error_and_creates_nothing(
         "code": "busy",
         "message": "系统繁忙，请求未能完成。请几秒钟后重试。",
         "details": None,
+        "request_id": response["X-Request-ID"],
     }
     assert not Application.objects.exists()
 
