@@ -163,7 +163,9 @@ def traced(*, memory: bool = False) -> Iterator[Trace]:
     original_open = zipfile.ZipFile.open
 
     def spy(archive: zipfile.ZipFile, name: Any, *args: Any, **kwargs: Any) -> Any:
-        trace.opened_members.append(getattr(name, "filename", name))
+        # Only reading counts: a test building a hostile file on first use writes its parts.
+        if (args[0] if args else kwargs.get("mode", "r")) == "r":
+            trace.opened_members.append(getattr(name, "filename", name))
         return original_open(archive, name, *args, **kwargs)
 
     if memory:

@@ -633,7 +633,12 @@ def group_edit(request: AuthenticatedRequest, code: str) -> HttpResponse:
 @requires(SUPERVISE)
 def working_calendar(request: AuthenticatedRequest) -> HttpResponse:
     """The working-day calendar deadlines are counted on, and the lead office's corrections."""
-    year = int(request.GET.get("year") or clock.today().year)
+    year = clock.today().year
+    asked = request.GET.get("year", "")
+    if asked.isdigit() and 2000 <= int(asked) <= 2100:
+        year = int(asked)
+    elif asked:
+        messages.warning(request, _("Enter a year from 2000 to 2100; this year is shown."))
     form = CalendarDayForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

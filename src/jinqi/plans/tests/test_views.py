@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from jinqi.accounts.tests.factories import UserFactory, department_user
+from jinqi.core import clock
 from jinqi.core.models import CalendarOverride
 from jinqi.plans.models import Measure, Plan
 from jinqi.plans.tests.factories import import_plan, jinshan_2022_csv, small_plan_csv
@@ -93,6 +94,19 @@ def test_lead_office_corrects_the_working_day_calendar(lead_client: Client) -> N
     lead_client.post(url, {"day": "2027-02-06", "is_working_day": "1", "note": "春节调休"})
     override = CalendarOverride.objects.get()
     assert override.day == dt.date(2027, 2, 6) and override.is_working_day
+
+
+@pytest.mark.parametrize("year", ["<script>", "' OR 1=1 --", "99999999999999999999", "1999"])
+def test_a_calendar_year_that_is_not_a_year_shows_this_year_with_a_message(
+    lead_client: Client, year: str
+) -> None:
+    """The calendar's year parameter out of range or not a number: this year, and why."""
+    with clock.frozen_at(dt.datetime(2026, 12, 7, 9, tzinfo=dt.UTC)):
+        response = lead_client.get(reverse("plans:calendar"), {"year": year})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "工作日历 · 2026" in page
+    assert "年份应在 2000 至 2100 之间" in page
 
 
 def test_department_cannot_import_or_edit_the_calendar() -> None:
