@@ -311,13 +311,28 @@ def _upload(kind: str) -> SimpleUploadedFile:
 # --------------------------------------------------------------------------------------------
 
 
+FORMSET_ROW = re.compile(r"-(\d+)-")
+
+
+def _one_row_of_each_formset(fields: dict[str, bool]) -> dict[str, bool]:
+    """A formset's rows repeat the same fields (`form-0-label`, `form-1-label`, …): the first
+    row stands for the others, so a long form editor costs one row, not all of them."""
+    return {
+        name: one_line
+        for name, one_line in fields.items()
+        if FORMSET_ROW.search(name) is None
+        or FORMSET_ROW.sub("-0-", name, count=1) == name
+        or FORMSET_ROW.sub("-0-", name, count=1) not in fields
+    }
+
+
 def _walk_form(
     client: Client, page_url: str, form: Form, one_lines: dict[str, bool], found: Findings
 ) -> None:
     target = urljoin(page_url, form.action or page_url)
     where = f"{form.method.upper()} {urlsplit(target).path} ({_route_name(target)})"
     base = _multi(form.values)
-    for name, one_line in one_lines.items():
+    for name, one_line in _one_row_of_each_formset(one_lines).items():
         for label, text in HOSTILE_TEXTS.items():
             data = {**base, name: [text]}
             if form.method == "get":
