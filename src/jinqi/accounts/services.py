@@ -68,17 +68,7 @@ def api_token_revoke(*, token: ApiToken, acting_user: Any) -> ApiToken:
     token = ApiToken.objects.select_for_update().get(pk=token.pk)
     if token.revoked_at is not None:
         return token
-    before = snapshot(token, TOKEN_FIELDS)
-    token.revoked_at = clock.now()
-    token.save(update_fields=["revoked_at"])
-    audit_record(
-        actor=acting_user,
-        action=AuditAction.UPDATE,
-        target=token,
-        before=before,
-        after=snapshot(token, TOKEN_FIELDS),
-        note="revoked",
-    )
+    _token_stamp(token=token, field="revoked_at", at=clock.now(), acting_user=acting_user)
     return token
 
 
@@ -92,19 +82,24 @@ def api_tokens_expire(*, acting_user: Any) -> int:
     )
     count = 0
     for token in due:
-        before = snapshot(token, TOKEN_FIELDS)
-        token.expired_at = now
-        token.save(update_fields=["expired_at"])
-        audit_record(
-            actor=acting_user,
-            action=AuditAction.UPDATE,
-            target=token,
-            before=before,
-            after=snapshot(token, TOKEN_FIELDS),
-            note="expired",
-        )
+        _token_stamp(token=token, field="expired_at", at=now, acting_user=acting_user)
         count += 1
     return count
+
+
+def _token_stamp(*, token: ApiToken, field: str, at: dt.datetime, acting_user: Any) -> None:
+    """Set the token's `revoked_at` or `expired_at` and record it (note: revoked, expired)."""
+    before = snapshot(token, TOKEN_FIELDS)
+    setattr(token, field, at)
+    token.save(update_fields=[field])
+    audit_record(
+        actor=acting_user,
+        action=AuditAction.UPDATE,
+        target=token,
+        before=before,
+        after=snapshot(token, TOKEN_FIELDS),
+        note=field.removesuffix("_at"),
+    )
 
 
 @transaction.atomic
