@@ -13,7 +13,12 @@ from django_otp.oath import totp
 
 from jinqi.accounts.tests.factories import PASSWORD
 
-pytestmark = pytest.mark.browser
+# Like every browser test: committed data for the live server, and the seeded departments
+# restored after the flush (a flush without it would leave the next test without them).
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 NEW_PASSWORD = "Silver-Lake-2026"
 # Latin letters a Chinese page may show: the brand's emblem aside, none.
