@@ -41,6 +41,26 @@ TIMEOUT_MS = 10_000
 PLAN_CODE = "jinshan-2022"
 
 
+E2E_DIR = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Every browser test commits its data for the live server and has the seeded data restored
+    (serialized rollback): a flush without the restore would re-create content types under the
+    next such test's restore, and leave it without its departments."""
+    for item in items:
+        if Path(str(item.path)).resolve().parent != E2E_DIR:
+            continue
+        marker = item.get_closest_marker("django_db")
+        if marker is None or not (
+            marker.kwargs.get("transaction") and marker.kwargs.get("serialized_rollback")
+        ):
+            raise pytest.UsageError(
+                f"{item.nodeid}: mark it "
+                "pytest.mark.django_db(transaction=True, serialized_rollback=True)"
+            )
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
     """Remember each phase's outcome on the item, so `page` can photograph a failure."""
