@@ -58,3 +58,33 @@ class StoredFile(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class WorkflowStep(models.Model):
+    """One step of a declared workflow (core.workflow), for workflows without a log of their own:
+    which record, which action, from which state to which, by whom, why, when. Append-only."""
+
+    workflow = models.CharField(_("workflow"), max_length=100)  # the model's app_label.model
+    object_id = models.PositiveBigIntegerField(_("record"))
+    action = models.CharField(_("action"), max_length=40)
+    from_state = models.CharField(_("from state"), max_length=30, blank=True)
+    to_state = models.CharField(_("to state"), max_length=30)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
+    text = models.TextField(_("text"), blank=True)
+    at = models.DateTimeField(_("at"))
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["workflow", "object_id", "at"])]
+        verbose_name = _("workflow step")
+        verbose_name_plural = _("workflow steps")
+
+    def __str__(self) -> str:
+        return f"{self.workflow}#{self.object_id} {self.from_state}→{self.to_state}"
