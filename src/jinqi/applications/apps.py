@@ -1,5 +1,12 @@
 from django.apps import AppConfig
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+
+from jinqi.applications import permissions
+from jinqi.core.demo import DemoStep, register_demo_step
+from jinqi.core.schedule import PeriodicJob, register_periodic_job
+from jinqi.web.navigation import NavEntry, register_nav
+from jinqi.web.portal import PortalPanel, register_panel
 
 
 class ApplicationsConfig(AppConfig):
@@ -8,19 +15,13 @@ class ApplicationsConfig(AppConfig):
     verbose_name = _("Applications")
 
     def ready(self) -> None:
-        from django.conf import settings
-
-        from jinqi.applications import permissions
+        # Imported here: these modules import models, which load after the app configs.
         from jinqi.applications.demo import demo_applications_load
         from jinqi.applications.panels import my_applications_panel
         from jinqi.applications.selectors import may_download_material
         from jinqi.applications.services import MATERIAL_PURPOSE
         from jinqi.applications.tasks import drafts_remind_stale_task
-        from jinqi.core.demo import DemoStep, register_demo_step
-        from jinqi.core.schedule import PeriodicJob, register_periodic_job
         from jinqi.core.uploads import EVIDENCE_TYPES, UploadPurpose, register_purpose
-        from jinqi.web.navigation import NavEntry, register_nav
-        from jinqi.web.portal import PortalPanel, register_panel
 
         register_purpose(
             UploadPurpose(

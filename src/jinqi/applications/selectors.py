@@ -11,7 +11,7 @@ from django.db.models import Count, F, Max, Q, QuerySet
 from django.http import Http404
 
 from jinqi.applications import workflow
-from jinqi.applications.enums import ApplicationState, Reviewer
+from jinqi.applications.enums import ApplicationState
 from jinqi.applications.models import (
     Application,
     ApplicationForm,
@@ -105,17 +105,6 @@ def working_days_left(applications: Sequence[Application]) -> dict[int, int]:
 
 def is_overdue(application: Application) -> bool:
     return application.deadline is not None and application.deadline < clock.today()
-
-
-def can_act_on_step(user: Any, application: Application) -> bool:
-    """Whether the user is the one the current review step waits for."""
-    if application.state != S.IN_REVIEW:
-        return False
-    steps = application.form.definition.steps
-    step = steps[min(application.step, len(steps) - 1)]
-    if step.reviewer == Reviewer.LEAD_OFFICE:
-        return has_capability(user, SUPERVISE)
-    return has_capability(user, REVIEW) and user.department_id == application.policy.department_id
 
 
 def policies_taking_applications() -> QuerySet[Policy]:

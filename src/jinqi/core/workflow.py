@@ -64,6 +64,8 @@ class Step(Generic[Record]):
     at: dt.datetime
     changes: Mapping[str, Any]
     log: models.Model | None = None
+    # The changed fields' values before the step (an audit row's "before").
+    before: Mapping[str, Any] = field(default_factory=dict)
 
 
 Effect = Callable[[Step[Any]], None]
@@ -156,10 +158,13 @@ class Workflow(Generic[Record]):
     ) -> Step[Record]:
         """Take `action` on `record`: check, write state and `changes` unless the record changed
         since the caller read `lock_version`, log the step, run the effects. Atomic."""
+        if record.lock_version != lock_version:  # moved since the caller read it: say so first
+            raise ConflictError(str(self.conflict))
         transition = self.check(record, action, acting_user, text=text)
         source = self._state(record)
         at = clock.now()
         values = dict(changes or {})
+        before = {name: getattr(record, name) for name in values}
         with transaction.atomic():
             updated = self.model._default_manager.filter(
                 pk=record.pk, lock_version=lock_version
@@ -172,7 +177,9 @@ class Workflow(Generic[Record]):
                 raise ConflictError(str(self.conflict))
             record.refresh_from_db()
             return self._record(
-                Step(record, transition, source, acting_user, text.strip(), at, values)
+                Step(
+                    record, transition, source, acting_user, text.strip(), at, values, before=before
+                )
             )
 
     def started(

@@ -12,7 +12,17 @@ from jinqi.applications.definition import Definition, FormField, Material, Revie
 from jinqi.applications.demo import PLAN_PDF
 from jinqi.applications.enums import Admission, FieldKind, Reviewer
 from jinqi.applications.models import Application, ApplicationForm, PublicityBatch
-from jinqi.applications.services import FormSettings, form_save
+from jinqi.applications.services import (
+    FormSettings,
+    application_accept,
+    application_answers_save,
+    application_review_pass,
+    application_start,
+    application_submit,
+    applications_publicise,
+    attachment_add,
+    form_save,
+)
 from jinqi.policies.enums import Delivery
 from jinqi.policies.models import Policy
 from jinqi.policies.services import policy_publish
@@ -98,12 +108,6 @@ COMPLETE_ANSWERS = {"project_name": "智能产线改造", "has_export": True, "e
 
 def submitted(item: Policy, user: User) -> Application:
     """An application started, completed and submitted by `user`."""
-    from jinqi.applications.services import (
-        application_answers_save,
-        application_start,
-        application_submit,
-        attachment_add,
-    )
 
     application = application_start(policy=item, acting_user=user)
     application_answers_save(application=application, answers=COMPLETE_ANSWERS, acting_user=user)
@@ -116,11 +120,6 @@ def submitted(item: Policy, user: User) -> Application:
 def in_publicity(owner: User) -> tuple[Application, PublicityBatch]:
     """An application of a new applicant, approved through the form's two review steps (the
     department, then the lead office) and published for public notice by `owner`."""
-    from jinqi.applications.services import (
-        application_accept,
-        application_review_pass,
-        applications_publicise,
-    )
 
     item = applying_policy(owner, grant_amount="10")
     application = submitted(item, applicant(applicant_enterprise()))

@@ -13,6 +13,7 @@ from django.test import Client
 from jinqi.accounts.models import User
 from jinqi.applications.enums import ApplicationState
 from jinqi.applications.models import Application, Attachment
+from jinqi.applications.services import filing
 from jinqi.applications.tests.factories import (
     COMPLETE_ANSWERS,
     PDF,
@@ -56,13 +57,12 @@ def test_a_busy_database_answers_the_json_busy_error_and_creates_nothing(
 ) -> None:
     """A create whose write finds the SQLite database locked (after the row was written)
     answers 503, the error body with the code "busy" and Retry-After; nothing is created."""
-    from jinqi.applications import services
 
     def locked(**_kwargs: object) -> None:
         raise OperationalError("database is locked")
 
     applying_policy()
-    monkeypatch.setattr(services, "audit_record", locked)
+    monkeypatch.setattr(filing, "audit_record", locked)
     client = _client(applicant(applicant_enterprise()))
     body = {"policy": CODE, "answers": {"project_name": "产线改造"}}
     response = _send(client, "post", "/api/v1/applications", body)

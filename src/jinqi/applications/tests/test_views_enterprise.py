@@ -21,6 +21,7 @@ from jinqi.applications.models import Application, ApplicationTransition, Attach
 from jinqi.applications.services import (
     FormSettings,
     application_answers_save,
+    application_return,
     application_start,
     attachment_add,
 )
@@ -33,6 +34,7 @@ from jinqi.applications.tests.factories import (
     staff,
     submitted,
 )
+from jinqi.core import clock
 from jinqi.core.models import StoredFile
 from jinqi.policies.models import Policy
 
@@ -102,9 +104,6 @@ def test_list_without_applications_has_an_empty_state(item: Policy, user: User) 
 
 def test_a_returned_application_past_its_deadline_is_highlighted(item: Policy, user: User) -> None:
     """A correction due soon or overdue stands out in the list."""
-    from jinqi.applications.services import application_return
-    from jinqi.core import clock
-
     application = submitted(item, user)
     application_return(
         application=application,

@@ -27,6 +27,7 @@ from jinqi.applications.enums import ApplicationState, FieldKind
 from jinqi.applications.forms import AttachmentForm
 from jinqi.applications.models import OPEN_STATES, Application
 from jinqi.applications.permissions import APPLY
+from jinqi.applications.workflow import WORKFLOW
 from jinqi.core import clock
 from jinqi.core.errors import DomainError
 from jinqi.core.permissions import requires
@@ -265,7 +266,7 @@ def _detail_page(
             "returned": returned,
             "deadline_past": application.deadline is not None and application.deadline < today,
             "transitions": application.transitions.select_related("actor__department"),
-            "may_withdraw": application.state in (S.DRAFT, S.SUBMITTED, S.RETURNED),
+            "may_withdraw": application.state in WORKFLOW.transition("withdraw").sources,
             "max_upload": settings.APPLICATION_UPLOAD_MAX_BYTES,
             "accept": ".pdf,.jpg,.jpeg,.png,.xlsx,.docx",
         },

@@ -32,6 +32,7 @@ from jinqi.applications.workbench_forms import (
     QueueFilterForm,
     ReviewAction,
 )
+from jinqi.applications.workflow import WORKFLOW
 from jinqi.core import clock
 from jinqi.core.calendar import add_working_days
 from jinqi.core.errors import ConflictError, DomainError
@@ -247,19 +248,22 @@ def _materials(application: Application) -> list[dict[str, Any]]:
     ]
 
 
+# The page's buttons for the workflow's actions (the enterprise's and publicity's are elsewhere).
+BUTTONS = {
+    "return": ReviewAction.RETURN,
+    "accept": ReviewAction.ACCEPT,
+    "refuse": ReviewAction.REJECT,
+    "pass_step": ReviewAction.PASS,
+    "approve": ReviewAction.PASS,
+    "reject": ReviewAction.REJECT,
+    "disburse": ReviewAction.DISBURSE,
+    "uphold_objection": ReviewAction.REJECT,
+}
+
+
 def _allowed(user: Any, application: Application) -> set[str]:
-    """The actions the workflow lets this user take now."""
-    department = is_policy_department(user, application.policy)
-    state = application.state
-    if state == S.SUBMITTED and department:
-        return {ReviewAction.RETURN, ReviewAction.ACCEPT, ReviewAction.REJECT}
-    if state == S.IN_REVIEW and selectors.can_act_on_step(user, application):
-        return {ReviewAction.PASS, ReviewAction.REJECT}
-    if state == S.PUBLICITY and department:
-        batch = application.batch
-        ended = batch is not None and clock.today() > batch.ends_on
-        return {ReviewAction.DISBURSE, ReviewAction.REJECT} if ended else {ReviewAction.REJECT}
-    return set()
+    """The buttons for the actions the workflow lets this user take now."""
+    return {BUTTONS[t.action] for t in WORKFLOW.available(application, user) if t.action in BUTTONS}
 
 
 @requires(WORKBENCH)

@@ -134,6 +134,19 @@ def test_the_second_of_two_writers_gets_a_conflict(letter_model: Any) -> None:
     assert WorkflowStep.objects.count() == 1
 
 
+def test_a_step_on_a_version_the_record_has_left_is_a_conflict_before_anything_else(
+    letter_model: Any,
+) -> None:
+    """A caller whose version is older than the record's is told someone else acted, even where
+    the record's new state would refuse the action for another reason."""
+    flow = _workflow(letter_model, [])
+    letter = letter_model.objects.create(body="x")
+    flow.apply(letter, "send", lock_version=0, acting_user=Who("writer"))
+    with pytest.raises(ConflictError, match="别人先改了"):
+        flow.apply(letter, "send", lock_version=0, acting_user=Who("writer"))
+    assert WorkflowStep.objects.count() == 1
+
+
 def test_a_failing_effect_rolls_the_step_back(letter_model: Any) -> None:
     """Effects run in the step's transaction: if one fails, state and log are not written."""
 
