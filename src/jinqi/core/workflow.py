@@ -158,7 +158,8 @@ class Workflow(Generic[Record]):
     ) -> Step[Record]:
         """Take `action` on `record`: check, write state and `changes` unless the record changed
         since the caller read `lock_version`, log the step, run the effects. Atomic."""
-        if record.lock_version != lock_version:  # moved since the caller read it: say so first
+        # The record moved since the caller read it: say so before judging its new state.
+        if record.lock_version != lock_version:  # type: ignore[attr-defined]
             raise ConflictError(str(self.conflict))
         transition = self.check(record, action, acting_user, text=text)
         source = self._state(record)

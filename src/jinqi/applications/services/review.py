@@ -17,7 +17,11 @@ from jinqi.core.calendar import add_working_days
 from jinqi.core.errors import DomainError
 
 # A rejection is a different action of the workflow in each state it can happen in.
-REJECTING = {S.SUBMITTED: "refuse", S.IN_REVIEW: "reject", S.PUBLICITY: "uphold_objection"}
+REJECTING: dict[str, str] = {
+    S.SUBMITTED: "refuse",
+    S.IN_REVIEW: "reject",
+    S.PUBLICITY: "uphold_objection",
+}
 
 
 @transaction.atomic
