@@ -64,6 +64,9 @@ class Step(Generic[Record]):
     at: dt.datetime
     changes: Mapping[str, Any]
     log: models.Model | None = None
+    # The changed fields as the caller's record had them, by column (`department_id`), so a log
+    # or an effect can say what a step replaced (the department an appeal was handed from).
+    before: Mapping[str, Any] = field(default_factory=dict)
 
 
 Effect = Callable[[Step[Any]], None]
@@ -160,6 +163,8 @@ class Workflow(Generic[Record]):
         source = self._state(record)
         at = clock.now()
         values = dict(changes or {})
+        columns = [self._column(name) for name in values]
+        before = {column: getattr(record, column) for column in columns}
         with transaction.atomic():
             updated = self.model._default_manager.filter(
                 pk=record.pk, lock_version=lock_version
@@ -172,7 +177,9 @@ class Workflow(Generic[Record]):
                 raise ConflictError(str(self.conflict))
             record.refresh_from_db()
             return self._record(
-                Step(record, transition, source, acting_user, text.strip(), at, values)
+                Step(
+                    record, transition, source, acting_user, text.strip(), at, values, before=before
+                )
             )
 
     def started(
@@ -193,6 +200,9 @@ class Workflow(Generic[Record]):
         for effect in self.effects:
             effect(step)
         return step
+
+    def _column(self, name: str) -> str:
+        return str(getattr(self.model._meta.get_field(name), "attname", name))
 
     def _state(self, record: Record) -> str:
         return str(getattr(record, self.state_field) or "")

@@ -39,14 +39,14 @@ DOCUMENTED = {
 @pytest.mark.parametrize(("source", "target"), list(itertools.product(S.values, S.values)))
 def test_only_documented_state_pairs_are_moves(source: str, target: str) -> None:
     """Every pair of states is either a documented edge of the workflow or no move at all."""
-    assert ((source, target) in workflow.allowed_pairs()) == ((source, target) in DOCUMENTED)
+    assert ((source, target) in workflow.WORKFLOW.edges()) == ((source, target) in DOCUMENTED)
 
 
 ILLEGAL = [
     (state, action)
     for state in S.values
     for action in Action
-    if state not in workflow.MOVES[action].sources
+    if state not in workflow.WORKFLOW.transition(action).sources
 ]
 
 
@@ -62,7 +62,7 @@ def test_an_action_from_a_state_it_does_not_leave_is_refused(state: str, action:
         Actor.ENTERPRISE: user,
         Actor.DEPARTMENT: f.staff_of(appeal),
         Actor.LEAD_OFFICE: f.lead(),
-    }[workflow.MOVES[action].actor]
+    }[Actor(workflow.WORKFLOW.transition(action).actor)]
     with pytest.raises(DomainError) as refused:
         services.appeal_transition(
             appeal=appeal,
@@ -83,14 +83,14 @@ def test_the_wrong_actor_is_refused(action: Action) -> None:
     lead office."""
     user = f.firm_user()
     appeal = f.filed(user)
-    source = sorted(workflow.MOVES[action].sources)[0]
+    source = sorted(workflow.WORKFLOW.transition(action).sources)[0]
     Appeal.objects.filter(pk=appeal.pk).update(state=source)
     appeal.refresh_from_db()
     others = {
         Actor.ENTERPRISE: [f.firm_user(), f.staff_of(appeal), f.lead()],
         Actor.DEPARTMENT: [user, f.lead(), department_user("finance")],
         Actor.LEAD_OFFICE: [user, f.staff_of(appeal)],
-    }[workflow.MOVES[action].actor]
+    }[Actor(workflow.WORKFLOW.transition(action).actor)]
     for other in others:
         with pytest.raises(PermissionDenied):
             services.appeal_transition(
@@ -112,19 +112,21 @@ def test_a_stale_version_is_refused() -> None:
         services.appeal_ask_info(appeal=appeal, lock_version=seen, text="请补充", acting_user=staff)
 
 
-@pytest.mark.parametrize("action", sorted(a for a, m in workflow.MOVES.items() if m.needs_text))
+@pytest.mark.parametrize(
+    "action", sorted(t.action for t in workflow.WORKFLOW.transitions if t.needs_text)
+)
 def test_moves_that_must_explain_need_a_text(action: Action) -> None:
     """A reason or an answer is required where the other side must be told why or what."""
     user = f.firm_user()
     appeal = f.filed(user)
-    move = workflow.MOVES[action]
+    move = workflow.WORKFLOW.transition(action)
     Appeal.objects.filter(pk=appeal.pk).update(state=sorted(move.sources)[0])
     appeal.refresh_from_db()
     actor = {
         Actor.ENTERPRISE: user,
         Actor.DEPARTMENT: f.staff_of(appeal),
         Actor.LEAD_OFFICE: f.lead(),
-    }[move.actor]
+    }[Actor(move.actor)]
     with pytest.raises(DomainError):
         services.appeal_transition(
             appeal=appeal,
