@@ -6,13 +6,18 @@ import itertools
 
 import pytest
 
+from jinqi.accounts.models import Department
 from jinqi.accounts.tests.factories import department_user
 from jinqi.appeals import services, workflow
 from jinqi.appeals.enums import AppealState as S
+from jinqi.appeals.enums import Side
 from jinqi.appeals.models import Appeal, Entry
 from jinqi.appeals.tests import factories as f
 from jinqi.appeals.workflow import Action, Actor
+from jinqi.audit.enums import AuditAction
+from jinqi.audit.models import AuditEvent
 from jinqi.core.errors import ConflictError, DomainError, PermissionDenied
+from jinqi.core.tests.workflow_matrix import assert_only_declared_moves
 
 pytestmark = pytest.mark.django_db
 
@@ -135,3 +140,73 @@ def test_moves_that_must_explain_need_a_text(action: Action) -> None:
             acting_user=actor,
             text="  ",
         )
+
+
+def test_every_state_action_and_actor_through_the_mechanism() -> None:
+    """Every state × action × actor: what the declaration permits is open to its actor only,
+    everything else is refused by the workflow and leaves the appeal as it was."""
+    user = f.firm_user()
+    appeal = f.filed(user)
+
+    def appeal_in(state: str) -> Appeal:
+        # A refused move changes nothing (the helper checks), so one appeal serves every cell.
+        Appeal.objects.filter(pk=appeal.pk).update(state=state)
+        appeal.refresh_from_db()
+        return appeal
+
+    users = {
+        Actor.ENTERPRISE: user,
+        Actor.DEPARTMENT: f.staff_of(appeal),
+        Actor.LEAD_OFFICE: f.lead(),
+    }
+    tried = assert_only_declared_moves(workflow.WORKFLOW, appeal_in, users)
+    assert tried == len(S.values) * len(workflow.WORKFLOW.transitions) * len(users)
+    assert Entry.objects.filter(appeal=appeal).count() == 1  # only the filing
+
+
+def test_a_step_writes_its_entry_with_side_department_and_files() -> None:
+    """A step is logged as an entry of the conversation under the department that had the
+    appeal, with its side, states and attachments; the audit row names the department before."""
+    appeal = f.filed()
+    staff = f.staff_of(appeal)
+    finance = Department.objects.get(code="finance")
+    f.step(services.appeal_transfer, appeal, staff, department=finance, reason="属于金融办职责")
+    entry = Entry.objects.get(appeal=appeal, action=Action.TRANSFER)
+    assert (entry.side, entry.from_state, entry.to_state) == (
+        Side.DEPARTMENT,
+        S.SUBMITTED,
+        S.SUBMITTED,
+    )
+    assert (entry.department, entry.actor, entry.text) == (
+        staff.department,
+        staff,
+        "属于金融办职责",
+    )
+    audit = AuditEvent.objects.get(
+        action=AuditAction.TRANSITION, object_type="appeals.appeal", object_id=str(appeal.pk)
+    )
+    assert audit.changes["department_id"] == {"old": staff.department_id, "new": finance.pk}
+    f.step(
+        services.appeal_resolve, appeal, department_user("finance"), answer="可以", files=[f.pdf()]
+    )
+    resolved = Entry.objects.get(appeal=appeal, action=Action.RESOLVE)
+    assert (resolved.department, resolved.attachments.count()) == (finance, 1)
+
+
+def test_filing_is_the_workflows_start() -> None:
+    """A filed appeal's first entry is the workflow's start: from no state to submitted, by the
+    enterprise, under the routed department, with its files."""
+    user = f.firm_user()
+    appeal = f.filed(user, files=[f.pdf()])
+    entry = Entry.objects.get(appeal=appeal)
+    assert (entry.action, entry.side, entry.from_state, entry.to_state) == (
+        Action.FILE,
+        Side.ENTERPRISE,
+        "",
+        S.SUBMITTED,
+    )
+    assert (entry.department, entry.actor, entry.attachments.count()) == (
+        appeal.department,
+        user,
+        1,
+    )
