@@ -76,10 +76,6 @@ WITH_DEPARTMENT = frozenset({S.SUBMITTED, S.IN_PROGRESS})  # the department's tu
 
 # Actions that count as the department's first response (联系/答复), whoever is responsible.
 FIRST_RESPONSE = frozenset({Action.RESPOND, Action.ASK_INFO, Action.RESOLVE})
-# Actions that hand the appeal to a (new) department: both time limits start again.
-HANDOVER = frozenset({Action.TRANSFER, Action.REASSIGN})
-# Actions that count for the reopen rate.
-REOPENING = frozenset({Action.REOPEN, Action.FOLLOW_UP_UNSOLVED})
 
 SIDES = {
     Actor.ENTERPRISE: Side.ENTERPRISE,

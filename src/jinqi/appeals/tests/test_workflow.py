@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from jinqi.accounts.models import Department
+from jinqi.accounts.models import Department, User
 from jinqi.accounts.tests.factories import department_user
 from jinqi.appeals import services, workflow
 from jinqi.appeals.enums import AppealState as S
@@ -154,7 +154,7 @@ def test_every_state_action_and_actor_through_the_mechanism() -> None:
         appeal.refresh_from_db()
         return appeal
 
-    users = {
+    users: dict[str, User] = {
         Actor.ENTERPRISE: user,
         Actor.DEPARTMENT: f.staff_of(appeal),
         Actor.LEAD_OFFICE: f.lead(),
