@@ -8,6 +8,7 @@ class AppealsConfig(AppConfig):
     verbose_name = _("Appeals")
 
     def ready(self) -> None:
+        # Not at the top: these import models, which Django loads only after every apps.py.
         from jinqi.appeals import permissions, statistics
         from jinqi.appeals.demo import demo_appeals_load
         from jinqi.appeals.portal import portal_context

@@ -1,6 +1,7 @@
 """The appeal workflow (诉求反映 and 办事咨询), declared once: which action moves an appeal from
-which states to which, and who may take it. `services.appeal_transition` enforces it; nothing
-else changes `state`.
+which states to which, and who may take it, what each step logs (an entry of the conversation)
+and what follows it (an audit row, a notice to the other side). `core.workflow` enforces it
+through `services.appeal_transition`; nothing else changes `state`.
 
     submitted ──respond──► in progress ──resolve──► resolved ──confirm──► closed
         │  ▲                 │    ▲                   │                     │
@@ -15,12 +16,25 @@ appeal stays where it is, marked escalated, and the lead office urges or reassig
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
 from enum import StrEnum
+from typing import Any
 
-from django.utils.translation import gettext_lazy as _
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from jinqi.accounts.selectors import department_staff, enterprise_users
 from jinqi.appeals.enums import AppealState as S
+from jinqi.appeals.enums import Contact, Side
+from jinqi.appeals.models import Appeal, Entry
+from jinqi.appeals.permissions import SUPERVISE, is_filer, is_handler
+from jinqi.audit.enums import AuditAction
+from jinqi.audit.services import audit_record, snapshot
+from jinqi.core.errors import PermissionDenied
+from jinqi.core.permissions import has_capability
+from jinqi.core.workflow import Step, Transition, Workflow
+from jinqi.notifications.services import notification_send, sms_send
 
 
 class Actor(StrEnum):
@@ -30,6 +44,7 @@ class Actor(StrEnum):
 
 
 class Action(StrEnum):
+    FILE = "file"
     RESPOND = "respond"
     ASK_INFO = "ask_info"
     SUPPLY_INFO = "supply_info"
@@ -43,58 +58,171 @@ class Action(StrEnum):
 
 
 LABELS = {
-    Action.RESPOND: _("Respond"),
-    Action.ASK_INFO: _("Ask for more information"),
-    Action.SUPPLY_INFO: _("Supply information"),
-    Action.TRANSFER: _("Transfer to another department"),
-    Action.REASSIGN: _("Reassign to another department"),
-    Action.RESOLVE: _("Resolve"),
-    Action.CONFIRM: _("Confirm and rate"),
-    Action.REOPEN: _("Reopen"),
-    Action.MERGE: _("Merge into the original"),
-    Action.FOLLOW_UP_UNSOLVED: _("Not solved after all"),
+    Action.FILE: gettext_lazy("File the appeal"),
+    Action.RESPOND: gettext_lazy("Respond"),
+    Action.ASK_INFO: gettext_lazy("Ask for more information"),
+    Action.SUPPLY_INFO: gettext_lazy("Supply information"),
+    Action.TRANSFER: gettext_lazy("Transfer to another department"),
+    Action.REASSIGN: gettext_lazy("Reassign to another department"),
+    Action.RESOLVE: gettext_lazy("Resolve"),
+    Action.CONFIRM: gettext_lazy("Confirm and rate"),
+    Action.REOPEN: gettext_lazy("Reopen"),
+    Action.MERGE: gettext_lazy("Merge into the original"),
+    Action.FOLLOW_UP_UNSOLVED: gettext_lazy("Not solved after all"),
 }
-
-
-@dataclass(frozen=True)
-class Move:
-    sources: frozenset[str]
-    target: str
-    actor: Actor
-    needs_text: bool  # the enterprise (or the receiving department) must be told why or what
-
 
 OPEN = frozenset({S.SUBMITTED, S.INFO_REQUESTED, S.IN_PROGRESS})
 WITH_DEPARTMENT = frozenset({S.SUBMITTED, S.IN_PROGRESS})  # the department's turn
 
-MOVES: dict[Action, Move] = {
-    Action.RESPOND: Move(frozenset({S.SUBMITTED}), S.IN_PROGRESS, Actor.DEPARTMENT, True),
-    Action.ASK_INFO: Move(WITH_DEPARTMENT, S.INFO_REQUESTED, Actor.DEPARTMENT, True),
-    Action.SUPPLY_INFO: Move(frozenset({S.INFO_REQUESTED}), S.IN_PROGRESS, Actor.ENTERPRISE, True),
-    Action.TRANSFER: Move(WITH_DEPARTMENT, S.SUBMITTED, Actor.DEPARTMENT, True),
-    Action.REASSIGN: Move(OPEN, S.SUBMITTED, Actor.LEAD_OFFICE, True),
-    Action.RESOLVE: Move(WITH_DEPARTMENT, S.RESOLVED, Actor.DEPARTMENT, True),
-    Action.CONFIRM: Move(frozenset({S.RESOLVED}), S.CLOSED, Actor.ENTERPRISE, False),
-    Action.REOPEN: Move(frozenset({S.RESOLVED}), S.IN_PROGRESS, Actor.ENTERPRISE, True),
-    Action.MERGE: Move(OPEN, S.MERGED, Actor.DEPARTMENT, False),
-    Action.FOLLOW_UP_UNSOLVED: Move(frozenset({S.CLOSED}), S.IN_PROGRESS, Actor.ENTERPRISE, False),
-}
-
 # Actions that count as the department's first response (联系/答复), whoever is responsible.
 FIRST_RESPONSE = frozenset({Action.RESPOND, Action.ASK_INFO, Action.RESOLVE})
-# Actions that hand the appeal to a (new) department: both time limits start again.
-HANDOVER = frozenset({Action.TRANSFER, Action.REASSIGN})
-# Actions that count for the reopen rate.
-REOPENING = frozenset({Action.REOPEN, Action.FOLLOW_UP_UNSOLVED})
 
-FINAL = frozenset({S.CLOSED, S.MERGED})
-
-
-def allowed_pairs() -> frozenset[tuple[str, str]]:
-    """Every (from, to) pair some action allows: the workflow as a set of edges."""
-    return frozenset((source, move.target) for move in MOVES.values() for source in move.sources)
+SIDES = {
+    Actor.ENTERPRISE: Side.ENTERPRISE,
+    Actor.DEPARTMENT: Side.DEPARTMENT,
+    Actor.LEAD_OFFICE: Side.LEAD_OFFICE,
+}
+# Texts are in the entry, not repeated in the audit row; `updated_at` is bookkeeping.
+NOT_AUDITED = frozenset({"answer", "rating_comment", "updated_at"})
 
 
-def actions_from(state: str, actor: Actor) -> list[Action]:
-    """The actions `actor` may take on an appeal in `state` (for the pages' buttons)."""
-    return [a for a, move in MOVES.items() if state in move.sources and move.actor is actor]
+def authorize(appeal: Appeal, actor: str, user: Any) -> None:
+    """Refuse `user` unless they act as `actor` on `appeal`."""
+    if actor == Actor.ENTERPRISE:
+        if not is_filer(user, appeal):
+            raise PermissionDenied(_("Only the enterprise that filed the appeal can do this."))
+    elif actor == Actor.LEAD_OFFICE:
+        if not has_capability(user, SUPERVISE):
+            raise PermissionDenied(_("Only the lead office can do this."))
+    elif not is_handler(user, appeal):
+        raise PermissionDenied(_("Only the department handling the appeal can do this."))
+
+
+def _entry(step: Step[Appeal]) -> Entry:
+    """The log: the step as an entry of the conversation, under the department that had the
+    appeal when it was taken."""
+    appeal = step.record
+    return Entry.objects.create(
+        appeal=appeal,
+        action=step.transition.action,
+        side=SIDES[Actor(step.transition.actor)],
+        from_state=step.source,
+        to_state=step.transition.target,
+        department_id=_department_before(step),
+        actor=step.actor,
+        text=step.text,
+        at=step.at,
+    )
+
+
+def _department_before(step: Step[Appeal]) -> int:
+    return int(step.before.get("department_id", step.record.department_id))
+
+
+def _audit(step: Step[Appeal]) -> None:
+    """A filed appeal is audited as created, every other step as a transition with what it
+    changed (foreign keys by their id)."""
+    appeal = step.record
+    if step.transition.action == Action.FILE:
+        fields = ["reference", "kind", "category_id", "department_id", "title"]
+        audit_record(
+            actor=step.actor,
+            action=AuditAction.CREATE,
+            target=appeal,
+            after=snapshot(appeal, fields),
+        )
+        return
+    audited = ["state", *(name for name in step.before if name not in NOT_AUDITED)]
+    audit_record(
+        actor=step.actor,
+        action=AuditAction.TRANSITION,
+        target=appeal,
+        before={"state": step.source, "department_id": _department_before(step)},
+        after=snapshot(appeal, audited),
+        note=step.text[:300],
+    )
+
+
+def _notify(step: Step[Appeal]) -> None:
+    """The other side hears of it: the department of a new appeal or of the enterprise's move;
+    the enterprise of what the department or lead office did (inbox, e-mail, SMS when it asked to
+    be phoned); a department of an appeal handed to it."""
+    appeal, entry = step.record, step.log
+    assert isinstance(entry, Entry)
+    handle = reverse("appeals:handle", args=[appeal.reference])
+    if step.transition.action == Action.FILE:
+        notification_send(
+            recipients=department_staff(appeal.department),
+            kind="appeals.new",
+            title=_("New appeal %(ref)s: %(title)s")
+            % {"ref": appeal.reference, "title": appeal.title},
+            body=_("First response due by %(day)s.") % {"day": appeal.response_due.isoformat()},
+            link=handle,
+        )
+        return
+    state = S(appeal.state).label
+    if entry.side == Side.ENTERPRISE:
+        notification_send(
+            recipients=department_staff(appeal.department),
+            kind="appeals.progress",
+            title=_("Appeal %(ref)s: %(state)s") % {"ref": appeal.reference, "state": state},
+            body=entry.text,
+            link=handle,
+            dedup_key=f"appeal-entry:{entry.pk}",
+        )
+        return
+    title = _("Your appeal %(ref)s: %(state)s") % {"ref": appeal.reference, "state": state}
+    notification_send(
+        recipients=enterprise_users([appeal.enterprise.uscc]),
+        kind="appeals.progress",
+        title=title,
+        body=entry.text,
+        link=reverse("appeals:detail", args=[appeal.reference]),
+        dedup_key=f"appeal-entry:{entry.pk}",
+    )
+    if appeal.contact_channel == Contact.PHONE and appeal.contact_value:
+        sms_send(phone=appeal.contact_value, text=f"【金企】{title}")
+    if appeal.department_id != _department_before(step):
+        notification_send(
+            recipients=department_staff(appeal.department),
+            kind="appeals.new",
+            title=_("Appeal %(ref)s handed to your department: %(title)s")
+            % {"ref": appeal.reference, "title": appeal.title},
+            body=entry.text,
+            link=handle,
+            dedup_key=f"appeal-handover:{entry.pk}",
+        )
+
+
+def _move(
+    action: Action, sources: Iterable[str], target: str, actor: Actor, *, text: bool
+) -> Transition:
+    """One row of the table; `text`: the other side must be told why or what."""
+    return Transition(action, frozenset(sources), target, actor, LABELS[action], needs_text=text)
+
+
+WORKFLOW: Workflow[Appeal] = Workflow(
+    model=Appeal,
+    transitions=[
+        _move(Action.FILE, [""], S.SUBMITTED, Actor.ENTERPRISE, text=True),
+        _move(Action.RESPOND, [S.SUBMITTED], S.IN_PROGRESS, Actor.DEPARTMENT, text=True),
+        _move(Action.ASK_INFO, WITH_DEPARTMENT, S.INFO_REQUESTED, Actor.DEPARTMENT, text=True),
+        _move(Action.SUPPLY_INFO, [S.INFO_REQUESTED], S.IN_PROGRESS, Actor.ENTERPRISE, text=True),
+        _move(Action.TRANSFER, WITH_DEPARTMENT, S.SUBMITTED, Actor.DEPARTMENT, text=True),
+        _move(Action.REASSIGN, OPEN, S.SUBMITTED, Actor.LEAD_OFFICE, text=True),
+        _move(Action.RESOLVE, WITH_DEPARTMENT, S.RESOLVED, Actor.DEPARTMENT, text=True),
+        _move(Action.CONFIRM, [S.RESOLVED], S.CLOSED, Actor.ENTERPRISE, text=False),
+        _move(Action.REOPEN, [S.RESOLVED], S.IN_PROGRESS, Actor.ENTERPRISE, text=True),
+        _move(Action.MERGE, OPEN, S.MERGED, Actor.DEPARTMENT, text=False),
+        _move(Action.FOLLOW_UP_UNSOLVED, [S.CLOSED], S.IN_PROGRESS, Actor.ENTERPRISE, text=False),
+    ],
+    authorize=authorize,
+    state_labels=dict(S.choices),
+    conflict=gettext_lazy(
+        "Someone else acted on this appeal first; reload it to see what changed."
+    ),
+    # A closed appeal can still be reopened by the follow-up; a merged one is gone for good.
+    final=frozenset({S.MERGED}),
+    log=_entry,
+    effects=[_audit, _notify],
+)

@@ -64,7 +64,8 @@ class Step(Generic[Record]):
     at: dt.datetime
     changes: Mapping[str, Any]
     log: models.Model | None = None
-    # The changed fields' values before the step (an audit row's "before").
+    # The changed fields as the caller's record had them, by column (`department_id`), so a log
+    # or an effect can say what a step replaced (the department an appeal was handed from).
     before: Mapping[str, Any] = field(default_factory=dict)
 
 
@@ -165,7 +166,8 @@ class Workflow(Generic[Record]):
         source = self._state(record)
         at = clock.now()
         values = dict(changes or {})
-        before = {name: getattr(record, name) for name in values}
+        columns = [self._column(name) for name in values]
+        before = {column: getattr(record, column) for column in columns}
         with transaction.atomic():
             updated = self.model._default_manager.filter(
                 pk=record.pk, lock_version=lock_version
@@ -201,6 +203,9 @@ class Workflow(Generic[Record]):
         for effect in self.effects:
             effect(step)
         return step
+
+    def _column(self, name: str) -> str:
+        return str(getattr(self.model._meta.get_field(name), "attname", name))
 
     def _state(self, record: Record) -> str:
         return str(getattr(record, self.state_field) or "")

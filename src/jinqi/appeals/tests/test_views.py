@@ -3,18 +3,21 @@ the duplicate warning, the routing table and the statistics."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import OperationalError
 from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from jinqi.accounts.tests.factories import department_user
-from jinqi.appeals import services
+from jinqi.appeals import services, workflow
 from jinqi.appeals.models import Appeal, Category, Entry
 from jinqi.appeals.tests import factories as f
+from jinqi.core import clock
 from jinqi.core.models import StoredFile
 
 pytestmark = pytest.mark.django_db
@@ -73,8 +76,6 @@ def test_an_oversized_text_is_refused_with_a_message_and_nothing_stored() -> Non
 
 
 def test_a_renamed_executable_is_refused_on_the_page() -> None:
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     program = SimpleUploadedFile("发票.png", b"\x7fELF" + b"\x00" * 100)
     response = client_for(f.firm_user()).post(
         reverse("appeals:file"), {**filing(), "files": [program]}
@@ -105,7 +106,7 @@ def test_a_busy_database_answers_a_retry_page_and_files_nothing(
     def locked(**_kwargs: object) -> None:
         raise OperationalError("database is locked")
 
-    monkeypatch.setattr(services, "audit_record", locked)
+    monkeypatch.setattr(workflow, "audit_record", locked)
     response = client_for(f.firm_user()).post(
         reverse("appeals:file"), {**filing(), "files": [f.pdf()]}
     )
@@ -165,10 +166,6 @@ def test_contacts_are_masked_in_the_export_and_for_the_lead_office() -> None:
 
 
 def test_the_queue_filters_overdue_appeals() -> None:
-    import datetime as dt
-
-    from jinqi.core import clock
-
     late = f.filed(title="逾期事项")
     staff = f.staff_of(late)
     clock.advance(dt.timedelta(days=10))

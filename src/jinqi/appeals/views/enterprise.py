@@ -81,7 +81,9 @@ def file(request: AuthenticatedRequest) -> HttpResponse:
 @requires(FILE)
 def detail(request: AuthenticatedRequest, reference: str) -> HttpResponse:
     appeal = selectors.appeal_for(request.user, reference)
-    allowed = workflow.actions_from(appeal.state, workflow.Actor.ENTERPRISE)
+    allowed = [
+        t.action for t in workflow.WORKFLOW.actions_from(appeal.state, workflow.Actor.ENTERPRISE)
+    ]
     return render(
         request,
         "appeals/detail.html",

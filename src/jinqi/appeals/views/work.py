@@ -14,12 +14,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jinqi.accounts.http import AuthenticatedRequest
-from jinqi.appeals import selectors, services, workflow
+from jinqi.appeals import selectors, services
 from jinqi.appeals.enums import AppealKind, AppealState, Contact
 from jinqi.appeals.forms import ActForm, QueueFilterForm
 from jinqi.appeals.models import Appeal
 from jinqi.appeals.permissions import SUPERVISE, WORK, is_handler
-from jinqi.appeals.workflow import Action, Actor
+from jinqi.appeals.workflow import WORKFLOW, Action, Actor
 from jinqi.core.errors import DomainError
 from jinqi.core.permissions import has_capability, requires
 from jinqi.registry.masking import mask_contact
@@ -120,7 +120,7 @@ def _actor_of(request: AuthenticatedRequest, appeal: Appeal) -> Actor | None:
 def handle(request: AuthenticatedRequest, reference: str) -> HttpResponse:
     appeal = selectors.appeal_for(request.user, reference)
     actor = _actor_of(request, appeal)
-    allowed = workflow.actions_from(appeal.state, actor) if actor else []
+    allowed = [t.action for t in WORKFLOW.actions_from(appeal.state, actor)] if actor else []
     handler = actor is Actor.DEPARTMENT
     context: dict[str, Any] = {
         "appeal": appeal,

@@ -90,6 +90,15 @@ def test_a_legal_step_writes_state_and_changes_logs_it_and_runs_effects(letter_m
     assert [s.log for s in seen] == [log] and step.source == "draft"
 
 
+def test_a_step_tells_what_its_changes_replaced(letter_model: Any) -> None:
+    """`Step.before` holds the changed fields as the record had them, for logs and effects."""
+    seen: list[Step[Any]] = []
+    flow = _workflow(letter_model, seen)
+    letter = letter_model.objects.create(body="old")
+    flow.apply(letter, "send", lock_version=0, acting_user=Who("writer"), changes={"body": "new"})
+    assert seen[0].before == {"body": "old"} and letter.body == "new"
+
+
 @pytest.mark.parametrize(
     ("state", "action", "role", "message"),
     [
