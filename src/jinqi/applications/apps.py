@@ -11,12 +11,10 @@ class ApplicationsConfig(AppConfig):
         from django.conf import settings
 
         from jinqi.applications import permissions
-        from jinqi.applications.demo import demo_applications_load
         from jinqi.applications.panels import my_applications_panel
         from jinqi.applications.selectors import may_download_material
         from jinqi.applications.services import MATERIAL_PURPOSE
         from jinqi.applications.tasks import drafts_remind_stale_task
-        from jinqi.core.demo import DemoStep, register_demo_step
         from jinqi.core.schedule import PeriodicJob, register_periodic_job
         from jinqi.core.uploads import EVIDENCE_TYPES, UploadPurpose, register_purpose
         from jinqi.web.navigation import NavEntry, register_nav
@@ -37,7 +35,6 @@ class ApplicationsConfig(AppConfig):
                 cron={"hour": 9, "minute": 0},
             )
         )
-        register_demo_step(DemoStep("applications", 45, demo_applications_load))
         register_panel(
             PortalPanel(
                 "applications",
