@@ -62,8 +62,8 @@ class Command(PlainRefusalCommand):
             subparser = sub.add_parser(name, help=str(help_text), description=str(help_text))
             self._method("add", name, "arguments")(subparser)
         for name, contributed in contributed_subcommands("registry").items():
-            help_text = str(contributed.help)
-            contributed.add_arguments(sub.add_parser(name, help=help_text, description=help_text))
+            text = str(contributed.help)
+            contributed.add_arguments(sub.add_parser(name, help=text, description=text))
 
     def handle(self, *args: Any, **options: Any) -> None:
         contributed = contributed_subcommands("registry").get(options["subcommand"])
