@@ -9,7 +9,7 @@ class AppealsConfig(AppConfig):
 
     def ready(self) -> None:
         from jinqi.appeals import permissions, statistics
-        from jinqi.appeals.portal import portal_context
+        from jinqi.appeals.panels import portal_context
         from jinqi.appeals.selectors import attachment_download_allowed, escalated
         from jinqi.appeals.services import ATTACHMENT_PURPOSE
         from jinqi.appeals.tasks import appeals_escalate_overdue_task, appeals_follow_up_due_task

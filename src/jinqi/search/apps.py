@@ -9,7 +9,7 @@ class SearchConfig(AppConfig):
 
     def ready(self) -> None:
         from jinqi.search import permissions  # noqa: F401  # registers the capabilities
-        from jinqi.search.portal import search_panel
+        from jinqi.search.panels import search_panel
         from jinqi.web.navigation import NavEntry, register_nav
         from jinqi.web.portal import PortalPanel, register_panel
 
