@@ -74,8 +74,8 @@ def load_demo_data() -> None:
     from django.core.management import call_command
     from django.test import override_settings
 
-    from jinqi.core.demo import demo_steps
-    from jinqi.plans.demo import demo_plan_import
+    from jinqi.demo.plans import demo_plan_import
+    from jinqi.demo.steps import demo_steps
 
     def report(message: str) -> None:
         print(f"  {message}", flush=True)

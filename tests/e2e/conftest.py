@@ -235,7 +235,7 @@ def at(year: int, month: int, day: int, hour: int = 10) -> dt.datetime:
 @pytest.fixture
 def jinshan_plan(transactional_db: None) -> Any:
     """The real 100-measure Jinshan 2022 plan, imported as it would have been in March 2022."""
-    from jinqi.plans.demo import PLAN_DOCUMENT, PLAN_TITLE
+    from jinqi.demo.plans import PLAN_DOCUMENT, PLAN_TITLE
     from jinqi.plans.tests.factories import import_plan, jinshan_2022_csv
 
     with clock.frozen_at(at(2022, 3, 1, 9)):

@@ -13,16 +13,13 @@ class AccountsConfig(AppConfig):
 
         from jinqi.accounts import permissions  # noqa: F401  # registers the capabilities
         from jinqi.accounts.admin import guard_third_party_admin_pages
-        from jinqi.accounts.demo import demo_accounts, demo_accounts_load
         from jinqi.accounts.second_factor import on_user_logged_in
         from jinqi.accounts.tasks import api_tokens_expire_task
-        from jinqi.core.demo import DemoStep, register_demo_step
         from jinqi.core.schedule import PeriodicJob, register_periodic_job
 
         user_logged_in.connect(on_user_logged_in, dispatch_uid="jinqi_second_factor_step")
         # The admin's ready() (earlier in INSTALLED_APPS) has loaded every package's pages.
         guard_third_party_admin_pages(admin.site)
-        register_demo_step(DemoStep("accounts", 10, demo_accounts_load, demo_accounts))
         register_periodic_job(
             PeriodicJob(
                 "accounts.api_tokens_expire",

@@ -10,12 +10,10 @@ class AppealsConfig(AppConfig):
     def ready(self) -> None:
         # Not at the top: these import models, which Django loads only after every apps.py.
         from jinqi.appeals import permissions, statistics
-        from jinqi.appeals.demo import demo_appeals_load
-        from jinqi.appeals.portal import portal_context
+        from jinqi.appeals.panels import portal_context
         from jinqi.appeals.selectors import attachment_download_allowed, escalated
         from jinqi.appeals.services import ATTACHMENT_PURPOSE
         from jinqi.appeals.tasks import appeals_escalate_overdue_task, appeals_follow_up_due_task
-        from jinqi.core.demo import DemoStep, register_demo_step
         from jinqi.core.schedule import PeriodicJob, register_periodic_job
         from jinqi.core.uploads import EVIDENCE_TYPES, UploadPurpose, register_purpose
         from jinqi.web.navigation import NavEntry, register_nav
@@ -42,7 +40,6 @@ class AppealsConfig(AppConfig):
             )
         )
         statistics.register()
-        register_demo_step(DemoStep("appeals", 60, demo_appeals_load))
         register_panel(
             PortalPanel(
                 "appeals", _("My appeals"), "appeals/_portal.html", portal_context, order=40

@@ -3,7 +3,6 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from jinqi.applications import permissions
-from jinqi.core.demo import DemoStep, register_demo_step
 from jinqi.core.schedule import PeriodicJob, register_periodic_job
 from jinqi.web.navigation import NavEntry, register_nav
 from jinqi.web.portal import PortalPanel, register_panel
@@ -16,7 +15,6 @@ class ApplicationsConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here: these modules import models, which load after the app configs.
-        from jinqi.applications.demo import demo_applications_load
         from jinqi.applications.panels import my_applications_panel
         from jinqi.applications.selectors import may_download_material
         from jinqi.applications.services import MATERIAL_PURPOSE
@@ -38,7 +36,6 @@ class ApplicationsConfig(AppConfig):
                 cron={"hour": 9, "minute": 0},
             )
         )
-        register_demo_step(DemoStep("applications", 45, demo_applications_load))
         register_panel(
             PortalPanel(
                 "applications",

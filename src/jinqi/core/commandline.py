@@ -1,5 +1,5 @@
 """Shared pieces of the management commands: a progress bar, a date argument, refusals
-printed as one line."""
+printed as one line, subcommands one package adds to another app's command."""
 
 from __future__ import annotations
 
@@ -7,9 +7,12 @@ import argparse
 import datetime as dt
 import sys
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, OutputWrapper
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 
@@ -81,3 +84,26 @@ class PlainRefusalCommand(BaseCommand):
                 raise
             self.stderr.write(str(error))
             sys.exit(error.returncode)
+
+
+@dataclass(frozen=True)
+class Subcommand:
+    """A subcommand a package adds to an app's command (`jinqi <command> <name>`) from its own
+    `ready()`, so the app need not import the package (the demo package adds `registry synth`)."""
+
+    name: str
+    help: str | Promise
+    add_arguments: Callable[[argparse.ArgumentParser], None]
+    handle: Callable[[BaseCommand, dict[str, Any]], None]  # receives the running command
+
+
+_contributed: dict[str, dict[str, Subcommand]] = {}
+
+
+def register_subcommand(command: str, subcommand: Subcommand) -> None:
+    _contributed.setdefault(command, {})[subcommand.name] = subcommand
+
+
+def contributed_subcommands(command: str) -> dict[str, Subcommand]:
+    """The subcommands other packages added to `command`, by name."""
+    return dict(_contributed.get(command, {}))

@@ -19,7 +19,6 @@ import polib
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 LOCALE_DIR = PACKAGE_DIR / "locale"
 LANGUAGES = ("zh_Hans", "en")
-DOMAINS = ("django", "djangojs")
 
 
 def catalogue(language: str, domain: str = "django") -> Path:

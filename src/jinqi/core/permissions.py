@@ -27,10 +27,6 @@ def register_capabilities(mapping: dict[str, set[str] | frozenset[str]]) -> None
         _capabilities[name] = frozenset(roles)
 
 
-def capability_roles(name: str) -> frozenset[str]:
-    return _capabilities[name]
-
-
 def all_capabilities() -> dict[str, frozenset[str]]:
     return dict(_capabilities)
 

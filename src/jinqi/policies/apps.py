@@ -10,11 +10,9 @@ class PoliciesConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from jinqi.core.demo import DemoStep, register_demo_step
         from jinqi.core.schedule import PeriodicJob, register_periodic_job
         from jinqi.policies import permissions
         from jinqi.policies.catalogue_sync import sync_after_migrate
-        from jinqi.policies.demo import demo_policies_load
         from jinqi.policies.panels import policies_for_me_panel
         from jinqi.policies.search import register_search_source
         from jinqi.policies.tasks import matches_refresh_changed_task
@@ -32,7 +30,6 @@ class PoliciesConfig(AppConfig):
                 cron={"minute": "*/5"},
             )
         )
-        register_demo_step(DemoStep("policies", 40, demo_policies_load))
         register_nav(
             NavEntry(
                 "policies:manage",

@@ -68,14 +68,3 @@ def register_source(source: SearchSource) -> None:
 
 def sources() -> list[SearchSource]:
     return sorted(_sources.values(), key=lambda s: (s.order, s.kind))
-
-
-def source_for(kind: str) -> SearchSource | None:
-    return _sources.get(kind)
-
-
-def source_for_model(model: type[models.Model]) -> SearchSource | None:
-    for source in _sources.values():
-        if source.model is model:
-            return source
-    return None

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import Counter
 from functools import cache
 
 import rjieba
@@ -42,10 +41,6 @@ def tokens(text: str) -> list[str]:
         and word not in STOP_WORDS
         and _WORDLIKE.search(word)
     ]
-
-
-def term_counts(text: str) -> Counter[str]:
-    return Counter(tokens(text))
 
 
 def query_terms(text: str) -> list[str]:

@@ -43,15 +43,12 @@ def filter_choices() -> Choices:
 
 
 def notes_for(user: Any, hits: list[Hit]) -> None:
-    """Name each hit's kind, and let its source add a note for `user` (a policy's eligibility),
-    one query per kind."""
+    """Let each hit's source add a note for `user` (a policy's eligibility), one query per kind."""
     by_kind: dict[str, list[Hit]] = {}
     for hit in hits:
         by_kind.setdefault(hit.document.kind, []).append(hit)
     for source in sources():
         kind_hits = by_kind.get(source.kind, [])
-        for hit in kind_hits:
-            hit.kind_label = source.label
         if not kind_hits or source.notes is None:
             continue
         notes: dict[str, ResultNote] = source.notes(user, [h.document.key for h in kind_hits])

@@ -17,6 +17,7 @@ from jinqi.search import selectors, services
 from jinqi.search.forms import SearchForm
 from jinqi.search.permissions import SAVE
 from jinqi.search.query import Filters, Results, search
+from jinqi.search.registry import sources
 from jinqi.web.actions import form_refused, perform
 
 # Shown on an empty page or when nothing is found: searches that find something in the demo.
@@ -33,6 +34,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
         if form.cleaned_data["q"]:
             results = search(form.cleaned_data["q"], filters, page=form.cleaned_data["page"] or 1)
             selectors.notes_for(request.user, results.hits)
+            _name_kinds(results)
     can_save = has_capability(request.user, SAVE)
     return render(
         request,
@@ -49,6 +51,13 @@ def search_page(request: HttpRequest) -> HttpResponse:
             "no_terms": results is not None and not results.query.terms,
         },
     )
+
+
+def _name_kinds(results: Results) -> None:
+    """The badge on each result: the label its source registered for its kind."""
+    labels = {source.kind: source.label for source in sources()}
+    for hit in results.hits:
+        hit.kind_label = labels.get(hit.document.kind, "")
 
 
 def _page_query(form: SearchForm) -> str:

@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "jinqi.surveys",
     "jinqi.appeals",
     "jinqi.guides",
+    # No models: the `jinqi demo` command and the demo and benchmark data it generates.
+    "jinqi.demo",
     "jinqi.api",
     "jinqi.web",
 ]

@@ -8,10 +8,8 @@ class SurveysConfig(AppConfig):
     verbose_name = _("Satisfaction surveys")
 
     def ready(self) -> None:
-        from jinqi.core.demo import DemoStep, register_demo_step
         from jinqi.core.indicators import Indicator, register_indicator
         from jinqi.surveys import permissions
-        from jinqi.surveys.demo import demo_surveys_load
         from jinqi.surveys.panels import surveys_waiting_panel
         from jinqi.surveys.results import satisfaction_share
         from jinqi.web.navigation import NavEntry, register_nav
@@ -25,7 +23,6 @@ class SurveysConfig(AppConfig):
                 satisfaction_share,
             )
         )
-        register_demo_step(DemoStep("surveys", 60, demo_surveys_load))
         register_panel(
             PortalPanel(
                 "surveys",

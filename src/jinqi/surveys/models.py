@@ -19,10 +19,6 @@ class SurveyQuerySet(models.QuerySet["Survey"]):
     def sent(self) -> SurveyQuerySet:
         return self.filter(state=SurveyState.SENT)
 
-    def open_on(self, day: object) -> SurveyQuerySet:
-        """Sent and still taking answers on `day` (the close date included)."""
-        return self.sent().filter(open_until__gte=day)
-
 
 class Survey(models.Model):
     title = models.CharField(_("title"), max_length=200)

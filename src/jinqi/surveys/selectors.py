@@ -15,7 +15,7 @@ from jinqi.accounts.models import User
 from jinqi.core.permissions import has_capability
 from jinqi.registry import selectors as registry_selectors
 from jinqi.registry.models import Enterprise
-from jinqi.surveys.models import Answer, Recipient, Response, Survey
+from jinqi.surveys.models import Answer, Response, Survey
 from jinqi.surveys.permissions import ANSWER, MANAGE
 
 
@@ -129,7 +129,3 @@ def response_of(survey: Survey, enterprise: Enterprise) -> Response | None:
         .select_related("respondent")
         .first()
     )
-
-
-def recipients_of(survey: Survey) -> QuerySet[Recipient]:
-    return Recipient.objects.filter(survey=survey)

@@ -12,10 +12,10 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
-from jinqi.accounts.demo import DEMO_PASSWORD
 from jinqi.accounts.password_validation import CharacterClassesValidator
 from jinqi.accounts.tests.factories import PASSWORD, UserFactory, department_user
 from jinqi.audit.models import AuditEvent
+from jinqi.demo.accounts import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
 

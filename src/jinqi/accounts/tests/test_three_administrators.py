@@ -218,7 +218,7 @@ def test_the_revoke_action_goes_through_the_service() -> None:
 def test_the_demo_has_one_account_per_administrator_and_no_superuser() -> None:
     """`jinqi demo` makes sysadmin, secadmin and auditadmin, staff but not superusers, and
     prints each with its role."""
-    from jinqi.accounts.demo import demo_accounts, demo_accounts_load
+    from jinqi.demo.accounts import demo_accounts, demo_accounts_load
 
     demo_accounts_load(lambda _m: None)
     made = {u.username: u for u in User.objects.filter(role__in=ADMINISTRATORS)}

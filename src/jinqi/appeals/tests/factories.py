@@ -11,7 +11,7 @@ from jinqi.accounts.tests.factories import UserFactory, department_user
 from jinqi.appeals import services
 from jinqi.appeals.enums import AppealKind, Contact
 from jinqi.appeals.models import Appeal, Category
-from jinqi.applications.demo import PLAN_PDF
+from jinqi.demo.applications import PLAN_PDF
 from jinqi.registry.models import Enterprise
 from jinqi.registry.tests.factories import enterprise as registry_enterprise
 

@@ -9,7 +9,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from jinqi.accounts.models import User
 from jinqi.accounts.tests.factories import UserFactory, department_user
 from jinqi.applications.definition import Definition, FormField, Material, ReviewStep, ShowWhen
-from jinqi.applications.demo import PLAN_PDF
 from jinqi.applications.enums import Admission, FieldKind, Reviewer
 from jinqi.applications.models import Application, ApplicationForm, PublicityBatch
 from jinqi.applications.services import (
@@ -23,6 +22,7 @@ from jinqi.applications.services import (
     attachment_add,
     form_save,
 )
+from jinqi.demo.applications import PLAN_PDF
 from jinqi.policies.enums import Delivery
 from jinqi.policies.models import Policy
 from jinqi.policies.services import policy_publish

@@ -79,8 +79,8 @@ def test_staff_create_a_faq_through_the_page_and_anyone_reads_it() -> None:
 
 def test_demo_content_loads_and_is_searchable() -> None:
     """The demo guides and FAQs load (one account per department is made by the accounts demo)."""
-    from jinqi.accounts.demo import demo_accounts_load
-    from jinqi.guides.demo import demo_guides_load
+    from jinqi.demo.accounts import demo_accounts_load
+    from jinqi.demo.guides import demo_guides_load
     from jinqi.search.query import search
 
     demo_accounts_load(lambda _m: None)

@@ -22,9 +22,9 @@ from jinqi.accounts.services import system_user
 from jinqi.accounts.tests.factories import department_user
 from jinqi.core import clock
 from jinqi.core.errors import DomainError
+from jinqi.demo import synth
 from jinqi.policies.evaluation import prepared_profile
 from jinqi.policies.snapshot import profiles_snapshot
-from jinqi.registry import synth
 from jinqi.registry.certificates import certificate_columns, certificate_held
 from jinqi.registry.exporting import profiles_export
 from jinqi.registry.importing import registry_import

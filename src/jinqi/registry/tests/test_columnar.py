@@ -17,7 +17,7 @@ from django.utils import translation
 
 from jinqi.accounts.models import Department
 from jinqi.accounts.services import system_user
-from jinqi.registry import synth
+from jinqi.demo import synth
 from jinqi.registry.importing import ImportResult, registry_import
 from jinqi.registry.importing import batch as batch_module
 from jinqi.registry.importing.columnar import float_literals, record_batches

@@ -36,7 +36,8 @@ from jinqi.audit.models import AuditEvent
 from jinqi.core import clock
 from jinqi.core.errors import DomainError
 from jinqi.core.uploads import may_download
-from jinqi.registry import loading, services, synth
+from jinqi.demo import synth
+from jinqi.registry import loading, services
 from jinqi.registry.importing import ImportFileError, ImportResult, indexes, registry_import
 from jinqi.registry.importing import batch as batch_module
 from jinqi.registry.models import Delivery, Enterprise, ImportBatch, Profile

@@ -3,6 +3,8 @@
 Each subcommand is declared in `SUBCOMMANDS` (name → help) with two methods on `Command`:
 `add_<name>_arguments(parser)` declares its arguments and `handle_<name>(options)` runs it
 (dashes in the name become underscores). A new subcommand needs the entry and its two methods.
+Other packages add theirs through `core.commandline.register_subcommand` (the demo package adds
+`synth`, the synthetic population), so this app never imports them.
 """
 
 from __future__ import annotations
@@ -18,7 +20,12 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from jinqi.core.commandline import PlainRefusalCommand, ProgressBar, iso_date
+from jinqi.core.commandline import (
+    PlainRefusalCommand,
+    ProgressBar,
+    contributed_subcommands,
+    iso_date,
+)
 from jinqi.registry.size_class import SizeClassError, size_class
 from jinqi.registry.uscc import check_uscc
 
@@ -29,10 +36,6 @@ SUBCOMMANDS: dict[str, Promise] = {
     "size-class": gettext_lazy(
         "Print the size class (large, medium, small, micro) of an enterprise, per the "
         "统计上大中小微型企业划分办法（2017）."
-    ),
-    "synth": gettext_lazy(
-        "Write a synthetic population of Jinshan enterprises to a Parquet file (the same seed "
-        "gives the same file)."
     ),
     "import": gettext_lazy(
         "Import a department's file of enterprises and facts (CSV in UTF-8 or GBK, XLSX or "
@@ -58,9 +61,16 @@ class Command(PlainRefusalCommand):
         for name, help_text in SUBCOMMANDS.items():
             subparser = sub.add_parser(name, help=str(help_text), description=str(help_text))
             self._method("add", name, "arguments")(subparser)
+        for name, contributed in contributed_subcommands("registry").items():
+            text = str(contributed.help)
+            contributed.add_arguments(sub.add_parser(name, help=text, description=text))
 
     def handle(self, *args: Any, **options: Any) -> None:
-        self._method("handle", options["subcommand"])(options)
+        contributed = contributed_subcommands("registry").get(options["subcommand"])
+        if contributed is not None:
+            contributed.handle(self, options)
+        else:
+            self._method("handle", options["subcommand"])(options)
 
     def _method(self, prefix: str, name: str, suffix: str = "") -> Callable[..., None]:
         attribute = "_".join(part for part in (prefix, name.replace("-", "_"), suffix) if part)
@@ -113,29 +123,6 @@ class Command(PlainRefusalCommand):
         except SizeClassError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(key)
-
-    # synth --------------------------------------------------------------------------------------
-
-    def add_synth_arguments(self, parser: argparse.ArgumentParser) -> None:
-        parser.add_argument("--count", type=int, required=True, help=_("Number of enterprises."))
-        parser.add_argument("--seed", type=int, default=0, help=_("Random seed (default 0)."))
-        parser.add_argument("--output", type=Path, required=True, metavar="FILE.parquet")
-
-    def handle_synth(self, options: dict[str, Any]) -> None:
-        from jinqi.registry.synth import BLOCK_ROWS, synth_write
-
-        count: int = options["count"]
-        if count < 0:
-            raise CommandError(_("--count must not be negative"))
-        bar = ProgressBar(self.stderr, _("enterprises")) if count > BLOCK_ROWS else None
-        started = time.monotonic()
-        written = synth_write(options["output"], count=count, seed=options["seed"], on_progress=bar)
-        if bar is not None:
-            bar.finish()
-        self.stderr.write(
-            _("%(count)s enterprises written to %(file)s in %(seconds).1f s")
-            % {"count": written, "file": options["output"], "seconds": time.monotonic() - started}
-        )
 
     # import -------------------------------------------------------------------------------------
 

@@ -8,14 +8,14 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from jinqi.accounts.demo import DEMO_ENTERPRISE_USCC
 from jinqi.accounts.models import Department, User
 from jinqi.accounts.services import system_user
+from jinqi.demo.accounts import DEMO_ENTERPRISE_USCC
+from jinqi.demo.synth import synth_write
 from jinqi.registry.importing.batch import registry_import
 from jinqi.registry.models import Enterprise, Industry
 from jinqi.registry.selectors import enterprise_facts
 from jinqi.registry.services import FactIn, correction_request_raise, enterprise_save, facts_record
-from jinqi.registry.synth import synth_write
 
 DEMO_COUNT = 20_000
 DEMO_SEED = 2022

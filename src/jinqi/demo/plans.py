@@ -14,6 +14,7 @@ from typing import Any
 from django.db import connection, transaction
 
 from jinqi.accounts.models import User
+from jinqi.accounts.services import system_user
 from jinqi.core import clock
 from jinqi.core.errors import DomainError
 from jinqi.plans import services
@@ -331,8 +332,6 @@ def demo_plan_load(report: Callable[[str], None]) -> None:
 def demo_plan_import(report: Callable[[str], None], *, with_history: bool = False) -> None:
     """The demo plan's measures; with its year of simulated reports and reviews for the demo
     (minutes), without them for checks that need only the measures (the API contract)."""
-    from jinqi.accounts.services import system_user
-
     if Plan.objects.filter(code=PLAN_CODE).exists():
         report(f"plan {PLAN_CODE} already loaded; kept as it is")
         return

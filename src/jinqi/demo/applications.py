@@ -12,13 +12,13 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
-from jinqi.accounts.demo import DEMO_ENTERPRISE_USCC
 from jinqi.accounts.enums import Role
 from jinqi.accounts.models import Department, User
 from jinqi.applications import services
 from jinqi.applications.definition import Definition, FormField, Material, ReviewStep, ShowWhen
 from jinqi.applications.enums import Admission, FieldKind, Reviewer
 from jinqi.applications.models import Application
+from jinqi.demo.accounts import DEMO_ENTERPRISE_USCC
 from jinqi.policies.enums import Delivery, Outcome, PolicyState
 from jinqi.policies.models import Match, Policy
 from jinqi.policies.services import PolicyData, policy_create, policy_publish

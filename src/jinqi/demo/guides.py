@@ -1,4 +1,4 @@
-"""Demo service guides and FAQs (demo_content/*.toml, written from the action plan), and one
+"""Demo service guides and FAQs (guides_content/*.toml, written from the action plan), and one
 guide per town and park generated from a template."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from jinqi.accounts.models import User
 from jinqi.guides.models import Faq, ServiceGuide
 from jinqi.guides.services import FaqData, GuideData, faq_create, guide_create
 
-CONTENT = Path(__file__).resolve().parent / "demo_content"
+CONTENT = Path(__file__).resolve().parent / "guides_content"
 
 # (department code, place name) of the towns and parks with an enterprise service centre.
 SERVICE_CENTRES = (

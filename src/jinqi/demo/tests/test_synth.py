@@ -11,7 +11,7 @@ import pytest
 from django.core.management import call_command
 
 from jinqi.accounts.departments_seed import PARKS, TOWNS
-from jinqi.registry import synth
+from jinqi.demo import synth
 from jinqi.registry.importing import parse_header
 from jinqi.registry.uscc import check_uscc
 

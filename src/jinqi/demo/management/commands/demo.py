@@ -16,7 +16,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection
 
-from jinqi.core.demo import demo_steps
+from jinqi.demo.steps import demo_steps
 from jinqi.settings import environment
 
 

@@ -11,13 +11,16 @@ from typing import Any
 
 from django.db import transaction
 
-from jinqi.accounts.demo import DEMO_ENTERPRISE_USCC
 from jinqi.accounts.enums import Role
 from jinqi.accounts.models import User
 from jinqi.appeals import services
 from jinqi.appeals.enums import AppealKind, Contact
 from jinqi.appeals.models import Appeal, Category
 from jinqi.core import clock
+from jinqi.demo.accounts import DEMO_ENTERPRISE_USCC
+from jinqi.demo.plans import PLAN_CODE
+from jinqi.plans.models import Measure
+from jinqi.plans.services import measure_indicators_set
 from jinqi.registry.models import Enterprise
 
 COUNT = 60
@@ -239,10 +242,6 @@ def _walk(
 def _link_measure(lead: User) -> None:
     """The lead office attaches the appeal indicators to measure 65 (政企沟通), as it would on the
     measure's page."""
-    from jinqi.plans.demo import PLAN_CODE
-    from jinqi.plans.models import Measure
-    from jinqi.plans.services import measure_indicators_set
-
     measure = Measure.objects.filter(plan__code=PLAN_CODE, seq=MEASURE_SEQ).first()
     if measure is not None:
         keys = list(dict.fromkeys([*measure.indicator_keys, *INDICATORS]))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from jinqi.core.indicators import indicator
-from jinqi.surveys.demo import TITLE, demo_surveys_load
+from jinqi.demo.surveys import TITLE, demo_surveys_load
 from jinqi.surveys.models import Response, Survey
 from jinqi.surveys.tests.factories import firm
 
