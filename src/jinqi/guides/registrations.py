@@ -1,0 +1,26 @@
+"""What the guides app contributes to the shared registries: search sources, demo step and menu
+entries."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from jinqi.core.demo import DemoStep, register_demo_step
+from jinqi.guides import permissions
+from jinqi.guides.demo import demo_guides_load
+from jinqi.guides.search import register_search_sources
+from jinqi.web.navigation import NavEntry, register_nav
+
+
+def register() -> None:
+    register_search_sources()
+    register_demo_step(DemoStep("guides", 45, demo_guides_load))
+    register_nav(NavEntry("guides:guide_list", _("Service guides"), lambda r: True, order=52))
+    register_nav(
+        NavEntry(
+            "guides:manage",
+            _("Guides and FAQs"),
+            lambda r: permissions.has_capability(r.user, permissions.MANAGE),
+            order=45,
+        )
+    )

@@ -1,0 +1,28 @@
+"""What the search app contributes to the shared registries: its capabilities, menu entry,
+portal panel and demo step."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from jinqi.core.demo import DemoStep, register_demo_step
+from jinqi.search import permissions  # noqa: F401  # registers the capabilities
+from jinqi.search.demo import demo_search_index
+from jinqi.search.portal import search_panel
+from jinqi.web.navigation import NavEntry, register_nav
+from jinqi.web.portal import PortalPanel, register_panel
+
+
+def register() -> None:
+    register_nav(NavEntry("search:search", _("Smart search"), lambda r: True, order=55))
+    register_panel(
+        PortalPanel(
+            "search",
+            _("Search policies and services"),
+            "search/_panel.html",
+            search_panel,
+            order=55,  # reference, after the enterprise's own business (see web.portal)
+        )
+    )
+    # After every app's demo content: the index is rebuilt once from all of it.
+    register_demo_step(DemoStep("search", 95, demo_search_index))
