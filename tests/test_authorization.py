@@ -78,7 +78,7 @@ DOCUMENTED_404: dict[tuple[str, str], str] = {
     ),
     ("core:file_download", Role.ENTERPRISE): (
         "any logged-in user may call the download view, but the upload purpose's rule "
-        "(plans.permissions.can_download_evidence) entitles only the lead office and the "
+        "(plans.selectors.can_download_evidence) entitles only the lead office and the "
         "reporting department; others get a 404 that does not reveal the file exists."
     ),
     **{

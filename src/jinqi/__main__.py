@@ -11,6 +11,7 @@ def main() -> None:
 
         sys.exit(rules_main(sys.argv[2:]))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jinqi.settings.base")
+    # Here, not at the top: `jinqi rules` above starts without loading Django.
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)

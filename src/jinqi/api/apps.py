@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from jinqi.core.schedule import PeriodicJob, register_periodic_job
+
 
 class ApiConfig(AppConfig):
     name = "jinqi.api"
@@ -8,8 +10,8 @@ class ApiConfig(AppConfig):
     verbose_name = _("API")
 
     def ready(self) -> None:
+        # Here, not at the top: the tasks import models, which load after app configs.
         from jinqi.api.tasks import api_call_counts_prune_task
-        from jinqi.core.schedule import PeriodicJob, register_periodic_job
 
         register_periodic_job(
             PeriodicJob(

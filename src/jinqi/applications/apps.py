@@ -1,11 +1,5 @@
 from django.apps import AppConfig
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
-
-from jinqi.applications import permissions
-from jinqi.core.schedule import PeriodicJob, register_periodic_job
-from jinqi.web.navigation import NavEntry, register_nav
-from jinqi.web.portal import PortalPanel, register_panel
 
 
 class ApplicationsConfig(AppConfig):
@@ -14,53 +8,7 @@ class ApplicationsConfig(AppConfig):
     verbose_name = _("Applications")
 
     def ready(self) -> None:
-        # Imported here: these modules import models, which load after the app configs.
-        from jinqi.applications.panels import my_applications_panel
-        from jinqi.applications.selectors import may_download_material
-        from jinqi.applications.services import MATERIAL_PURPOSE
-        from jinqi.applications.tasks import drafts_remind_stale_task
-        from jinqi.core.uploads import EVIDENCE_TYPES, UploadPurpose, register_purpose
+        # Here, not at the top: the registrations import models, which load after app configs.
+        from jinqi.applications import registrations
 
-        register_purpose(
-            UploadPurpose(
-                MATERIAL_PURPOSE,
-                EVIDENCE_TYPES,
-                may_download_material,
-                max_bytes=settings.APPLICATION_UPLOAD_MAX_BYTES,
-            )
-        )
-        register_periodic_job(
-            PeriodicJob(
-                "applications.drafts_remind_stale",
-                drafts_remind_stale_task.enqueue,
-                cron={"hour": 9, "minute": 0},
-            )
-        )
-        register_panel(
-            PortalPanel(
-                "applications",
-                _("My applications"),
-                "applications/portal/mine.html",
-                my_applications_panel,
-                order=25,
-            )
-        )
-        register_nav(
-            NavEntry(
-                "applications:mine",
-                _("My applications"),
-                lambda r: permissions.has_capability(r.user, permissions.APPLY),
-                order=27,
-            )
-        )
-        register_nav(
-            NavEntry(
-                "applications:queue",
-                _("Applications"),
-                lambda r: permissions.has_capability(r.user, permissions.WORKBENCH),
-                order=42,
-            )
-        )
-        register_nav(
-            NavEntry("applications:publicity", _("Results publicity"), lambda r: True, order=55)
-        )
+        registrations.register()

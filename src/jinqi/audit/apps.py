@@ -1,6 +1,10 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from jinqi.audit.permissions import READ_TRAIL
+from jinqi.core.permissions import has_capability
+from jinqi.web.navigation import NavEntry, register_nav
+
 
 class AuditConfig(AppConfig):
     name = "jinqi.audit"
@@ -8,10 +12,6 @@ class AuditConfig(AppConfig):
     verbose_name = _("Audit trail")
 
     def ready(self) -> None:
-        from jinqi.audit.permissions import READ_TRAIL
-        from jinqi.core.permissions import has_capability
-        from jinqi.web.navigation import NavEntry, register_nav
-
         register_nav(
             NavEntry(
                 "audit:trail",

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from jinqi.accounts.http import AuthenticatedRequest
 from jinqi.audit.enums import AuditAction
 from jinqi.audit.permissions import READ_TRAIL
 from jinqi.audit.selectors import audit_events_visible_to
@@ -14,7 +13,7 @@ from jinqi.core.permissions import requires
 
 
 @requires(READ_TRAIL)
-def audit_trail(request: AuthenticatedRequest) -> HttpResponse:
+def audit_trail(request: HttpRequest) -> HttpResponse:
     action = request.GET.get("action", "")
     if action not in AuditAction.values:
         action = ""

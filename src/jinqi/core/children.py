@@ -11,6 +11,9 @@ import multiprocessing
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 
+import django
+from django.utils.module_loading import import_string
+
 
 def django_child_start(target: str, *, name: str) -> tuple[BaseProcess, Connection]:
     """Start `target` (the dotted path of a function taking the child's end of the pipe) in a
@@ -31,10 +34,5 @@ def django_child_stop(process: BaseProcess, *, finished: bool) -> None:
 
 
 def _run(target: str, pipe: Connection) -> None:
-    # Module level imports would run before Django is set up: the child imports this module
-    # first, to find this function.
-    import django
-    from django.utils.module_loading import import_string
-
     django.setup()
     import_string(target)(pipe)

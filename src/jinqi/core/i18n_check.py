@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -94,8 +95,6 @@ def _key(entry: polib.POEntry) -> str:
 
 
 def _path() -> str:
-    import os
-
     return os.environ.get("PATH", "/usr/bin:/bin")
 
 

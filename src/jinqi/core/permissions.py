@@ -10,8 +10,12 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
+from django.contrib.admin import ModelAdmin
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+
+from jinqi.core.errors import PermissionDenied as DomainPermissionDenied
 
 PUBLIC = "public"  # anyone, logged in or not
 AUTHENTICATED = "authenticated"  # any logged-in user
@@ -64,10 +68,6 @@ def requires(capability: str) -> Callable[[F], F]:
 
 def ensure_capability(user: Any, capability: str) -> None:
     """For API handlers: raise the domain's PermissionDenied (a 403 with the API's format)."""
-    from django.utils.translation import gettext as _
-
-    from jinqi.core.errors import PermissionDenied as DomainPermissionDenied
-
     if not has_capability(user, capability):
         raise DomainPermissionDenied(_("You are not allowed to do this."))
 
@@ -120,8 +120,6 @@ _REFUSALS = ("has_add_permission", "has_change_permission", "has_delete_permissi
 def guarded_admin(admin_class: type, *, view: str, change: str = "") -> type:
     """A third-party admin class behind capabilities: the role decides, and whatever the
     original refused by itself (a read-only page) stays refused."""
-    from django.contrib.admin import ModelAdmin
-
     namespace: dict[str, Any] = {"view_capability": view, "change_capability": change}
     for name in _REFUSALS:
         own = getattr(admin_class, name)

@@ -19,6 +19,7 @@ class JinqiServer(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self) -> Any:
+        # Here, not at the top: gunicorn calls this in each worker; the master never builds the app.
         from jinqi.wsgi import application
 
         return application

@@ -16,6 +16,10 @@ from typing import IO, TYPE_CHECKING, Any
 from xml.etree.ElementTree import ParseError as XMLParseError
 
 import puremagic
+import pyarrow as pa
+import pyarrow.parquet as pq
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import DefusedXMLParser
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
@@ -355,9 +359,6 @@ def xml_problem(source: IO[bytes]) -> str | None:
     that are not XML (images) stop the parser at their first byte. Call archive_problem first:
     the parts are unpacked, though only as far as their prologs.
     """
-    from defusedxml import DefusedXmlException
-    from defusedxml.ElementTree import DefusedXMLParser
-
     try:
         with zipfile.ZipFile(source) as archive:
             for entry in archive.infolist():
@@ -390,9 +391,6 @@ def xml_problem(source: IO[bytes]) -> str | None:
 def parquet_problem(source: IO[bytes], size: int) -> str | None:
     """Why a Parquet file would be unsafe or impossible to read, or None: its magic marker at
     both ends, and its footer (the schema and row groups) read by pyarrow without any data."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
     try:
         if size < 12:  # PAR1, the footer's length, PAR1
             return _("it is not a readable Parquet file (it is cut short)")

@@ -8,17 +8,7 @@ class GuidesConfig(AppConfig):
     verbose_name = _("Service guides and FAQs")
 
     def ready(self) -> None:
-        from jinqi.guides import permissions
-        from jinqi.guides.search import register_search_sources
-        from jinqi.web.navigation import NavEntry, register_nav
+        # Here, not at the top: the registrations import models, which load after app configs.
+        from jinqi.guides import registrations
 
-        register_search_sources()
-        register_nav(NavEntry("guides:guide_list", _("Service guides"), lambda r: True, order=52))
-        register_nav(
-            NavEntry(
-                "guides:manage",
-                _("Guides and FAQs"),
-                lambda r: permissions.has_capability(r.user, permissions.MANAGE),
-                order=45,
-            )
-        )
+        registrations.register()

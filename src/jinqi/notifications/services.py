@@ -8,8 +8,9 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from jinqi.core import clock
-from jinqi.notifications.enums import Channel, OutboxStatus
+from jinqi.notifications.enums import Channel
 from jinqi.notifications.models import Notification, OutboxMessage
+from jinqi.notifications.tasks import outbox_deliver
 
 
 def notification_send(
@@ -59,8 +60,6 @@ def notification_send(
 
 
 def _enqueue_delivery() -> None:
-    from jinqi.notifications.tasks import outbox_deliver
-
     outbox_deliver.enqueue()
 
 
@@ -74,10 +73,6 @@ def notifications_mark_all_read(*, user: Any) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
         read_at=clock.now()
     )
-
-
-def outbox_pending() -> list[OutboxMessage]:
-    return list(OutboxMessage.objects.filter(status=OutboxStatus.PENDING)[:200])
 
 
 def sms_send(*, phone: str, text: str) -> OutboxMessage:

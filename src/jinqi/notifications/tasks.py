@@ -10,7 +10,7 @@ from django_tasks import task
 from jinqi.core import clock
 from jinqi.notifications.channels import send_email, sms_backend
 from jinqi.notifications.enums import Channel, OutboxStatus
-from jinqi.notifications.services import outbox_pending
+from jinqi.notifications.selectors import outbox_pending
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5

@@ -8,6 +8,7 @@ class PlansConfig(AppConfig):
     verbose_name = _("Action plans")
 
     def ready(self) -> None:
+        # Here, not at the top: the registrations import models, which load after app configs.
         from jinqi.plans import registrations
 
         registrations.register()

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from jinqi.accounts.enums import Role
-from jinqi.core.models import StoredFile
 from jinqi.core.permissions import has_capability, register_capabilities
 
 SUPERVISE = "plans.supervise"  # dashboards, reviews, urging, supervision log, imports, export
@@ -27,12 +26,3 @@ def can_supervise(user: Any) -> bool:
 
 def can_report(user: Any) -> bool:
     return has_capability(user, REPORT)
-
-
-def can_download_evidence(user: Any, stored: StoredFile) -> bool:
-    """Evidence goes with its report: whoever may read the report may download it."""
-    from jinqi.plans.selectors import reports_visible_to
-
-    if not has_capability(user, VIEW_LEDGER):
-        return False
-    return reports_visible_to(user).filter(evidence=stored).exists()

@@ -6,14 +6,12 @@ from django.utils.translation import gettext_lazy as _
 
 from jinqi.core.schedule import PeriodicJob, register_periodic_job
 from jinqi.core.uploads import EVIDENCE_TYPES, UploadPurpose, register_purpose
-from jinqi.plans import permissions
+from jinqi.plans import indicators, permissions, selectors
+from jinqi.plans.tasks import plan_alerts_send
 from jinqi.web.navigation import NavEntry, register_nav
 
 
 def register() -> None:
-    from jinqi.plans import indicators
-    from jinqi.plans.tasks import plan_alerts_send
-
     indicators.register()
     register_periodic_job(
         PeriodicJob(
@@ -27,7 +25,7 @@ def register() -> None:
         UploadPurpose(
             key="plans.evidence",
             allowed_types=EVIDENCE_TYPES,
-            can_download=permissions.can_download_evidence,
+            can_download=selectors.can_download_evidence,
         )
     )
     register_nav(NavEntry("plans:public_progress", _("Plan progress"), lambda r: True, order=10))

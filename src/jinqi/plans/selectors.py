@@ -10,9 +10,12 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from jinqi.accounts.models import Department
 from jinqi.core import calendar, clock
+from jinqi.core.models import StoredFile
+from jinqi.core.permissions import has_capability
 from jinqi.plans.enums import DeadlineKind, MeasureStatus, ReportState
 from jinqi.plans.models import (
     Assignment,
@@ -22,7 +25,7 @@ from jinqi.plans.models import (
     SupervisionEntry,
     UrgingNotice,
 )
-from jinqi.plans.permissions import can_report, can_supervise
+from jinqi.plans.permissions import VIEW_LEDGER, can_report, can_supervise
 
 # A month's report is due by this working day of the following month.
 REPORT_DUE_WORKING_DAY = 5
@@ -201,6 +204,13 @@ def reports_visible_to(user: Any) -> QuerySet[ProgressReport]:
     return reports.filter(is_public=True)
 
 
+def can_download_evidence(user: Any, stored: StoredFile) -> bool:
+    """Evidence goes with its report: whoever may read the report may download it."""
+    if not has_capability(user, VIEW_LEDGER):
+        return False
+    return reports_visible_to(user).filter(evidence=stored).exists()
+
+
 def report_for(user: Any, pk: int) -> ProgressReport:
     report = reports_visible_to(user).filter(pk=pk).first()
     if report is None:
@@ -350,8 +360,6 @@ def report_timeliness(plan: Plan, *, reporting_from: dt.date | None = None) -> l
 
 
 def timezone_date(moment: dt.datetime) -> dt.date:
-    from django.utils import timezone
-
     return timezone.localdate(moment)
 
 

@@ -10,6 +10,19 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from django.db import transaction
+
+from jinqi.accounts.models import Department
+from jinqi.accounts.services import system_user
+from jinqi.policies.enums import PolicyState
+from jinqi.policies.models import Policy
+from jinqi.policies.services import (
+    PolicyData,
+    policy_create,
+    policy_publish,
+    policy_update,
+    rule_version_create,
+)
 from jinqi.policies.vocabulary import CATALOGUE
 
 
@@ -41,9 +54,7 @@ class ShippedPolicy:
             for c in self.data.get("cases", [])
         ]
 
-    def policy_data(self) -> Any:
-        from jinqi.policies.services import PolicyData
-
+    def policy_data(self) -> PolicyData:
         pipeline = self.data.get("pipeline", {})
         return PolicyData(
             code=self.code,
@@ -77,19 +88,6 @@ def shipped_policies() -> list[ShippedPolicy]:
 def catalogue_sync() -> int:
     """Create or update each shipped policy (a changed rule becomes a new version) and publish
     it; returns how many policies changed."""
-    from django.db import transaction
-
-    from jinqi.accounts.models import Department
-    from jinqi.accounts.services import system_user
-    from jinqi.policies.enums import PolicyState
-    from jinqi.policies.models import Policy
-    from jinqi.policies.services import (
-        policy_create,
-        policy_publish,
-        policy_update,
-        rule_version_create,
-    )
-
     actor = system_user()
     changed = 0
     with transaction.atomic():

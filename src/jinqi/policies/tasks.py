@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from jinqi.policies.services import matches_refresh_changed
+
 
 @task()
 def matches_refresh_changed_task() -> int:
     """Re-evaluate enterprises whose facts changed against every live policy."""
-    from jinqi.policies.services import matches_refresh_changed
-
     return matches_refresh_changed()

@@ -32,6 +32,7 @@ from jinqi.policies.forms import (
 )
 from jinqi.policies.models import Grant, Policy
 from jinqi.policies.permissions import FOR_ME, MANAGE, VIEW, can_manage
+from jinqi.policies.vocabulary import label
 from jinqi.web.actions import perform
 from jinqi.web.spreadsheets import csv_text, xlsx_response
 
@@ -355,8 +356,6 @@ def matches(request: AuthenticatedRequest, code: str) -> HttpResponse:
 
 @requires(VIEW)
 def matches_xlsx(request: AuthenticatedRequest, code: str) -> HttpResponse:
-    from jinqi.policies.vocabulary import label
-
     policy = selectors.policy_for(request.user, code)
     header = [
         _("Enterprise"),

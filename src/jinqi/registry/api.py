@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Status, UploadedFile
 from ninja.pagination import paginate
@@ -149,8 +150,6 @@ def import_file(
 @router.get("/imports/{sha256}", response=ImportOut, openapi_extra=declares(PUSH_FACTS))
 def import_status(request: HttpRequest, sha256: str) -> ImportOut:
     """Where the import of a file sent by the caller's department stands."""
-    from django.urls import reverse
-
     ensure_capability(request.user, PUSH_FACTS)
     batch = selectors.import_batches_for(request.user).filter(sha256=sha256).first()
     if batch is None:

@@ -8,60 +8,7 @@ class RegistryConfig(AppConfig):
     verbose_name = _("Enterprise registry")
 
     def ready(self) -> None:
-        from jinqi.core.uploads import TABLE_TYPES, UploadPurpose, register_purpose
-        from jinqi.registry import permissions
-        from jinqi.registry.importing import IMPORT_FILE_PURPOSE, REPORT_UPLOAD
-        from jinqi.registry.panels import my_record_panel
-        from jinqi.web.navigation import NavEntry, register_nav
-        from jinqi.web.portal import PortalPanel, register_panel
+        # Here, not at the top: the registrations import models, which load after app configs.
+        from jinqi.registry import registrations
 
-        register_panel(
-            PortalPanel(
-                "registry",
-                _("My enterprise record"),
-                "registry/portal/record.html",
-                my_record_panel,
-                order=60,
-            )
-        )
-        register_purpose(REPORT_UPLOAD)  # error reports of bulk imports
-        register_purpose(
-            UploadPurpose(
-                key=IMPORT_FILE_PURPOSE,
-                allowed_types=TABLE_TYPES,
-                can_download=permissions.can_download_import_file,
-            )
-        )
-
-        register_nav(
-            NavEntry(
-                "registry:list",
-                _("Enterprise registry"),
-                lambda r: permissions.can_view(r.user),
-                order=30,
-            )
-        )
-        register_nav(
-            NavEntry(
-                "registry:mine",
-                _("My enterprise"),
-                lambda r: permissions.has_capability(r.user, permissions.OWN_RECORD),
-                order=30,
-            )
-        )
-        register_nav(
-            NavEntry(
-                "registry:imports",
-                _("Data imports"),
-                lambda r: permissions.has_capability(r.user, permissions.PUSH_FACTS),
-                order=36,
-            )
-        )
-        register_nav(
-            NavEntry(
-                "registry:corrections",
-                _("Correction requests"),
-                lambda r: permissions.has_capability(r.user, permissions.ANSWER_CORRECTIONS),
-                order=35,
-            )
-        )
+        registrations.register()

@@ -12,8 +12,9 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from jinqi.core import clock
 from jinqi.registry.certificates import certificate_columns
-from jinqi.registry.models import Profile
+from jinqi.registry.models import Enterprise, Profile
 from jinqi.registry.vocabulary import FIELDS
 
 BATCH = 50_000
@@ -58,8 +59,6 @@ DICTIONARY_KEYS = frozenset(
 
 def profiles_export(path: Path) -> int:
     """Write every profile to `path` in batches; returns the number of rows."""
-    from jinqi.core import clock
-
     today = clock.today()
     schema = profile_schema()
     names = schema.names
@@ -95,8 +94,6 @@ def _table(rows: list[tuple[object, ...]], schema: pa.Schema) -> pa.Table:
 def profiles_table(keys: list[str]) -> tuple[list[int], pa.Table]:
     """The stored profile columns `keys` of every active enterprise, in memory, as Arrow
     (categorical keys dictionary-encoded), with the enterprises' ids in row order."""
-    from jinqi.registry.models import Enterprise
-
     schema = profile_schema()
     stored = [k for k in keys if k in schema.names]
     column_of = {"uscc": "enterprise__uscc"}

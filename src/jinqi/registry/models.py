@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from jinqi.accounts.models import Department
 from jinqi.core.models import StoredFile
 from jinqi.registry.enums import RegistrationStatus, SizeClass
+from jinqi.registry.vocabulary import FIELDS
 
 
 class Industry(models.Model):
@@ -383,8 +384,6 @@ READ_TIME_KEYS = frozenset({"age_years"})
 
 
 def _add_profile_columns() -> None:
-    from jinqi.registry.vocabulary import FIELDS
-
     for spec in FIELDS:
         if spec.key in READ_TIME_KEYS or spec.key == "size_class":
             continue

@@ -38,8 +38,6 @@ def can_read_personal(user: Any) -> bool:
 
 def can_download_import_file(user: Any, stored: Any) -> bool:
     """An imported file is kept for its department's staff and the lead office."""
-    from jinqi.accounts.enums import Role
-
     if getattr(user, "role", None) == Role.LEAD_OFFICE:
         return True
     return bool(stored.uploaded_by.department_id == getattr(user, "department_id", None))

@@ -3,16 +3,20 @@ document once, and never of one that already matched it when it was saved."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from jinqi.core import clock
 from jinqi.notifications.services import notification_send
-from jinqi.search.indexing import Prepared
 from jinqi.search.models import SavedSearch, SavedSearchHit
 from jinqi.search.query import parse
 from jinqi.search.registry import SearchSource
+
+if TYPE_CHECKING:
+    from jinqi.search.indexing import Prepared  # indexing imports this module
 
 NOTICE_KIND = "search.saved_search"
 

@@ -8,18 +8,7 @@ class SearchConfig(AppConfig):
     verbose_name = _("Search")
 
     def ready(self) -> None:
-        from jinqi.search import permissions  # noqa: F401  # registers the capabilities
-        from jinqi.search.panels import search_panel
-        from jinqi.web.navigation import NavEntry, register_nav
-        from jinqi.web.portal import PortalPanel, register_panel
+        # Here, not at the top: the registrations import models, which load after app configs.
+        from jinqi.search import registrations
 
-        register_nav(NavEntry("search:search", _("Smart search"), lambda r: True, order=55))
-        register_panel(
-            PortalPanel(
-                "search",
-                _("Search policies and services"),
-                "search/_panel.html",
-                search_panel,
-                order=55,  # reference, after the enterprise's own business (see web.portal)
-            )
-        )
+        registrations.register()

@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from django.db.models import Count, F, Sum
 
 from jinqi.core import clock
+from jinqi.search.alerts import saved_searches_alert
 from jinqi.search.enums import TermField
 from jinqi.search.models import Corpus, Document, Term
 from jinqi.search.postings import DTYPE, pack, unpack
@@ -184,8 +185,6 @@ def document_index(source: SearchSource, obj: object) -> Document | None:
         return document
     document = document_store(source.kind, prepared, document)
     if source.alerts_saved_searches:
-        from jinqi.search.alerts import saved_searches_alert
-
         saved_searches_alert(source, prepared)
     return document
 

@@ -60,6 +60,7 @@ _sources: dict[str, SearchSource] = {}
 
 def register_source(source: SearchSource) -> None:
     """Register a source and keep the index in step with its model's saves and deletes."""
+    # Here, not at the top: signals imports indexing, which imports this module.
     from jinqi.search import signals
 
     _sources[source.kind] = source

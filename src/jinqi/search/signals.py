@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models.signals import post_delete, post_save
 
+from jinqi.search.indexing import document_index, document_remove
+
 if TYPE_CHECKING:
     from jinqi.search.registry import SearchSource
 
@@ -19,13 +21,10 @@ def connect(source: SearchSource) -> None:
     def saved(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
         if raw:  # loading fixtures: `jinqi search reindex` afterwards
             return
-        from jinqi.search.indexing import document_index
 
         document_index(source, instance)
 
     def deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
-        from jinqi.search.indexing import document_remove
-
         document_remove(source.kind, str(instance.pk))
 
     uid = f"search:{source.kind}"
@@ -44,7 +43,6 @@ def _dependent(source: SearchSource, owner: Callable[[Any], Any]) -> Callable[..
     def saved(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
         if raw:
             return
-        from jinqi.search.indexing import document_index
 
         document_index(source, owner(instance))
 

@@ -8,35 +8,7 @@ class SurveysConfig(AppConfig):
     verbose_name = _("Satisfaction surveys")
 
     def ready(self) -> None:
-        from jinqi.core.indicators import Indicator, register_indicator
-        from jinqi.surveys import permissions
-        from jinqi.surveys.panels import surveys_waiting_panel
-        from jinqi.surveys.results import satisfaction_share
-        from jinqi.web.navigation import NavEntry, register_nav
-        from jinqi.web.portal import PortalPanel, register_panel
+        # Here, not at the top: the registrations import models, which load after app configs.
+        from jinqi.surveys import registrations
 
-        register_indicator(
-            Indicator(
-                "surveys.satisfaction",
-                _("Enterprises satisfied (ratings of 4 or 5, latest survey)"),
-                "%",
-                satisfaction_share,
-            )
-        )
-        register_panel(
-            PortalPanel(
-                "surveys",
-                _("Surveys waiting for your answer"),
-                "surveys/portal/waiting.html",
-                surveys_waiting_panel,
-                order=15,
-            )
-        )
-        register_nav(
-            NavEntry(
-                "surveys:manage",
-                _("Surveys"),
-                lambda r: permissions.has_capability(r.user, permissions.MANAGE),
-                order=70,
-            )
-        )
+        registrations.register()

@@ -1,6 +1,10 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from jinqi.core.permissions import has_capability
+from jinqi.web.navigation import NavEntry, register_nav
+from jinqi.web.permissions import PORTAL
+
 
 class WebConfig(AppConfig):
     name = "jinqi.web"
@@ -8,10 +12,6 @@ class WebConfig(AppConfig):
     verbose_name = _("Web")
 
     def ready(self) -> None:
-        from jinqi.core.permissions import has_capability
-        from jinqi.web.navigation import NavEntry, register_nav
-        from jinqi.web.permissions import PORTAL
-
         register_nav(
             NavEntry("web:portal", _("My page"), lambda r: has_capability(r.user, PORTAL), order=5)
         )

@@ -15,6 +15,9 @@ from django.utils.translation import gettext as _
 
 from jinqi.core import clock
 from jinqi.core.commandline import ProgressBar, iso_date
+from jinqi.policies.evaluation import decide, decision_json, profile_problems, version_of
+from jinqi.policies.models import Policy, RuleVersion
+from jinqi.policies.services import matches_recompute_all
 
 
 class Command(BaseCommand):
@@ -41,9 +44,6 @@ class Command(BaseCommand):
             self.match()
 
     def evaluate(self, options: dict[str, Any]) -> None:
-        from jinqi.policies.evaluation import decide, decision_json, profile_problems, version_of
-        from jinqi.policies.models import Policy, RuleVersion
-
         policy = Policy.objects.filter(code=options["policy"]).first()
         if policy is None:
             raise CommandError(_("No policy with the code %(code)s.") % {"code": options["policy"]})
@@ -71,8 +71,6 @@ class Command(BaseCommand):
         self.stdout.write(json.dumps(result, ensure_ascii=False, indent=2))
 
     def match(self) -> None:
-        from jinqi.policies.services import matches_recompute_all
-
         bar = ProgressBar(self.stderr, _("policies"))
         runs = matches_recompute_all(progress=bar)
         bar.finish()

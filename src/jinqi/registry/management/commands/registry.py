@@ -20,12 +20,18 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from jinqi.accounts.models import Department
+from jinqi.accounts.services import system_user
 from jinqi.core.commandline import (
     PlainRefusalCommand,
     ProgressBar,
     contributed_subcommands,
     iso_date,
 )
+from jinqi.core.errors import DomainError
+from jinqi.registry.exporting import profiles_export
+from jinqi.registry.importing import DEFAULT_CHUNK, ImportFileError, registry_import
+from jinqi.registry.integrity import orphans
 from jinqi.registry.size_class import SizeClassError, size_class
 from jinqi.registry.uscc import check_uscc
 
@@ -127,8 +133,6 @@ class Command(PlainRefusalCommand):
     # import -------------------------------------------------------------------------------------
 
     def add_import_arguments(self, parser: argparse.ArgumentParser) -> None:
-        from jinqi.registry.importing import DEFAULT_CHUNK
-
         parser.add_argument("file", type=Path, metavar="FILE")
         parser.add_argument(
             "--source",
@@ -157,8 +161,6 @@ class Command(PlainRefusalCommand):
         pass  # no arguments
 
     def handle_check_links(self, options: dict[str, Any]) -> None:
-        from jinqi.registry.integrity import orphans
-
         found = orphans()
         for link, count in found.items():
             self.stdout.write(f"{link}: {count}")
@@ -166,8 +168,6 @@ class Command(PlainRefusalCommand):
             raise CommandError(_("Some links point nowhere."))
 
     def handle_export_profiles(self, options: dict[str, Any]) -> None:
-        from jinqi.registry.exporting import profiles_export
-
         started = time.perf_counter()
         rows = profiles_export(options["output"])
         self.stderr.write(
@@ -176,11 +176,6 @@ class Command(PlainRefusalCommand):
         )
 
     def handle_import(self, options: dict[str, Any]) -> None:
-        from jinqi.accounts.models import Department
-        from jinqi.accounts.services import system_user
-        from jinqi.core.errors import DomainError
-        from jinqi.registry.importing import ImportFileError, registry_import
-
         path: Path = options["file"]
         if not path.is_file():
             raise CommandError(_("%(file)s: no such file") % {"file": path})

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
 from jinqi.core.commandline import ProgressBar
+from jinqi.search.indexing import all_count, all_texts, index_rebuild
 
 
 class Command(BaseCommand):
@@ -21,8 +22,6 @@ class Command(BaseCommand):
         sub.add_parser("reindex", help=_("Rebuild the search index from every registered source."))
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from jinqi.search.indexing import all_count, all_texts, index_rebuild
-
         bar = ProgressBar(self.stderr, _("documents"))
         count = index_rebuild(all_texts(), progress=bar, total=all_count())
         bar.finish()
