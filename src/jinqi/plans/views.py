@@ -351,7 +351,7 @@ def report_edit(request: AuthenticatedRequest, code: str, seq: int) -> HttpRespo
                 "period": f"{existing.period:%Y-%m}",
                 "status": existing.status,
                 "narrative": existing.narrative,
-                "version": existing.version,
+                "version": existing.lock_version,
             }
         form = ReportForm(initial=initial, plan=plan)
     return render(
@@ -374,11 +374,15 @@ def report_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "evidence": report.evidence.all(),
             "is_supervisor": supervisor,
             "is_owner": report.assignment.department_id == request.user.department_id,
-            "review_form": ReviewForm(initial={"version": report.version}) if supervisor else None,
-            "return_form": ReturnForm(initial={"version": report.version}) if supervisor else None,
+            "review_form": ReviewForm(initial={"version": report.lock_version})
+            if supervisor
+            else None,
+            "return_form": ReturnForm(initial={"version": report.lock_version})
+            if supervisor
+            else None,
             "publication_form": PublicationForm(
                 initial={
-                    "version": report.version,
+                    "version": report.lock_version,
                     "public_summary": report.public_summary,
                     "is_public": report.is_public,
                 }
