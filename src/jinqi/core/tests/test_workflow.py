@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -132,6 +133,48 @@ def test_the_second_of_two_writers_gets_a_conflict(letter_model: Any) -> None:
         flow.apply(stale, "close", lock_version=0, acting_user=Who("reader"), text="好")
     assert letter_model.objects.get().state == "sent"
     assert WorkflowStep.objects.count() == 1
+
+
+def test_a_caller_who_saw_an_older_version_gets_a_conflict_first(letter_model: Any) -> None:
+    """The version the caller saw is compared before the state: a stale page is told to reload,
+    not that the action no longer fits."""
+    flow = _workflow(letter_model, [])
+    letter = letter_model.objects.create(body="x")
+    flow.apply(letter, "send", lock_version=0, acting_user=Who("writer"))
+    with pytest.raises(ConflictError, match="别人先改了"):
+        flow.apply(letter, "send", lock_version=0, acting_user=Who("writer"))
+
+
+def test_a_transition_may_say_in_its_own_words_why_not_now(letter_model: Any) -> None:
+    """`not_now` replaces the generic wrong-state sentence for that transition."""
+    flow = replace(
+        _workflow(letter_model, []),
+        transitions=[
+            Transition("send", frozenset({"draft"}), "sent", "writer", "发送", not_now="已发")
+        ],
+    )
+    letter = letter_model.objects.create(state="sent")
+    with pytest.raises(DomainError, match=r"^已发$"):
+        flow.apply(letter, "send", lock_version=0, acting_user=Who("writer"))
+
+
+def test_an_authorized_step_skips_only_the_actor_check(letter_model: Any) -> None:
+    """A consequence of another step (`authorized=True`) is taken for any user, still only from
+    its source states; the step carries the changed fields' old values."""
+    seen: list[Step[Any]] = []
+    flow = _workflow(letter_model, seen)
+    letter = letter_model.objects.create(body="x")
+    flow.apply(
+        letter,
+        "send",
+        lock_version=0,
+        acting_user=Who("reader"),
+        authorized=True,
+        changes={"body": "y"},
+    )
+    assert (letter.state, seen[0].before) == ("sent", {"body": "x"})
+    with pytest.raises(DomainError, match="“已发送”"):
+        flow.apply(letter, "send", lock_version=1, acting_user=Who("reader"), authorized=True)
 
 
 def test_a_failing_effect_rolls_the_step_back(letter_model: Any) -> None:
