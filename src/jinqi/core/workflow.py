@@ -187,6 +187,15 @@ class Workflow(Generic[Record]):
             if not updated:
                 raise ConflictError(str(self.conflict))
             record.refresh_from_db()
+            # A step is a save: whoever follows the model's saves (the search index) follows it.
+            models.signals.post_save.send(
+                sender=self.model,
+                instance=record,
+                created=False,
+                update_fields=frozenset({self.state_field, "lock_version", *values}),
+                raw=False,
+                using=record._state.db,
+            )
             return self._record(
                 Step(
                     record, transition, source, acting_user, text.strip(), at, values, before=before
