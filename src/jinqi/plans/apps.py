@@ -8,6 +8,7 @@ class PlansConfig(AppConfig):
     verbose_name = _("Action plans")
 
     def ready(self) -> None:
+        # Not at the top: registrations import models, which Django loads only before ready().
         from jinqi.plans import registrations
 
         registrations.register()

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from jinqi.accounts.models import Department
 from jinqi.core import clock
 from jinqi.core.forms import LineField, SlugField, TextField
+from jinqi.core.indicators import all_indicators
 from jinqi.plans.enums import MeasureStatus, Rating, SupervisionKind
 from jinqi.plans.models import Measure, Plan
 
@@ -172,8 +173,6 @@ class IndicatorsForm(forms.Form):
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        from jinqi.core.indicators import all_indicators
-
         super().__init__(*args, **kwargs)
         self.fields["keys"].choices = [(i.key, i.label) for i in all_indicators()]  # type: ignore[attr-defined]  # MultipleChoiceField
 

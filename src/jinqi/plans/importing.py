@@ -14,6 +14,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+import openpyxl  # defusedxml, installed, guards openpyxl's XML parsing too
 from django.utils.translation import gettext as _
 
 from jinqi.accounts.models import Department
@@ -97,8 +98,6 @@ def read_table(content: bytes, *, file_name: str) -> list[list[str]]:
 
 
 def _read_xlsx(content: bytes) -> list[list[str]]:
-    import openpyxl  # defusedxml, installed, guards openpyxl's XML parsing too
-
     try:
         book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds on a damaged workbook

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from jinqi.core.indicators import Indicator, register_indicator
 from jinqi.plans.enums import MeasureStatus
 from jinqi.plans.models import Plan, UrgingNotice
+from jinqi.plans.selectors import measure_states, report_timeliness
 
 
 def _newest_plan() -> Plan | None:
@@ -15,8 +16,6 @@ def _newest_plan() -> Plan | None:
 
 
 def completion_rate() -> float | None:
-    from jinqi.plans.selectors import measure_states
-
     plan = _newest_plan()
     if plan is None:
         return None
@@ -28,8 +27,6 @@ def completion_rate() -> float | None:
 
 
 def report_on_time_rate() -> float | None:
-    from jinqi.plans.selectors import report_timeliness
-
     plan = _newest_plan()
     if plan is None:
         return None

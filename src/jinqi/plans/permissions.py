@@ -31,6 +31,7 @@ def can_report(user: Any) -> bool:
 
 def can_download_evidence(user: Any, stored: StoredFile) -> bool:
     """Evidence goes with its report: whoever may read the report may download it."""
+    # plans.selectors imports this module (can_report, can_supervise).
     from jinqi.plans.selectors import reports_visible_to
 
     if not has_capability(user, VIEW_LEDGER):

@@ -7,15 +7,13 @@ from django.utils.translation import gettext_lazy as _
 from jinqi.core.demo import DemoStep, register_demo_step
 from jinqi.core.schedule import PeriodicJob, register_periodic_job
 from jinqi.core.uploads import EVIDENCE_TYPES, UploadPurpose, register_purpose
-from jinqi.plans import permissions
+from jinqi.plans import indicators, permissions
+from jinqi.plans.demo import demo_plan_load
+from jinqi.plans.tasks import plan_alerts_send
 from jinqi.web.navigation import NavEntry, register_nav
 
 
 def register() -> None:
-    from jinqi.plans import indicators
-    from jinqi.plans.demo import demo_plan_load
-    from jinqi.plans.tasks import plan_alerts_send
-
     indicators.register()
     register_demo_step(DemoStep("plans", 50, demo_plan_load))
     register_periodic_job(

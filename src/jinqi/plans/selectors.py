@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from jinqi.accounts.models import Department
 from jinqi.core import calendar, clock
@@ -350,8 +351,6 @@ def report_timeliness(plan: Plan, *, reporting_from: dt.date | None = None) -> l
 
 
 def timezone_date(moment: dt.datetime) -> dt.date:
-    from django.utils import timezone
-
     return timezone.localdate(moment)
 
 

@@ -6,12 +6,14 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
+from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from jinqi.accounts.services import system_user
 from jinqi.core.commandline import PlainRefusalCommand
 from jinqi.core.errors import DomainError
+from jinqi.plans.alerts import alerts_send
 from jinqi.plans.exporting import ledger_csv, ledger_xlsx
 from jinqi.plans.importing import PlanFileError
 from jinqi.plans.selectors import plan_get
@@ -49,8 +51,6 @@ class Command(PlainRefusalCommand):
         elif action == "roll-over":
             self._roll_over(options)
         else:
-            from jinqi.plans.alerts import alerts_send
-
             count = alerts_send()
             self.stderr.write(f"{count} alert(s) sent")
 
@@ -125,8 +125,6 @@ class Command(PlainRefusalCommand):
 
 
 def _plan(code: str) -> Any:
-    from django.http import Http404
-
     try:
         return plan_get(code)
     except Http404 as error:
