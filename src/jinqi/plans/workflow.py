@@ -122,7 +122,7 @@ REPORT_WORKFLOW: Workflow[ProgressReport] = Workflow(
             frozenset({"", S.DRAFT, S.RETURNED}),
             S.SUBMITTED,
             DEPARTMENT,
-            gettext_lazy("Submit"),
+            gettext_lazy("Submit to the lead office"),
             not_now=gettext_lazy(
                 "This report was already submitted; it can be changed only if it is returned."
             ),
