@@ -612,7 +612,7 @@ API_BODIES: dict[str, Callable[[World], dict[str, Any]]] = {
     "jinqi_plans_api_report_review": lambda w: {
         "rating": Rating.GOOD,
         "comment": "",
-        "version": w.own_report.version,
+        "version": w.own_report.lock_version,
     },
 }
 

@@ -314,7 +314,7 @@ def reviewed_progress(
                     public_summary=PUBLIC_SUMMARY.format(item=measure.reform_item)
                     if status == MeasureStatus.COMPLETED
                     else "",
-                    expected_version=report.version,
+                    expected_version=report.lock_version,
                     acting_user=lead_office_user,
                 )
             reports.append(report)

@@ -51,7 +51,7 @@ def market_desk(jinshan_plan, lead_office_user, department_users):
         returned = services.report_return(
             report=report,
             comment=RETURN_COMMENT,
-            expected_version=report.version,
+            expected_version=report.lock_version,
             acting_user=lead_office_user,
         )
     with clock.frozen_at(dt.datetime(2022, 7, 11, 9, 30)):

@@ -50,6 +50,9 @@ class Transition:
     label: str | Promise
     needs_text: bool = False
     guard: Guard | None = None
+    # What the user reads when the record is in none of `sources` (default: a sentence naming
+    # the state and the action).
+    not_now: str | Promise | None = None
 
 
 @dataclass(frozen=True)
@@ -156,13 +159,20 @@ class Workflow(Generic[Record]):
         acting_user: Any,
         text: str = "",
         changes: Mapping[str, Any] | None = None,
+        authorized: bool = False,
     ) -> Step[Record]:
         """Take `action` on `record`: check, write state and `changes` unless the record changed
-        since the caller read `lock_version`, log the step, run the effects. Atomic."""
-        # The record moved since the caller read it: say so before judging its new state.
-        if record.lock_version != lock_version:  # type: ignore[attr-defined]
+        since the caller read `lock_version`, log the step, run the effects. Atomic.
+
+        `authorized`: the caller has authorized the step already (a consequence of another
+        authorized step, or a trusted sync), so the actor is not checked; everything else is."""
+        if getattr(record, "lock_version", lock_version) != lock_version:
+            # The caller saw an older version than the record: a conflict, whatever else.
             raise ConflictError(str(self.conflict))
-        transition = self.check(record, action, acting_user, text=text)
+        transition = self.transition(action)
+        refusal = self.refusal(record, transition, acting_user, text=text, actor=not authorized)
+        if refusal is not None:
+            raise refusal
         source = self._state(record)
         at = clock.now()
         values = dict(changes or {})
@@ -179,6 +189,15 @@ class Workflow(Generic[Record]):
             if not updated:
                 raise ConflictError(str(self.conflict))
             record.refresh_from_db()
+            # A step is a save: whoever follows the model's saves (the search index) follows it.
+            models.signals.post_save.send(
+                sender=self.model,
+                instance=record,
+                created=False,
+                update_fields=frozenset({self.state_field, "lock_version", *values}),
+                raw=False,
+                using=record._state.db,
+            )
             return self._record(
                 Step(
                     record, transition, source, acting_user, text.strip(), at, values, before=before
@@ -186,14 +205,22 @@ class Workflow(Generic[Record]):
             )
 
     def started(
-        self, record: Record, action: str, *, acting_user: Any, text: str = ""
+        self,
+        record: Record,
+        action: str,
+        *,
+        acting_user: Any,
+        text: str = "",
+        authorized: bool = False,
     ) -> Step[Record]:
         """Log and announce a record just created in the target state of `action`, one of the
-        transitions that leave the start (the empty state). The caller created it atomically."""
+        transitions that leave the start (the empty state). The caller created it atomically.
+        `authorized` as in `apply`."""
         transition = self.transition(action)
         if "" not in transition.sources or self._state(record) != transition.target:
             raise ValueError(f"{self.model.__name__}: {action} does not start in its state")
-        self.authorize(record, transition.actor, acting_user)
+        if not authorized:
+            self.authorize(record, transition.actor, acting_user)
         return self._record(
             Step(record, transition, "", acting_user, text.strip(), clock.now(), {})
         )
@@ -218,19 +245,24 @@ class Workflow(Generic[Record]):
         *,
         text: str | None = None,
         guards: bool = True,
+        actor: bool = True,
     ) -> DomainError | None:
         """Why `user` may not take `transition` on `record` now, or None. The text is checked
-        only when given (a page lists buttons before anyone typed), guards only when asked."""
+        only when given (a page lists buttons before anyone typed), guards only when asked, the
+        actor unless the caller authorized the step itself."""
         state = self._state(record)
         if state not in transition.sources:
+            if transition.not_now is not None:
+                return DomainError(str(transition.not_now))
             return DomainError(
                 _("It is “%(state)s” now: “%(action)s” is not possible.")
                 % {"state": self.state_labels.get(state, state), "action": transition.label}
             )
-        try:
-            self.authorize(record, transition.actor, user)
-        except PermissionDenied as denied:
-            return denied
+        if actor:
+            try:
+                self.authorize(record, transition.actor, user)
+            except PermissionDenied as denied:
+                return denied
         if text is not None and transition.needs_text and not text.strip():
             return DomainError(_("Give the reason; the other side is told."))
         if guards and transition.guard is not None:

@@ -193,7 +193,7 @@ class DemoHistory:
                 services.report_return(
                     report=report,
                     comment=RETURN_COMMENT,
-                    expected_version=report.version,
+                    expected_version=report.lock_version,
                     acting_user=self.lead,
                 )
                 return
@@ -206,7 +206,7 @@ class DemoHistory:
                 rating=rating,
                 comment=REVIEW_COMMENTS[rating],
                 public_summary=public,
-                expected_version=report.version,
+                expected_version=report.lock_version,
                 acting_user=self.lead,
             )
 

@@ -24,7 +24,7 @@ class ProgressReportAdmin(CapabilityAdmin, admin.ModelAdmin[ProgressReport]):
     list_display = ["assignment", "period", "status", "state", "rating"]
     list_filter = ["state", "status"]
     # The state changes only through the review services, never by editing here.
-    readonly_fields = ["state", "version", "submitted_at", "reviewed_at"]
+    readonly_fields = ["state", "lock_version", "submitted_at", "reviewed_at"]
 
 
 @admin.register(UrgingNotice)

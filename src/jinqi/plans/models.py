@@ -156,7 +156,9 @@ class ProgressReport(models.Model):
     review_comment = models.TextField(_("review comment"), blank=True)
     public_summary = models.TextField(_("public summary"), blank=True)
     is_public = models.BooleanField(_("public"), default=False)
-    version = models.PositiveIntegerField(default=1)
+    # Optimistic locking (core.locking). Starts at 1, not 0: the API showed a new report's
+    # `version` as 1 before the field was renamed, and still does.
+    lock_version = models.PositiveIntegerField(default=1)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

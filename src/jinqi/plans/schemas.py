@@ -58,6 +58,11 @@ class ReportOut(Schema):
     def resolve_department(obj: Any) -> str:
         return str(obj.assignment.department.code)
 
+    @staticmethod
+    def resolve_version(obj: Any) -> int:
+        """The API's name for the report's lock_version (what a review sends back)."""
+        return int(obj.lock_version)
+
 
 class ReviewIn(Schema):
     rating: LineText

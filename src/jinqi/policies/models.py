@@ -65,6 +65,8 @@ class Policy(models.Model):
     awards_published_at = models.DateTimeField(_("award list published at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"))
     updated_at = models.DateTimeField(_("updated at"))
+    # Optimistic locking of the policy's workflow steps (core.workflow).
+    lock_version = models.PositiveIntegerField(default=0)
 
     objects = PolicyQuerySet.as_manager()
 

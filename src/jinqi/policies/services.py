@@ -15,24 +15,33 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from jinqi.accounts.models import Department
-from jinqi.accounts.selectors import enterprise_users
+from jinqi.accounts.enums import Role
+from jinqi.accounts.models import Department, User
 from jinqi.audit.enums import AuditAction
 from jinqi.audit.services import audit_record, snapshot
 from jinqi.core import clock
 from jinqi.core.errors import DomainError, PermissionDenied
-from jinqi.core.locking import update_unless_changed
 from jinqi.notifications.services import notification_send
-from jinqi.policies import workflow
 from jinqi.policies.enums import Allocation, Delivery, GrantState, Outcome, PolicyState
 from jinqi.policies.evaluation import compiled, decide
-from jinqi.policies.models import Grant, GrantTransition, Match, MatchRun, Policy, RuleVersion
+from jinqi.policies.models import Grant, Match, MatchRun, Policy, RematchMark, RuleVersion
 from jinqi.policies.permissions import can_manage
+from jinqi.policies.snapshot import profiles_snapshot
 from jinqi.policies.vocabulary import rules_vocabulary
+from jinqi.policies.workflow import (
+    AWARDED,
+    DEPARTMENT,
+    ENTERPRISE,
+    GRANT_WORKFLOW,
+    HOLDING,
+    POLICY_WORKFLOW,
+)
 from jinqi.registry.models import Enterprise
-from jinqi.registry.selectors import profile_dict
-from jinqi.rules import RuleError, compile_rule
+from jinqi.registry.selectors import enterprises_refreshed_since, profile_dict
+from jinqi.rules import RuleError, compile_rule, explain
+from jinqi.rules.errors import KIND_NAMES
 from jinqi.rules.tree import fields_used
+from jinqi.rules.vector import evaluate_masks
 
 
 @dataclass
@@ -74,8 +83,6 @@ def rule_validate(sql: str) -> None:
 
 
 def _message_params(error: RuleError) -> dict[str, Any]:
-    from jinqi.rules.errors import KIND_NAMES
-
     params = {k: _(KIND_NAMES.get(str(v), str(v))) for k, v in error.params.items()}
     return {"fragment": f"「{error.fragment}」", **params}
 
@@ -118,11 +125,13 @@ def policy_update(
     if data.valid_until and data.valid_until < data.valid_from:
         raise DomainError(_("The end of validity cannot be before its start."))
     before = snapshot(policy)
-    for name, value in data.values().items():
-        if name != "code":
-            setattr(policy, name, value)
+    values = data.values()
+    stated = [name for name in values if name != "code"]
+    for name in stated:
+        setattr(policy, name, values[name])
     policy.updated_at = clock.now()
-    policy.save()
+    # Only what the department states: the state and its lock move through the workflow alone.
+    policy.save(update_fields=[*stated, "updated_at"])
     audit_record(
         actor=acting_user,
         action=AuditAction.UPDATE,
@@ -162,6 +171,7 @@ def rule_version_create(
         note=f"v{version.number}",
     )
     if policy.state == PolicyState.PUBLISHED:
+        _policy_step(policy, "revise", acting_user, check, text=f"v{version.number}")
         matches_recompute(policy=policy)
     return version
 
@@ -170,11 +180,7 @@ def rule_version_create(
 def policy_publish(*, policy: Policy, acting_user: Any, check: bool = True) -> MatchRun:
     """Publish: the policy joins the catalogue, its matches are computed, and for 精准推送 the
     eligible enterprises are invited to apply."""
-    if check:
-        _check_manager(policy, acting_user)
-    if policy.state == PolicyState.PUBLISHED:
-        raise DomainError(_("The policy is published already."))
-    _policy_state_set(policy, PolicyState.PUBLISHED, acting_user)
+    _policy_step(policy, "publish", acting_user, check)
     run = matches_recompute(policy=policy)
     if policy.delivery == Delivery.PUSH:
         _notify_matched(policy, Outcome.ELIGIBLE)
@@ -183,21 +189,21 @@ def policy_publish(*, policy: Policy, acting_user: Any, check: bool = True) -> M
 
 @transaction.atomic
 def policy_withdraw(*, policy: Policy, acting_user: Any) -> None:
-    _check_manager(policy, acting_user)
-    _policy_state_set(policy, PolicyState.WITHDRAWN, acting_user)
+    _policy_step(policy, "withdraw", acting_user, check=True)
 
 
-def _policy_state_set(policy: Policy, state: str, acting_user: Any) -> None:
-    before = policy.state
-    policy.state = state
-    policy.updated_at = clock.now()
-    policy.save(update_fields=["state", "updated_at"])
-    audit_record(
-        actor=acting_user,
-        action=AuditAction.TRANSITION,
-        target=policy,
-        before={"state": before},
-        after={"state": state},
+def _policy_step(
+    policy: Policy, action: str, acting_user: Any, check: bool, text: str = ""
+) -> None:
+    """One step of the policy workflow; `check=False` for the trusted catalogue sync and demo."""
+    POLICY_WORKFLOW.apply(
+        policy,
+        action,
+        lock_version=policy.lock_version,
+        acting_user=acting_user,
+        text=text,
+        authorized=not check,
+        changes={"updated_at": clock.now()},
     )
 
 
@@ -209,10 +215,6 @@ def matches_recompute(*, policy: Policy) -> MatchRun:
     """Evaluate the current rule over every enterprise's profile at once (vectorised) and
     store who is eligible or possibly eligible; keeps the first-matched time of those who
     stay matched (the order auto-grants follow)."""
-    from jinqi.policies.snapshot import profiles_snapshot
-    from jinqi.rules import explain
-    from jinqi.rules.vector import evaluate_masks
-
     started = clock.now()
     version = policy.versions.first()
     assert version is not None
@@ -319,9 +321,6 @@ BULK_REMATCH = 2000
 def matches_refresh_changed() -> int:
     """Re-evaluate the enterprises whose facts changed since the last call against every live
     policy (the worker runs this every few minutes); returns how many were re-evaluated."""
-    from jinqi.policies.models import RematchMark
-    from jinqi.registry.selectors import enterprises_refreshed_since
-
     now = clock.now()
     mark = RematchMark.objects.first()
     if mark is None:
@@ -385,13 +384,7 @@ def auto_grant_list_confirm(*, policy: Policy, acting_user: Any, check: bool = T
             created_at=now,
             updated_at=now,
         )
-        GrantTransition.objects.create(
-            grant=grant,
-            from_state=workflow.START,
-            to_state=GrantState.WAITING,
-            actor=acting_user,
-            at=now,
-        )
+        GRANT_WORKFLOW.started(grant, "line_up", acting_user=acting_user, authorized=not check)
         created.append(grant)
     audit_record(
         actor=acting_user,
@@ -421,16 +414,16 @@ def _places(policy: Policy) -> int | None:
 def _fill_places(policy: Policy, acting_user: Any) -> None:
     """Offer free places to those waiting, in line order; then share a short budget pro rata."""
     grants = Grant.objects.filter(policy=policy)
-    holding = grants.filter(state__in=workflow.HOLDING).count()
+    holding = grants.filter(state__in=HOLDING).count()
     places = _places(policy)
     waiting = (
         grants.filter(state=GrantState.WAITING).order_by("position").select_related("enterprise")
     )
     free = None if places is None else max(places - holding, 0)
-    target = GrantState.OFFERED if policy.needs_confirmation else GrantState.GRANTED
+    action = "offer" if policy.needs_confirmation else "grant"
     for grant in waiting[:free] if free is not None else waiting:
-        grant_transition(grant=grant, target=target, acting_user=acting_user)
-        _notify_grant(grant)
+        # A consequence of the step that freed the place, taken by the platform.
+        _grant_step(grant, action, acting_user, authorized=True)
     if policy.allocation == Allocation.PRO_RATA:
         _share_budget(policy)
 
@@ -440,7 +433,7 @@ def _share_budget(policy: Policy) -> None:
     the cent, so the total never exceeds the budget); paid-out grants are not changed."""
     if policy.budget is None or not policy.grant_amount:
         return
-    holders = Grant.objects.filter(policy=policy, state__in=workflow.HOLDING)
+    holders = Grant.objects.filter(policy=policy, state__in=HOLDING)
     paid = sum((g.amount or Decimal(0)) for g in holders.filter(state=GrantState.DISBURSED))
     open_grants = list(holders.exclude(state=GrantState.DISBURSED))
     if not open_grants:
@@ -453,69 +446,43 @@ def _share_budget(policy: Policy) -> None:
     Grant.objects.filter(pk__in=[g.pk for g in open_grants]).update(amount=max(share, Decimal(0)))
 
 
-def grant_transition(
-    *, grant: Grant, target: str, acting_user: Any, comment: str = "", **changes: Any
+def _grant_step(
+    grant: Grant,
+    action: str,
+    acting_user: Any,
+    *,
+    text: str = "",
+    authorized: bool = False,
+    **changes: Any,
 ) -> Grant:
-    """Move a grant along the declared workflow, with optimistic locking and a log row."""
-    if not workflow.allowed(grant.state, target):
-        raise DomainError(
-            _("A grant cannot go from %(source)s to %(target)s.")
-            % {"source": GrantState(grant.state).label, "target": GrantState(target).label}
-        )
-    now = clock.now()
-    update_unless_changed(
-        Grant,
-        grant.pk,
-        grant.lock_version,
-        _("Someone else changed this grant first; reload and try again."),
-        state=target,
-        updated_at=now,
-        **changes,
+    """One step of the grant workflow on the version the caller read."""
+    GRANT_WORKFLOW.apply(
+        grant,
+        action,
+        lock_version=grant.lock_version,
+        acting_user=acting_user,
+        text=text,
+        authorized=authorized,
+        changes={**changes, "updated_at": clock.now()},
     )
-    GrantTransition.objects.create(
-        grant=grant,
-        from_state=grant.state,
-        to_state=target,
-        actor=acting_user,
-        comment=comment,
-        at=now,
-    )
-    audit_record(
-        actor=acting_user,
-        action=AuditAction.TRANSITION,
-        target=grant,
-        before={"state": grant.state},
-        after={"state": target, **changes},
-        note=comment,
-    )
-    grant.refresh_from_db()
     return grant
-
-
-def _own_grant(grant: Grant, user: Any) -> None:
-    if getattr(user, "enterprise_uscc", None) != grant.enterprise.uscc:
-        raise PermissionDenied(_("Only the enterprise itself can answer this offer."))
 
 
 @transaction.atomic
 def grant_confirm(*, grant: Grant, payee_account: str, acting_user: Any) -> Grant:
     """意愿确认: the enterprise wants the benefit, paid into `payee_account`."""
-    _own_grant(grant, acting_user)
+    GRANT_WORKFLOW.authorize(grant, ENTERPRISE, acting_user)
     account = payee_account.strip()
     if not account:
         raise DomainError(_("Say which account the benefit should be paid into."))
-    return grant_transition(
-        grant=grant, target=GrantState.CONFIRMED, acting_user=acting_user, payee_account=account
-    )
+    return _grant_step(grant, "confirm", acting_user, payee_account=account)
 
 
 @transaction.atomic
 def grant_decline(*, grant: Grant, acting_user: Any, reason: str = "") -> Grant:
     """The enterprise declines: it gets nothing, and the next one in line is offered the place."""
-    _own_grant(grant, acting_user)
-    grant = grant_transition(
-        grant=grant, target=GrantState.DECLINED, acting_user=acting_user, comment=reason[:300]
-    )
+    GRANT_WORKFLOW.authorize(grant, ENTERPRISE, acting_user)
+    grant = _grant_step(grant, "decline", acting_user, text=reason[:300])
     _fill_places(grant.policy, acting_user)
     return grant
 
@@ -523,15 +490,15 @@ def grant_decline(*, grant: Grant, acting_user: Any, reason: str = "") -> Grant:
 @transaction.atomic
 def grant_disburse(*, grant: Grant, acting_user: Any) -> Grant:
     """兑付: the department records the payment (or the benefit as applied)."""
-    _check_manager(grant.policy, acting_user)
-    return grant_transition(grant=grant, target=GrantState.DISBURSED, acting_user=acting_user)
+    GRANT_WORKFLOW.authorize(grant, DEPARTMENT, acting_user)
+    return _grant_step(grant, "disburse", acting_user)
 
 
 @transaction.atomic
 def awards_publish(*, policy: Policy, acting_user: Any) -> Policy:
     """公示: the award list becomes public (a page and open data)."""
     _check_manager(policy, acting_user)
-    if not Grant.objects.filter(policy=policy, state__in=workflow.AWARDED).exists():
+    if not Grant.objects.filter(policy=policy, state__in=AWARDED).exists():
         raise DomainError(_("There is no award to publish yet."))
     policy.awards_published_at = clock.now()
     policy.save(update_fields=["awards_published_at"])
@@ -548,28 +515,7 @@ def awards_publish(*, policy: Policy, acting_user: Any) -> Policy:
 # -- notices ----------------------------------------------------------------------------------
 
 
-def _notify_grant(grant: Grant) -> None:
-    policy = grant.policy
-    if grant.state == GrantState.OFFERED:
-        title = _("You are offered %(policy)s without applying") % {"policy": policy.title}
-        body = _("Confirm that you want the benefit and where it should be paid, or decline.")
-    else:
-        title = _("You have been granted %(policy)s without applying") % {"policy": policy.title}
-        body = str(policy.benefit)
-    notification_send(
-        recipients=enterprise_users([grant.enterprise.uscc]),
-        kind="policies.auto_grant",
-        title=title,
-        body=body,
-        link=reverse("policies:mine"),
-        dedup_key=f"grant:{grant.pk}:{grant.state}",
-    )
-
-
 def _notify_matched(policy: Policy, outcome: str) -> None:
-    from jinqi.accounts.enums import Role
-    from jinqi.accounts.models import User
-
     usccs = Match.objects.filter(policy=policy, outcome=outcome).values("enterprise__uscc")
     recipients = list(
         User.objects.filter(role=Role.ENTERPRISE, is_active=True, enterprise_uscc__in=usccs)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 import pytest
 from django.db import connection, models
+from django.db.models.signals import post_save
 from django.test.utils import isolate_apps
 
 from jinqi.core.errors import ConflictError, DomainError, PermissionDenied
@@ -52,6 +54,11 @@ def letter_model() -> Iterator[type[models.Model]]:
                 editor.delete_model(Letter)
 
 
+def letter_steps() -> Any:
+    """The letters' log rows (the shipped catalogue's policy steps are in the same table)."""
+    return WorkflowStep.objects.filter(workflow="core.letter")
+
+
 class Who:
     def __init__(self, role: str) -> None:
         self.role = role
@@ -84,7 +91,7 @@ def test_a_legal_step_writes_state_and_changes_logs_it_and_runs_effects(letter_m
     )
     letter.refresh_from_db()
     assert (letter.state, letter.body, letter.lock_version) == ("sent", "y", 1)
-    log = WorkflowStep.objects.get()
+    log = letter_steps().get()
     assert (log.workflow, log.object_id, log.action) == ("core.letter", letter.pk, "send")
     assert (log.from_state, log.to_state) == ("draft", "sent")
     assert [s.log for s in seen] == [log] and step.source == "draft"
@@ -119,7 +126,7 @@ def test_an_illegal_step_is_refused_with_its_reason_and_changes_nothing(
     assert message in refused.value.message
     letter.refresh_from_db()
     assert (letter.state, letter.lock_version) == (state, 0)
-    assert not WorkflowStep.objects.exists()
+    assert not letter_steps().exists()
 
 
 def test_a_guard_refuses_with_its_own_words(letter_model: Any) -> None:
@@ -140,7 +147,67 @@ def test_the_second_of_two_writers_gets_a_conflict(letter_model: Any) -> None:
     with pytest.raises(ConflictError, match="别人先改了"):
         flow.apply(stale, "close", lock_version=0, acting_user=Who("reader"), text="好")
     assert letter_model.objects.get().state == "sent"
-    assert WorkflowStep.objects.count() == 1
+    assert letter_steps().count() == 1
+
+
+def test_a_caller_who_saw_an_older_version_gets_a_conflict_first(letter_model: Any) -> None:
+    """The version the caller saw is compared before the state: a stale page is told to reload,
+    not that the action no longer fits."""
+    flow = _workflow(letter_model, [])
+    letter = letter_model.objects.create(body="x")
+    flow.apply(letter, "send", lock_version=0, acting_user=Who("writer"))
+    with pytest.raises(ConflictError, match="别人先改了"):
+        flow.apply(letter, "send", lock_version=0, acting_user=Who("writer"))
+
+
+def test_a_transition_may_say_in_its_own_words_why_not_now(letter_model: Any) -> None:
+    """`not_now` replaces the generic wrong-state sentence for that transition."""
+    flow = replace(
+        _workflow(letter_model, []),
+        transitions=[
+            Transition("send", frozenset({"draft"}), "sent", "writer", "发送", not_now="已发")
+        ],
+    )
+    letter = letter_model.objects.create(state="sent")
+    with pytest.raises(DomainError, match=r"^已发$"):
+        flow.apply(letter, "send", lock_version=0, acting_user=Who("writer"))
+
+
+def test_an_authorized_step_skips_only_the_actor_check(letter_model: Any) -> None:
+    """A consequence of another step (`authorized=True`) is taken for any user, still only from
+    its source states; the step carries the changed fields' old values."""
+    seen: list[Step[Any]] = []
+    flow = _workflow(letter_model, seen)
+    letter = letter_model.objects.create(body="x")
+    flow.apply(
+        letter,
+        "send",
+        lock_version=0,
+        acting_user=Who("reader"),
+        authorized=True,
+        changes={"body": "y"},
+    )
+    assert (letter.state, seen[0].before) == ("sent", {"body": "x"})
+    with pytest.raises(DomainError, match="“已发送”"):
+        flow.apply(letter, "send", lock_version=1, acting_user=Who("reader"), authorized=True)
+
+
+def test_a_step_is_announced_as_a_save(letter_model: Any) -> None:
+    """Listeners of the model's saves (the search index) hear of a step with the fields written."""
+    heard: list[frozenset[str]] = []
+
+    def listen(sender: Any, instance: Any, update_fields: frozenset[str], **kwargs: Any) -> None:
+        heard.append(update_fields)
+
+    post_save.connect(listen, sender=letter_model, weak=False)
+    try:
+        letter = letter_model.objects.create(body="x")
+        heard.clear()
+        flow = _workflow(letter_model, [])
+        flow.apply(letter, "send", lock_version=0, acting_user=Who("writer"), changes={"body": "y"})
+    finally:
+        post_save.disconnect(listen, sender=letter_model)
+    assert heard == [frozenset({"state", "lock_version", "body"})]
 
 
 def test_a_step_on_a_version_the_record_has_left_is_a_conflict_before_anything_else(
@@ -173,7 +240,7 @@ def test_a_failing_effect_rolls_the_step_back(letter_model: Any) -> None:
     letter = letter_model.objects.create(body="x")
     with pytest.raises(RuntimeError):
         flow.apply(letter, "send", lock_version=0, acting_user=Who("writer"))
-    assert (letter_model.objects.get().state, WorkflowStep.objects.count()) == ("draft", 0)
+    assert (letter_model.objects.get().state, letter_steps().count()) == ("draft", 0)
 
 
 def test_available_lists_what_this_user_may_do_now(letter_model: Any) -> None:
@@ -191,7 +258,7 @@ def test_started_logs_a_record_created_in_its_first_state(letter_model: Any) -> 
     flow = _workflow(letter_model, seen)
     letter = letter_model.objects.create()
     flow.started(letter, "create", acting_user=Who("writer"))
-    assert WorkflowStep.objects.get().from_state == "" and len(seen) == 1
+    assert letter_steps().get().from_state == "" and len(seen) == 1
     with pytest.raises(ValueError, match="does not start"):
         flow.started(letter, "send", acting_user=Who("writer"))
 

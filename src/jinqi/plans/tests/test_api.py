@@ -103,7 +103,7 @@ def test_same_request_again_is_replayed_not_repeated(
     assert again["Idempotent-Replayed"] == "true"
     assert "Idempotent-Replayed" not in first
     report = ProgressReport.objects.get()
-    assert report.version == 1
+    assert report.lock_version == 1
 
 
 def test_same_key_with_another_body_is_refused(client: Client, plan: Plan, reporter: User) -> None:
@@ -119,7 +119,7 @@ def test_same_key_with_another_body_is_refused(client: Client, plan: Plan, repor
         "This Idempotency-Key was already used for a different request."
     )
     report = ProgressReport.objects.get()
-    assert (report.narrative, report.version) == (BODY["narrative"], 1)
+    assert (report.narrative, report.lock_version) == (BODY["narrative"], 1)
 
 
 def test_keys_belong_to_their_user(client: Client, plan: Plan, reporter: User) -> None:
@@ -270,7 +270,7 @@ def test_review_with_a_stale_version_is_409(
     key = token_for(UserFactory(lead_office=True))
     path = f"/api/v1/plans/reports/{report.pk}/review"
 
-    stale = call(client, "post", path, key, {"rating": "good", "version": report.version - 1})
+    stale = call(client, "post", path, key, {"rating": "good", "version": report.lock_version - 1})
     assert stale.status_code == 409
     assert stale.json()["error"]["code"] == "conflict"
     assert stale.json()["error"]["message"] == (
@@ -279,7 +279,7 @@ def test_review_with_a_stale_version_is_409(
     report.refresh_from_db()
     assert (report.state, report.rating) == (ReportState.SUBMITTED, "")
 
-    fresh = call(client, "post", path, key, {"rating": "good", "version": report.version})
+    fresh = call(client, "post", path, key, {"rating": "good", "version": report.lock_version})
     assert fresh.status_code == 200
     assert (fresh.json()["state"], fresh.json()["rating"]) == ("reviewed", Rating.GOOD)
     assert ReportEvent.objects.filter(report=report, kind="reviewed").count() == 1
@@ -295,7 +295,7 @@ def test_department_cannot_review_through_the_api(
         "post",
         f"/api/v1/plans/reports/{report.pk}/review",
         token_for(reporter),
-        {"rating": "excellent", "version": report.version},
+        {"rating": "excellent", "version": report.lock_version},
     )
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "permission_denied"

@@ -98,7 +98,7 @@ def frozen(report: ProgressReport) -> dict[str, Any]:
             "state",
             "rating",
             "review_comment",
-            "version",
+            "lock_version",
             "is_public",
             "public_summary",
             "submitted_at",
@@ -122,7 +122,7 @@ def audit_rows(obj: Any, action: AuditAction | None = None) -> list[AuditEvent]:
 def test_report_is_saved_as_draft_then_submitted(plan: Plan, reporter: User) -> None:
     """A draft has no history and can be completed and submitted, which logs one event."""
     draft = save(reporter, measure(plan, 1))
-    assert (draft.state, draft.version, draft.submitted_at) == (ReportState.DRAFT, 1, None)
+    assert (draft.state, draft.lock_version, draft.submitted_at) == (ReportState.DRAFT, 1, None)
     assert not draft.events.exists()
 
     report = save(
@@ -135,7 +135,7 @@ def test_report_is_saved_as_draft_then_submitted(plan: Plan, reporter: User) -> 
     )
 
     assert report.pk == draft.pk
-    assert (report.state, report.version) == (ReportState.SUBMITTED, 2)
+    assert (report.state, report.lock_version) == (ReportState.SUBMITTED, 2)
     assert report.narrative == "全部完成。"
     assert report.submitted_at == clock.now()
     assert [(e.kind, e.actor) for e in report.events.all()] == [
@@ -212,7 +212,7 @@ def test_submitted_report_cannot_be_saved_again(plan: Plan, reporter: User) -> N
                 measure(plan, 1),
                 narrative="改写",
                 submit=submit,
-                expected_version=report.version,
+                expected_version=report.lock_version,
             )
         assert caught.value.message == (
             "This report was already submitted; it can be changed only if it is returned."
@@ -225,9 +225,9 @@ def test_stale_version_of_a_draft_is_a_conflict(plan: Plan, reporter: User) -> N
     """Two colleagues edit one draft: the one saving an older version is told, and loses nothing."""
     colleague = department_user("market-regulation")
     draft = save(reporter, measure(plan, 1), narrative="第一稿")
-    save(colleague, measure(plan, 1), narrative="同事的修改", expected_version=draft.version)
+    save(colleague, measure(plan, 1), narrative="同事的修改", expected_version=draft.lock_version)
     before = frozen(draft)
-    assert before["version"] == 2
+    assert before["lock_version"] == 2
 
     with pytest.raises(ConflictError) as caught:
         save(reporter, measure(plan, 1), narrative="我的修改", submit=True, expected_version=1)
@@ -256,13 +256,13 @@ def test_review_rates_logs_audits_and_notifies_the_department(
         rating=Rating.GOOD,
         comment=" 材料完整 ",
         acting_user=lead,
-        expected_version=report.version,
+        expected_version=report.lock_version,
     )
 
     assert reviewed.state == ReportState.REVIEWED
     assert (reviewed.rating, reviewed.review_comment) == (Rating.GOOD, "材料完整")
     assert reviewed.reviewed_at == clock.now()
-    assert reviewed.version == report.version + 1
+    assert reviewed.lock_version == report.lock_version + 1
     assert not reviewed.is_public
     assert [(e.kind, e.actor, e.rating, e.comment) for e in reviewed.events.all()] == [
         (ReportEventKind.SUBMITTED, reporter, "", ""),
@@ -290,7 +290,7 @@ def test_review_with_a_summary_publishes_it(plan: Plan, reporter: User, lead: Us
         comment="",
         public_summary="已上线。",
         acting_user=lead,
-        expected_version=report.version,
+        expected_version=report.lock_version,
     )
     assert (reviewed.is_public, reviewed.public_summary) == (True, "已上线。")
     assert list(reviewed.events.values_list("kind", flat=True)) == [
@@ -307,7 +307,7 @@ def test_return_sends_the_report_back_and_it_can_be_resubmitted(
     report = submitted(reporter, measure(plan, 1))
 
     returned = services.report_return(
-        report=report, comment="请补充数据", acting_user=lead, expected_version=report.version
+        report=report, comment="请补充数据", acting_user=lead, expected_version=report.lock_version
     )
 
     assert (returned.state, returned.review_comment) == (ReportState.RETURNED, "请补充数据")
@@ -325,7 +325,7 @@ def test_return_sends_the_report_back_and_it_can_be_resubmitted(
         measure(plan, 1),
         narrative="补充了数据",
         submit=True,
-        expected_version=returned.version,
+        expected_version=returned.lock_version,
     )
     assert again.state == ReportState.SUBMITTED
     assert again.events.filter(kind=ReportEventKind.SUBMITTED).count() == 2
@@ -337,7 +337,7 @@ def test_return_without_reasons_is_refused(plan: Plan, reporter: User, lead: Use
     before = frozen(report)
     with pytest.raises(DomainError) as caught:
         services.report_return(
-            report=report, comment=" ", acting_user=lead, expected_version=report.version
+            report=report, comment=" ", acting_user=lead, expected_version=report.lock_version
         )
     assert caught.value.message == "Say what needs to be reworked."
     assert frozen(report) == before
@@ -350,7 +350,7 @@ def test_second_reviewer_with_the_same_version_gets_a_conflict(
     neither a second review nor a return is applied."""
     other_lead = UserFactory(lead_office=True)
     report = submitted(reporter, measure(plan, 1))
-    seen_version = report.version
+    seen_version = report.lock_version
     services.report_review(
         report=report,
         rating=Rating.GOOD,
@@ -399,13 +399,13 @@ def test_review_only_applies_to_submitted_reports(
             rating=Rating.GOOD,
             comment="",
             acting_user=lead,
-            expected_version=report.version,
+            expected_version=report.lock_version,
         )
     before = frozen(report)
     with pytest.raises(DomainError) as caught:
         if action == "return":
             services.report_return(
-                report=report, comment="x", acting_user=lead, expected_version=report.version
+                report=report, comment="x", acting_user=lead, expected_version=report.lock_version
             )
         else:
             services.report_review(
@@ -413,7 +413,7 @@ def test_review_only_applies_to_submitted_reports(
                 acting_user=lead,
                 rating="" if action == "bad-rating" else Rating.GOOD,
                 comment="",
-                expected_version=report.version,
+                expected_version=report.lock_version,
             )
     assert caught.value.message == message
     assert frozen(report) == before
@@ -429,7 +429,7 @@ def test_department_staff_cannot_review(plan: Plan, reporter: User) -> None:
             rating=Rating.EXCELLENT,
             comment="",
             acting_user=reporter,
-            expected_version=report.version,
+            expected_version=report.lock_version,
         )
     assert frozen(report) == before
 
@@ -445,7 +445,7 @@ def reviewed(plan: Plan, reporter: User, lead: User) -> ProgressReport:
         rating=Rating.GOOD,
         comment="",
         acting_user=lead,
-        expected_version=report.version,
+        expected_version=report.lock_version,
     )
 
 
@@ -456,7 +456,7 @@ def test_publication_is_set_and_withdrawn(reviewed: ProgressReport, lead: User) 
         public_summary=" 系统已上线 ",
         is_public=True,
         acting_user=lead,
-        expected_version=reviewed.version,
+        expected_version=reviewed.lock_version,
     )
     assert (published.is_public, published.public_summary) == (True, "系统已上线")
     assert audit_rows(published, AuditAction.UPDATE)[-1].changes == {
@@ -469,7 +469,7 @@ def test_publication_is_set_and_withdrawn(reviewed: ProgressReport, lead: User) 
         public_summary="",
         is_public=False,
         acting_user=lead,
-        expected_version=published.version,
+        expected_version=published.lock_version,
     )
     assert not withdrawn.is_public
     assert audit_rows(withdrawn, AuditAction.UPDATE)[-1].changes == {
@@ -493,7 +493,7 @@ def test_publishing_needs_a_summary_and_a_reviewed_report(
             public_summary=" ",
             is_public=True,
             acting_user=lead,
-            expected_version=reviewed.version,
+            expected_version=reviewed.lock_version,
         )
     assert caught.value.message == "Write the summary the public will see."
     with pytest.raises(ConflictError):
@@ -502,7 +502,7 @@ def test_publishing_needs_a_summary_and_a_reviewed_report(
             public_summary="x",
             is_public=True,
             acting_user=lead,
-            expected_version=reviewed.version - 1,
+            expected_version=reviewed.lock_version - 1,
         )
     assert frozen(reviewed) == before
 
@@ -513,7 +513,7 @@ def test_publishing_needs_a_summary_and_a_reviewed_report(
             public_summary="x",
             is_public=True,
             acting_user=lead,
-            expected_version=draft.version,
+            expected_version=draft.lock_version,
         )
     assert caught.value.message == "Only a reviewed report can be published."
     assert not ProgressReport.objects.filter(is_public=True).exists()
