@@ -37,7 +37,7 @@ from jinqi.registry.importing.rows import (
     _fold,
 )
 from jinqi.registry.models import Delivery, Profile, fact_ref
-from jinqi.registry.profile import PROFILE_KEYS, written_columns
+from jinqi.registry.profile import PROFILE_KEYS, TYPES, written_columns
 from jinqi.registry.uscc import CHARACTER_VALUES, well_formed
 from jinqi.registry.values import MAX_TEXT
 from jinqi.registry.vocabulary import BY_KEY
@@ -551,8 +551,8 @@ def profile_columns(
             [None if v is None else float(v) for v in (capital or capital_text(table))],
             pa.float64(),
         )
-    for ref in fact_refs(table):
-        inputs[ref] = table.column(ref).combine_chunks()
+    for ref in fact_refs(table):  # dates travel as ISO text for the deliveries' JSON
+        inputs[ref] = pc.cast(table.column(ref).combine_chunks(), TYPES[ref.partition("@")[0]])
     return {
         key: values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
         for key, values in written_columns(pa.table(inputs)).items()
