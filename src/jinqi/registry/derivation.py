@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from typing import TypeAlias
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from jinqi.registry.size_class import SIZE_ORDER, SizeClassError, size_row
+from jinqi.registry.size_class import SIZE_ORDER, SizeClassError, SizeRow, size_row
 
-Column = pa.Array | pa.ChunkedArray
+# One value per enterprise (pyarrow has no type hints: both are Any to mypy).
+Column: TypeAlias = pa.Array | pa.ChunkedArray
 
 
 _THREE_CHARACTERS = pa.scalar(3, pa.int32())
@@ -131,7 +133,7 @@ def size_classes(industry: Column, *, employees: Column, revenue: Column, assets
     for index, code in enumerate(industry.to_pylist()):
         if code:
             rows_of.setdefault(code, []).append(index)
-    by_row: dict[int, tuple[object, list[int]]] = {}
+    by_row: dict[int, tuple[SizeRow, list[int]]] = {}
     for code, indexes in rows_of.items():
         try:
             size = size_row(code)
@@ -141,14 +143,14 @@ def size_classes(industry: Column, *, employees: Column, revenue: Column, assets
     for size, indexes in by_row.values():
         at = np.array(indexes)
         known = np.ones(len(at), dtype=bool)
-        for indicator in size.indicators:  # type: ignore[attr-defined]
+        for indicator in size.indicators:
             figure = figures[indicator][at]
             known &= ~np.isnan(figure) & (figure >= 0)  # missing or negative: unknown
         result = np.full(len(at), "micro", dtype=object)
         decided = np.zeros(len(at), dtype=bool)
         for name in SIZE_ORDER:
             meets = np.ones(len(at), dtype=bool)
-            for threshold in size.thresholds:  # type: ignore[attr-defined]
+            for threshold in size.thresholds:
                 meets &= figures[threshold.indicator][at] >= threshold.lower_bound(name)
             result[meets & ~decided] = name
             decided |= meets

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
+import itertools
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -16,6 +19,7 @@ from jinqi.accounts.models import Department
 from jinqi.core import clock
 from jinqi.core.models import StoredFile
 from jinqi.core.permissions import has_capability
+from jinqi.registry.importing.reading import IMPORT_FILE_PURPOSE
 from jinqi.registry.models import (
     CorrectionRequest,
     Delivery,
@@ -230,8 +234,6 @@ def import_batch_for(user: Any, pk: int) -> ImportBatch:
 
 def import_files_for(user: Any) -> QuerySet[StoredFile]:
     """The files the user's department sent for import (by the page or the API)."""
-    from jinqi.registry.importing.reading import IMPORT_FILE_PURPOSE
-
     department_id = getattr(user, "department_id", None)
     if not has_capability(user, PUSH_FACTS) or department_id is None:
         return StoredFile.objects.none()
@@ -255,10 +257,6 @@ REJECTIONS_SHOWN = 100
 def import_rejections(batch: ImportBatch, limit: int = REJECTIONS_SHOWN) -> list[list[str]]:
     """The first rows of the batch's error report (row number, code, reason), as the department
     downloads it."""
-    import csv
-    import io
-    import itertools
-
     if batch.error_report is None:
         return []
     with batch.error_report.file.open("rb") as handle:

@@ -11,19 +11,26 @@ import datetime as dt
 import hashlib
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from jinqi.accounts.models import Department, User
+from jinqi.accounts.selectors import department_staff
 from jinqi.audit.enums import AuditAction
 from jinqi.audit.services import audit_record, snapshot
 from jinqi.core import clock
+from jinqi.core.calendar import add_working_days
 from jinqi.core.errors import DomainError, PermissionDenied
 from jinqi.core.models import StoredFile
 from jinqi.core.permissions import has_capability
+from jinqi.core.uploads import upload_store
+from jinqi.notifications.services import notification_send
+from jinqi.registry.importing.reading import IMPORT_FILE_PURPOSE
 from jinqi.registry.loading import enterprise_writes_lock
 from jinqi.registry.models import (
     CorrectionRequest,
@@ -35,6 +42,7 @@ from jinqi.registry.models import (
     fact_ref,
     fact_ref_parse,
 )
+from jinqi.registry.permissions import OWN_RECORD, PUSH_FACTS
 from jinqi.registry.profile import (
     DELIVERY_ROW,
     current_values,
@@ -42,6 +50,8 @@ from jinqi.registry.profile import (
     enterprise_registration_values,
     profile_rows,
 )
+from jinqi.registry.tasks import registry_import_upload
+from jinqi.registry.uscc import check_uscc
 from jinqi.registry.values import ValueReadError, coerce
 from jinqi.registry.vocabulary import BY_KEY, label
 
@@ -157,12 +167,11 @@ def layouts_get_or_create(layouts: Collection[tuple[str, ...]]) -> dict[tuple[st
 @transaction.atomic
 def profiles_refresh(enterprise_ids: Sequence[int]) -> int:
     """Rebuild the materialised profiles of these enterprises from their current facts."""
-    enterprises = Enterprise.objects.filter(pk__in=enterprise_ids).select_related("town")
+    enterprises = list(Enterprise.objects.filter(pk__in=enterprise_ids).select_related("town"))
     deliveries = delivery_rows(
         Delivery.objects.filter(enterprise_id__in=enterprise_ids).values_list(*DELIVERY_ROW)
     )
     now = clock.now()
-    enterprises = list(enterprises)
     profiles = profile_rows(
         [(enterprise_registration_values(e), current_values(deliveries[e.pk])) for e in enterprises]
     )
@@ -181,13 +190,8 @@ def import_file_queue(*, file: UploadedFile, as_of: dt.date | None, acting_user:
     as the uploader's department, once this transaction commits. A file that cannot be imported
     at all (unreadable, wrong columns, no rows) is refused at once and not kept. Sending the same
     file again continues an interrupted import and never imports twice."""
-    from pathlib import Path
-
-    from jinqi.core.uploads import upload_store
+    # registry.importing.batch writes through this module (layouts_get_or_create).
     from jinqi.registry.importing.batch import registry_file_check
-    from jinqi.registry.importing.reading import IMPORT_FILE_PURPOSE
-    from jinqi.registry.permissions import PUSH_FACTS
-    from jinqi.registry.tasks import registry_import_upload
 
     if not has_capability(acting_user, PUSH_FACTS):
         raise PermissionDenied(_("Only department staff can import data."))
@@ -218,8 +222,6 @@ def enterprise_save(
 ) -> tuple[Enterprise, bool]:
     """Create or update an enterprise's registration record (validated by the caller's form or
     import); the change is audited with old and new values."""
-    from jinqi.registry.uscc import check_uscc
-
     check = check_uscc(uscc)
     if not check.valid:
         raise DomainError(
@@ -287,13 +289,6 @@ CORRECTION_WORKING_DAYS = 5
 def correction_request_raise(*, fact: Fact, reason: str, acting_user: Any) -> CorrectionRequest:
     """An enterprise flags one of its facts as wrong; the source department must answer within
     CORRECTION_WORKING_DAYS working days."""
-    from django.urls import reverse
-
-    from jinqi.accounts.selectors import department_staff
-    from jinqi.core.calendar import add_working_days
-    from jinqi.notifications.services import notification_send
-    from jinqi.registry.permissions import OWN_RECORD
-
     if not has_capability(acting_user, OWN_RECORD) or fact.enterprise.uscc != getattr(
         acting_user, "enterprise_uscc", None
     ):
@@ -347,8 +342,6 @@ def correction_request_answer(
     new_value: Any = None,
 ) -> CorrectionRequest:
     """The source department corrects the fact (recording a new one) or explains why not."""
-    from jinqi.notifications.services import notification_send
-
     request = CorrectionRequest.objects.select_for_update().get(pk=request.pk)
     if getattr(acting_user, "department_id", None) != request.department_id:
         raise PermissionDenied(_("Only the department that supplied the fact can answer."))
