@@ -20,48 +20,57 @@ from jinqi.registry.size_class import SIZE_ORDER, SizeClassError, SizeRow, size_
 Column: TypeAlias = pa.Array | pa.ChunkedArray
 
 
+# Constants typed once: pyarrow infers an untyped Python value's type at every call, slowly.
 _THREE_CHARACTERS = pa.scalar(3, pa.int32())
+_NO_TEXT = pa.scalar(None, pa.string())
+_ZERO_YEARS = pa.scalar(0, pa.int64())
 
 
 class Facts:
     """What one derivation reads, for every row: the registration values and current facts by
     vocabulary key, each yearly figure's history, and the fields derived before it.
 
-    `table` has a column per registration key (uscc, established_on, industry_code, town,
-    registered_capital) and per fact reference (`revenue@2024`, `in_abnormal_list`); `given`
-    tells, per fact reference, which rows were given a value (null included, "unknown"), by
-    default the rows whose cell is not null; `types` types the keys the table lacks."""
+    `columns` holds a column per registration key (uscc, established_on, industry_code, town,
+    registered_capital) and per fact reference (`revenue@2024`, `in_abnormal_list`), read only
+    when a derivation needs it; `given` tells, per fact reference, which rows were given a value
+    (null included, "unknown"), by default the rows whose cell is not null; `types` types the
+    keys nobody gave."""
 
     def __init__(
         self,
-        table: pa.Table,
+        columns: Mapping[str, Column],
+        rows: int,
         types: Mapping[str, pa.DataType],
         given: Mapping[str, np.ndarray] | None = None,
     ) -> None:
-        self.rows = len(table)
+        self.rows = rows
+        self._columns = columns
         self._types = types
         self._given = given or {}
         self._values: dict[str, Column] = {}
+        self._current: dict[str, str] = {}  # key → the reference of its current value
         self._history: dict[str, list[tuple[int, str]]] = {}
-        self._table = table
-        for ref in table.column_names:
+        for ref in columns:
             key, _sep, year = ref.partition("@")  # `models.fact_ref`, read without Django
             if year:
                 self._history.setdefault(key, []).append((int(year), ref))
             else:
-                self._values.setdefault(key, table.column(ref))
+                self._current.setdefault(key, ref)
 
     def given(self, key: str) -> bool:
-        return key in self._values or key in self._history
+        return key in self._values or key in self._current or key in self._history
 
     def value(self, key: str) -> Column:
         """The current value: the registration's, the fact's, a yearly figure's of the newest
         year given, or the derived field's; null where unknown."""
         if key not in self._values:
             years = self._history.get(key)
-            self._values[key] = (
-                self._newest(years) if years else pa.nulls(self.rows, self._types[key])
-            )
+            if key in self._current:
+                self._values[key] = self._columns[self._current[key]]
+            elif years:
+                self._values[key] = self._newest(years)
+            else:
+                self._values[key] = pa.nulls(self.rows, self._types[key])
         return self._values[key]
 
     def derive(self, key: str, values: Column) -> None:
@@ -69,19 +78,19 @@ class Facts:
 
     def years(self, key: str) -> list[tuple[int, Column]]:
         """A yearly figure's values per year, oldest first; null where not given."""
-        return [(year, self._table.column(ref)) for year, ref in sorted(self._history.get(key, []))]
+        return [(year, self._columns[ref]) for year, ref in sorted(self._history.get(key, []))]
 
     def _newest(self, years: list[tuple[int, str]]) -> Column:
         oldest_first = [ref for _year, ref in sorted(years)]
         if not any(ref in self._given for ref in oldest_first):
-            newest_first = [self._table.column(ref) for ref in oldest_first[::-1]]
+            newest_first = [self._columns[ref] for ref in oldest_first[::-1]]
             return pc.coalesce(*newest_first) if len(newest_first) > 1 else newest_first[0]
         # The newest year given decides, even where it was given as unknown (null).
-        chosen = self._table.column(oldest_first[0])
+        chosen = self._columns[oldest_first[0]]
         for ref in oldest_first[1:]:
-            column = self._table.column(ref)
+            column = self._columns[ref]
             given = self._given.get(ref)
-            mask = pa.array(given) if given is not None else column.is_valid()
+            mask = pa.array(given) if given is not None else pc.is_valid(column)
             chosen = pc.if_else(mask, column, chosen)
         return chosen
 
@@ -96,7 +105,7 @@ def industry_division(code: Column) -> Column:
     return pc.if_else(
         pc.greater_equal(pc.utf8_length(code), _THREE_CHARACTERS),
         pc.utf8_slice_codeunits(code, 1, 3),
-        pa.scalar(None, pa.string()),
+        _NO_TEXT,
     )
 
 
@@ -162,13 +171,14 @@ def size_classes(industry: Column, *, employees: Column, revenue: Column, assets
 def completed_years(dates: Column, on: dt.date) -> Column:
     """Whole years from each date to `on`, an anniversary counting once reached."""
     dates = pc.cast(dates, pa.date32())
-    years = pc.subtract(on.year, pc.year(dates))
+    month, day = pa.scalar(on.month, pa.int64()), pa.scalar(on.day, pa.int64())
+    years = pc.subtract(pa.scalar(on.year, pa.int64()), pc.year(dates))
     before_anniversary = pc.or_(
-        pc.greater(pc.month(dates), on.month),
-        pc.and_(pc.equal(pc.month(dates), on.month), pc.greater(pc.day(dates), on.day)),
+        pc.greater(pc.month(dates), month),
+        pc.and_(pc.equal(pc.month(dates), month), pc.greater(pc.day(dates), day)),
     )
     result = pc.subtract(years, pc.cast(before_anniversary, pa.int64()))
-    return pc.max_element_wise(result, 0)
+    return pc.max_element_wise(result, _ZERO_YEARS)
 
 
 def certificate_held(valid_until: Column, stated: Column, on: dt.date) -> Column:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -49,7 +49,9 @@ def written_columns(
     """The stored profile columns of the enterprises in `table` (a column per registration key
     and per fact reference, see `derivation.Facts`): the keys the table gives and every field
     derived when written."""
-    facts = Facts(table, TYPES, given)
+    facts = Facts(
+        dict(zip(table.column_names, table.columns, strict=True)), len(table), TYPES, given
+    )
     for spec in _WRITTEN:
         assert spec.derive is not None  # declared with its origin
         facts.derive(spec.key, spec.derive(facts))
@@ -111,15 +113,14 @@ def profile_rows(
 
 
 def dated_values(values: Mapping[str, Any], on: dt.date) -> dict[str, Any]:
-    """A stored profile (key → value) with the fields derived for `on` whose inputs it has."""
-    # A dated field is derived when any of its inputs is given (a status without a date too).
-    inputs = {k for spec in _DATED if any(k in values for k in spec.reads) for k in spec.reads}
-    table = pa.table({key: _array(key, [values.get(key)]) for key in inputs})
-    table = dated_columns(table if inputs else pa.table({"uscc": pa.nulls(1)}), on)
+    """A stored profile (key → value) with the fields derived for `on`, each where any of its
+    inputs is given (a status without a date too)."""
     profile = dict(values)
     for spec in _DATED:
-        if spec.key in table.column_names:
-            profile[spec.key] = table.column(spec.key)[0].as_py()
+        if any(key in values for key in spec.reads):
+            assert spec.derive_on is not None  # declared with its origin
+            inputs = {key: _array(key, [values.get(key)]) for key in spec.reads}
+            profile[spec.key] = spec.derive_on(inputs, on)[0].as_py()
     return profile
 
 
@@ -129,14 +130,35 @@ def profile_on(values: Mapping[str, Any], on: dt.date) -> dict[str, Any]:
     profile = dict(values)
     if isinstance(profile.get("established_on"), str):
         profile["established_on"] = dt.date.fromisoformat(profile["established_on"])
-    table = pa.table(
-        {key: _array(key, [value]) for key, value in profile.items() if key in TYPES}
-        or {"uscc": pa.nulls(1, pa.string())}
-    )
-    for key, column in written_columns(table).items():
-        if profile.get(key) is None:
-            profile[key] = column[0].as_py()
+    # A stored profile (every written key present) had them derived when it was written.
+    stored = all(spec.key in profile for spec in _WRITTEN)
+    missing = [] if stored else [spec for spec in _WRITTEN if profile.get(spec.key) is None]
+    if missing:
+        facts = Facts(_OneRow(profile), 1, TYPES)
+        for spec in missing:
+            assert spec.derive is not None  # declared with its origin
+            profile[spec.key] = spec.derive(facts)[0].as_py()
     return dated_values(profile, on)
+
+
+class _OneRow(Mapping[str, pa.Array]):
+    """A profile's values as one-row columns, each made when a derivation reads it."""
+
+    def __init__(self, values: Mapping[str, Any]) -> None:
+        self._values = values
+        self._keys = [key for key in values if key in TYPES]
+        self._columns: dict[str, pa.Array] = {}
+
+    def __getitem__(self, key: str) -> pa.Array:
+        if key not in self._columns:
+            self._columns[key] = _array(key, [self._values[key]])
+        return self._columns[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
 
 
 def _array(key: str, values: list[Any]) -> pa.Array:
