@@ -16,9 +16,7 @@ from django.utils.translation import gettext as _
 
 from jinqi.policies.models import Policy, RuleVersion
 from jinqi.policies.vocabulary import rules_vocabulary
-from jinqi.registry.certificates import with_certificates
-from jinqi.registry.selectors import completed_years
-from jinqi.registry.size_class import SizeClassError, size_class
+from jinqi.registry.profile import profile_on
 from jinqi.rules import Explanation, Rule, compile_rule, explain
 from jinqi.rules.errors import KIND_NAMES
 from jinqi.rules.types import FieldType
@@ -69,29 +67,8 @@ def profile_problems(values: Mapping[str, Any]) -> list[str]:
 
 
 def prepared_profile(values: Mapping[str, Any], as_of: datetime.date) -> dict[str, Any]:
-    """Vocabulary keys → values with the keys derived for `as_of` filled in."""
-    profile = with_certificates(values, as_of)
-    established = profile.get("established_on")
-    if isinstance(established, str):
-        established = datetime.date.fromisoformat(established)
-        profile["established_on"] = established
-    if established is not None:
-        profile["age_years"] = completed_years(established, as_of)
-    code = profile.get("industry_code")
-    if code:
-        profile.setdefault("industry_section", code[0])
-        profile.setdefault("industry_division", code[1:3] or None)
-        if profile.get("size_class") is None:
-            try:
-                profile["size_class"] = size_class(
-                    code,
-                    employees=profile.get("employees"),
-                    revenue=profile.get("revenue"),
-                    assets=profile.get("total_assets"),
-                )
-            except SizeClassError:
-                profile["size_class"] = None
-    return profile
+    """Vocabulary keys → values with the keys derived for `as_of` filled in (`profile_on`)."""
+    return profile_on(values, as_of)
 
 
 def in_force(policy: Policy, day: datetime.date) -> bool:

@@ -2,7 +2,7 @@
 
 The profile holds no personal data (names and phones stay on the registration record), so the
 export needs no masking. The certificate statuses are exported as of the day of the export
-(`registry.certificates`); age_years, which changes every day for everyone, is left out.
+(`registry.profile.dated_columns`); age_years, which changes every day for everyone, is left out.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from jinqi.core import clock
-from jinqi.registry.certificates import certificate_columns
 from jinqi.registry.models import Enterprise, Profile
-from jinqi.registry.vocabulary import FIELDS
+from jinqi.registry.profile import dated_columns
+from jinqi.registry.vocabulary import FIELDS, VALID_UNTIL
 
 BATCH = 50_000
 _ARROW_TYPES = {
@@ -71,11 +71,11 @@ def profiles_export(path: Path) -> int:
         for row in queryset.iterator(chunk_size=BATCH):
             batch.append(row)
             if len(batch) == BATCH:
-                writer.write_table(certificate_columns(_table(batch, schema), today))
+                writer.write_table(dated_columns(_table(batch, schema), today, VALID_UNTIL))
                 rows += len(batch)
                 batch = []
         if batch:
-            writer.write_table(certificate_columns(_table(batch, schema), today))
+            writer.write_table(dated_columns(_table(batch, schema), today, VALID_UNTIL))
             rows += len(batch)
     return rows
 

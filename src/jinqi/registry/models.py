@@ -379,13 +379,9 @@ class Profile(models.Model):
         return str(self.enterprise_id)
 
 
-# Derived at read time because they depend on the evaluation date.
-READ_TIME_KEYS = frozenset({"age_years"})
-
-
 def _add_profile_columns() -> None:
     for spec in FIELDS:
-        if spec.key in READ_TIME_KEYS or spec.key == "size_class":
+        if not spec.stored or spec.key == "size_class":
             continue
         Profile.add_to_class(spec.key, _profile_field(spec.key, spec.type))
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
+import itertools
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -12,8 +15,11 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from jinqi.accounts.models import Department
+from jinqi.core import clock
 from jinqi.core.models import StoredFile
 from jinqi.core.permissions import has_capability
+from jinqi.registry.importing.reading import IMPORT_FILE_PURPOSE
 from jinqi.registry.models import (
     CorrectionRequest,
     Delivery,
@@ -21,9 +27,11 @@ from jinqi.registry.models import (
     Fact,
     ImportBatch,
     Industry,
+    Profile,
     fact_ref_parse,
 )
 from jinqi.registry.permissions import ANSWER_CORRECTIONS, OWN_RECORD, PUSH_FACTS, can_view
+from jinqi.registry.profile import DATED_KEYS, dated_values
 from jinqi.registry.vocabulary import (
     BY_KEY,
     CERTIFICATE_NUMBER,
@@ -126,20 +134,18 @@ def corrections_for(user: Any) -> QuerySet[CorrectionRequest]:
 
 
 def profile_dict(enterprise: Enterprise) -> dict[str, Any]:
-    """The materialised profile as vocabulary key → value, with read-time keys derived now
-    (age_years and the certificate statuses)."""
-    from jinqi.core import clock
-    from jinqi.registry.certificates import with_certificates
-    from jinqi.registry.models import Profile
-
+    """The materialised profile as vocabulary key → value, with the fields derived for a date
+    derived for today (age_years from the registration record, the certificate statuses)."""
     profile = Profile.objects.filter(enterprise=enterprise).first()
-    values: dict[str, Any] = {}
-    for spec in FIELDS:
-        if spec.key == "age_years":
-            values[spec.key] = completed_years(enterprise.established_on, clock.today())
-        else:
-            values[spec.key] = getattr(profile, spec.key, None) if profile else None
-    return with_certificates(values, clock.today())
+    values = {
+        spec.key: getattr(profile, spec.key, None) if profile else None
+        for spec in FIELDS
+        if spec.stored
+    }
+    dated = dated_values({**values, "established_on": enterprise.established_on}, clock.today())
+    return {
+        spec.key: dated[spec.key] if spec.key in DATED_KEYS else values[spec.key] for spec in FIELDS
+    }
 
 
 @dataclass(frozen=True)
@@ -179,8 +185,6 @@ class SourcedValue:
 
 def profile_with_sources(enterprise: Enterprise) -> dict[str, SourcedValue]:
     """The enterprise's known profile values (None left out), each with its source and date."""
-    from jinqi.accounts.models import Department
-
     values = profile_dict(enterprise)
     newest: dict[str, Fact] = {}
     for fact in enterprise_facts(enterprise):
@@ -208,14 +212,6 @@ def profile_with_sources(enterprise: Enterprise) -> dict[str, SourcedValue]:
     return result
 
 
-def completed_years(start: Any, on: Any) -> int | None:
-    """Whole years from `start` to `on`, counting an anniversary only once reached."""
-    if start is None:
-        return None
-    years = on.year - start.year - ((on.month, on.day) < (start.month, start.day))
-    return max(years, 0)
-
-
 def import_batches_for(user: Any) -> QuerySet[ImportBatch]:
     """The import batches of the user's own department, newest first; nobody else's."""
     department_id = getattr(user, "department_id", None)
@@ -238,8 +234,6 @@ def import_batch_for(user: Any, pk: int) -> ImportBatch:
 
 def import_files_for(user: Any) -> QuerySet[StoredFile]:
     """The files the user's department sent for import (by the page or the API)."""
-    from jinqi.registry.importing.reading import IMPORT_FILE_PURPOSE
-
     department_id = getattr(user, "department_id", None)
     if not has_capability(user, PUSH_FACTS) or department_id is None:
         return StoredFile.objects.none()
@@ -263,10 +257,6 @@ REJECTIONS_SHOWN = 100
 def import_rejections(batch: ImportBatch, limit: int = REJECTIONS_SHOWN) -> list[list[str]]:
     """The first rows of the batch's error report (row number, code, reason), as the department
     downloads it."""
-    import csv
-    import io
-    import itertools
-
     if batch.error_report is None:
         return []
     with batch.error_report.file.open("rb") as handle:

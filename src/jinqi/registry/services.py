@@ -9,25 +9,30 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from jinqi.accounts.models import Department, User
+from jinqi.accounts.selectors import department_staff
 from jinqi.audit.enums import AuditAction
 from jinqi.audit.services import audit_record, snapshot
 from jinqi.core import clock
+from jinqi.core.calendar import add_working_days
 from jinqi.core.errors import DomainError, PermissionDenied
 from jinqi.core.models import StoredFile
 from jinqi.core.permissions import has_capability
+from jinqi.core.uploads import upload_store
+from jinqi.notifications.services import notification_send
+from jinqi.registry.importing.reading import IMPORT_FILE_PURPOSE
 from jinqi.registry.loading import enterprise_writes_lock
 from jinqi.registry.models import (
-    READ_TIME_KEYS,
     CorrectionRequest,
     Delivery,
     DeliveryLayout,
@@ -37,8 +42,18 @@ from jinqi.registry.models import (
     fact_ref,
     fact_ref_parse,
 )
+from jinqi.registry.permissions import OWN_RECORD, PUSH_FACTS
+from jinqi.registry.profile import (
+    DELIVERY_ROW,
+    current_values,
+    delivery_rows,
+    enterprise_registration_values,
+    profile_rows,
+)
+from jinqi.registry.tasks import registry_import_upload
+from jinqi.registry.uscc import check_uscc
 from jinqi.registry.values import ValueReadError, coerce
-from jinqi.registry.vocabulary import BY_KEY, FIELDS, label
+from jinqi.registry.vocabulary import BY_KEY, label
 
 ENTERPRISE_FIELDS = (
     "name",
@@ -149,131 +164,20 @@ def layouts_get_or_create(layouts: Collection[tuple[str, ...]]) -> dict[tuple[st
     return {refs: found[digest] for refs, digest in digests.items()}
 
 
-def delivery_rows(
-    deliveries: Iterable[tuple[int, dt.date, int, list[str], list[Any]]],
-) -> dict[int, list[tuple[dt.date, int, dict[str, Any]]]]:
-    """(enterprise id, as of, id, layout refs, values) of deliveries → per enterprise, the
-    (as of, id, fact reference → value) that `current_values` reads."""
-    by_enterprise: dict[int, list[tuple[dt.date, int, dict[str, Any]]]] = defaultdict(list)
-    for enterprise_id, as_of, pk, refs, values in deliveries:
-        by_enterprise[enterprise_id].append((as_of, pk, dict(zip(refs, values, strict=True))))
-    return by_enterprise
-
-
-DELIVERY_ROW = ("enterprise_id", "as_of", "id", "layout__refs", "values")
-
-
-def current_values(deliveries: Iterable[tuple[dt.date, int, dict[str, Any]]]) -> dict[str, Any]:
-    """Fact reference → current value, from (as of, id, values) of one enterprise's deliveries:
-    the newest delivery that has a reference gives its value."""
-    current: dict[str, Any] = {}
-    for _as_of, _id, values in sorted(deliveries, key=lambda d: (d[0], d[1])):
-        current.update(values)
-    return current
-
-
-def registration_values(
-    *,
-    uscc: str,
-    established_on: dt.date | None,
-    industry_code: str | None,
-    town_code: str | None,
-    registered_capital: Any,
-) -> dict[str, Any]:
-    """The profile's columns that come from the registration record."""
-    industry = industry_code or None
-    return {
-        "uscc": uscc,
-        "established_on": established_on,
-        "industry_code": industry,
-        "industry_section": industry[0] if industry else None,
-        "industry_division": industry[1:3] if industry and len(industry) >= 3 else None,
-        "town": town_code or None,
-        "registered_capital": (
-            float(registered_capital) if registered_capital is not None else None
-        ),
-    }
-
-
-def enterprise_registration_values(enterprise: Enterprise) -> dict[str, Any]:
-    """`registration_values` of a stored enterprise (its town read with select_related)."""
-    return registration_values(
-        uscc=enterprise.uscc,
-        established_on=enterprise.established_on,
-        industry_code=enterprise.industry_id,
-        town_code=enterprise.town.code if enterprise.town_id and enterprise.town else None,
-        registered_capital=enterprise.registered_capital,
-    )
-
-
-def _sum_last_years(by_year: dict[int, Any], years: int = 3) -> Any:
-    known = {year: value for year, value in by_year.items() if value is not None}
-    if len(known) < years:
-        return None  # unknown rather than understated
-    latest = sorted(known)[-years:]
-    if latest[-1] - latest[0] != years - 1:
-        return None  # a missing year in between
-    return float(sum(known[y] for y in latest))
-
-
-def profile_values(registration: dict[str, Any], current: Mapping[str, Any]) -> dict[str, Any]:
-    """The profile row of one enterprise from its registration values (`registration_values`)
-    and its current facts (fact reference → value)."""
-    from jinqi.registry.size_class import SizeClassError, size_class
-
-    yearly: dict[str, dict[int, Any]] = defaultdict(dict)
-    values = dict(registration)
-    for ref, value in current.items():
-        key, year = fact_ref_parse(ref)
-        if year is None:
-            values.setdefault(key, value)
-        else:
-            yearly[key][year] = value
-    for spec in FIELDS:
-        if spec.key in registration or spec.key in READ_TIME_KEYS or spec.derived:
-            continue
-        if spec.yearly:
-            by_year = yearly.get(spec.key)
-            values[spec.key] = by_year[max(by_year)] if by_year else None
-        else:
-            values.setdefault(spec.key, None)
-    values["revenue_3y"] = _sum_last_years(yearly.get("revenue", {}))
-    values["rd_expense_3y"] = _sum_last_years(yearly.get("rd_expense", {}))
-    try:
-        values["size_class"] = (
-            size_class(
-                values["industry_code"],
-                employees=values.get("employees"),
-                revenue=values.get("revenue"),
-                assets=values.get("total_assets"),
-            )
-            if values["industry_code"]
-            else None
-        )
-    except SizeClassError:
-        values["size_class"] = None
-    return {spec: values.get(spec) for spec in PROFILE_KEYS}
-
-
-# The keys stored in Profile's columns, in the vocabulary's order.
-PROFILE_KEYS = tuple(spec.key for spec in FIELDS if spec.key not in READ_TIME_KEYS)
-
-
 @transaction.atomic
 def profiles_refresh(enterprise_ids: Sequence[int]) -> int:
     """Rebuild the materialised profiles of these enterprises from their current facts."""
-    enterprises = Enterprise.objects.filter(pk__in=enterprise_ids).select_related("town")
+    enterprises = list(Enterprise.objects.filter(pk__in=enterprise_ids).select_related("town"))
     deliveries = delivery_rows(
         Delivery.objects.filter(enterprise_id__in=enterprise_ids).values_list(*DELIVERY_ROW)
     )
     now = clock.now()
+    profiles = profile_rows(
+        [(enterprise_registration_values(e), current_values(deliveries[e.pk])) for e in enterprises]
+    )
     rows = [
-        Profile(
-            enterprise=e,
-            refreshed_at=now,
-            **profile_values(enterprise_registration_values(e), current_values(deliveries[e.pk])),
-        )
-        for e in enterprises
+        Profile(enterprise=e, refreshed_at=now, **values)
+        for e, values in zip(enterprises, profiles, strict=True)
     ]
     Profile.objects.filter(enterprise_id__in=enterprise_ids).delete()
     Profile.objects.bulk_create(rows, batch_size=1000)
@@ -286,13 +190,8 @@ def import_file_queue(*, file: UploadedFile, as_of: dt.date | None, acting_user:
     as the uploader's department, once this transaction commits. A file that cannot be imported
     at all (unreadable, wrong columns, no rows) is refused at once and not kept. Sending the same
     file again continues an interrupted import and never imports twice."""
-    from pathlib import Path
-
-    from jinqi.core.uploads import upload_store
+    # registry.importing.batch writes through this module (layouts_get_or_create).
     from jinqi.registry.importing.batch import registry_file_check
-    from jinqi.registry.importing.reading import IMPORT_FILE_PURPOSE
-    from jinqi.registry.permissions import PUSH_FACTS
-    from jinqi.registry.tasks import registry_import_upload
 
     if not has_capability(acting_user, PUSH_FACTS):
         raise PermissionDenied(_("Only department staff can import data."))
@@ -323,8 +222,6 @@ def enterprise_save(
 ) -> tuple[Enterprise, bool]:
     """Create or update an enterprise's registration record (validated by the caller's form or
     import); the change is audited with old and new values."""
-    from jinqi.registry.uscc import check_uscc
-
     check = check_uscc(uscc)
     if not check.valid:
         raise DomainError(
@@ -392,13 +289,6 @@ CORRECTION_WORKING_DAYS = 5
 def correction_request_raise(*, fact: Fact, reason: str, acting_user: Any) -> CorrectionRequest:
     """An enterprise flags one of its facts as wrong; the source department must answer within
     CORRECTION_WORKING_DAYS working days."""
-    from django.urls import reverse
-
-    from jinqi.accounts.selectors import department_staff
-    from jinqi.core.calendar import add_working_days
-    from jinqi.notifications.services import notification_send
-    from jinqi.registry.permissions import OWN_RECORD
-
     if not has_capability(acting_user, OWN_RECORD) or fact.enterprise.uscc != getattr(
         acting_user, "enterprise_uscc", None
     ):
@@ -452,8 +342,6 @@ def correction_request_answer(
     new_value: Any = None,
 ) -> CorrectionRequest:
     """The source department corrects the fact (recording a new one) or explains why not."""
-    from jinqi.notifications.services import notification_send
-
     request = CorrectionRequest.objects.select_for_update().get(pk=request.pk)
     if getattr(acting_user, "department_id", None) != request.department_id:
         raise PermissionDenied(_("Only the department that supplied the fact can answer."))

@@ -10,12 +10,14 @@ from django_tasks import task
 
 from jinqi.accounts.models import User
 from jinqi.core.models import StoredFile
-from jinqi.registry.importing.batch import registry_import
 
 
 @task()
 def registry_import_upload(stored_uuid: str, user_id: int, as_of: str | None) -> dict[str, Any]:
     """Import a file uploaded through the API, as its uploader's department."""
+    # Cycle: importing.batch → bulk → services, which queues this task.
+    from jinqi.registry.importing.batch import registry_import
+
     stored = StoredFile.objects.get(uuid=stored_uuid)
     user = User.objects.select_related("department").get(pk=user_id)
     assert user.department is not None  # checked before the upload was queued

@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
+import numpy as np
 from django.utils.translation import gettext as _
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # no I, O, S, V, Z
@@ -19,6 +20,10 @@ WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 ORG_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 JINSHAN_REGION = "310116"
+# A character's value (its index in ALPHABET) by its byte, -1 for one not allowed anywhere.
+CHARACTER_VALUES = np.full(256, -1, dtype=np.int64)
+CHARACTER_VALUES[[ord(char) for char in ALPHABET]] = np.arange(len(ALPHABET))
+_REGION = slice(REGION_POSITIONS.start - 1, REGION_POSITIONS.stop - 1)
 
 
 @dataclass(frozen=True)
@@ -32,9 +37,25 @@ class UsccCheck:
         return not self.errors
 
 
+def check_values(characters: np.ndarray) -> np.ndarray:
+    """The check character's value of each code, from its first 17 characters' values (one row
+    per code): the one computation of the check digit, for one code or a column of them."""
+    total = (characters[:, :17] * np.array(WEIGHTS)).sum(axis=1)
+    return (31 - total % 31) % 31
+
+
+def well_formed(characters: np.ndarray) -> np.ndarray:
+    """Which codes (rows of 18 character values, `CHARACTER_VALUES`) are valid: every character
+    allowed, digits only in the region code, and the right check character."""
+    ok = (characters >= 0).all(axis=1) & (characters[:, _REGION] < 10).all(axis=1)
+    return ok & (characters[:, 17] == check_values(characters))
+
+
 def check_character(first17: str) -> str:
-    total = sum(ALPHABET.index(c) * w for c, w in zip(first17, WEIGHTS, strict=True))
-    return ALPHABET[(31 - total % 31) % 31]
+    if len(first17) != 17:
+        raise ValueError(first17)
+    values = np.array([[ALPHABET.index(c) for c in first17]])
+    return ALPHABET[int(check_values(values)[0])]
 
 
 def organisation_check_character(first8: str) -> str:

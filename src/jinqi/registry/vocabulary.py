@@ -1,17 +1,48 @@
-"""The profile vocabulary: the words policy rules are written in (keys are stable).
+"""The profile vocabulary: the words policy rules are written in (keys are stable), each with
+where its value comes from and, for a derived one, its derivation.
 
 Declared here, in code, because rules, tests and the API depend on each key's meaning; the
-registry's facts and the materialised profile use exactly these keys.
+registry's facts and the materialised profile use exactly these keys. A derivation is written
+once, over Arrow columns (`registry.derivation`), and `registry.profile` runs it for the
+import, the profile refresh, matching snapshots and single-enterprise evaluation alike.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from jinqi.registry.derivation import (
+    Column,
+    Facts,
+    certificate_held,
+    completed_years,
+    industry_division,
+    industry_section,
+    size_classes,
+    sum_last_years,
+)
 from jinqi.registry.enums import FieldType as T
+
+
+class Origin(StrEnum):
+    """Where a field's value comes from."""
+
+    DELIVERED = "delivered"  # a fact a department delivers (current value, or newest year)
+    REGISTRATION = "registration"  # the enterprise's registration record
+    WRITTEN = "written"  # derived when the profile is written, from the facts above
+    DATED = "dated"  # derived for the evaluation date, when the profile is read
+
+
+# A derivation when written: the enterprises' facts → the field's column.
+Derive = Callable[[Facts], Column]
+# A derivation for a date: the stored profile columns and the date → the field's column.
+DeriveOn = Callable[[Mapping[str, Column], dt.date], Column]
 
 
 @dataclass(frozen=True)
@@ -22,18 +53,41 @@ class ProfileField:
     unit: str = ""
     source: str = ""  # the department code that usually supplies it, or "derived"
     yearly: bool = False  # a figure per year (employees, revenue…) rather than a status
-    derivation: str = ""
+    derivation: str = ""  # the derivation in words, for people
+    origin: Origin = Origin.DELIVERED
+    derive: Derive | None = None  # origin WRITTEN
+    derive_on: DeriveOn | None = None  # origin DATED
+    reads: tuple[str, ...] = ()  # the stored keys `derive_on` reads
 
     @property
     def derived(self) -> bool:
+        """Derived by the registry, never supplied."""
         return self.source == "derived"
+
+    @property
+    def stored(self) -> bool:
+        """A column of the materialised profile (a dated field derived from nothing stored
+        under its own key is not)."""
+        return self.origin is not Origin.DATED or self.key in self.reads
 
 
 WAN = "万元"
 
 FIELDS: tuple[ProfileField, ...] = (
-    ProfileField("uscc", _("Unified social credit code"), T.TEXT, source="market-regulation"),
-    ProfileField("established_on", _("Date of establishment"), T.DATE, source="market-regulation"),
+    ProfileField(
+        "uscc",
+        _("Unified social credit code"),
+        T.TEXT,
+        source="market-regulation",
+        origin=Origin.REGISTRATION,
+    ),
+    ProfileField(
+        "established_on",
+        _("Date of establishment"),
+        T.DATE,
+        source="market-regulation",
+        origin=Origin.REGISTRATION,
+    ),
     ProfileField(
         "age_years",
         _("Completed years since establishment"),
@@ -41,9 +95,16 @@ FIELDS: tuple[ProfileField, ...] = (
         "年",
         "derived",
         derivation="established_on → evaluation date, anniversaries reached",
+        origin=Origin.DATED,
+        derive_on=lambda p, on: completed_years(p["established_on"], on),
+        reads=("established_on",),
     ),
     ProfileField(
-        "industry_code", _("Industry (GB/T 4754-2017)"), T.TEXT, source="market-regulation"
+        "industry_code",
+        _("Industry (GB/T 4754-2017)"),
+        T.TEXT,
+        source="market-regulation",
+        origin=Origin.REGISTRATION,
     ),
     ProfileField(
         "industry_section",
@@ -51,6 +112,8 @@ FIELDS: tuple[ProfileField, ...] = (
         T.TEXT,
         source="derived",
         derivation="first letter of industry_code",
+        origin=Origin.WRITTEN,
+        derive=lambda facts: industry_section(facts.value("industry_code")),
     ),
     ProfileField(
         "industry_division",
@@ -58,9 +121,24 @@ FIELDS: tuple[ProfileField, ...] = (
         T.TEXT,
         source="derived",
         derivation="two digits after the section letter",
+        origin=Origin.WRITTEN,
+        derive=lambda facts: industry_division(facts.value("industry_code")),
     ),
-    ProfileField("town", _("Town, street or park"), T.TEXT, source="market-regulation"),
-    ProfileField("registered_capital", _("Registered capital"), T.MONEY, WAN, "market-regulation"),
+    ProfileField(
+        "town",
+        _("Town, street or park"),
+        T.TEXT,
+        source="market-regulation",
+        origin=Origin.REGISTRATION,
+    ),
+    ProfileField(
+        "registered_capital",
+        _("Registered capital"),
+        T.MONEY,
+        WAN,
+        "market-regulation",
+        origin=Origin.REGISTRATION,
+    ),
     ProfileField(
         "employees",
         _("Employees (annual average)"),
@@ -79,6 +157,8 @@ FIELDS: tuple[ProfileField, ...] = (
         WAN,
         "derived",
         derivation="sum of revenue over the last three years",
+        origin=Origin.WRITTEN,
+        derive=lambda facts: sum_last_years(facts.years("revenue"), facts.rows),
     ),
     ProfileField(
         "total_income", _("Total income, last year"), T.MONEY, WAN, "tax-jinshan", yearly=True
@@ -97,6 +177,8 @@ FIELDS: tuple[ProfileField, ...] = (
         WAN,
         "derived",
         derivation="sum of rd_expense over the last three years",
+        origin=Origin.WRITTEN,
+        derive=lambda facts: sum_last_years(facts.years("rd_expense"), facts.rows),
     ),
     ProfileField(
         "rd_expense_domestic_3y",
@@ -196,6 +278,11 @@ FIELDS: tuple[ProfileField, ...] = (
         source="science",
         derivation="high_tech_certificate_until on or after the evaluation date; without that "
         "date, the yes/no the department gave; unknown if neither",
+        origin=Origin.DATED,
+        derive_on=lambda p, on: certificate_held(
+            p["high_tech_certificate_until"], p["is_high_tech"], on
+        ),
+        reads=("high_tech_certificate_until", "is_high_tech"),
     ),
     ProfileField(
         "high_tech_certificate_number",
@@ -216,6 +303,11 @@ FIELDS: tuple[ProfileField, ...] = (
         source="economy",
         derivation="specialised_sme_until on or after the evaluation date; without that "
         "date, the yes/no the department gave; unknown if neither",
+        origin=Origin.DATED,
+        derive_on=lambda p, on: certificate_held(
+            p["specialised_sme_until"], p["is_specialised_sme"], on
+        ),
+        reads=("specialised_sme_until", "is_specialised_sme"),
     ),
     ProfileField(
         "specialised_sme_until",
@@ -230,6 +322,13 @@ FIELDS: tuple[ProfileField, ...] = (
         source="derived",
         derivation="统计上大中小微型企业划分办法（2017） from industry, employees, "
         "revenue and total assets",
+        origin=Origin.WRITTEN,
+        derive=lambda facts: size_classes(
+            facts.value("industry_code"),
+            employees=facts.value("employees"),
+            revenue=facts.value("revenue"),
+            assets=facts.value("total_assets"),
+        ),
     ),
 )
 
@@ -237,7 +336,7 @@ BY_KEY = {f.key: f for f in FIELDS}
 
 # Status keys that follow a certificate's validity → the key of the date it is valid until
 # (inclusive). Both are supplied; the status is worked out for the evaluation date when read
-# (`registry.certificates`), so a certificate lapses on time without a new delivery. The yes/no
+# (their `derive_on`), so a certificate lapses on time without a new delivery. The yes/no
 # alone still counts where no date was ever given: departments that send only it keep working.
 VALID_UNTIL = {
     "is_high_tech": "high_tech_certificate_until",

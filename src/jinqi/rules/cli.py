@@ -20,11 +20,16 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
 from jinqi.rules.errors import RuleError, gettext_noop, message
 from jinqi.rules.parse import Rule, compile_rule
 from jinqi.rules.sql import DIALECTS, to_sql
 from jinqi.rules.tree import fields_used
 from jinqi.rules.types import Vocabulary
+from jinqi.rules.vector import Snapshot, evaluate_pack
 
 
 class PackError(Exception):
@@ -70,8 +75,6 @@ def main(argv: Sequence[str]) -> int:
 
 def load_pack(rules_path: Path, data_path: Path) -> list[tuple[str, Rule]]:
     """Read and compile a pack against the data file's columns; every bad rule is reported."""
-    import pyarrow.parquet as pq
-
     try:
         items = json.loads(rules_path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
@@ -109,10 +112,6 @@ def load_pack(rules_path: Path, data_path: Path) -> list[tuple[str, Rule]]:
 def run_pack(
     rules_path: Path, data_path: Path, output: Path, pairs_path: Path | None
 ) -> dict[str, dict[str, int]]:
-    import pyarrow.parquet as pq
-
-    from jinqi.rules.vector import Snapshot, evaluate_pack
-
     pack = load_pack(rules_path, data_path)
     needed = sorted({name for _, rule in pack for name in fields_used(rule.tree)})
     table = pq.read_table(data_path, columns=needed, memory_map=True)
@@ -141,11 +140,6 @@ class PairsWriter:
     BATCH = 1 << 22  # pairs buffered before a write: bounded memory, large row groups
 
     def __init__(self, path: Path, rule_ids: list[str]) -> None:
-        import numpy as np
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-
-        self.np, self.pa = np, pa
         self.ids = pa.array(rule_ids, type=pa.string())
         self.schema = pa.schema(
             [("rule", pa.dictionary(pa.int32(), pa.string())), ("row", pa.int32())]
@@ -159,11 +153,11 @@ class PairsWriter:
         self.buffered = 0
 
     def add(self, rule: int, true: Any) -> None:
-        rows = self.np.flatnonzero(true)
+        rows = np.flatnonzero(true)
         if rows.size > self.buffer.size - self.buffered:
             self.flush()
             if rows.size > self.buffer.size:
-                self.buffer = self.np.empty(rows.size, dtype=self.np.int32)
+                self.buffer = np.empty(rows.size, dtype=np.int32)
         self.buffer[self.buffered : self.buffered + rows.size] = rows
         self.rules.append(rule)
         self.sizes.append(rows.size)
@@ -174,7 +168,6 @@ class PairsWriter:
     def flush(self) -> None:
         if not self.buffered:
             return
-        np, pa = self.np, self.pa
         codes = np.repeat(np.array(self.rules, dtype=np.int32), self.sizes)
         rule = pa.DictionaryArray.from_arrays(pa.array(codes), self.ids)
         rows = pa.array(self.buffer[: self.buffered])  # a view, written before the buffer is reused

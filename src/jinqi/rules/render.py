@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+from jinqi.rules.sql import to_display_expression
 from jinqi.rules.tree import Node
 
 
 def render(node: Node) -> str:
-    from jinqi.rules.sql import to_display_expression
-
     return to_display_expression(node).sql(dialect="postgres")

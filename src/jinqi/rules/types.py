@@ -7,9 +7,11 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    import pyarrow as pa
+import pyarrow as pa
 
+from jinqi.rules.errors import RuleError
+
+if TYPE_CHECKING:
     from jinqi.rules.tree import Node
 
 
@@ -47,7 +49,7 @@ class Vocabulary:
     def with_derived(self, definitions: Mapping[str, str]) -> Vocabulary:
         """A vocabulary that also knows `definitions` (name → SQL expression), in order: a
         definition may use the ones before it. Raises RuleError on the first bad definition."""
-        from jinqi.rules.errors import RuleError
+        # rules.parse and rules.tree import this module (the vocabulary they compile against).
         from jinqi.rules.parse import compile_expression
         from jinqi.rules.tree import Derived
 
@@ -69,8 +71,6 @@ class Vocabulary:
     @classmethod
     def from_arrow_schema(cls, schema: pa.Schema) -> Vocabulary:
         """The vocabulary a Parquet file offers: each column whose type rules can use."""
-        import pyarrow as pa
-
         fields: dict[str, FieldType] = {}
         categorical = set()
         for column in schema:

@@ -11,7 +11,11 @@ import pytest
 
 from jinqi.policies.catalogue_sync import ShippedPolicy, shipped_policies
 from jinqi.policies.evaluation import compiled, prepared_profile
+from jinqi.policies.snapshot import profiles_snapshot
 from jinqi.policies.vocabulary import rules_vocabulary
+from jinqi.registry.models import Profile
+from jinqi.registry.profile import PROFILE_KEYS
+from jinqi.registry.tests.factories import enterprise
 from jinqi.rules import explain
 from jinqi.rules.types import FieldType
 from jinqi.rules.vector import Snapshot, evaluate_rows
@@ -86,3 +90,27 @@ def _typed(value: Any, kind: FieldType) -> Any:
     if kind is FieldType.DATE and isinstance(value, str):
         return dt.date.fromisoformat(value)
     return value
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("shipped", SHIPPED, ids=lambda p: p.code)
+def test_the_matching_snapshot_agrees_on_every_case(shipped: ShippedPolicy) -> None:
+    """Each case stored as an enterprise's profile and read back as matching reads it (the
+    columnar snapshot, derived for the case's date): the same decisions, row by row."""
+    rule = compiled(shipped.rule)
+    stored_by_case = []
+    for case in shipped.cases:
+        firm = enterprise()
+        derived = prepared_profile(case.profile, case.as_of)
+        stored = {key: derived.get(key) for key in PROFILE_KEYS if key != "uscc"}
+        Profile.objects.filter(enterprise=firm).update(**stored)
+        stored_by_case.append(firm.pk)
+    on_date: dict[dt.date, dict[int, bool | None]] = {}
+    for day in {case.as_of for case in shipped.cases}:
+        ids, snapshot = profiles_snapshot(list(rules_vocabulary().fields), day)
+        on_date[day] = dict(zip(ids, evaluate_rows(rule, snapshot), strict=True))
+    decisions = [
+        on_date[case.as_of][firm_id]
+        for case, firm_id in zip(shipped.cases, stored_by_case, strict=True)
+    ]
+    assert decisions == [EXPECTED[c.expected] for c in shipped.cases]

@@ -63,7 +63,8 @@ from jinqi.registry.importing.reading import (
 from jinqi.registry.importing.rows import Rejection, RowValidator, ValidRow, is_empty, parse_header
 from jinqi.registry.loading import ImportLock
 from jinqi.registry.models import ImportBatch
-from jinqi.registry.services import layouts_get_or_create, registration_values
+from jinqi.registry.profile import registration_values
+from jinqi.registry.services import layouts_get_or_create
 
 # Rows per transaction: fewer chunks mean fewer commits, audit rows and per-chunk calls (about
 # 10 % of a first load's checking at 5,000 rows); 20,000 rows of COPY data are about 17 MB.
@@ -478,7 +479,7 @@ class _Run:
         return new.facts
 
     def _registration(self, row: ValidRow) -> dict[str, Any]:
-        """`services.registration_values` of a new enterprise, from its row."""
+        """`profile.registration_values` of a new enterprise, from its row."""
         given = row.registration
         town_id = given.get("town_id")
         return registration_values(

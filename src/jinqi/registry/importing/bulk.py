@@ -1,5 +1,5 @@
 """Bulk writes of the registry for imports: the rules of `services` (a delivery per enterprise,
-the profile from `services.profile_values`), without a query or a model instance per row."""
+the profile from `profile.profile_rows`), without a query or a model instance per row."""
 
 from __future__ import annotations
 
@@ -24,14 +24,14 @@ from jinqi.registry.enums import RegistrationStatus
 from jinqi.registry.importing import pgbinary
 from jinqi.registry.importing.rows import Rejection, ValidRow
 from jinqi.registry.models import Delivery, Enterprise, ImportBatch, Profile
-from jinqi.registry.services import (
+from jinqi.registry.profile import (
     DELIVERY_ROW,
     current_values,
     delivery_rows,
     enterprise_registration_values,
-    layouts_get_or_create,
-    profile_values,
+    profile_rows,
 )
+from jinqi.registry.services import layouts_get_or_create
 
 
 @cache
@@ -149,32 +149,38 @@ Known = Mapping[int, tuple[dict[str, Any], dict[str, Any]]]
 
 
 def profiles_rebuild(enterprise_ids: Sequence[int], now: dt.datetime, *, known: Known) -> int:
-    """`services.profiles_refresh` for many enterprises at once, by `services.profile_values`.
+    """`services.profiles_refresh` for many enterprises at once, by `profile.profile_rows`.
 
     `known` holds, for the enterprises created in this transaction, their registration values
-    (`services.registration_values`) and current facts: their profiles are built from memory.
+    (`profile.registration_values`) and current facts: their profiles are built from memory.
     The others' registration records and deliveries are read, and their profiles replaced."""
     fields: list[models.Field[Any, Any]] = list(Profile._meta.concrete_fields)
     adapters = [_adapter(f) for f in fields]
     rows: list[tuple[Any, ...]] = []
 
-    def add(enterprise_id: int, values: dict[str, Any]) -> None:
-        values["enterprise_id"], values["refreshed_at"] = enterprise_id, now
-        rows.append(tuple(a(values.get(f.attname)) for f, a in zip(fields, adapters, strict=True)))
+    def add(
+        enterprise_ids: Sequence[int], records: Sequence[tuple[dict[str, Any], dict[str, Any]]]
+    ) -> None:
+        for enterprise_id, values in zip(enterprise_ids, profile_rows(records), strict=True):
+            values["enterprise_id"], values["refreshed_at"] = enterprise_id, now
+            rows.append(
+                tuple(a(values.get(f.attname)) for f, a in zip(fields, adapters, strict=True))
+            )
 
-    for enterprise_id, (registration, current) in known.items():
-        add(enterprise_id, profile_values(registration, current))
+    add(list(known), list(known.values()))
     to_read = [pk for pk in enterprise_ids if pk not in known]
     for part in in_batches(to_read):
         deliveries = delivery_rows(
             Delivery.objects.filter(enterprise_id__in=part).values_list(*DELIVERY_ROW)
         )
-        for enterprise in Enterprise.objects.filter(pk__in=part).select_related("town"):
-            registration = enterprise_registration_values(enterprise)
-            add(
-                enterprise.pk,
-                profile_values(registration, current_values(deliveries[enterprise.pk])),
-            )
+        enterprises = list(Enterprise.objects.filter(pk__in=part).select_related("town"))
+        add(
+            [enterprise.pk for enterprise in enterprises],
+            [
+                (enterprise_registration_values(e), current_values(deliveries[e.pk]))
+                for e in enterprises
+            ],
+        )
         Profile.objects.filter(enterprise_id__in=part).delete()
     insert_rows(Profile, [f.name for f in fields], rows)
     return len(rows)

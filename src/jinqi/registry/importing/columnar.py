@@ -37,18 +37,13 @@ from jinqi.registry.importing.rows import (
     _fold,
 )
 from jinqi.registry.models import Delivery, Profile, fact_ref
-from jinqi.registry.services import PROFILE_KEYS
-from jinqi.registry.uscc import ALPHABET, REGION_POSITIONS, WEIGHTS
+from jinqi.registry.profile import PROFILE_KEYS, TYPES, written_columns
+from jinqi.registry.uscc import CHARACTER_VALUES, well_formed
 from jinqi.registry.values import MAX_TEXT
 from jinqi.registry.vocabulary import BY_KEY
 
 # Exact in a float64: larger whole numbers are left to RowValidator, which reads them as floats.
 MAX_EXACT_INTEGER = 2**53
-# A USCC character's value (its index in ALPHABET), -1 for a character not allowed anywhere.
-_USCC_VALUES = np.full(256, -1, dtype=np.int64)
-for _index, _char in enumerate(ALPHABET):
-    _USCC_VALUES[ord(_char)] = _index
-_REGION = slice(REGION_POSITIONS.start - 1, REGION_POSITIONS.stop - 1)
 
 
 def _scalar(value: Any) -> pa.Scalar:
@@ -193,12 +188,9 @@ class ColumnarValidator:
             return codes, ok
         if characters is None:
             text = "".join(v if good else "0" * 18 for v, good in zip(values, ok, strict=True))
-            characters = _USCC_VALUES[np.frombuffer(text.encode("ascii"), dtype=np.uint8)]
+            characters = CHARACTER_VALUES[np.frombuffer(text.encode("ascii"), dtype=np.uint8)]
             characters = characters.reshape(count, 18)
-            ok &= (characters >= 0).all(axis=1)
-        ok &= (characters[:, _REGION] < 10).all(axis=1)  # digits only in the region code
-        total = (characters[:, :17] * np.array(WEIGHTS)).sum(axis=1)
-        ok &= characters[:, 17] == (31 - total % 31) % 31
+        ok &= well_formed(characters)
         return codes, ok
 
     def _registration(self, name: str, column: pa.Array) -> tuple[pa.Array, np.ndarray]:
@@ -240,7 +232,7 @@ def _standard_characters(column: pa.Array) -> np.ndarray | None:
     if offsets[-1] - offsets[0] != 18 * count or (np.diff(offsets) != 18).any():
         return None
     data = np.frombuffer(column.buffers()[2], dtype=np.uint8)[offsets[0] : offsets[-1]]
-    characters = _USCC_VALUES[data].reshape(count, 18)
+    characters = CHARACTER_VALUES[data].reshape(count, 18)
     return characters if (characters >= 0).all() else None
 
 
@@ -542,98 +534,29 @@ def profile_stamped(
 def profile_columns(
     table: pa.Table, town_codes: dict[int, str], capital: list[str | None] | None = None
 ) -> dict[str, pa.Array]:
-    """The profile's stored keys of enterprises created from these rows (no id, no time);
-    `capital` is `capital_text(table)` when the caller has it already."""
-    from jinqi.registry.size_class import SIZE_ORDER, SizeClassError, size_row
-
-    count = len(table)
-
-    def given(name: str) -> pa.Array | None:
-        return table.column(name).combine_chunks() if name in table.column_names else None
-
-    nothing = pa.nulls(count)
-    industry = given("industry_id")
-    town = given("town_id")
-    values: dict[str, pa.Array] = {"uscc": table.column("uscc").combine_chunks()}
-    if (established := given("established_on")) is not None:
-        values["established_on"] = established
-    if industry is not None:
-        values["industry_code"] = industry
-        values["industry_section"] = pc.utf8_slice_codeunits(industry, 0, 1)
-        values["industry_division"] = pc.if_else(
-            pc.greater_equal(pc.utf8_length(industry), _characters(3)),
-            pc.utf8_slice_codeunits(industry, 1, 3),
-            None,
-        )
-    if town is not None:
+    """The profile's stored keys of enterprises created from these rows (no id, no time), by
+    `profile.written_columns`; `capital` is `capital_text(table)` when the caller has it."""
+    names = table.column_names
+    inputs: dict[str, pa.Array] = {"uscc": table.column("uscc").combine_chunks()}
+    if "established_on" in names:
+        inputs["established_on"] = table.column("established_on").combine_chunks()
+    if "industry_id" in names:
+        inputs["industry_code"] = table.column("industry_id").combine_chunks()
+    if "town_id" in names:
         codes = [town_codes.get(pk) for pk in range(max(town_codes, default=0) + 1)]
-        values["town"] = pc.take(pa.array(codes, pa.string()), town)
-    if "registered_capital" in table.column_names:
+        inputs["town"] = pc.take(pa.array(codes, pa.string()), table.column("town_id"))
+    if "registered_capital" in names:
         # As Enterprise stores it (two decimals), read back as a float.
-        values["registered_capital"] = pa.array(
+        inputs["registered_capital"] = pa.array(
             [None if v is None else float(v) for v in (capital or capital_text(table))],
             pa.float64(),
         )
-    yearly: dict[str, list[tuple[int, str]]] = {}
-    for ref in fact_refs(table):
-        key, _sep, year = ref.partition("@")
-        if year:
-            yearly.setdefault(key, []).append((int(year), ref))
-        else:
-            values[key] = table.column(ref).combine_chunks()
-    for key, years in yearly.items():
-        newest_first = [table.column(ref).combine_chunks() for _y, ref in sorted(years)[::-1]]
-        values[key] = pc.coalesce(*newest_first) if len(newest_first) > 1 else newest_first[0]
-    for key in ("revenue", "rd_expense"):
-        values[f"{key}_3y"] = _sum_last_three(table, yearly.get(key, []))
-    values["size_class"] = nothing
-    if industry is not None:
-        classes = np.full(count, None, dtype=object)
-        codes = industry.to_pylist()
-        figures = {
-            "employees": values.get("employees"),
-            "revenue": values.get("revenue"),
-            "assets": values.get("total_assets"),
-        }
-        arrays = {
-            name: (
-                np.full(count, np.nan)
-                if column is None
-                else pc.cast(column, pa.float64()).to_numpy(zero_copy_only=False)
-            )
-            for name, column in figures.items()
-        }
-        rows_of: dict[Any, list[int]] = {}
-        for index, code in enumerate(codes):
-            if code is not None:
-                rows_of.setdefault(code, []).append(index)
-        by_row: dict[int, tuple[Any, list[int]]] = {}
-        for code, indexes in rows_of.items():
-            try:
-                size = size_row(code)
-            except SizeClassError:
-                continue
-            by_row.setdefault(id(size), (size, []))[1].extend(indexes)
-        for size, indexes in by_row.values():
-            at = np.array(indexes)
-            known = np.ones(len(at), dtype=bool)
-            for indicator in size.indicators:
-                figure = arrays[indicator][at]
-                known &= ~np.isnan(figure) & (figure >= 0)  # missing or negative: unknown
-            result = np.full(len(at), "micro", dtype=object)
-            decided = np.zeros(len(at), dtype=bool)
-            for name in SIZE_ORDER:
-                meets = np.ones(len(at), dtype=bool)
-                for threshold in size.thresholds:
-                    figure = arrays[threshold.indicator][at]
-                    meets &= figure >= threshold.lower_bound(name)
-                take = meets & ~decided
-                result[take] = name
-                decided |= meets
-            result[~known] = None
-            classes[at] = result
-        values["size_class"] = pa.array(classes, pa.string())
-    return values
+    for ref in fact_refs(table):  # dates travel as ISO text for the deliveries' JSON
+        inputs[ref] = pc.cast(table.column(ref).combine_chunks(), TYPES[ref.partition("@")[0]])
+    return {
+        key: values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+        for key, values in written_columns(pa.table(inputs)).items()
+    }
 
 
 def capital_text(table: pa.Table) -> list[str | None]:
@@ -641,27 +564,3 @@ def capital_text(table: pa.Table) -> list[str | None]:
     return [
         None if v is None else f"{v:.2f}" for v in table.column("registered_capital").to_pylist()
     ]
-
-
-def _sum_last_three(table: pa.Table, years: list[tuple[int, str]]) -> pa.Array:
-    """`services._sum_last_years`: the sum over the three latest years with a value, only when
-    they are consecutive."""
-    count = len(table)
-    if len(years) < 3:
-        return pa.nulls(count, pa.float64())
-    by_year = {
-        year: pc.cast(table.column(ref), pa.float64()).to_numpy(zero_copy_only=False)
-        for year, ref in years
-    }
-    ordered = sorted(by_year)
-    total = np.full(count, np.nan)
-    decided = np.zeros(count, dtype=bool)
-    for latest in ordered[::-1]:  # the latest year with a value decides
-        has = ~np.isnan(by_year[latest]) & ~decided
-        window = [latest - 2, latest - 1, latest]
-        if all(year in by_year for year in window):
-            figures = np.stack([by_year[year] for year in window])
-            complete = has & ~np.isnan(figures).any(axis=0)
-            total[complete] = figures[:, complete].sum(axis=0)
-        decided |= has
-    return pa.array(total, pa.float64(), from_pandas=True)

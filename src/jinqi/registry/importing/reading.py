@@ -10,16 +10,16 @@ import re
 from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, NamedTuple
+from typing import IO, Any, NamedTuple
 
+import openpyxl  # defusedxml, installed, guards openpyxl's XML parsing too
 import puremagic
+import pyarrow as pa
+import pyarrow.parquet as pq
 from django.utils.translation import gettext as _
 
 from jinqi.core.errors import DomainError
 from jinqi.core.uploads import PARQUET, XLSX, FileRefusedError, check_file, purpose
-
-if TYPE_CHECKING:
-    import pyarrow as pa
 
 MAX_CELL = 10_000  # characters; a longer cell rejects its row
 MAX_LINE = 1_000_000  # characters of one CSV line held at once; the rest is skipped unread
@@ -251,8 +251,6 @@ def _prefix_cells(line: str) -> list[str]:
 
 
 def _read_xlsx(path: Path) -> _Table:
-    import openpyxl  # defusedxml, installed, guards openpyxl's XML parsing too
-
     # Memory stays bounded: read_only streams the sheet row by row, and zipfile never inflates a
     # part past the size its central directory declares, which scan_file has checked.
     try:
@@ -273,9 +271,6 @@ def _read_xlsx(path: Path) -> _Table:
 
 
 def _read_parquet(path: Path) -> _Table:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
     try:
         parquet = pq.ParquetFile(path)
     except (pa.ArrowException, OSError) as error:

@@ -25,16 +25,22 @@ from jinqi.core.errors import DomainError
 from jinqi.demo import synth
 from jinqi.policies.evaluation import prepared_profile
 from jinqi.policies.snapshot import profiles_snapshot
-from jinqi.registry.certificates import certificate_columns, certificate_held
 from jinqi.registry.exporting import profiles_export
 from jinqi.registry.importing import registry_import
 from jinqi.registry.models import Profile
+from jinqi.registry.profile import dated_columns, dated_values
 from jinqi.registry.selectors import profile_dict
 from jinqi.registry.tests.factories import enterprise, facts, stored_facts
 from jinqi.registry.uscc import generate_uscc
 
 TODAY = dt.date(2026, 3, 31)
 YESTERDAY = TODAY - dt.timedelta(days=1)
+
+
+def certificate_held(valid_until: object, stated: bool | None, on: dt.date) -> bool | None:
+    """The high-tech status one enterprise's profile gets for `on`."""
+    values = {"high_tech_certificate_until": valid_until, "is_high_tech": stated}
+    return dated_values(values, on)["is_high_tech"]
 
 
 @pytest.mark.parametrize(
@@ -66,7 +72,7 @@ def test_columnar_status_agrees_with_the_scalar_rule() -> None:
             "high_tech_certificate_until": pa.array([d for d, _s in cases], pa.date32()),
         }
     )
-    derived = certificate_columns(table, TODAY)["is_high_tech"].to_pylist()
+    derived = dated_columns(table, TODAY)["is_high_tech"].to_pylist()
     assert derived == [certificate_held(d, s, TODAY) for d, s in cases]
 
 

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
+from types import SimpleNamespace
 
+import pyarrow as pa
 import pytest
 from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from stdnum.cn import uscc as stdnum_uscc
 
+from jinqi.registry.importing.columnar import ColumnarValidator
 from jinqi.registry.uscc import (
     ALPHABET,
     WEIGHTS,
@@ -243,3 +246,32 @@ def test_organisation_code_mismatch_is_only_a_warning() -> None:
     assert result.errors == []
     assert len(result.warnings) == 1
     assert "should be 2 under GB 11714" in result.warnings[0]
+
+
+# The columnar import's check -----------------------------------------------------------------
+
+codes = st.one_of(
+    bodies.map(with_check),  # valid
+    st.text(ALPHABET + "abcIOSVZ-é", min_size=18, max_size=18),  # mostly invalid
+    st.text(ALPHABET, min_size=16, max_size=19),  # wrong lengths too
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(batch=st.lists(codes, min_size=1, max_size=12, unique=True))
+def test_the_columnar_check_agrees_with_the_single_one(batch: list[str]) -> None:
+    """Property: the import's column-at-once check accepts exactly the codes `check_uscc` (and
+    python-stdnum) find valid, both from Arrow buffers (every code standard) and from text."""
+    validator = ColumnarValidator.__new__(ColumnarValidator)
+    validator.rows = SimpleNamespace(seen={})  # type: ignore[assignment]  # codes are unique
+    numbers = pa.array(range(2, len(batch) + 2), pa.int64())
+    _codes, ok = validator._codes(pa.array(batch, pa.string()), numbers)
+    assert ok.tolist() == [check_uscc(code).valid for code in batch]
+    standard = [code for code in batch if len(code) == 18 and all(c in ALPHABET for c in code)]
+    if standard:
+        validator.rows = SimpleNamespace(seen={})  # type: ignore[assignment]
+        _codes, ok = validator._codes(pa.array(standard, pa.string()), numbers[: len(standard)])
+        assert ok.tolist() == [check_uscc(code).valid for code in standard]
+        for code, valid in zip(standard, ok.tolist(), strict=True):
+            if code[:8].isdigit():  # stdnum wants digits there (see `bodies`)
+                assert valid == stdnum_uscc.is_valid(code), code
