@@ -42,6 +42,7 @@ from jinqi.core.permissions import has_capability
 from jinqi.core.uploads import upload_store
 from jinqi.notifications.services import notification_send, sms_send
 from jinqi.registry.models import Enterprise
+from jinqi.registry.selectors import enterprise_of
 
 S = AppealState
 ATTACHMENT_PURPOSE = "appeals.attachment"
@@ -96,9 +97,8 @@ def _files(files: Sequence[UploadedFile] | None) -> list[UploadedFile]:
 
 
 def _enterprise_of(user: Any) -> Enterprise:
-    uscc = getattr(user, "enterprise_uscc", "")
-    enterprise = Enterprise.objects.filter(uscc=uscc).first() if uscc else None
-    if enterprise is None or getattr(user, "role", None) != "enterprise":
+    enterprise = enterprise_of(user)
+    if enterprise is None:
         raise PermissionDenied(_("Only an enterprise with a registry record can file an appeal."))
     return enterprise
 

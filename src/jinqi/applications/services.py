@@ -60,7 +60,7 @@ from jinqi.policies.enums import Delivery, Outcome
 from jinqi.policies.models import Policy
 from jinqi.policies.selectors import verdict_for
 from jinqi.registry.models import Enterprise
-from jinqi.registry.selectors import SourcedValue, profile_with_sources
+from jinqi.registry.selectors import SourcedValue, enterprise_of, profile_with_sources
 from jinqi.registry.vocabulary import FIELDS
 
 S = ApplicationState
@@ -213,9 +213,8 @@ def _reference_for(application: Application) -> str:
 def application_start(*, policy: Policy, acting_user: Any) -> Application:
     """Start a draft, or return the enterprise's application for this policy already under way
     (a double click or a retry never makes two)."""
-    uscc = getattr(acting_user, "enterprise_uscc", "")
-    enterprise = Enterprise.objects.filter(uscc=uscc).first() if uscc else None
-    if enterprise is None or acting_user.role != "enterprise":
+    enterprise = enterprise_of(acting_user)
+    if enterprise is None:
         raise PermissionDenied(_("Only an enterprise with a registry record can apply."))
     existing = Application.objects.filter(
         policy=policy, enterprise=enterprise, state__in=OPEN_STATES

@@ -8,15 +8,21 @@ class RegistryConfig(AppConfig):
     verbose_name = _("Enterprise registry")
 
     def ready(self) -> None:
+        from django.db.models.signals import pre_save
+
+        from jinqi.accounts.models import User
         from jinqi.core.demo import DemoStep, register_demo_step
         from jinqi.core.uploads import TABLE_TYPES, UploadPurpose, register_purpose
         from jinqi.registry import permissions
         from jinqi.registry.demo import demo_registry_load
         from jinqi.registry.importing import IMPORT_FILE_PURPOSE, REPORT_UPLOAD
         from jinqi.registry.panels import my_record_panel
+        from jinqi.registry.user_links import user_enterprise_fill
         from jinqi.web.navigation import NavEntry, register_nav
         from jinqi.web.portal import PortalPanel, register_panel
 
+        # Accounts, below the registry, never imports it: the registry keeps the user's link.
+        pre_save.connect(user_enterprise_fill, sender=User, dispatch_uid="registry_user_link")
         register_demo_step(DemoStep("registry", 30, demo_registry_load))
         register_panel(
             PortalPanel(

@@ -37,6 +37,7 @@ from jinqi.registry.models import (
     fact_ref,
     fact_ref_parse,
 )
+from jinqi.registry.user_links import users_link
 from jinqi.registry.values import ValueReadError, coerce
 from jinqi.registry.vocabulary import BY_KEY, FIELDS, label
 
@@ -337,6 +338,7 @@ def enterprise_save(
     enterprise = Enterprise.objects.filter(uscc=uscc).first()
     if enterprise is None:
         enterprise = Enterprise.objects.create(uscc=uscc, created_at=now, updated_at=now, **data)
+        users_link(usccs=[uscc])
         audit_record(
             actor=acting_user,
             action=AuditAction.CREATE,

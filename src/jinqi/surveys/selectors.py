@@ -85,15 +85,9 @@ def responses_for_export(survey: Survey) -> QuerySet[Response]:
 # -- the enterprise --------------------------------------------------------------------------
 
 
-def enterprise_of(user: Any) -> Enterprise | None:
-    if not has_capability(user, ANSWER):
-        return None
-    return Enterprise.objects.filter(uscc=user.enterprise_uscc).first()
-
-
 def surveys_for(user: Any) -> QuerySet[Survey]:
     """The sent surveys addressed to the user's enterprise, each marked `answered`."""
-    enterprise = enterprise_of(user)
+    enterprise = registry_selectors.enterprise_of(user) if has_capability(user, ANSWER) else None
     if enterprise is None:
         return Survey.objects.none()
     return (
