@@ -567,13 +567,8 @@ def _notify_grant(grant: Grant) -> None:
 
 
 def _notify_matched(policy: Policy, outcome: str) -> None:
-    from jinqi.accounts.enums import Role
-    from jinqi.accounts.models import User
-
     usccs = Match.objects.filter(policy=policy, outcome=outcome).values("enterprise__uscc")
-    recipients = list(
-        User.objects.filter(role=Role.ENTERPRISE, is_active=True, enterprise_uscc__in=usccs)
-    )
+    recipients = list(enterprise_users(usccs))
     if not recipients:
         return
     notification_send(

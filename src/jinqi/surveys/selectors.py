@@ -10,8 +10,8 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.http import Http404
 
-from jinqi.accounts.enums import Role
 from jinqi.accounts.models import User
+from jinqi.accounts.selectors import enterprise_users
 from jinqi.core.permissions import has_capability
 from jinqi.registry import selectors as registry_selectors
 from jinqi.registry.models import Enterprise
@@ -29,9 +29,7 @@ def segment_of(survey: Survey) -> registry_selectors.Segment:
 
 def users_of(enterprises: QuerySet[Enterprise]) -> QuerySet[User]:
     """The active enterprise users acting for these enterprises (whom a notice reaches)."""
-    return User.objects.filter(
-        role=Role.ENTERPRISE, is_active=True, enterprise_uscc__in=enterprises.values("uscc")
-    )
+    return enterprise_users(enterprises.values("uscc"))
 
 
 @dataclass(frozen=True)

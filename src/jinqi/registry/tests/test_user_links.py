@@ -54,15 +54,15 @@ def test_changing_the_code_moves_the_link_and_clearing_it_drops_the_link() -> No
     """The link follows the code on a full save and on a save naming only the code."""
     make_enterprise(USCC)
     other = make_enterprise(OTHER)
-    user = UserFactory(enterprise=True)
+    user = _stored(UserFactory(enterprise=True))
     user.enterprise_uscc = OTHER
     user.save(update_fields=["enterprise_uscc"])
     assert _stored(user).enterprise_id == other.pk
-    user = _stored(user)
-    user.role = Role.LEAD_OFFICE
-    user.enterprise_uscc = ""
-    user.save()
-    assert _stored(user).enterprise_id is None
+    staff = _stored(user)
+    staff.role = Role.LEAD_OFFICE
+    staff.enterprise_uscc = ""
+    staff.save()
+    assert _stored(staff).enterprise_id is None
 
 
 def test_linking_again_changes_nothing_and_leaves_unknown_codes_alone() -> None:
