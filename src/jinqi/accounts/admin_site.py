@@ -9,6 +9,7 @@ from django.http import HttpRequest
 
 class SecondFactorAdminSite(admin.AdminSite):
     def has_permission(self, request: HttpRequest) -> bool:
+        # Not a cycle: this module loads as an app config, before any model may be imported.
         from jinqi.accounts.second_factor import pending_step
 
         return super().has_permission(request) and not pending_step(request)

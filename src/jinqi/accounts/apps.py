@@ -8,6 +8,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
+        # Not a cycle: models, and the modules using them, may load only once the registry is ready.
         from django.contrib import admin
         from django.contrib.auth.signals import user_logged_in
 

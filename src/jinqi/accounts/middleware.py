@@ -13,6 +13,7 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from jinqi.accounts.second_factor import pending_step
 from jinqi.core import clock
 
 _KEY = "jinqi_last_seen"
@@ -43,8 +44,6 @@ class SecondFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        from jinqi.accounts.second_factor import pending_step
-
         step = pending_step(request)
         if step and not _reachable_while_pending(request, step):
             target = reverse(step)

@@ -68,9 +68,18 @@ class User(AbstractUser):
         related_name="staff",
         verbose_name=_("department"),
     )
-    # The enterprise registry comes later; until then the binding is the code itself.
+    # The binding is the code; `enterprise` links the registry's record once it has one (the
+    # registry fills it: `registry.services.users_link`), so the code stays for firms not there.
     enterprise_uscc = models.CharField(
         _("unified social credit code"), max_length=18, blank=True, db_index=True
+    )
+    enterprise = models.ForeignKey(
+        "registry.Enterprise",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name=_("enterprise"),
     )
 
     class Meta:

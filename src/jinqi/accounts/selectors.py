@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
@@ -9,17 +10,15 @@ from django.db.models import Q, QuerySet
 
 from jinqi.accounts.enums import Role
 from jinqi.accounts.models import ApiToken, Department, User
-from jinqi.core import clock
 
 # The account scheduled and command-line changes are recorded under (see services.system_user).
 SYSTEM_USERNAME = "system"
 
 
-def user_for_api_token(key: str) -> User | None:
-    """The active user owning an unrevoked, unexpired token with this key, or None."""
+def api_token_active(key: str, now: dt.datetime) -> ApiToken | None:
+    """The unrevoked token with this key, unexpired at `now`, of an active user, or None."""
     if not key:
         return None
-    now = clock.now()
     token = (
         ApiToken.objects.select_related("user")
         .filter(key_hash=ApiToken.hash_key(key), revoked_at__isnull=True)
@@ -28,12 +27,7 @@ def user_for_api_token(key: str) -> User | None:
     )
     if token is None or not token.user.is_active:
         return None
-    ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    user = token.user
-    # Capability checks (core.permissions.has_capability) stay within the token's scopes.
-    user.token_scopes = frozenset(token.scopes)  # type: ignore[attr-defined]  # per-request marker
-    user.api_token_id = token.pk  # type: ignore[attr-defined]  # for rate limits and the audit
-    return user
+    return token
 
 
 def department_staff(department: Department) -> QuerySet[User]:

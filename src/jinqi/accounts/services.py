@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from jinqi.accounts.enums import Role
 from jinqi.accounts.models import ApiToken, User
-from jinqi.accounts.selectors import SYSTEM_USERNAME
+from jinqi.accounts.selectors import SYSTEM_USERNAME, api_token_active
 from jinqi.audit.enums import AuditAction
 from jinqi.audit.services import audit_record, snapshot
 from jinqi.core import clock
@@ -100,6 +100,22 @@ def _token_stamp(*, token: ApiToken, field: str, at: dt.datetime, acting_user: A
         after=snapshot(token, TOKEN_FIELDS),
         note=field.removesuffix("_at"),
     )
+
+
+def api_token_use(*, key: str) -> User | None:
+    """The user a request with this token key acts as, or None; stamps the token's last use.
+
+    Not audited (the stamp is bookkeeping, one per call) and one statement, atomic by itself."""
+    now = clock.now()
+    token = api_token_active(key, now)
+    if token is None:
+        return None
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    user = token.user
+    # Capability checks (core.permissions.has_capability) stay within the token's scopes.
+    user.token_scopes = frozenset(token.scopes)  # type: ignore[attr-defined]  # per-request marker
+    user.api_token_id = token.pk  # type: ignore[attr-defined]  # for rate limits and the audit
+    return user
 
 
 @transaction.atomic

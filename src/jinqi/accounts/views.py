@@ -21,6 +21,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from jinqi.accounts import second_factor
 from jinqi.accounts.enums import Role
@@ -148,8 +149,6 @@ def otp_enrol(request: AuthenticatedRequest) -> HttpResponse:
             "code",
             _("The code is wrong or has expired. Enter the code your authenticator app shows now."),
         )
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
     return render(
         request,
         "accounts/otp_enrol.html",

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja.security import APIKeyCookie, HttpBearer
 
-from jinqi.accounts.selectors import user_for_api_token
+from jinqi.accounts.services import api_token_use
 from jinqi.api.ratelimit import (
     RateLimited,
     api_call_count,
@@ -20,7 +20,7 @@ from jinqi.api.ratelimit import (
 
 class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = user_for_api_token(token)
+        user = api_token_use(key=token)
         if user is not None:
             _rate_limit(user.api_token_id)  # type: ignore[attr-defined]  # set with token_scopes
             request.user = user

@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 
-from jinqi.accounts.selectors import user_for_api_token
+from jinqi.accounts.services import api_token_use
 from jinqi.api.errors import error_body
 from jinqi.api.models import IdempotencyRecord
 from jinqi.core import clock
@@ -27,7 +27,7 @@ API_PREFIX = "/api/v1/"
 def _acting_user(request: HttpRequest) -> Any:
     auth = request.headers.get("Authorization", "")
     if auth.lower().startswith("bearer "):
-        return user_for_api_token(auth[7:].strip())
+        return api_token_use(key=auth[7:].strip())
     user = getattr(request, "user", None)
     return user if user is not None and user.is_authenticated else None
 

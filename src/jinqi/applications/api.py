@@ -26,7 +26,7 @@ from jinqi.core.errors import DomainError
 from jinqi.core.permissions import declares, ensure_capability
 from jinqi.core.schemas import LineText
 from jinqi.policies.models import Policy
-from jinqi.registry.models import Enterprise
+from jinqi.registry.selectors import enterprise_of
 
 router = Router(tags=["applications"])
 
@@ -82,9 +82,7 @@ def form(request: HttpRequest, policy_code: str) -> dict[str, Any]:
     current = services.form_current(policy)
     if current is None:
         raise DomainError(_("This policy is not taking applications now."))
-    enterprise = Enterprise.objects.filter(
-        uscc=getattr(request.user, "enterprise_uscc", "")
-    ).first()
+    enterprise = enterprise_of(request.user)
     prefilled = services.prefill_described(enterprise, current.definition) if enterprise else {}
     return {
         "policy": policy.code,

@@ -11,13 +11,14 @@ from django.http import HttpRequest
 from jinqi.core import clock
 from jinqi.policies import selectors
 from jinqi.policies.enums import GrantState, Outcome
+from jinqi.registry.selectors import enterprise_of
 
 TOP = 3
 GRANTS_SHOWN = 4
 
 
 def policies_for_me_panel(request: HttpRequest) -> dict[str, Any] | None:
-    enterprise = selectors.enterprise_of(request.user)
+    enterprise = enterprise_of(request.user)
     if enterprise is None:
         return None
     matches = selectors.stored_matches(enterprise, clock.today())

@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy
 from jinqi.policies.enums import Delivery, Outcome, PolicyState
 from jinqi.policies.evaluation import compiled
 from jinqi.policies.models import Match, Policy, RuleVersion
-from jinqi.policies.selectors import enterprise_of
 from jinqi.registry.models import Industry
+from jinqi.registry.selectors import enterprise_of
 from jinqi.rules import RuleError
 from jinqi.rules.tree import Compare, Const, Derived, Field, InList, Node, Not
 from jinqi.search.registry import IndexedText, ResultNote, SearchSource, register_source

@@ -303,16 +303,6 @@ class ForMe:
     grants: list[Grant]
 
 
-def enterprise_of(user: Any) -> Enterprise | None:
-    """The enterprise an enterprise user acts for, if the registry has its record."""
-    if not has_capability(user, FOR_ME):
-        return None
-    try:
-        return registry_selectors.enterprise_for(user, user.enterprise_uscc)
-    except Http404:
-        return None
-
-
 def _holders(keys: Iterable[str]) -> dict[str, str]:
     sources = {k: BY_KEY[k].source for k in keys if k in BY_KEY}
     names = dict(

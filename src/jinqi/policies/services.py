@@ -15,8 +15,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from jinqi.accounts.enums import Role
-from jinqi.accounts.models import Department, User
+from jinqi.accounts.models import Department
+from jinqi.accounts.selectors import enterprise_users
 from jinqi.audit.enums import AuditAction
 from jinqi.audit.services import audit_record, snapshot
 from jinqi.core import clock
@@ -517,9 +517,7 @@ def awards_publish(*, policy: Policy, acting_user: Any) -> Policy:
 
 def _notify_matched(policy: Policy, outcome: str) -> None:
     usccs = Match.objects.filter(policy=policy, outcome=outcome).values("enterprise__uscc")
-    recipients = list(
-        User.objects.filter(role=Role.ENTERPRISE, is_active=True, enterprise_uscc__in=usccs)
-    )
+    recipients = list(enterprise_users(usccs))
     if not recipients:
         return
     notification_send(

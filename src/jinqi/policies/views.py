@@ -33,6 +33,7 @@ from jinqi.policies.forms import (
 from jinqi.policies.models import Grant, Policy
 from jinqi.policies.permissions import FOR_ME, MANAGE, VIEW, can_manage
 from jinqi.policies.vocabulary import label
+from jinqi.registry.selectors import enterprise_of
 from jinqi.web.actions import perform
 from jinqi.web.spreadsheets import csv_text, xlsx_response
 
@@ -132,7 +133,7 @@ def awards_json(request: HttpRequest, code: str) -> JsonResponse:
 
 @requires(FOR_ME)
 def mine(request: AuthenticatedRequest) -> HttpResponse:
-    enterprise = selectors.enterprise_of(request.user)
+    enterprise = enterprise_of(request.user)
     if enterprise is None:
         return render(request, "policies/no_record.html", {"uscc": request.user.enterprise_uscc})
     return render(

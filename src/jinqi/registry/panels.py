@@ -19,7 +19,7 @@ KEY_FACTS = ("revenue", "employees", "tax_credit_level", "is_high_tech", "core_i
 def my_record_panel(request: HttpRequest) -> dict[str, Any] | None:
     if not has_capability(request.user, OWN_RECORD):
         return None
-    enterprise = selectors.enterprises_visible_to(request.user).first()
+    enterprise = selectors.enterprise_of(request.user)
     if enterprise is None:
         # Without a record nothing else can be matched: say so, and who registers enterprises.
         return {

@@ -3,17 +3,22 @@ kinds and menu entries."""
 
 from __future__ import annotations
 
+from django.db.models.signals import pre_save
 from django.utils.translation import gettext_lazy as _
 
+from jinqi.accounts.models import User
 from jinqi.core.uploads import TABLE_TYPES, UploadPurpose, register_purpose
 from jinqi.registry import permissions
 from jinqi.registry.importing import IMPORT_FILE_PURPOSE, REPORT_UPLOAD
 from jinqi.registry.panels import my_record_panel
+from jinqi.registry.user_links import user_enterprise_fill
 from jinqi.web.navigation import NavEntry, register_nav
 from jinqi.web.portal import PortalPanel, register_panel
 
 
 def register() -> None:
+    # Accounts, below the registry, never imports it: the registry keeps the user's link.
+    pre_save.connect(user_enterprise_fill, sender=User, dispatch_uid="registry_user_link")
     register_panel(
         PortalPanel(
             "registry",

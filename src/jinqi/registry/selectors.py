@@ -15,6 +15,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from jinqi.accounts.enums import Role
 from jinqi.accounts.models import Department
 from jinqi.core import clock
 from jinqi.core.models import StoredFile
@@ -49,6 +50,19 @@ def enterprises_visible_to(user: Any) -> QuerySet[Enterprise]:
     if has_capability(user, OWN_RECORD):
         return enterprises.filter(uscc=user.enterprise_uscc)
     return enterprises.none()
+
+
+def enterprise_of(user: Any) -> Enterprise | None:
+    """The enterprise an enterprise user acts for, if the registry has its record: the linked
+    record, or the one with the user's credit code while the link is not filled yet."""
+    if getattr(user, "role", None) != Role.ENTERPRISE:
+        return None
+    enterprises = Enterprise.objects.select_related("industry", "town")
+    if user.enterprise_id is not None:
+        return enterprises.filter(pk=user.enterprise_id).first()
+    if not user.enterprise_uscc:
+        return None
+    return enterprises.filter(uscc=user.enterprise_uscc).first()
 
 
 def enterprise_for(user: Any, uscc: str) -> Enterprise:

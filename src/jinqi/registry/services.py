@@ -52,6 +52,7 @@ from jinqi.registry.profile import (
 )
 from jinqi.registry.tasks import registry_import_upload
 from jinqi.registry.uscc import check_uscc
+from jinqi.registry.user_links import users_link
 from jinqi.registry.values import ValueReadError, coerce
 from jinqi.registry.vocabulary import BY_KEY, label
 
@@ -234,6 +235,7 @@ def enterprise_save(
     enterprise = Enterprise.objects.filter(uscc=uscc).first()
     if enterprise is None:
         enterprise = Enterprise.objects.create(uscc=uscc, created_at=now, updated_at=now, **data)
+        users_link(usccs=[uscc])
         audit_record(
             actor=acting_user,
             action=AuditAction.CREATE,

@@ -110,7 +110,7 @@ def enterprise_reveal(request: AuthenticatedRequest, uscc: str) -> HttpResponse:
 
 @requires(OWN_RECORD)
 def my_record(request: AuthenticatedRequest) -> HttpResponse:
-    enterprise = selectors.enterprises_visible_to(request.user).first()
+    enterprise = selectors.enterprise_of(request.user)
     if enterprise is None:
         return render(request, "registry/no_record.html", {"uscc": request.user.enterprise_uscc})
     services.personal_data_read(
@@ -122,7 +122,7 @@ def my_record(request: AuthenticatedRequest) -> HttpResponse:
 @requires(OWN_RECORD)
 @require_POST
 def fact_flag(request: AuthenticatedRequest, delivery_id: int, ref: str) -> HttpResponse:
-    enterprise = selectors.enterprises_visible_to(request.user).first()
+    enterprise = selectors.enterprise_of(request.user)
     fact = selectors.enterprise_fact(enterprise, delivery_id, ref) if enterprise else None
     form = CorrectionForm(request.POST)
     if fact is None:

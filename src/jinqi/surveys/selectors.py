@@ -10,8 +10,8 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.http import Http404
 
-from jinqi.accounts.enums import Role
 from jinqi.accounts.models import User
+from jinqi.accounts.selectors import enterprise_users
 from jinqi.core.permissions import has_capability
 from jinqi.registry import selectors as registry_selectors
 from jinqi.registry.models import Enterprise
@@ -29,9 +29,7 @@ def segment_of(survey: Survey) -> registry_selectors.Segment:
 
 def users_of(enterprises: QuerySet[Enterprise]) -> QuerySet[User]:
     """The active enterprise users acting for these enterprises (whom a notice reaches)."""
-    return User.objects.filter(
-        role=Role.ENTERPRISE, is_active=True, enterprise_uscc__in=enterprises.values("uscc")
-    )
+    return enterprise_users(enterprises.values("uscc"))
 
 
 @dataclass(frozen=True)
@@ -85,15 +83,9 @@ def responses_for_export(survey: Survey) -> QuerySet[Response]:
 # -- the enterprise --------------------------------------------------------------------------
 
 
-def enterprise_of(user: Any) -> Enterprise | None:
-    if not has_capability(user, ANSWER):
-        return None
-    return Enterprise.objects.filter(uscc=user.enterprise_uscc).first()
-
-
 def surveys_for(user: Any) -> QuerySet[Survey]:
     """The sent surveys addressed to the user's enterprise, each marked `answered`."""
-    enterprise = enterprise_of(user)
+    enterprise = registry_selectors.enterprise_of(user) if has_capability(user, ANSWER) else None
     if enterprise is None:
         return Survey.objects.none()
     return (

@@ -14,6 +14,7 @@ from jinqi.accounts.http import AuthenticatedRequest
 from jinqi.core import clock
 from jinqi.core.errors import DomainError
 from jinqi.core.permissions import requires
+from jinqi.registry.selectors import enterprise_of
 from jinqi.surveys import charts, selectors, services
 from jinqi.surveys.enums import QuestionKind, SurveyState
 from jinqi.surveys.forms import AnswerForm, QuestionForm, QuestionFormSet, SurveyForm, survey_data
@@ -194,7 +195,7 @@ def mine(request: AuthenticatedRequest) -> HttpResponse:
 @requires(ANSWER)
 def answer(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     survey = selectors.survey_for(request.user, pk)
-    enterprise = selectors.enterprise_of(request.user)
+    enterprise = enterprise_of(request.user)
     assert enterprise is not None  # survey_for found the survey through it
     response = selectors.response_of(survey, enterprise)
     is_open = survey.open_until >= clock.today()

@@ -28,12 +28,12 @@ from jinqi.core import clock
 from jinqi.core.errors import ConflictError, DomainError, PermissionDenied
 from jinqi.core.locking import lock_until_commit
 from jinqi.registry.models import Enterprise
+from jinqi.registry.selectors import enterprise_of
 
 
 def _enterprise_of(user: Any) -> Enterprise:
-    uscc = getattr(user, "enterprise_uscc", "")
-    enterprise = Enterprise.objects.filter(uscc=uscc).first() if uscc else None
-    if enterprise is None or getattr(user, "role", None) != "enterprise":
+    enterprise = enterprise_of(user)
+    if enterprise is None:
         raise PermissionDenied(_("Only an enterprise with a registry record can file an appeal."))
     return enterprise
 

@@ -26,7 +26,7 @@ from jinqi.core.calendar import add_working_days
 from jinqi.core.errors import DomainError, PermissionDenied
 from jinqi.core.uploads import upload_store
 from jinqi.policies.models import Policy
-from jinqi.registry.models import Enterprise
+from jinqi.registry.selectors import enterprise_of
 
 MATERIAL_PURPOSE = "applications.material"
 MAX_ANSWERS_BYTES = 256 * 1024
@@ -40,9 +40,8 @@ def _reference_for(application: Application) -> str:
 def application_start(*, policy: Policy, acting_user: Any) -> Application:
     """Start a draft, or return the enterprise's application for this policy already under way
     (a double click or a retry never makes two)."""
-    uscc = getattr(acting_user, "enterprise_uscc", "")
-    enterprise = Enterprise.objects.filter(uscc=uscc).first() if uscc else None
-    if enterprise is None or acting_user.role != "enterprise":
+    enterprise = enterprise_of(acting_user)
+    if enterprise is None:
         raise PermissionDenied(_("Only an enterprise with a registry record can apply."))
     existing = Application.objects.filter(
         policy=policy, enterprise=enterprise, state__in=OPEN_STATES

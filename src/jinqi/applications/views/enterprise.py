@@ -33,8 +33,9 @@ from jinqi.core.errors import DomainError
 from jinqi.core.permissions import requires
 from jinqi.core.text import TextRefusedError, text_clean
 from jinqi.policies.models import Policy
-from jinqi.policies.selectors import enterprise_of, verdict_for
+from jinqi.policies.selectors import verdict_for
 from jinqi.registry.models import Enterprise
+from jinqi.registry.selectors import enterprise_of
 from jinqi.registry.vocabulary import BY_KEY
 from jinqi.web.actions import perform
 

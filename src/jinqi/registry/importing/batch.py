@@ -65,6 +65,7 @@ from jinqi.registry.loading import ImportLock
 from jinqi.registry.models import ImportBatch
 from jinqi.registry.profile import registration_values
 from jinqi.registry.services import layouts_get_or_create
+from jinqi.registry.user_links import users_link
 
 # Rows per transaction: fewer chunks mean fewer commits, audit rows and per-chunk calls (about
 # 10 % of a first load's checking at 5,000 rows); 20,000 rows of COPY data are about 17 MB.
@@ -503,6 +504,7 @@ class _Run:
                 batch.rows_rejected = self.result.rejected
                 batch.finished_at = clock.now()
                 batch.save()
+                users_link()  # users who carry the codes of enterprises new to the registry
                 audit_record(
                     actor=self.acting_user,
                     action=AuditAction.IMPORT,
