@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -29,7 +28,7 @@ def api_token_create(
     name: str,
     scopes: Iterable[str] | None = None,
     expires_at: dt.datetime | None = None,
-    acting_user: Any,
+    acting_user: User,
 ) -> tuple[ApiToken, str]:
     """A new token for `user`; the plain key is returned once and never stored.
 
@@ -63,7 +62,7 @@ def api_token_create(
 
 
 @transaction.atomic
-def api_token_revoke(*, token: ApiToken, acting_user: Any) -> ApiToken:
+def api_token_revoke(*, token: ApiToken, acting_user: User) -> ApiToken:
     """Refuse the token from now on; revoking twice changes nothing and records nothing."""
     token = ApiToken.objects.select_for_update().get(pk=token.pk)
     if token.revoked_at is not None:
@@ -73,7 +72,7 @@ def api_token_revoke(*, token: ApiToken, acting_user: Any) -> ApiToken:
 
 
 @transaction.atomic
-def api_tokens_expire(*, acting_user: Any) -> int:
+def api_tokens_expire(*, acting_user: User) -> int:
     """Record, once each, the tokens whose expiry has passed (the API already refuses them);
     returns how many were recorded."""
     now = clock.now()
@@ -87,7 +86,7 @@ def api_tokens_expire(*, acting_user: Any) -> int:
     return count
 
 
-def _token_stamp(*, token: ApiToken, field: str, at: dt.datetime, acting_user: Any) -> None:
+def _token_stamp(*, token: ApiToken, field: str, at: dt.datetime, acting_user: User) -> None:
     """Set the token's `revoked_at` or `expired_at` and record it (note: revoked, expired)."""
     before = snapshot(token, TOKEN_FIELDS)
     setattr(token, field, at)

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Status, UploadedFile
 
+from jinqi.accounts.http import AuthenticatedRequest
 from jinqi.applications import selectors, services
 from jinqi.applications.enums import ApplicationState
 from jinqi.applications.models import Application
@@ -74,7 +74,7 @@ def _out(application: Application) -> dict[str, Any]:
 
 
 @router.get("/forms/{policy_code}", response=FormOut, openapi_extra=declares(APPLY))
-def form(request: HttpRequest, policy_code: str) -> dict[str, Any]:
+def form(request: AuthenticatedRequest, policy_code: str) -> dict[str, Any]:
     """The current form of a policy: the JSON Schema of the answers, layout hints, and what the
     government already holds for the caller's enterprise (not to be asked again)."""
     ensure_capability(request.user, APPLY)
@@ -95,14 +95,16 @@ def form(request: HttpRequest, policy_code: str) -> dict[str, Any]:
 
 
 @router.get("", response=list[ApplicationOut], openapi_extra=declares(APPLY))
-def application_list(request: HttpRequest) -> list[dict[str, Any]]:
+def application_list(request: AuthenticatedRequest) -> list[dict[str, Any]]:
     """The caller's enterprise's applications, newest first."""
     ensure_capability(request.user, APPLY)
     return [_out(a) for a in selectors.applications_visible_to(request.user)[:200]]
 
 
 @router.post("", response={201: ApplicationOut}, openapi_extra=declares(APPLY))
-def application_create(request: HttpRequest, data: ApplicationIn) -> Status[dict[str, Any]]:
+def application_create(
+    request: AuthenticatedRequest, data: ApplicationIn
+) -> Status[dict[str, Any]]:
     """Start an application (a draft) with the answers given so far. If the enterprise already
     has one under way for the policy, that one is returned (its answers updated when given)."""
     ensure_capability(request.user, APPLY)
@@ -115,13 +117,13 @@ def application_create(request: HttpRequest, data: ApplicationIn) -> Status[dict
 
 
 @router.get("/{reference}", response=ApplicationOut, openapi_extra=declares(APPLY))
-def application_detail(request: HttpRequest, reference: str) -> dict[str, Any]:
+def application_detail(request: AuthenticatedRequest, reference: str) -> dict[str, Any]:
     ensure_capability(request.user, APPLY)
     return _out(selectors.application_for(request.user, reference))
 
 
 @router.put("/{reference}/answers", response=ApplicationOut, openapi_extra=declares(APPLY))
-def answers_save(request: HttpRequest, reference: str, data: AnswersIn) -> dict[str, Any]:
+def answers_save(request: AuthenticatedRequest, reference: str, data: AnswersIn) -> dict[str, Any]:
     """Save the answers so far (a draft, or one returned for correction): what is given
     replaces what was saved; completeness is checked on submission (see `problems`)."""
     ensure_capability(request.user, APPLY)
@@ -137,7 +139,10 @@ def answers_save(request: HttpRequest, reference: str, data: AnswersIn) -> dict[
     "/{reference}/attachments", response={201: AttachmentOut}, openapi_extra=declares(APPLY)
 )
 def attachment_add(
-    request: HttpRequest, reference: str, material: Form[LineText], file: File[UploadedFile]
+    request: AuthenticatedRequest,
+    reference: str,
+    material: Form[LineText],
+    file: File[UploadedFile],
 ) -> Status[AttachmentOut]:
     """Attach a file for one of the form's materials (PDF, JPEG, PNG, XLSX or DOCX, checked by
     content)."""
@@ -158,7 +163,7 @@ def attachment_add(
 
 
 @router.post("/{reference}/submit", response=ApplicationOut, openapi_extra=declares(APPLY))
-def submit(request: HttpRequest, reference: str, data: LockIn) -> dict[str, Any]:
+def submit(request: AuthenticatedRequest, reference: str, data: LockIn) -> dict[str, Any]:
     """Submit with the `lock_version` last read; what is missing is refused with `details`
     (field key → message) and nothing changes."""
     ensure_capability(request.user, APPLY)

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from jinqi.accounts.models import User
 from jinqi.audit.enums import AuditAction
 from jinqi.audit.services import audit_record, snapshot
 from jinqi.core import clock
@@ -52,7 +53,7 @@ def _check_text(*values: str) -> None:
         raise DomainError(_("Fill in every required field."))
 
 
-def _create(model: type[Item], values: dict[str, Any], acting_user: Any) -> Item:
+def _create(model: type[Item], values: dict[str, Any], acting_user: User) -> Item:
     department = _check_staff(acting_user)
     now = clock.now()
     item = model.objects.create(**values, department=department, created_at=now, updated_at=now)
@@ -60,7 +61,7 @@ def _create(model: type[Item], values: dict[str, Any], acting_user: Any) -> Item
     return item
 
 
-def _update(item: Item, values: dict[str, Any], acting_user: Any) -> Item:
+def _update(item: Item, values: dict[str, Any], acting_user: User) -> Item:
     _check_owner(acting_user, item)
     before = snapshot(item)
     for name, value in values.items():
@@ -77,41 +78,41 @@ def _update(item: Item, values: dict[str, Any], acting_user: Any) -> Item:
     return item
 
 
-def _delete(item: ServiceGuide | Faq, acting_user: Any) -> None:
+def _delete(item: ServiceGuide | Faq, acting_user: User) -> None:
     _check_owner(acting_user, item)
     audit_record(actor=acting_user, action=AuditAction.DELETE, target=item, before=snapshot(item))
     item.delete()
 
 
 @transaction.atomic
-def guide_create(*, data: GuideData, acting_user: Any) -> ServiceGuide:
+def guide_create(*, data: GuideData, acting_user: User) -> ServiceGuide:
     _check_text(data.title, data.matter, data.body)
     return _create(ServiceGuide, asdict(data), acting_user)
 
 
 @transaction.atomic
-def guide_update(*, guide: ServiceGuide, data: GuideData, acting_user: Any) -> ServiceGuide:
+def guide_update(*, guide: ServiceGuide, data: GuideData, acting_user: User) -> ServiceGuide:
     _check_text(data.title, data.matter, data.body)
     return _update(guide, asdict(data), acting_user)
 
 
 @transaction.atomic
-def guide_delete(*, guide: ServiceGuide, acting_user: Any) -> None:
+def guide_delete(*, guide: ServiceGuide, acting_user: User) -> None:
     _delete(guide, acting_user)
 
 
 @transaction.atomic
-def faq_create(*, data: FaqData, acting_user: Any) -> Faq:
+def faq_create(*, data: FaqData, acting_user: User) -> Faq:
     _check_text(data.category, data.question, data.answer)
     return _create(Faq, asdict(data), acting_user)
 
 
 @transaction.atomic
-def faq_update(*, faq: Faq, data: FaqData, acting_user: Any) -> Faq:
+def faq_update(*, faq: Faq, data: FaqData, acting_user: User) -> Faq:
     _check_text(data.category, data.question, data.answer)
     return _update(faq, asdict(data), acting_user)
 
 
 @transaction.atomic
-def faq_delete(*, faq: Faq, acting_user: Any) -> None:
+def faq_delete(*, faq: Faq, acting_user: User) -> None:
     _delete(faq, acting_user)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Status
 from ninja.pagination import paginate
 
+from jinqi.accounts.http import AuthenticatedRequest
 from jinqi.core.errors import DomainError
 from jinqi.core.permissions import PUBLIC, declares, ensure_capability
 from jinqi.plans import selectors, services
@@ -52,7 +53,7 @@ def measures_public(request: HttpRequest, code: str) -> list[MeasurePublicOut]:
 
 @router.get("/reports", response=list[ReportOut], openapi_extra=declares(VIEW_LEDGER))
 @paginate
-def reports_list(request: HttpRequest) -> QuerySet[ProgressReport]:
+def reports_list(request: AuthenticatedRequest) -> QuerySet[ProgressReport]:
     """Reports the caller may read: a department's own (drafts included) and the ones the lead
     office made public; for the lead office every submitted, returned or reviewed report."""
     ensure_capability(request.user, VIEW_LEDGER)
@@ -63,7 +64,7 @@ def reports_list(request: HttpRequest) -> QuerySet[ProgressReport]:
     "/{code}/measures/{seq}/reports", response={201: ReportOut}, openapi_extra=declares(REPORT)
 )
 def report_submit(
-    request: HttpRequest, code: str, seq: int, data: ReportIn
+    request: AuthenticatedRequest, code: str, seq: int, data: ReportIn
 ) -> Status[ProgressReport]:
     """Save or submit the caller's department report for a month (send an Idempotency-Key)."""
     ensure_capability(request.user, REPORT)
@@ -88,7 +89,7 @@ def report_submit(
 
 
 @router.post("/reports/{report_id}/review", response=ReportOut, openapi_extra=declares(SUPERVISE))
-def report_review(request: HttpRequest, report_id: int, data: ReviewIn) -> ProgressReport:
+def report_review(request: AuthenticatedRequest, report_id: int, data: ReviewIn) -> ProgressReport:
     ensure_capability(request.user, SUPERVISE)
     report = selectors.report_for(request.user, report_id)
     return services.report_review(

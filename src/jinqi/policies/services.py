@@ -15,7 +15,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from jinqi.accounts.models import Department
+from jinqi.accounts.models import Department, User
 from jinqi.accounts.selectors import enterprise_users
 from jinqi.audit.enums import AuditAction
 from jinqi.audit.services import audit_record, snapshot
@@ -94,7 +94,7 @@ def _check_manager(policy: Policy, user: Any) -> None:
 
 @transaction.atomic
 def policy_create(
-    *, data: PolicyData, sql: str, department: Department, acting_user: Any, shipped: bool = False
+    *, data: PolicyData, sql: str, department: Department, acting_user: User, shipped: bool = False
 ) -> Policy:
     rule_validate(sql)
     if data.valid_until and data.valid_until < data.valid_from:
@@ -118,7 +118,7 @@ def policy_create(
 
 @transaction.atomic
 def policy_update(
-    *, policy: Policy, data: PolicyData, acting_user: Any, check: bool = True
+    *, policy: Policy, data: PolicyData, acting_user: User, check: bool = True
 ) -> Policy:
     if check:
         _check_manager(policy, acting_user)
@@ -144,7 +144,7 @@ def policy_update(
 
 @transaction.atomic
 def rule_version_create(
-    *, policy: Policy, sql: str, note: str, acting_user: Any, check: bool = True
+    *, policy: Policy, sql: str, note: str, acting_user: User, check: bool = True
 ) -> RuleVersion:
     """A new version of the rule (the old ones stay, decisions name theirs); a published
     policy's matches are recomputed. The same text as the current version changes nothing."""
@@ -177,7 +177,7 @@ def rule_version_create(
 
 
 @transaction.atomic
-def policy_publish(*, policy: Policy, acting_user: Any, check: bool = True) -> MatchRun:
+def policy_publish(*, policy: Policy, acting_user: User, check: bool = True) -> MatchRun:
     """Publish: the policy joins the catalogue, its matches are computed, and for 精准推送 the
     eligible enterprises are invited to apply."""
     _policy_step(policy, "publish", acting_user, check)
@@ -188,12 +188,12 @@ def policy_publish(*, policy: Policy, acting_user: Any, check: bool = True) -> M
 
 
 @transaction.atomic
-def policy_withdraw(*, policy: Policy, acting_user: Any) -> None:
+def policy_withdraw(*, policy: Policy, acting_user: User) -> None:
     _policy_step(policy, "withdraw", acting_user, check=True)
 
 
 def _policy_step(
-    policy: Policy, action: str, acting_user: Any, check: bool, text: str = ""
+    policy: Policy, action: str, acting_user: User, check: bool, text: str = ""
 ) -> None:
     """One step of the policy workflow; `check=False` for the trusted catalogue sync and demo."""
     POLICY_WORKFLOW.apply(
@@ -351,7 +351,9 @@ def matches_recompute_all(*, progress: Callable[[int, int], None] | None = None)
 
 
 @transaction.atomic
-def auto_grant_list_confirm(*, policy: Policy, acting_user: Any, check: bool = True) -> list[Grant]:
+def auto_grant_list_confirm(
+    *, policy: Policy, acting_user: User, check: bool = True
+) -> list[Grant]:
     """The department confirms the matched list: every eligible enterprise not yet in line gets
     a place in the policy's order (first matched first); as many as the quota and budget allow
     are offered the benefit (or granted it outright when nothing needs confirming), the rest
@@ -411,7 +413,7 @@ def _places(policy: Policy) -> int | None:
     return min(limits) if limits else None
 
 
-def _fill_places(policy: Policy, acting_user: Any) -> None:
+def _fill_places(policy: Policy, acting_user: User) -> None:
     """Offer free places to those waiting, in line order; then share a short budget pro rata."""
     grants = Grant.objects.filter(policy=policy)
     holding = grants.filter(state__in=HOLDING).count()
@@ -449,7 +451,7 @@ def _share_budget(policy: Policy) -> None:
 def _grant_step(
     grant: Grant,
     action: str,
-    acting_user: Any,
+    acting_user: User,
     *,
     text: str = "",
     authorized: bool = False,
@@ -469,7 +471,7 @@ def _grant_step(
 
 
 @transaction.atomic
-def grant_confirm(*, grant: Grant, payee_account: str, acting_user: Any) -> Grant:
+def grant_confirm(*, grant: Grant, payee_account: str, acting_user: User) -> Grant:
     """意愿确认: the enterprise wants the benefit, paid into `payee_account`."""
     GRANT_WORKFLOW.authorize(grant, ENTERPRISE, acting_user)
     account = payee_account.strip()
@@ -479,7 +481,7 @@ def grant_confirm(*, grant: Grant, payee_account: str, acting_user: Any) -> Gran
 
 
 @transaction.atomic
-def grant_decline(*, grant: Grant, acting_user: Any, reason: str = "") -> Grant:
+def grant_decline(*, grant: Grant, acting_user: User, reason: str = "") -> Grant:
     """The enterprise declines: it gets nothing, and the next one in line is offered the place."""
     GRANT_WORKFLOW.authorize(grant, ENTERPRISE, acting_user)
     grant = _grant_step(grant, "decline", acting_user, text=reason[:300])
@@ -488,14 +490,14 @@ def grant_decline(*, grant: Grant, acting_user: Any, reason: str = "") -> Grant:
 
 
 @transaction.atomic
-def grant_disburse(*, grant: Grant, acting_user: Any) -> Grant:
+def grant_disburse(*, grant: Grant, acting_user: User) -> Grant:
     """兑付: the department records the payment (or the benefit as applied)."""
     GRANT_WORKFLOW.authorize(grant, DEPARTMENT, acting_user)
     return _grant_step(grant, "disburse", acting_user)
 
 
 @transaction.atomic
-def awards_publish(*, policy: Policy, acting_user: Any) -> Policy:
+def awards_publish(*, policy: Policy, acting_user: User) -> Policy:
     """公示: the award list becomes public (a page and open data)."""
     _check_manager(policy, acting_user)
     if not Grant.objects.filter(policy=policy, state__in=AWARDED).exists():

@@ -7,12 +7,13 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Status, UploadedFile
 from ninja.pagination import paginate
 
+from jinqi.accounts.http import AuthenticatedRequest
 from jinqi.core.errors import DomainError
 from jinqi.core.permissions import declares, ensure_capability, has_capability
 from jinqi.registry import selectors, services
@@ -64,7 +65,7 @@ def _enterprise_out(enterprise: Enterprise, *, unmasked: bool) -> EnterpriseOut:
 @router.get("/enterprises", response=list[MaskedEnterpriseOut], openapi_extra=declares(VIEW))
 @paginate
 def enterprises_list(
-    request: HttpRequest, q: str = "", town: str = "", industry: str = ""
+    request: AuthenticatedRequest, q: str = "", town: str = "", industry: str = ""
 ) -> QuerySet[Enterprise]:
     """Enterprises with personal data masked; filter by name or code, town and industry prefix."""
     ensure_capability(request.user, VIEW)
@@ -72,7 +73,7 @@ def enterprises_list(
 
 
 @router.get("/enterprises/{uscc}", response=EnterpriseOut, openapi_extra=declares(READ_RECORD))
-def enterprise_get(request: HttpRequest, uscc: str) -> EnterpriseOut:
+def enterprise_get(request: AuthenticatedRequest, uscc: str) -> EnterpriseOut:
     """One enterprise: masked for departments and the lead office; the enterprise itself reads
     its own record unmasked, and that reading is audited."""
     ensure_capability(request.user, READ_RECORD)
@@ -88,7 +89,7 @@ def enterprise_get(request: HttpRequest, uscc: str) -> EnterpriseOut:
 @router.get(
     "/enterprises/{uscc}/profile", response=dict[str, Any], openapi_extra=declares(READ_PROFILES)
 )
-def profile_get(request: HttpRequest, uscc: str) -> dict[str, Any]:
+def profile_get(request: AuthenticatedRequest, uscc: str) -> dict[str, Any]:
     """The enterprise's materialised profile, keyed by the profile vocabulary."""
     ensure_capability(request.user, READ_PROFILES)
     enterprise = selectors.enterprise_for(request.user, uscc)
@@ -96,7 +97,7 @@ def profile_get(request: HttpRequest, uscc: str) -> dict[str, Any]:
 
 
 @router.post("/facts", response={201: FactsOut}, openapi_extra=declares(PUSH_FACTS))
-def facts_push(request: HttpRequest, data: FactsIn) -> Status[FactsOut]:
+def facts_push(request: AuthenticatedRequest, data: FactsIn) -> Status[FactsOut]:
     """A department system records facts about one enterprise, as of a date, as the caller's
     department (send an Idempotency-Key so a retry records nothing twice)."""
     ensure_capability(request.user, PUSH_FACTS)
@@ -129,7 +130,7 @@ def _fact_out(fact: Fact) -> FactOut:
 
 @router.post("/imports", response={202: ImportQueuedOut}, openapi_extra=declares(PUSH_FACTS))
 def import_file(
-    request: HttpRequest, file: File[UploadedFile], as_of: Form[dt.date | None] = None
+    request: AuthenticatedRequest, file: File[UploadedFile], as_of: Form[dt.date | None] = None
 ) -> Status[ImportQueuedOut]:
     """Queue a file of enterprises and facts (CSV in UTF-8 or GBK, XLSX or Parquet, checked by
     content) for import as the caller's department. A file that cannot be imported at all is
@@ -148,7 +149,7 @@ def import_file(
 
 
 @router.get("/imports/{sha256}", response=ImportOut, openapi_extra=declares(PUSH_FACTS))
-def import_status(request: HttpRequest, sha256: str) -> ImportOut:
+def import_status(request: AuthenticatedRequest, sha256: str) -> ImportOut:
     """Where the import of a file sent by the caller's department stands."""
     ensure_capability(request.user, PUSH_FACTS)
     batch = selectors.import_batches_for(request.user).filter(sha256=sha256).first()

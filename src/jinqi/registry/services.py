@@ -104,7 +104,7 @@ def facts_record(
     facts: Sequence[FactIn],
     source: Department,
     as_of: dt.date,
-    acting_user: Any,
+    acting_user: User,
     refresh: bool = True,
     audit: bool = True,
 ) -> list[Fact]:
@@ -186,7 +186,9 @@ def profiles_refresh(enterprise_ids: Sequence[int]) -> int:
 
 
 @transaction.atomic
-def import_file_queue(*, file: UploadedFile, as_of: dt.date | None, acting_user: Any) -> StoredFile:
+def import_file_queue(
+    *, file: UploadedFile, as_of: dt.date | None, acting_user: User
+) -> StoredFile:
     """Keep a department's file (type checked by content) and queue its import in the background
     as the uploader's department, once this transaction commits. A file that cannot be imported
     at all (unreadable, wrong columns, no rows) is refused at once and not kept. Sending the same
@@ -219,7 +221,7 @@ def import_file_queue(*, file: UploadedFile, as_of: dt.date | None, acting_user:
 
 @transaction.atomic
 def enterprise_save(
-    *, uscc: str, data: dict[str, Any], acting_user: Any, refresh: bool = True
+    *, uscc: str, data: dict[str, Any], acting_user: User, refresh: bool = True
 ) -> tuple[Enterprise, bool]:
     """Create or update an enterprise's registration record (validated by the caller's form or
     import); the change is audited with old and new values."""
@@ -265,7 +267,7 @@ def enterprise_save(
 REVEAL_REASON_MAX_LENGTH = 200
 
 
-def personal_data_read(*, enterprise: Enterprise, acting_user: Any, purpose: str) -> None:
+def personal_data_read(*, enterprise: Enterprise, acting_user: User, purpose: str) -> None:
     """Every unmasked read of personal data leaves an audit row saying who, when and why; a
     reading with no stated reason, or an overlong one, is refused and nothing is recorded."""
     purpose = purpose.strip()
@@ -288,7 +290,7 @@ CORRECTION_WORKING_DAYS = 5
 
 
 @transaction.atomic
-def correction_request_raise(*, fact: Fact, reason: str, acting_user: Any) -> CorrectionRequest:
+def correction_request_raise(*, fact: Fact, reason: str, acting_user: User) -> CorrectionRequest:
     """An enterprise flags one of its facts as wrong; the source department must answer within
     CORRECTION_WORKING_DAYS working days."""
     if not has_capability(acting_user, OWN_RECORD) or fact.enterprise.uscc != getattr(
@@ -340,7 +342,7 @@ def correction_request_answer(
     request: CorrectionRequest,
     corrected: bool,
     answer: str,
-    acting_user: Any,
+    acting_user: User,
     new_value: Any = None,
 ) -> CorrectionRequest:
     """The source department corrects the fact (recording a new one) or explains why not."""

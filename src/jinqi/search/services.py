@@ -3,11 +3,10 @@ by `indexing`, from the sources' saves)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from jinqi.accounts.models import User
 from jinqi.audit.enums import AuditAction
 from jinqi.audit.services import audit_record, snapshot
 from jinqi.core import clock
@@ -31,7 +30,7 @@ def query_check(text: str) -> str:
 
 
 @transaction.atomic
-def saved_search_create(*, query: str, filters: Filters, acting_user: Any) -> SavedSearch:
+def saved_search_create(*, query: str, filters: Filters, acting_user: User) -> SavedSearch:
     """Save a search; the documents it matches now are recorded so only later ones alert."""
     query = query_check(query)
     if not parse(query).terms:
@@ -62,7 +61,7 @@ def saved_search_create(*, query: str, filters: Filters, acting_user: Any) -> Sa
 
 
 @transaction.atomic
-def saved_search_delete(*, saved_search: SavedSearch, acting_user: Any) -> None:
+def saved_search_delete(*, saved_search: SavedSearch, acting_user: User) -> None:
     audit_record(
         actor=acting_user,
         action=AuditAction.DELETE,

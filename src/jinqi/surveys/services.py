@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from jinqi.accounts.models import User
 from jinqi.audit.enums import AuditAction
 from jinqi.audit.services import audit_record, snapshot
 from jinqi.core import clock
@@ -98,7 +99,7 @@ def _write(survey: Survey, data: SurveyData) -> None:
 
 
 @transaction.atomic
-def survey_create(*, data: SurveyData, acting_user: Any) -> Survey:
+def survey_create(*, data: SurveyData, acting_user: User) -> Survey:
     _ensure_manager(acting_user)
     _check(data)
     survey = Survey(created_by=acting_user, created_at=clock.now(), open_until=data.open_until)
@@ -110,7 +111,7 @@ def survey_create(*, data: SurveyData, acting_user: Any) -> Survey:
 
 
 @transaction.atomic
-def survey_update(*, survey: Survey, data: SurveyData, acting_user: Any) -> Survey:
+def survey_update(*, survey: Survey, data: SurveyData, acting_user: User) -> Survey:
     """Change a draft; a sent survey keeps the questions its answers refer to."""
     _ensure_manager(acting_user)
     survey = Survey.objects.select_for_update().get(pk=survey.pk)
@@ -130,7 +131,7 @@ def survey_update(*, survey: Survey, data: SurveyData, acting_user: Any) -> Surv
 
 
 @transaction.atomic
-def survey_send(*, survey: Survey, acting_user: Any) -> Survey:
+def survey_send(*, survey: Survey, acting_user: User) -> Survey:
     """Freeze the segment into recipients and put a notice in each of their users' inboxes."""
     _ensure_manager(acting_user)
     survey = Survey.objects.select_for_update().get(pk=survey.pk)
@@ -230,7 +231,7 @@ def answers_clean(survey: Survey, raw: Mapping[int, Any]) -> dict[int, Any]:
 
 
 def response_submit(
-    *, survey: Survey, enterprise: Enterprise, answers: Mapping[int, Any], acting_user: Any
+    *, survey: Survey, enterprise: Enterprise, answers: Mapping[int, Any], acting_user: User
 ) -> Response:
     """The enterprise's one answer. Answers are final once submitted (docs/surveys.md); a second
     submission, by any user of the enterprise and however close in time, is refused by the

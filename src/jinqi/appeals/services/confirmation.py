@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
+from jinqi.accounts.models import User
 from jinqi.appeals.enums import AppealState as S
 from jinqi.appeals.enums import Side
 from jinqi.appeals.models import Appeal, Entry
@@ -29,7 +30,7 @@ def appeal_confirm(
     appeal: Appeal,
     lock_version: int,
     rating: int,
-    acting_user: Any,
+    acting_user: User,
     comment: str = "",
     solved: bool = True,
 ) -> Appeal:
@@ -54,7 +55,7 @@ def appeal_confirm(
 
 
 @transaction.atomic
-def appeal_reopen(*, appeal: Appeal, lock_version: int, reason: str, acting_user: Any) -> Appeal:
+def appeal_reopen(*, appeal: Appeal, lock_version: int, reason: str, acting_user: User) -> Appeal:
     """The answer does not settle it: back to the department with the reason and a new
     resolution limit (the regime's, from today)."""
     return appeal_transition(
@@ -86,7 +87,7 @@ def _reopened(appeal: Appeal) -> dict[str, Any]:
 
 
 @transaction.atomic
-def appeal_follow_up_answer(*, appeal: Appeal, solved: bool, acting_user: Any) -> Appeal:
+def appeal_follow_up_answer(*, appeal: Appeal, solved: bool, acting_user: User) -> Appeal:
     """The answer to "four weeks on, is the matter really solved?". Yes is recorded; no reopens
     the appeal with its department (it counts as a reopening) and the answer is recorded."""
     if not is_filer(acting_user, appeal):

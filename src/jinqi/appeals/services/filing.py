@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from jinqi.accounts.models import User
 from jinqi.appeals.enums import AppealKind, Contact
 from jinqi.appeals.models import Appeal, Category, Entry
 from jinqi.appeals.selectors import possible_duplicates
@@ -69,7 +70,7 @@ class AppealData:
 def appeal_file(
     *,
     data: AppealData,
-    acting_user: Any,
+    acting_user: User,
     files: Sequence[UploadedFile] | None = None,
     file_anyway: bool = False,
 ) -> Appeal:

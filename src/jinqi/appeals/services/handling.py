@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from jinqi.accounts.models import Department
+from jinqi.accounts.models import Department, User
 from jinqi.appeals.enums import AppealState as S
 from jinqi.appeals.models import Appeal, Category
 from jinqi.appeals.permissions import is_handler
@@ -26,7 +26,7 @@ from jinqi.core.errors import DomainError, PermissionDenied
 
 @transaction.atomic
 def appeal_respond(
-    *, appeal: Appeal, lock_version: int, text: str, acting_user: Any, is_complex: bool = False
+    *, appeal: Appeal, lock_version: int, text: str, acting_user: User, is_complex: bool = False
 ) -> Appeal:
     """The first response (联系、答复): the department has taken the matter up. A complex case
     gets the regime's longer resolution limit, if it has one."""
@@ -47,7 +47,7 @@ def appeal_respond(
 
 
 @transaction.atomic
-def appeal_ask_info(*, appeal: Appeal, lock_version: int, text: str, acting_user: Any) -> Appeal:
+def appeal_ask_info(*, appeal: Appeal, lock_version: int, text: str, acting_user: User) -> Appeal:
     """Ask the enterprise for more: the resolution clock stops until it answers."""
     return appeal_transition(
         appeal=appeal,
@@ -65,7 +65,7 @@ def appeal_supply_info(
     appeal: Appeal,
     lock_version: int,
     text: str,
-    acting_user: Any,
+    acting_user: User,
     files: Sequence[UploadedFile] | None = None,
 ) -> Appeal:
     """The enterprise answers; back to the department, whose resolution deadline moves by the
@@ -114,7 +114,7 @@ def appeal_transfer(
     lock_version: int,
     department: Department,
     reason: str,
-    acting_user: Any,
+    acting_user: User,
     category: Category | None = None,
 ) -> Appeal:
     """Not ours: to another department, with the reason (the enterprise is told). The lead
@@ -131,7 +131,7 @@ def appeal_reassign(
     lock_version: int,
     department: Department,
     reason: str,
-    acting_user: Any,
+    acting_user: User,
     category: Category | None = None,
 ) -> Appeal:
     """The lead office gives an appeal (typically an escalated one) to another department."""
@@ -146,7 +146,7 @@ def _hand_over(
     lock_version: int,
     department: Department,
     reason: str,
-    acting_user: Any,
+    acting_user: User,
     category: Category | None,
 ) -> Appeal:
     return appeal_transition(
@@ -165,7 +165,7 @@ def appeal_resolve(
     appeal: Appeal,
     lock_version: int,
     answer: str,
-    acting_user: Any,
+    acting_user: User,
     files: Sequence[UploadedFile] | None = None,
 ) -> Appeal:
     """The department's answer: the enterprise is asked to confirm and rate it, or reopen."""
@@ -183,7 +183,7 @@ def appeal_resolve(
 
 @transaction.atomic
 def appeal_merge(
-    *, duplicate: Appeal, original: Appeal, lock_version: int, acting_user: Any
+    *, duplicate: Appeal, original: Appeal, lock_version: int, acting_user: User
 ) -> Appeal:
     """Close `duplicate` as merged into `original` (the same enterprise's earlier appeal on the
     same matter). Its entries stay with it and show on the original; its enterprise is told."""

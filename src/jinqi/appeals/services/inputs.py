@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
+from jinqi.accounts.models import User
 from jinqi.appeals.enums import Contact
 from jinqi.appeals.models import Appeal, Attachment, DeadlineRegime, Entry
 from jinqi.core.calendar import add_working_days
@@ -66,7 +67,7 @@ def checked_files(files: Sequence[UploadedFile] | None) -> list[UploadedFile]:
 
 
 def attach(
-    appeal: Appeal, entry: Entry, files: Iterable[UploadedFile], acting_user: Any
+    appeal: Appeal, entry: Entry, files: Iterable[UploadedFile], acting_user: User
 ) -> list[Attachment]:
     """Store `files` as attachments of `entry` of the conversation."""
     attached = []

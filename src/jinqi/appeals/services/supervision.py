@@ -3,13 +3,11 @@ category of appeal to a department under a regime of time limits."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from jinqi.accounts.models import Department
+from jinqi.accounts.models import Department, User
 from jinqi.accounts.selectors import department_staff
 from jinqi.appeals.enums import Side
 from jinqi.appeals.models import Appeal, Category, DeadlineRegime, Entry
@@ -24,7 +22,7 @@ from jinqi.notifications.services import notification_send
 
 
 @transaction.atomic
-def appeal_urge(*, appeal: Appeal, text: str, acting_user: Any) -> Entry:
+def appeal_urge(*, appeal: Appeal, text: str, acting_user: User) -> Entry:
     """督办: the lead office presses the department; no state change."""
     if not has_capability(acting_user, SUPERVISE):
         raise PermissionDenied(_("Only the lead office can urge a department."))
@@ -59,7 +57,7 @@ def category_save(
     department: Department,
     regime: DeadlineRegime,
     is_active: bool,
-    acting_user: Any,
+    acting_user: User,
 ) -> Category:
     """One row of the routing table; appeals already filed stay where they are."""
     if not has_capability(acting_user, SUPERVISE):

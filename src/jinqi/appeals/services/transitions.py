@@ -9,6 +9,7 @@ from typing import Any
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
+from jinqi.accounts.models import User
 from jinqi.appeals.models import Appeal, Entry
 from jinqi.appeals.services.inputs import attach, checked_files, checked_text
 from jinqi.appeals.workflow import FIRST_RESPONSE, WORKFLOW, Action
@@ -20,7 +21,7 @@ def appeal_transition(
     appeal: Appeal,
     action: Action,
     lock_version: int,
-    acting_user: Any,
+    acting_user: User,
     text: str = "",
     files: Sequence[UploadedFile] | None = None,
     changes: Mapping[str, Any] | None = None,

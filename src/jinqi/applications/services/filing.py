@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from jinqi.accounts.models import User
 from jinqi.applications.definition import answer_problems, answers_cleaned
 from jinqi.applications.enums import ApplicationState
 from jinqi.applications.models import OPEN_STATES, Application, Attachment
@@ -37,7 +38,7 @@ def _reference_for(application: Application) -> str:
 
 
 @transaction.atomic
-def application_start(*, policy: Policy, acting_user: Any) -> Application:
+def application_start(*, policy: Policy, acting_user: User) -> Application:
     """Start a draft, or return the enterprise's application for this policy already under way
     (a double click or a retry never makes two)."""
     enterprise = enterprise_of(acting_user)
@@ -91,7 +92,7 @@ def _check_editable(application: Application) -> None:
 
 @transaction.atomic
 def application_answers_save(
-    *, application: Application, answers: Mapping[str, Any], acting_user: Any
+    *, application: Application, answers: Mapping[str, Any], acting_user: User
 ) -> Application:
     """Save what the enterprise typed so far (auto-save): kept even if incomplete; only keys the
     form asks are kept. Completeness is checked at submission."""
@@ -118,7 +119,7 @@ def application_answers_save(
 
 @transaction.atomic
 def attachment_add(
-    *, application: Application, material: str, file: UploadedFile, acting_user: Any
+    *, application: Application, material: str, file: UploadedFile, acting_user: User
 ) -> Attachment:
     _check_applicant(application, acting_user)
     _check_editable(application)
@@ -139,7 +140,7 @@ def attachment_add(
 
 
 @transaction.atomic
-def attachment_remove(*, attachment: Attachment, acting_user: Any) -> None:
+def attachment_remove(*, attachment: Attachment, acting_user: User) -> None:
     application = attachment.application
     _check_applicant(application, acting_user)
     _check_editable(application)
@@ -169,7 +170,7 @@ def submission_problems(application: Application) -> dict[str, str]:
 
 @transaction.atomic
 def application_submit(
-    *, application: Application, lock_version: int, acting_user: Any
+    *, application: Application, lock_version: int, acting_user: User
 ) -> Application:
     _check_applicant(application, acting_user)
     problems = submission_problems(application)
@@ -201,7 +202,7 @@ def application_submit(
 
 @transaction.atomic
 def application_withdraw(
-    *, application: Application, lock_version: int, acting_user: Any, comment: str = ""
+    *, application: Application, lock_version: int, acting_user: User, comment: str = ""
 ) -> Application:
     return application_move(
         application=application,

@@ -4,12 +4,12 @@ started on)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from jinqi.accounts.models import User
 from jinqi.applications.definition import Definition, definition_problems, json_schema, layout
 from jinqi.applications.enums import Admission
 from jinqi.applications.models import ApplicationForm
@@ -42,7 +42,7 @@ def form_save(
     policy: Policy,
     definition: Definition,
     settings: FormSettings,
-    acting_user: Any,
+    acting_user: User,
     note: str = "",
 ) -> ApplicationForm:
     """A new version of the policy's form; applications already started keep theirs."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from jinqi.accounts.models import User
 from jinqi.applications.models import Application
 from jinqi.applications.workflow import WORKFLOW
 from jinqi.core import clock
@@ -16,7 +17,7 @@ def application_move(
     application: Application,
     action: str,
     lock_version: int,
-    acting_user: Any,
+    acting_user: User,
     text: str = "",
     changes: Mapping[str, Any] | None = None,
 ) -> Application:

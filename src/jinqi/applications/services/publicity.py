@@ -6,13 +6,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from jinqi.accounts.models import User
 from jinqi.applications.enums import ApplicationState as S
 from jinqi.applications.enums import ObjectionState
 from jinqi.applications.models import Application, Objection, PublicityBatch
@@ -32,7 +32,7 @@ from jinqi.policies.models import Policy
 
 @transaction.atomic
 def applications_publicise(
-    *, policy: Policy, applications: Sequence[Application], acting_user: Any
+    *, policy: Policy, applications: Sequence[Application], acting_user: User
 ) -> PublicityBatch:
     """公示: approved applications listed publicly for the form's working days."""
     if not is_policy_department(acting_user, policy):
@@ -75,7 +75,7 @@ def application_disburse(
     lock_version: int,
     amount: Decimal,
     paid_on: dt.date,
-    acting_user: Any,
+    acting_user: User,
 ) -> Application:
     """兑付: after the public notice ended (the workflow's rule, checked first) with no open
     objection about it."""
@@ -146,7 +146,7 @@ def objection_raise(
 
 
 @transaction.atomic
-def objection_answer(*, objection: Objection, answer: str, acting_user: Any) -> Objection:
+def objection_answer(*, objection: Objection, answer: str, acting_user: User) -> Objection:
     if not is_policy_department(acting_user, objection.batch.policy):
         raise PermissionDenied(_("Only the policy's department can answer objections."))
     answer = answer.strip()

@@ -4,11 +4,11 @@ review step until approval, or reject with the reason."""
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from jinqi.accounts.models import User
 from jinqi.applications.enums import ApplicationState as S
 from jinqi.applications.models import Application
 from jinqi.applications.services.moves import application_move
@@ -26,7 +26,7 @@ REJECTING: dict[str, str] = {
 
 @transaction.atomic
 def application_return(
-    *, application: Application, lock_version: int, comment: str, acting_user: Any
+    *, application: Application, lock_version: int, comment: str, acting_user: User
 ) -> Application:
     """补正: back to the enterprise with what to correct, due in the form's working days."""
     return application_move(
@@ -41,7 +41,7 @@ def application_return(
 
 @transaction.atomic
 def application_accept(
-    *, application: Application, lock_version: int, acting_user: Any, comment: str = ""
+    *, application: Application, lock_version: int, acting_user: User, comment: str = ""
 ) -> Application:
     """受理: the first review step begins."""
     first = application.form.definition.steps[0]
@@ -60,7 +60,7 @@ def application_review_pass(
     *,
     application: Application,
     lock_version: int,
-    acting_user: Any,
+    acting_user: User,
     comment: str = "",
     approved_amount: Decimal | None = None,
 ) -> Application:
@@ -95,7 +95,7 @@ def application_review_pass(
 
 @transaction.atomic
 def application_reject(
-    *, application: Application, lock_version: int, reason: str, acting_user: Any
+    *, application: Application, lock_version: int, reason: str, acting_user: User
 ) -> Application:
     """Rejected, with the reason: before acceptance (不予受理), in review, or an objection
     upheld during publicity."""

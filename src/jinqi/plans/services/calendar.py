@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from jinqi.accounts.models import User
 from jinqi.audit.enums import AuditAction
 from jinqi.audit.services import audit_record
 from jinqi.core import calendar
@@ -19,7 +19,7 @@ from jinqi.plans.permissions import SUPERVISE
 
 @transaction.atomic
 def calendar_day_set(
-    *, day: dt.date, is_working_day: bool, note: str, acting_user: Any
+    *, day: dt.date, is_working_day: bool, note: str, acting_user: User
 ) -> CalendarOverride:
     """The lead office corrects the working-day calendar that deadlines are counted on (for years
     the holiday library does not know yet, or a local decision)."""

@@ -5,12 +5,11 @@ from __future__ import annotations
 import calendar as pycalendar
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from jinqi.accounts.models import Department
+from jinqi.accounts.models import Department, User
 from jinqi.audit.enums import AuditAction
 from jinqi.audit.services import audit_record, snapshot
 from jinqi.core.errors import DomainError
@@ -49,7 +48,7 @@ def plan_import(
     year: int,
     content: bytes,
     file_name: str,
-    acting_user: Any,
+    acting_user: User,
     document_number: str = "",
 ) -> ImportResult:
     """Create or update a plan from a measure table; any bad row, or a file the shared file
@@ -83,7 +82,7 @@ def plan_import(
     )
 
 
-def _measure_upsert(plan: Plan, row: MeasureRow, acting_user: Any) -> str:
+def _measure_upsert(plan: Plan, row: MeasureRow, acting_user: User) -> str:
     values = {
         "pilot": row.pilot,
         "service_area": row.service_area,
@@ -162,7 +161,7 @@ def assignments_sync(measure: Measure) -> None:
 
 
 @transaction.atomic
-def plan_roll_over(*, source: Plan, code: str, title: str, year: int, acting_user: Any) -> Plan:
+def plan_roll_over(*, source: Plan, code: str, title: str, year: int, acting_user: User) -> Plan:
     """Start next year's plan from this one: measures and units copied, deadlines moved by the
     difference in years, reports and history left with the old plan."""
     ensure_capability(acting_user, SUPERVISE)

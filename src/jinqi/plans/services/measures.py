@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from jinqi.accounts.models import Department
+from jinqi.accounts.models import Department, User
 from jinqi.audit.enums import AuditAction
 from jinqi.audit.services import audit_record, snapshot
 from jinqi.core.errors import DomainError, PermissionDenied
@@ -20,7 +18,7 @@ from jinqi.plans.services.importing import MEASURE_FIELDS, assignments_sync
 
 
 @transaction.atomic
-def group_members_set(*, group: Department, members: list[Department], acting_user: Any) -> None:
+def group_members_set(*, group: Department, members: list[Department], acting_user: User) -> None:
     """The lead office edits which units a group stands for; assignments follow."""
     if not (can_supervise(acting_user) or getattr(acting_user, "is_superuser", False)):
         raise PermissionDenied(_("You are not allowed to do this."))
@@ -42,7 +40,7 @@ def group_members_set(*, group: Department, members: list[Department], acting_us
 
 
 @transaction.atomic
-def measure_deadline_set(*, measure: Measure, deadline_text: str, acting_user: Any) -> Measure:
+def measure_deadline_set(*, measure: Measure, deadline_text: str, acting_user: User) -> Measure:
     """The lead office completes or corrects a measure's deadline."""
     ensure_capability(acting_user, SUPERVISE)
     parsed = parse_deadline(deadline_text, measure.plan.year)
@@ -66,7 +64,7 @@ def measure_deadline_set(*, measure: Measure, deadline_text: str, acting_user: A
 
 
 @transaction.atomic
-def measure_indicators_set(*, measure: Measure, keys: list[str], acting_user: Any) -> Measure:
+def measure_indicators_set(*, measure: Measure, keys: list[str], acting_user: User) -> Measure:
     """Link live indicators of the platform to a measure, so its page shows their values."""
     ensure_capability(acting_user, SUPERVISE)
     unknown = [k for k in keys if indicator(k) is None]

@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from jinqi.accounts.models import User
 from jinqi.audit.enums import AuditAction
 from jinqi.audit.services import audit_record, snapshot
 from jinqi.core import clock
@@ -42,7 +43,7 @@ def report_save(
     period: dt.date,
     status: str,
     narrative: str,
-    acting_user: Any,
+    acting_user: User,
     indicator_values: dict[str, float] | None = None,
     evidence: list[StoredFile] | None = None,
     submit: bool = False,
@@ -95,7 +96,7 @@ def _report_create(
     period: dt.date,
     content: dict[str, Any],
     submit: bool,
-    acting_user: Any,
+    acting_user: User,
 ) -> ProgressReport:
     """A new report: a draft (no step), or submitted at once (the workflow's first step)."""
     now = clock.now()
@@ -118,7 +119,7 @@ def _report_update(
     content: dict[str, Any],
     submit: bool,
     expected_version: int | None,
-    acting_user: Any,
+    acting_user: User,
 ) -> None:
     """Change a draft or a returned report, and submit it if asked; refused once submitted."""
     submitting = REPORT_WORKFLOW.transition("submit")
@@ -151,7 +152,7 @@ def report_review(
     report: ProgressReport,
     rating: str,
     comment: str,
-    acting_user: Any,
+    acting_user: User,
     expected_version: int,
     public_summary: str = "",
 ) -> ProgressReport:
@@ -181,7 +182,7 @@ def report_review(
 
 @transaction.atomic
 def report_return(
-    *, report: ProgressReport, comment: str, acting_user: Any, expected_version: int
+    *, report: ProgressReport, comment: str, acting_user: User, expected_version: int
 ) -> ProgressReport:
     """Send a submitted report back to its department for rework, with the reasons."""
     ensure_capability(acting_user, SUPERVISE)
@@ -205,7 +206,7 @@ def report_publication_set(
     report: ProgressReport,
     public_summary: str,
     is_public: bool,
-    acting_user: Any,
+    acting_user: User,
     expected_version: int,
 ) -> ProgressReport:
     """The lead office decides what of a reviewed report the public sees."""

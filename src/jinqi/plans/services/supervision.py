@@ -4,13 +4,12 @@ inquiries (会、访、问)."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from jinqi.accounts.models import Department
+from jinqi.accounts.models import Department, User
 from jinqi.accounts.selectors import department_staff
 from jinqi.audit.enums import AuditAction
 from jinqi.audit.services import audit_record, snapshot
@@ -30,7 +29,7 @@ def urging_issue(
     department: Department,
     message: str,
     reply_due: dt.date,
-    acting_user: Any,
+    acting_user: User,
 ) -> UrgingNotice:
     """催办: urge a responsible department on a measure, with a date to reply by."""
     ensure_capability(acting_user, SUPERVISE)
@@ -66,7 +65,7 @@ def urging_issue(
 
 
 @transaction.atomic
-def urging_reply(*, notice: UrgingNotice, reply: str, acting_user: Any) -> UrgingNotice:
+def urging_reply(*, notice: UrgingNotice, reply: str, acting_user: User) -> UrgingNotice:
     # Locked, so two replies sent at the same moment cannot both be accepted.
     notice = UrgingNotice.objects.select_for_update().get(pk=notice.pk)
     if not can_report(acting_user) or acting_user.department_id != notice.department_id:
@@ -102,7 +101,7 @@ def supervision_record(
     title: str,
     summary: str,
     measures: list[Measure],
-    acting_user: Any,
+    acting_user: User,
     participants: str = "",
 ) -> SupervisionEntry:
     """Record a meeting, visit or inquiry (会、访、问) against measures of the plan."""

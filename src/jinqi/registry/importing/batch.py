@@ -22,7 +22,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from jinqi.accounts.enums import Role
-from jinqi.accounts.models import Department
+from jinqi.accounts.models import Department, User
 from jinqi.audit.enums import AuditAction
 from jinqi.audit.services import audit_record
 from jinqi.core import clock
@@ -109,7 +109,7 @@ def registry_import(
     *,
     path: Path,
     source: Department,
-    acting_user: Any,
+    acting_user: User,
     as_of: dt.date | None = None,
     chunk_size: int = DEFAULT_CHUNK,
     file_name: str | None = None,
@@ -143,7 +143,7 @@ def _import(
     path: Path,
     scan: Scan,
     source: Department,
-    acting_user: Any,
+    acting_user: User,
     as_of: dt.date | None,
     chunk_size: int,
     file_name: str | None,
@@ -281,7 +281,7 @@ def _batch_start(
     *,
     scan: Scan,
     source: Department,
-    acting_user: Any,
+    acting_user: User,
     as_of: dt.date | None,
     file_name: str,
     estimate: int | None,
@@ -332,7 +332,7 @@ class _Run:
         self,
         batch: ImportBatch,
         source: Department,
-        acting_user: Any,
+        acting_user: User,
         as_of: dt.date,
         validator: RowValidator,
         resumed_after: int,
