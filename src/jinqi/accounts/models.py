@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, AnonymousUser
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -147,3 +147,7 @@ class ApiToken(models.Model):
     @staticmethod
     def new_key() -> str:
         return "jq_" + secrets.token_urlsafe(32)
+
+
+# Whom a read or a check may be for: a request's user, who may be an anonymous visitor.
+AnyUser = User | AnonymousUser

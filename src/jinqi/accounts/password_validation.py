@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+
+from jinqi.accounts.models import User
 
 MIN_LENGTH = 8
 MIN_CLASSES = 3
@@ -25,7 +25,7 @@ def character_classes(password: str) -> int:
 class CharacterClassesValidator:
     """At least eight characters, using three of: upper case, lower case, digits, symbols."""
 
-    def validate(self, password: str, user: Any = None) -> None:
+    def validate(self, password: str, user: User | None = None) -> None:
         if len(password) < MIN_LENGTH or character_classes(password) < MIN_CLASSES:
             raise ValidationError(self.get_help_text(), code="password_too_simple")
 

@@ -27,14 +27,14 @@ from jinqi.accounts import second_factor
 from jinqi.accounts.enums import Role
 from jinqi.accounts.forms import CodeForm, PasswordConfirmForm
 from jinqi.accounts.http import AuthenticatedRequest
-from jinqi.accounts.models import User
+from jinqi.accounts.models import AnyUser, User
 from jinqi.accounts.services import user_password_set
 from jinqi.core.permissions import AUTHENTICATED, requires
 
 _PENDING_KEY = "jinqi_totp_pending_key"
 
 
-def _home_for(user: Any) -> str:
+def _home_for(user: AnyUser) -> str:
     """Enterprise users land on their own page; the other roles on LOGIN_REDIRECT_URL."""
     if getattr(user, "role", None) == Role.ENTERPRISE:
         return resolve_url("web:portal")

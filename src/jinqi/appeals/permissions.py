@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from jinqi.accounts.enums import Role
+from jinqi.accounts.models import User
 from jinqi.core.permissions import has_capability, register_capabilities
 
 FILE = "appeals.file"  # file appeals, follow them, supply information, rate, reopen
@@ -24,7 +25,7 @@ register_capabilities(
 )
 
 
-def is_filer(user: Any, appeal: Any) -> bool:
+def is_filer(user: User, appeal: Any) -> bool:
     """A user of the enterprise that filed the appeal."""
     return (
         has_capability(user, FILE)
@@ -33,6 +34,6 @@ def is_filer(user: Any, appeal: Any) -> bool:
     )
 
 
-def is_handler(user: Any, appeal: Any) -> bool:
+def is_handler(user: User, appeal: Any) -> bool:
     """Staff of the department now responsible for the appeal."""
     return has_capability(user, HANDLE) and user.department_id == appeal.department_id

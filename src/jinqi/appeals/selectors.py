@@ -10,7 +10,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from jinqi.accounts.models import Department
+from jinqi.accounts.models import AnyUser, Department, User
 from jinqi.appeals import workflow
 from jinqi.appeals.enums import AppealState
 from jinqi.appeals.models import OPEN_STATES, Appeal, Attachment, Category, Entry
@@ -38,14 +38,14 @@ def appeals_visible_to(user: Any) -> QuerySet[Appeal]:
     return appeals.none()
 
 
-def appeal_for(user: Any, reference: str) -> Appeal:
+def appeal_for(user: User, reference: str) -> Appeal:
     appeal = appeals_visible_to(user).filter(reference=reference).first()
     if appeal is None:
         raise Http404
     return appeal
 
 
-def open_appeals_of(user: Any, limit: int = 5) -> list[Appeal]:
+def open_appeals_of(user: AnyUser, limit: int = 5) -> list[Appeal]:
     """The enterprise's open appeals, for its own page."""
     if not has_capability(user, FILE):
         return []
@@ -68,7 +68,7 @@ class QueueFilters:
     query: str = ""  # reference, title or enterprise name
 
 
-def work_queue(user: Any, filters: QueueFilters) -> QuerySet[Appeal]:
+def work_queue(user: User, filters: QueueFilters) -> QuerySet[Appeal]:
     """The department's (or, for the lead office, every) appeal, the soonest deadline first
     among open ones, then the rest newest first."""
     appeals = appeals_visible_to(user)
@@ -100,7 +100,7 @@ def overdue_q(today: dt.date) -> Q:
     )
 
 
-def escalated(user: Any) -> QuerySet[Appeal]:
+def escalated(user: AnyUser) -> QuerySet[Appeal]:
     """Open escalated appeals, the longest escalated first (the lead office's list)."""
     if not has_capability(user, SUPERVISE):
         return Appeal.objects.none()
@@ -208,11 +208,11 @@ def duplicates_for_handler(appeal: Appeal) -> list[tuple[Appeal, float]]:
     ]
 
 
-def merge_target_for(user: Any, reference: str) -> Appeal:
+def merge_target_for(user: User, reference: str) -> Appeal:
     return appeal_for(user, reference)
 
 
-def attachment_download_allowed(user: Any, stored: StoredFile) -> bool:
+def attachment_download_allowed(user: User, stored: StoredFile) -> bool:
     """The upload component's rule for appeal attachments: whoever may see the appeal, or the
     original a duplicate was merged into."""
     visible = appeals_visible_to(user)

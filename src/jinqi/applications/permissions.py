@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from jinqi.accounts.enums import Role
+from jinqi.accounts.models import User
 from jinqi.core.permissions import has_capability, register_capabilities
 
 APPLY = "applications.apply"  # start, fill in, submit, withdraw its own applications
@@ -23,7 +24,7 @@ register_capabilities(
 )
 
 
-def is_applicant(user: Any, application: Any) -> bool:
+def is_applicant(user: User, application: Any) -> bool:
     return (
         has_capability(user, APPLY)
         and bool(user.enterprise_uscc)
@@ -31,5 +32,5 @@ def is_applicant(user: Any, application: Any) -> bool:
     )
 
 
-def is_policy_department(user: Any, policy: Any) -> bool:
+def is_policy_department(user: User, policy: Any) -> bool:
     return has_capability(user, REVIEW) and user.department_id == policy.department_id

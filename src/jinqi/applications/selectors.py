@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Count, F, Max, Q, QuerySet
 from django.http import Http404
 
+from jinqi.accounts.models import User
 from jinqi.applications import workflow
 from jinqi.applications.enums import ApplicationState
 from jinqi.applications.models import (
@@ -49,7 +50,7 @@ def applications_visible_to(user: Any) -> QuerySet[Application]:
     return applications.none()
 
 
-def application_for(user: Any, reference: str) -> Application:
+def application_for(user: User, reference: str) -> Application:
     application = applications_visible_to(user).filter(reference=reference).first()
     if application is None:
         raise Http404
@@ -64,7 +65,7 @@ class QueueFilters:
     query: str = ""  # enterprise name or credit code, or the reference
 
 
-def review_queue(user: Any, filters: QueueFilters) -> QuerySet[Application]:
+def review_queue(user: User, filters: QueueFilters) -> QuerySet[Application]:
     """The workbench: applications waiting for the user's side, soonest deadline first."""
     applications = applications_visible_to(user)
     if has_capability(user, APPLY):
@@ -85,7 +86,7 @@ def review_queue(user: Any, filters: QueueFilters) -> QuerySet[Application]:
     return applications.order_by(DEADLINE_FIRST, "submitted_at", "pk")
 
 
-def queue_policies(user: Any) -> QuerySet[Policy]:
+def queue_policies(user: User) -> QuerySet[Policy]:
     """The policies the user's queue can be filtered by: those with applications it sees."""
     return Policy.objects.filter(pk__in=applications_visible_to(user).values("policy_id")).order_by(
         "title"
@@ -126,12 +127,12 @@ def department_policies(user: Any) -> QuerySet[Policy]:
     )
 
 
-def department_forms(user: Any) -> QuerySet[Policy]:
+def department_forms(user: User) -> QuerySet[Policy]:
     """The department's policies with the number of their current form version (or None)."""
     return department_policies(user).annotate(form_number=Max("forms__number")).order_by("title")
 
 
-def department_policy(user: Any, code: str) -> Policy:
+def department_policy(user: User, code: str) -> Policy:
     policy = department_policies(user).filter(code=code).first()
     if policy is None:
         raise Http404
@@ -142,7 +143,7 @@ def forms_of(policy: Policy) -> QuerySet[ApplicationForm]:
     return policy.forms.order_by("-number")
 
 
-def attachment_for(user: Any, pk: int) -> Attachment:
+def attachment_for(user: User, pk: int) -> Attachment:
     """An attachment of an application the user may see (applicant or reviewing side)."""
     attachment = (
         Attachment.objects.filter(pk=pk, application__in=applications_visible_to(user))
@@ -154,7 +155,7 @@ def attachment_for(user: Any, pk: int) -> Attachment:
     return attachment
 
 
-def may_download_material(user: Any, stored: StoredFile) -> bool:
+def may_download_material(user: User, stored: StoredFile) -> bool:
     """The upload component's rule for application materials: the applicant and the policy's
     department (and the lead office, which reviews too)."""
     return Attachment.objects.filter(
@@ -218,7 +219,7 @@ def batches_managed(user: Any) -> QuerySet[PublicityBatch]:
     return PublicityBatch.objects.none()
 
 
-def batch_managed(user: Any, pk: int) -> PublicityBatch:
+def batch_managed(user: User, pk: int) -> PublicityBatch:
     batch = batches_managed(user).filter(pk=pk).first()
     if batch is None:
         raise Http404
@@ -229,7 +230,7 @@ def objections_of(batch: PublicityBatch) -> QuerySet[Objection]:
     return batch.objections.select_related("application__enterprise")
 
 
-def objection_managed(user: Any, pk: int) -> Objection:
+def objection_managed(user: User, pk: int) -> Objection:
     """An objection to a notice of the user's department."""
     objection = (
         Objection.objects.filter(pk=pk, batch__in=batches_managed(user))

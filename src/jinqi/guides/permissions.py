@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from jinqi.accounts.enums import Role
+from jinqi.accounts.models import User
 from jinqi.core.permissions import has_capability, register_capabilities
 
 MANAGE = "guides.manage"  # write, change and delete its department's guides and FAQs
@@ -12,5 +13,5 @@ MANAGE = "guides.manage"  # write, change and delete its department's guides and
 register_capabilities({MANAGE: {Role.DEPARTMENT}})
 
 
-def can_manage(user: Any, item: Any) -> bool:
+def can_manage(user: User, item: Any) -> bool:
     return has_capability(user, MANAGE) and item.department_id == user.department_id

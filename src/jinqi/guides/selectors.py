@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 
+from jinqi.accounts.models import User
 from jinqi.core.permissions import has_capability
 from jinqi.guides.models import Faq, ServiceGuide
 from jinqi.guides.permissions import MANAGE
@@ -57,14 +58,14 @@ def faqs_managed(user: Any) -> QuerySet[Faq]:
     return faqs_public().filter(department_id=user.department_id)
 
 
-def guide_managed(user: Any, pk: int) -> ServiceGuide:
+def guide_managed(user: User, pk: int) -> ServiceGuide:
     guide = guides_managed(user).filter(pk=pk).first()
     if guide is None:
         raise Http404
     return guide
 
 
-def faq_managed(user: Any, pk: int) -> Faq:
+def faq_managed(user: User, pk: int) -> Faq:
     faq = faqs_managed(user).filter(pk=pk).first()
     if faq is None:
         raise Http404

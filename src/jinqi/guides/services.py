@@ -36,14 +36,14 @@ class FaqData:
     answer: str
 
 
-def _check_staff(user: Any) -> Any:
+def _check_staff(user: User) -> Any:
     department = getattr(user, "department", None)
     if not has_capability(user, MANAGE) or department is None:
         raise PermissionDenied(_("Only department staff can write service guides and FAQs."))
     return department
 
 
-def _check_owner(user: Any, item: ServiceGuide | Faq) -> None:
+def _check_owner(user: User, item: ServiceGuide | Faq) -> None:
     if not can_manage(user, item):
         raise PermissionDenied(_("Only the department that wrote it can change it."))
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from jinqi.accounts.enums import Role
+from jinqi.accounts.models import AnyUser
 from jinqi.core.permissions import has_capability, register_capabilities
 
 SUPERVISE = "plans.supervise"  # dashboards, reviews, urging, supervision log, imports, export
@@ -20,9 +19,9 @@ register_capabilities(
 )
 
 
-def can_supervise(user: Any) -> bool:
+def can_supervise(user: AnyUser) -> bool:
     return has_capability(user, SUPERVISE)
 
 
-def can_report(user: Any) -> bool:
+def can_report(user: AnyUser) -> bool:
     return has_capability(user, REPORT)

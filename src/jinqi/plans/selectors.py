@@ -12,7 +12,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from jinqi.accounts.models import Department
+from jinqi.accounts.models import Department, User
 from jinqi.core import calendar, clock
 from jinqi.core.models import StoredFile
 from jinqi.core.permissions import has_capability
@@ -184,7 +184,7 @@ def measures_visible_to(user: Any, plan: Plan) -> QuerySet[Measure]:
     return plan.measures.none()
 
 
-def measure_for(user: Any, plan: Plan, seq: int) -> Measure:
+def measure_for(user: User, plan: Plan, seq: int) -> Measure:
     measure = measures_visible_to(user, plan).filter(seq=seq).first()
     if measure is None:
         raise Http404
@@ -235,7 +235,7 @@ def urgings_visible_to(user: Any) -> QuerySet[UrgingNotice]:
     return notices.none()
 
 
-def urging_for(user: Any, pk: int) -> UrgingNotice:
+def urging_for(user: User, pk: int) -> UrgingNotice:
     notice = urgings_visible_to(user).filter(pk=pk).first()
     if notice is None:
         raise Http404

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from jinqi.accounts.enums import Role
+from jinqi.accounts.models import User
 from jinqi.core.permissions import has_capability, register_capabilities
 
 MANAGE = "policies.manage"  # draft, test, publish and match its department's policies
@@ -25,5 +26,5 @@ register_capabilities(
 )
 
 
-def can_manage(user: Any, policy: Any) -> bool:
+def can_manage(user: User, policy: Any) -> bool:
     return has_capability(user, MANAGE) and policy.department_id == user.department_id

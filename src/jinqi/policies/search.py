@@ -4,12 +4,11 @@ says whether the enterprise is eligible (from the stored matches, one query per 
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from jinqi.accounts.models import User
 from jinqi.policies.enums import Delivery, Outcome, PolicyState
 from jinqi.policies.evaluation import compiled
 from jinqi.policies.models import Match, Policy, RuleVersion
@@ -96,7 +95,7 @@ def _document(policy: Policy) -> IndexedText | None:
     )
 
 
-def _eligibility(user: Any, keys: list[str]) -> dict[str, ResultNote]:
+def _eligibility(user: User, keys: list[str]) -> dict[str, ResultNote]:
     enterprise = enterprise_of(user)
     if enterprise is None:
         return {}

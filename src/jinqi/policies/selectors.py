@@ -13,7 +13,7 @@ from django.db.models import Max, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from jinqi.accounts.models import Department
+from jinqi.accounts.models import Department, User
 from jinqi.core.permissions import has_capability
 from jinqi.policies import workflow
 from jinqi.policies.enums import Outcome
@@ -94,7 +94,7 @@ def policies_visible_to(user: Any) -> QuerySet[Policy]:
     return policies.none()
 
 
-def policies_listed(user: Any) -> QuerySet[Policy]:
+def policies_listed(user: User) -> QuerySet[Policy]:
     """The management list: drafts first, with each policy's current rule version number."""
     return (
         policies_visible_to(user)
@@ -103,7 +103,7 @@ def policies_listed(user: Any) -> QuerySet[Policy]:
     )
 
 
-def policy_for(user: Any, code: str) -> Policy:
+def policy_for(user: User, code: str) -> Policy:
     policy = policies_visible_to(user).filter(code=code).first()
     if policy is None:
         raise Http404
@@ -121,7 +121,7 @@ def grants_of(policy: Policy) -> QuerySet[Grant]:
     return Grant.objects.filter(policy=policy).select_related("enterprise").order_by("position")
 
 
-def grant_managed(user: Any, code: str, pk: int) -> Grant:
+def grant_managed(user: User, code: str, pk: int) -> Grant:
     """A grant of a policy the user's department manages (a 404 otherwise)."""
     policy = policy_for(user, code)
     grant = grants_of(policy).filter(pk=pk).first()
@@ -346,7 +346,7 @@ def verdict_for(enterprise: Enterprise, policy: Policy, today: datetime.date) ->
     return _verdicts([(policy, version, decide(version, values, today))])[0]
 
 
-def policies_for_me(user: Any, enterprise: Enterprise, today: datetime.date) -> ForMe:
+def policies_for_me(user: User, enterprise: Enterprise, today: datetime.date) -> ForMe:
     """Each live policy decided now for the enterprise, with the reasons."""
     values = registry_selectors.profile_dict(enterprise)
     pending: list[tuple[Policy, RuleVersion, Explanation]] = []
@@ -390,7 +390,7 @@ def grants_of_enterprise(enterprise: Enterprise) -> QuerySet[Grant]:
     )
 
 
-def grant_own(user: Any, pk: int) -> Grant:
+def grant_own(user: User, pk: int) -> Grant:
     """One of the enterprise's own grants (a 404 for anyone else's)."""
     grant = (
         Grant.objects.filter(pk=pk, enterprise__uscc=getattr(user, "enterprise_uscc", None))

@@ -87,7 +87,7 @@ def _message_params(error: RuleError) -> dict[str, Any]:
     return {"fragment": f"「{error.fragment}」", **params}
 
 
-def _check_manager(policy: Policy, user: Any) -> None:
+def _check_manager(policy: Policy, user: User) -> None:
     if not can_manage(user, policy):
         raise PermissionDenied(_("Only the policy's own department can change it."))
 

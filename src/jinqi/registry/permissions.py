@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from jinqi.accounts.enums import Role
+from jinqi.accounts.models import AnyUser, User
 from jinqi.core.permissions import has_capability, register_capabilities
 
 VIEW = "registry.view"  # every enterprise's record and facts
@@ -28,15 +29,15 @@ register_capabilities(
 )
 
 
-def can_view(user: Any) -> bool:
+def can_view(user: AnyUser) -> bool:
     return has_capability(user, VIEW)
 
 
-def can_read_personal(user: Any) -> bool:
+def can_read_personal(user: User) -> bool:
     return has_capability(user, READ_PERSONAL)
 
 
-def can_download_import_file(user: Any, stored: Any) -> bool:
+def can_download_import_file(user: User, stored: Any) -> bool:
     """An imported file is kept for its department's staff and the lead office."""
     if getattr(user, "role", None) == Role.LEAD_OFFICE:
         return True

@@ -11,12 +11,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from jinqi.accounts.enums import Role
-from jinqi.accounts.models import Department
+from jinqi.accounts.models import AnyUser, Department, User
 from jinqi.core import clock
 from jinqi.core.models import StoredFile
 from jinqi.core.permissions import has_capability
@@ -42,7 +43,7 @@ from jinqi.registry.vocabulary import (
 )
 
 
-def enterprises_visible_to(user: Any) -> QuerySet[Enterprise]:
+def enterprises_visible_to(user: User) -> QuerySet[Enterprise]:
     """The lead office and departments see every enterprise; an enterprise user only its own."""
     enterprises = Enterprise.objects.select_related("industry", "town")
     if can_view(user):
@@ -52,10 +53,10 @@ def enterprises_visible_to(user: Any) -> QuerySet[Enterprise]:
     return enterprises.none()
 
 
-def enterprise_of(user: Any) -> Enterprise | None:
+def enterprise_of(user: AnyUser) -> Enterprise | None:
     """The enterprise an enterprise user acts for, if the registry has its record: the linked
     record, or the one with the user's credit code while the link is not filled yet."""
-    if getattr(user, "role", None) != Role.ENTERPRISE:
+    if getattr(user, "role", None) != Role.ENTERPRISE or isinstance(user, AnonymousUser):
         return None
     enterprises = Enterprise.objects.select_related("industry", "town")
     if user.enterprise_id is not None:
@@ -65,7 +66,7 @@ def enterprise_of(user: Any) -> Enterprise | None:
     return enterprises.filter(uscc=user.enterprise_uscc).first()
 
 
-def enterprise_for(user: Any, uscc: str) -> Enterprise:
+def enterprise_for(user: User, uscc: str) -> Enterprise:
     enterprise = enterprises_visible_to(user).filter(uscc=uscc).first()
     if enterprise is None:
         raise Http404
@@ -73,7 +74,7 @@ def enterprise_for(user: Any, uscc: str) -> Enterprise:
 
 
 def enterprise_search(
-    user: Any, *, query: str = "", town: str = "", industry: str = ""
+    user: User, *, query: str = "", town: str = "", industry: str = ""
 ) -> QuerySet[Enterprise]:
     enterprises = enterprises_visible_to(user)
     if query:
@@ -238,7 +239,7 @@ def import_batches_for(user: Any) -> QuerySet[ImportBatch]:
     )
 
 
-def import_batch_for(user: Any, pk: int) -> ImportBatch:
+def import_batch_for(user: User, pk: int) -> ImportBatch:
     """One of the department's batches; another department's is a 404."""
     batch = import_batches_for(user).filter(pk=pk).first()
     if batch is None:
@@ -246,7 +247,7 @@ def import_batch_for(user: Any, pk: int) -> ImportBatch:
     return batch
 
 
-def import_files_for(user: Any) -> QuerySet[StoredFile]:
+def import_files_for(user: User) -> QuerySet[StoredFile]:
     """The files the user's department sent for import (by the page or the API)."""
     department_id = getattr(user, "department_id", None)
     if not has_capability(user, PUSH_FACTS) or department_id is None:
@@ -259,7 +260,7 @@ def import_files_for(user: Any) -> QuerySet[StoredFile]:
 WAITING_SHOWN = 20
 
 
-def imports_waiting_for(user: Any) -> list[StoredFile]:
+def imports_waiting_for(user: User) -> list[StoredFile]:
     """The department's files queued for import whose batch has not started yet."""
     started = import_batches_for(user).values("sha256")
     return list(import_files_for(user).exclude(sha256__in=started)[:WAITING_SHOWN])

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.functional import Promise
 
+from jinqi.accounts.models import User
 from jinqi.search.models import Document, SavedSearch
 from jinqi.search.query import Hit
 from jinqi.search.registry import ResultNote, sources
@@ -62,7 +63,7 @@ def saved_searches_of(user: Any) -> QuerySet[SavedSearch]:
     return SavedSearch.objects.filter(user=user)
 
 
-def saved_search_own(user: Any, pk: int) -> SavedSearch:
+def saved_search_own(user: User, pk: int) -> SavedSearch:
     saved = saved_searches_of(user).filter(pk=pk).first()
     if saved is None:
         raise Http404

@@ -46,7 +46,7 @@ def segment_preview(survey: Survey) -> SegmentPreview:
 # -- the lead office -------------------------------------------------------------------------
 
 
-def surveys_managed(user: Any) -> QuerySet[Survey]:
+def surveys_managed(user: User) -> QuerySet[Survey]:
     if not has_capability(user, MANAGE):
         return Survey.objects.none()
     return Survey.objects.annotate(
@@ -55,7 +55,7 @@ def surveys_managed(user: Any) -> QuerySet[Survey]:
     )
 
 
-def survey_managed(user: Any, pk: int) -> Survey:
+def survey_managed(user: User, pk: int) -> Survey:
     survey = surveys_managed(user).filter(pk=pk).first()
     if survey is None:
         raise Http404
@@ -83,7 +83,7 @@ def responses_for_export(survey: Survey) -> QuerySet[Response]:
 # -- the enterprise --------------------------------------------------------------------------
 
 
-def surveys_for(user: Any) -> QuerySet[Survey]:
+def surveys_for(user: User) -> QuerySet[Survey]:
     """The sent surveys addressed to the user's enterprise, each marked `answered`."""
     enterprise = registry_selectors.enterprise_of(user) if has_capability(user, ANSWER) else None
     if enterprise is None:
@@ -107,7 +107,7 @@ def surveys_waiting(user: Any, today: dt.date) -> QuerySet[Survey]:
     )
 
 
-def survey_for(user: Any, pk: int) -> Survey:
+def survey_for(user: User, pk: int) -> Survey:
     """A survey sent to the user's enterprise; any other is a 404."""
     survey = surveys_for(user).filter(pk=pk).first()
     if survey is None:

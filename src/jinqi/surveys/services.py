@@ -56,7 +56,7 @@ class SurveyData:
     questions: Sequence[QuestionData] = field(default_factory=list)
 
 
-def _ensure_manager(user: Any) -> None:
+def _ensure_manager(user: User) -> None:
     if not has_capability(user, MANAGE):
         raise PermissionDenied(_("Only the lead office runs surveys."))
 

@@ -73,7 +73,7 @@ DEFAULT_CHUNK = 20_000
 REPORT_PURPOSE = "registry.import_report"
 
 
-def can_download_report(user: Any, stored: StoredFile) -> bool:
+def can_download_report(user: User, stored: StoredFile) -> bool:
     """The error report of a batch is for the lead office and the source department's staff."""
     batch = ImportBatch.objects.filter(error_report=stored).only("source_id").first()
     if batch is None:

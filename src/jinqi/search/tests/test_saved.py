@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
+from jinqi.accounts.models import User
 from jinqi.accounts.tests.factories import UserFactory, department_user
 from jinqi.core.errors import DomainError
 from jinqi.notifications.models import Notification
@@ -19,7 +18,7 @@ from jinqi.search.services import saved_search_create
 pytestmark = pytest.mark.django_db
 
 
-def _notices(user: Any) -> list[str]:
+def _notices(user: User) -> list[str]:
     return list(
         Notification.objects.filter(recipient=user, kind=NOTICE_KIND).values_list(
             "title", flat=True

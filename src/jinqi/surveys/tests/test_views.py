@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import io
-from typing import Any
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from jinqi.accounts.models import User
 from jinqi.accounts.tests.factories import department_user
 from jinqi.surveys import services
 from jinqi.surveys.enums import QuestionKind, SurveyState
@@ -22,7 +22,7 @@ SCRIPT = '<script>alert("x")</script>'
 FORMULA = '=HYPERLINK("http://evil.example","点我")'
 
 
-def _client(user: Any) -> Client:
+def _client(user: User) -> Client:
     client = Client()
     client.force_login(user)
     return client
