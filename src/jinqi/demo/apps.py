@@ -8,6 +8,7 @@ class DemoConfig(AppConfig):
     label = "demo"
 
     def ready(self) -> None:
+        # Here, not at the top: the synth command imports models, which load after app configs.
         from jinqi.core.commandline import register_subcommand
         from jinqi.demo.synth_command import SYNTH_SUBCOMMAND
 

@@ -20,6 +20,7 @@ from jinqi.policies.enums import Outcome
 from jinqi.policies.evaluation import compiled, decide, prepared_profile, version_of
 from jinqi.policies.models import Grant, Match, Policy, RuleVersion
 from jinqi.policies.permissions import FOR_ME, MANAGE, VIEW_ALL
+from jinqi.policies.snapshot import profiles_snapshot
 from jinqi.policies.vocabulary import derived_fields, label, rules_vocabulary
 from jinqi.registry import selectors as registry_selectors
 from jinqi.registry.models import Enterprise
@@ -39,6 +40,7 @@ from jinqi.rules.tree import (
     fields_used,
 )
 from jinqi.rules.types import FieldType
+from jinqi.rules.vector import evaluate_pack, evaluate_rows
 
 # -- the public catalogue ----------------------------------------------------------------------
 
@@ -455,8 +457,6 @@ SAMPLE_SIZE = 10
 def rule_test(sql: str, today: datetime.date) -> RuleTest:
     """How many enterprises a (validated) rule would match over every profile now, and a
     sample of them — eligible, possibly eligible and not — each with its explanation."""
-    from jinqi.policies.snapshot import profiles_snapshot
-    from jinqi.rules.vector import evaluate_pack, evaluate_rows
 
     rule = compile_rule(sql, rules_vocabulary())
     ids, snapshot = profiles_snapshot(fields_used(rule.tree), today)

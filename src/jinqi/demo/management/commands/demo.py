@@ -14,8 +14,9 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
-from django.db import connection
+from django.db import connection, connections
 
+from jinqi.core.server import serve
 from jinqi.demo.steps import demo_steps
 from jinqi.settings import environment
 
@@ -80,10 +81,6 @@ class Command(BaseCommand):
         sys.stdout.flush()
 
     def _serve(self, bind: str, workers: int) -> None:
-        from django.db import connections
-
-        from jinqi.core.server import serve
-
         # A database connection must never cross fork(): gunicorn forks its workers from here.
         connections.close_all()
         self.stderr.write(f"Serving on http://{bind}/ (Ctrl+C to stop)")
