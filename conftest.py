@@ -40,21 +40,81 @@ def _on_postgres() -> bool:
     return os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
 
 
+# The two passes of .ci/run, by the database each runs on (docs/adr/0007-parallel-tests.md).
+CI_PASSES = ("sqlite", "postgresql")
+# pytest-django's ways for a test to reach the test database (its marker aside).
+DATABASE_FIXTURES = frozenset(
+    {
+        "db",
+        "transactional_db",
+        "live_server",
+        "django_db_reset_sequences",
+        "django_db_serialized_rollback",
+    }
+)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--ci-pass",
+        choices=CI_PASSES,
+        help="run only the tests this pass of .ci/run runs (see ci_passes in conftest.py); "
+        "without it, every test runs",
+    )
+
+
+def uses_test_database(item: pytest.Item) -> bool:
+    """Whether the test can reach the test database; pytest-django blocks any other test's
+    database access, so such a test runs the same code whatever DATABASE_URL names."""
+    fixtures = set(getattr(item, "fixturenames", ()))
+    return item.get_closest_marker("django_db") is not None or bool(fixtures & DATABASE_FIXTURES)
+
+
+def ci_passes(item: pytest.Item) -> frozenset[str]:
+    """The passes of .ci/run that run the test: at least one for every test. Both run what
+    reaches the test database; what only one database can tell, or what costs much and learns
+    the same on either, runs once (ADR 0007 gives the reasons)."""
+    if item.get_closest_marker("postgres"):
+        return frozenset({"postgresql"})
+    if item.get_closest_marker("browser"):
+        return frozenset({"sqlite"})
+    if item.get_closest_marker("hostile_walk"):
+        return frozenset({"postgresql"})
+    if not uses_test_database(item):
+        return frozenset({"sqlite"})
+    return frozenset(CI_PASSES)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Tests marked `postgres` need a PostgreSQL server (DATABASE_URL). Under CI the suite runs
-    twice, on SQLite and on PostgreSQL; the first run leaves them out (a skip would count as a
-    failure there) and the second runs them. Elsewhere they skip with the reason."""
+    twice, on SQLite and on PostgreSQL (`--ci-pass`), each pass running its share of the tests
+    (`ci_passes`); a test left to the other pass is deselected, not skipped. Without
+    `--ci-pass`, CI=true on SQLite leaves the `postgres` tests out (a skip would count as a
+    failure there); elsewhere they skip with the reason."""
+    ci_pass = config.getoption("ci_pass")
+    if ci_pass is not None:
+        if (ci_pass == "postgresql") != _on_postgres():
+            raise pytest.UsageError(
+                f"--ci-pass {ci_pass} with DATABASE_URL={os.environ.get('DATABASE_URL', '')!r}"
+            )
+        _deselect(config, items, [item for item in items if ci_pass not in ci_passes(item)])
+        return
     if _on_postgres():
         return
     marked = [item for item in items if item.get_closest_marker("postgres")]
     if os.environ.get("CI") == "true":
-        if marked:
-            config.hook.pytest_deselected(items=marked)
-            items[:] = [item for item in items if item not in marked]
+        _deselect(config, items, marked)
         return
     skip = pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL=postgres://…")
     for item in marked:
         item.add_marker(skip)
+
+
+def _deselect(config: pytest.Config, items: list[pytest.Item], left_out: list[pytest.Item]) -> None:
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        dropped = set(left_out)
+        items[:] = [item for item in items if item not in dropped]
 
 
 @pytest.fixture(autouse=True, scope="session")

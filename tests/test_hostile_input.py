@@ -73,7 +73,7 @@ from jinqi.accounts.enums import Role
 from jinqi.accounts.models import User
 from jinqi.core.permissions import AUTHENTICATED, PUBLIC, has_capability
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.hostile_walk]
 
 # Enough roles to reach what anyone may reach, without walking the same page five times.
 PUBLIC_ROLES = (ANONYMOUS, Role.ENTERPRISE.value)
