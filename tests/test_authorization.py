@@ -289,7 +289,7 @@ def finance(world: World) -> SimpleNamespace:
         rating=Rating.GOOD,
         comment="",
         public_summary=PUBLIC_SUMMARY,
-        expected_version=published.version,
+        expected_version=published.lock_version,
         acting_user=lead,
     )
     assert published.is_public
@@ -340,7 +340,7 @@ def test_department_cannot_change_another_departments_report(
             "rating": Rating.EXCELLENT,
             "comment": "",
             "public_summary": "",
-            "version": finance.submitted.version,
+            "version": finance.submitted.lock_version,
         },
     )
     assert response.status_code == 403
@@ -352,7 +352,7 @@ def test_department_cannot_change_another_departments_report(
     assert api.status_code == 404
     api = client.post(
         f"{API_PREFIX}plans/reports/{finance.submitted.pk}/review",
-        json.dumps({"rating": Rating.EXCELLENT, "version": finance.submitted.version}),
+        json.dumps({"rating": Rating.EXCELLENT, "version": finance.submitted.lock_version}),
         content_type="application/json",
     )
     assert api.status_code == 403
@@ -379,7 +379,7 @@ def test_department_reads_another_departments_report_once_public(
         report=finance.published,
         public_summary="",
         is_public=False,
-        expected_version=finance.published.version,
+        expected_version=finance.published.lock_version,
         acting_user=world.users[Role.LEAD_OFFICE],
     )
     assert get_page(client, url).status_code == 404
