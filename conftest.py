@@ -91,6 +91,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     (`ci_passes`); a test left to the other pass is deselected, not skipped. Without
     `--ci-pass`, CI=true on SQLite leaves the `postgres` tests out (a skip would count as a
     failure there); elsewhere they skip with the reason."""
+    _refuse_transactional_tests_without_serialized_rollback(items)
     ci_pass = config.getoption("ci_pass")
     if ci_pass is not None:
         if (ci_pass == "postgresql") != _on_postgres():
@@ -108,6 +109,20 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     skip = pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL=postgres://…")
     for item in marked:
         item.add_marker(skip)
+
+
+def _refuse_transactional_tests_without_serialized_rollback(items: list[pytest.Item]) -> None:
+    """A transactional test ends with a flush, whose post-migrate signal re-creates the content
+    types and permissions with new ids; the next test that restores the serialized migrated data
+    then collides with them. Every transactional test therefore restores that data itself."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        transactional = marker is not None and marker.kwargs.get("transaction")
+        if transactional and not marker.kwargs.get("serialized_rollback"):
+            raise pytest.UsageError(
+                f"{item.nodeid}: mark it "
+                "pytest.mark.django_db(transaction=True, serialized_rollback=True)"
+            )
 
 
 def _deselect(config: pytest.Config, items: list[pytest.Item], left_out: list[pytest.Item]) -> None:

@@ -16,7 +16,9 @@ from jinqi.core.models import WorkflowStep
 from jinqi.core.tests.workflow_matrix import assert_only_declared_moves
 from jinqi.core.workflow import Step, Transition, Workflow
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Transactional (the schema editor cannot run inside a test transaction on SQLite); serialized
+# rollback restores the migrated data its flush removes, as the next transactional test expects.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 LABELS = {"draft": "草稿", "sent": "已发送", "done": "已办结"}
 
@@ -220,7 +222,7 @@ def test_a_step_on_a_version_the_record_has_left_is_a_conflict_before_anything_e
     flow.apply(letter, "send", lock_version=0, acting_user=Who("writer"))
     with pytest.raises(ConflictError, match="别人先改了"):
         flow.apply(letter, "send", lock_version=0, acting_user=Who("writer"))
-    assert WorkflowStep.objects.count() == 1
+    assert letter_steps().count() == 1
 
 
 def test_a_failing_effect_rolls_the_step_back(letter_model: Any) -> None:
