@@ -142,10 +142,13 @@ class Workflow(Generic[Record]):
 
     # -- enforcing ------------------------------------------------------------------------------
 
-    def check(self, record: Record, action: str, user: Any, *, text: str = "") -> Transition:
-        """The transition, or DomainError/PermissionDenied saying why `user` may not take it."""
+    def check(
+        self, record: Record, action: str, user: Any, *, text: str = "", authorized: bool = False
+    ) -> Transition:
+        """The transition, or DomainError/PermissionDenied saying why `user` may not take it
+        (`authorized` as in `apply`)."""
         transition = self.transition(action)
-        refusal = self.refusal(record, transition, user, text=text)
+        refusal = self.refusal(record, transition, user, text=text, actor=not authorized)
         if refusal is not None:
             raise refusal
         return transition
@@ -169,10 +172,7 @@ class Workflow(Generic[Record]):
         if getattr(record, "lock_version", lock_version) != lock_version:
             # The caller saw an older version than the record: a conflict, whatever else.
             raise ConflictError(str(self.conflict))
-        transition = self.transition(action)
-        refusal = self.refusal(record, transition, acting_user, text=text, actor=not authorized)
-        if refusal is not None:
-            raise refusal
+        transition = self.check(record, action, acting_user, text=text, authorized=authorized)
         source = self._state(record)
         at = clock.now()
         values = dict(changes or {})

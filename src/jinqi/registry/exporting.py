@@ -14,19 +14,10 @@ import pyarrow.parquet as pq
 
 from jinqi.core import clock
 from jinqi.registry.models import Enterprise, Profile
-from jinqi.registry.profile import dated_columns
+from jinqi.registry.profile import TYPES, dated_columns
 from jinqi.registry.vocabulary import FIELDS, VALID_UNTIL
 
 BATCH = 50_000
-_ARROW_TYPES = {
-    "text": pa.string(),
-    "integer": pa.int64(),
-    "money": pa.float64(),
-    "number": pa.float64(),
-    "ratio": pa.float64(),
-    "boolean": pa.bool_(),
-    "date": pa.date32(),
-}
 
 
 def profile_schema() -> pa.Schema:
@@ -37,7 +28,7 @@ def profile_schema() -> pa.Schema:
                 f.key,
                 pa.dictionary(pa.int32(), pa.string())
                 if f.key in DICTIONARY_KEYS
-                else _ARROW_TYPES[f.type],
+                else TYPES[f.key],
             )
             for f in columns
         ]
