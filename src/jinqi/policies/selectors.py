@@ -19,7 +19,7 @@ from jinqi.policies import workflow
 from jinqi.policies.enums import Outcome
 from jinqi.policies.evaluation import compiled, decide, prepared_profile, version_of
 from jinqi.policies.models import Grant, Match, Policy, RuleVersion
-from jinqi.policies.permissions import FOR_ME, MANAGE, VIEW_ALL
+from jinqi.policies.permissions import FOR_ME, MANAGE, VIEW, VIEW_ALL
 from jinqi.policies.snapshot import profiles_snapshot
 from jinqi.policies.vocabulary import derived_fields, label, rules_vocabulary
 from jinqi.registry import selectors as registry_selectors
@@ -70,6 +70,12 @@ def policy_published(code: str) -> Policy:
     if policy is None:
         raise Http404
     return policy
+
+
+def policy_staff_note(policy: Policy, user: Any) -> str:
+    """The policy's note for staff, for department staff and the lead office only; empty for
+    everyone else (visitors and enterprises never read the drafting notes)."""
+    return policy.staff_note if has_capability(user, VIEW) else ""
 
 
 def awards_published(policy: Policy) -> QuerySet[Grant]:
