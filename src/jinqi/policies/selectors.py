@@ -24,7 +24,7 @@ from jinqi.policies.snapshot import profiles_snapshot
 from jinqi.policies.vocabulary import derived_fields, label, rules_vocabulary
 from jinqi.registry import selectors as registry_selectors
 from jinqi.registry.models import Enterprise
-from jinqi.registry.vocabulary import BY_KEY, FIELDS
+from jinqi.registry.vocabulary import BY_KEY, FIELDS, value_label
 from jinqi.rules import ConditionResult, Explanation, Rule, compile_rule, explain, render
 from jinqi.rules.tree import (
     Between,
@@ -208,7 +208,7 @@ def readable(node: Node) -> str:
     if isinstance(node, Compare) and isinstance(node.right, Const):
         left = _named(node.left)
         if left is not None:
-            value = show_value(node.right.value, field_unit(left))
+            value = show_value(value_label(left, node.right.value), field_unit(left))
             return f"{label(left)} {OPERATORS[node.op]} {value}"
     if isinstance(node, InList) and _named(node.operand) is not None:
         values = "、".join(show_value(v.value) for v in node.values)
@@ -256,7 +256,12 @@ def _condition_view(node: Node, result: ConditionResult | None = None) -> Condit
     if result is not None and not (plain and result.result is not None):
         for key, value in result.values.items():
             readings.append(
-                Reading(key, label(key), show_value(value, field_unit(key)), value is None)
+                Reading(
+                    key,
+                    label(key),
+                    show_value(value_label(key, value), field_unit(key)),
+                    value is None,
+                )
             )
     return ConditionView(
         readable=readable(node),

@@ -12,6 +12,7 @@ import pyarrow as pa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from jinqi.registry.derivation import highest_before_newest
 from jinqi.registry.importing.columnar import capital_text, profile_columns
 from jinqi.registry.profile import (
     PROFILE_KEYS,
@@ -31,6 +32,7 @@ FACTS: dict[str, pa.DataType] = {
     **{f"revenue@{y}": pa.float64() for y in YEARS},
     **{f"rd_expense@{y}": pa.float64() for y in YEARS},
     **{f"total_assets@{y}": pa.float64() for y in YEARS[2:]},
+    **{f"industrial_output@{y}": pa.float64() for y in YEARS[1:]},
     "is_high_tech": pa.bool_(),
     "high_tech_certificate_until": pa.string(),
     "is_specialised_sme": pa.bool_(),
@@ -155,3 +157,15 @@ def test_a_given_profile_keeps_its_values_and_gains_the_derived_ones() -> None:
     assert (profile["industry_section"], profile["industry_division"]) == ("C", "99")
     assert profile["size_class"] == "small"
     assert profile["revenue"] == 3000
+
+
+def test_the_highest_output_before_the_newest_year_is_per_enterprise() -> None:
+    """`industrial_output_prev_max` is the highest output of each enterprise's years before its
+    own newest year, and missing when it has no earlier year."""
+    years = [
+        (2022, pa.array([50.0, None, 10.0, None], pa.float64())),
+        (2023, pa.array([80.0, 30.0, None, None], pa.float64())),
+        (2024, pa.array([20.0, None, 40.0, 70.0], pa.float64())),
+    ]
+    assert highest_before_newest(years, 4).to_pylist() == [80.0, None, 10.0, None]
+    assert highest_before_newest([], 2).to_pylist() == [None, None]
