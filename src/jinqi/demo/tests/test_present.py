@@ -17,8 +17,8 @@ from jinqi.demo.plans import (
     demo_plan_import,
     demo_plan_roll_over,
 )
-from jinqi.plans.forms import month_choices
-from jinqi.plans.models import Plan, ProgressReport
+from jinqi.plans.models import Assignment, Plan, ProgressReport
+from jinqi.plans.selectors import report_months
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +57,10 @@ def test_the_2022_plan_is_rolled_over_into_the_clock_year_with_this_month_open()
             )
         )
         assert periods == {dt.date(2026, 9, 1), dt.date(2026, 10, 1), dt.date(2026, 11, 1)}
-        assert month_choices(current)[0][0] == "2026-12"
+        assignment = Assignment.objects.filter(measure__plan=current).first()
+        assert assignment is not None
+        liaison = User.objects.get(username=assignment.department.code)
+        assert report_months(liaison, assignment.measure).open[0] == dt.date(2026, 12, 1)
         reports = ProgressReport.objects.count()
         demo_plan_roll_over(lambda _message: None)
         assert ProgressReport.objects.count() == reports
