@@ -7,11 +7,17 @@ import io
 import pytest
 from django.apps import apps
 from django.core.management import call_command
+from django.db.models import Count, Max
 
 from jinqi.appeals.enums import AppealState
 from jinqi.appeals.models import Appeal
 from jinqi.applications.models import Application
-from jinqi.plans.models import Measure
+from jinqi.demo.inboxes import UNREAD_PER_USER
+from jinqi.demo.management.commands.demo import ACCOUNTS_FILE
+from jinqi.demo.plans import current_plan_code
+from jinqi.notifications.models import Notification
+from jinqi.plans.models import Measure, Plan
+from jinqi.policies.models import Policy
 
 
 def _counts() -> dict[str, int]:
@@ -28,11 +34,14 @@ def _counts() -> dict[str, int]:
 # inside one test transaction they become savepoints, which PostgreSQL handles slowly (4×).
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_demo_sets_up_every_role_and_a_second_run_duplicates_nothing() -> None:
-    """The demo loads accounts of every role and a year of the 2022 plan; running it again keeps
-    the database as it is."""
-    out = io.StringIO()
-    call_command("demo", "--no-serve", stdout=out, stderr=io.StringIO())
+    """The demo loads accounts of every role, a year of the 2022 plan rolled over into this
+    year's, a published award list and inboxes with a handful of unread notices; running it
+    again keeps the database as it is and says the same account count."""
+    out, err = io.StringIO(), io.StringIO()
+    call_command("demo", "--no-serve", stdout=out, stderr=err)
     printed = out.getvalue()
+    assert printed == ACCOUNTS_FILE.read_text(encoding="utf-8")
+    assert len(err.getvalue().splitlines()) < 40
     for username in (
         "sysadmin",
         "secadmin",
@@ -43,7 +52,8 @@ def test_demo_sets_up_every_role_and_a_second_run_duplicates_nothing() -> None:
     ):
         assert f" {username} " in printed
     first = _counts()
-    assert first["plans.Measure"] == 100
+    assert first["plans.Measure"] == 200
+    assert Plan.objects.filter(code=current_plan_code()).exists()
     assert first["plans.ProgressReport"] > 3000
     assert first["plans.UrgingNotice"] > 0 and first["plans.SupervisionEntry"] == 6
     states = set(Application.objects.values_list("state", flat=True))
@@ -54,7 +64,18 @@ def test_demo_sets_up_every_role_and_a_second_run_duplicates_nothing() -> None:
     assert appeal_states == {s.value for s in AppealState}
     assert Appeal.objects.filter(escalated_at__isnull=False).exists()
     assert Appeal.objects.filter(rating__isnull=False, reopen_count__gt=0).exists()
-    measure = Measure.objects.get(plan__code="jinshan-2022", seq=65)
+    measure = Measure.objects.get(plan__code=current_plan_code(), seq=65)
     assert "appeals.satisfaction_rate" in measure.indicator_keys
-    call_command("demo", "--no-serve", stdout=io.StringIO(), stderr=io.StringIO())
+    assert Policy.objects.filter(awards_published_at__isnull=False).exists()
+    most_unread = (
+        Notification.objects.filter(read_at__isnull=True)
+        .values("recipient")
+        .annotate(n=Count("id"))
+        .aggregate(Max("n"))["n__max"]
+    )
+    assert most_unread <= UNREAD_PER_USER
+    again = io.StringIO()
+    call_command("demo", "--no-serve", stdout=io.StringIO(), stderr=again)
     assert _counts() == first
+    accounts_line = next(line for line in err.getvalue().splitlines() if "demo accounts:" in line)
+    assert accounts_line in again.getvalue()

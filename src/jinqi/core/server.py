@@ -26,6 +26,7 @@ class JinqiServer(BaseApplication):
 
 
 _worker: subprocess.Popen[bytes] | None = None
+_verbosity = 1
 
 
 def _when_ready(server: Any) -> None:
@@ -34,7 +35,9 @@ def _when_ready(server: Any) -> None:
     # worker, and a connection that crosses fork() corrupts the database's shared state (seen
     # as "database disk image is malformed" under load).
     global _worker
-    _worker = subprocess.Popen([sys.executable, "-m", "jinqi", "worker"])
+    _worker = subprocess.Popen(
+        [sys.executable, "-m", "jinqi", "worker", "--verbosity", str(_verbosity)]
+    )
 
 
 def _on_exit(server: Any) -> None:
@@ -46,7 +49,12 @@ def _on_exit(server: Any) -> None:
             _worker.kill()
 
 
-def serve(*, bind: str, workers: int) -> None:
+def serve(*, bind: str, workers: int, verbosity: int = 1) -> None:
+    """Serve until stopped. Below verbosity 2 the console shows warnings and errors only: no
+    request lines, no worker start-up lines, no task lines."""
+    global _verbosity
+    _verbosity = verbosity
+    chatty = verbosity >= 2
     JinqiServer(
         {
             "bind": bind,
@@ -55,7 +63,8 @@ def serve(*, bind: str, workers: int) -> None:
             "threads": 4,
             "when_ready": _when_ready,
             "on_exit": _on_exit,
-            "accesslog": "-",
+            "accesslog": "-" if chatty else None,
+            "loglevel": "info" if chatty else "warning",
             "timeout": 60,
         }
     ).run()

@@ -57,7 +57,15 @@ def demo_accounts_load(report: Callable[[str], None]) -> None:
             department=department,
             email=f"{department.code}@jinqi.example",
         )
-    report(f"demo accounts: {User.objects.count()}")
+    # The demo's own accounts, not every user: a rerun finds the same number as the first run.
+    report(f"demo accounts: {User.objects.filter(username__in=demo_account_usernames()).count()}")
+
+
+def demo_account_usernames() -> list[str]:
+    """The user names of the accounts the demo makes (the administrators, the lead office, the
+    demo enterprise and one liaison per department)."""
+    units = Department.objects.units().values_list("code", flat=True)
+    return [*(name for name, _role in ADMINISTRATORS), "lead", "enterprise", *units]
 
 
 def demo_accounts() -> list[tuple[str, str, str]]:
@@ -78,6 +86,12 @@ def demo_accounts() -> list[tuple[str, str, str]]:
             _("every department: user name = its code (docs/departments.md)"),
         )
     )
-    rows.append((str(Role.ENTERPRISE.label), "enterprise", DEMO_ENTERPRISE_USCC))
+    rows.append(
+        (
+            str(Role.ENTERPRISE.label),
+            "enterprise",
+            _("or its credit code %(code)s") % {"code": DEMO_ENTERPRISE_USCC},
+        )
+    )
     rows.append((_("Password"), DEMO_PASSWORD, _("the same for every demo account")))
     return rows

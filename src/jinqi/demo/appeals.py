@@ -18,7 +18,7 @@ from jinqi.appeals.enums import AppealKind, Contact
 from jinqi.appeals.models import Appeal, Category
 from jinqi.core import clock
 from jinqi.demo.accounts import DEMO_ENTERPRISE_USCC
-from jinqi.demo.plans import PLAN_CODE
+from jinqi.demo.plans import PLAN_CODE, current_plan_code
 from jinqi.plans.models import Measure
 from jinqi.plans.services import measure_indicators_set
 from jinqi.registry.models import Enterprise
@@ -242,7 +242,11 @@ def _walk(
 def _link_measure(lead: User) -> None:
     """The lead office attaches the appeal indicators to measure 65 (政企沟通), as it would on the
     measure's page."""
-    measure = Measure.objects.filter(plan__code=PLAN_CODE, seq=MEASURE_SEQ).first()
+    measure = (
+        Measure.objects.filter(plan__code__in=[current_plan_code(), PLAN_CODE], seq=MEASURE_SEQ)
+        .order_by("-plan__year")
+        .first()
+    )
     if measure is not None:
         keys = list(dict.fromkeys([*measure.indicator_keys, *INDICATORS]))
         measure_indicators_set(measure=measure, keys=keys, acting_user=lead)

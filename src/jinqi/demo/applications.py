@@ -18,6 +18,7 @@ from jinqi.applications import services
 from jinqi.applications.definition import Definition, FormField, Material, ReviewStep, ShowWhen
 from jinqi.applications.enums import Admission, FieldKind, Reviewer
 from jinqi.applications.models import Application
+from jinqi.core import clock
 from jinqi.demo.accounts import DEMO_ENTERPRISE_USCC
 from jinqi.policies.enums import Delivery, Outcome, PolicyState
 from jinqi.policies.models import Match, Policy
@@ -95,8 +96,8 @@ def demo_applications_load(report: Callable[[str], None]) -> None:
             title="（演示）金山区企业技术改造专项资金",
             title_en="(Demo) Jinshan special fund for enterprises' technical upgrades",
             document_number="演示数据，非真实文件",
-            valid_from=dt.date(2026, 1, 1),
-            valid_until=dt.date(2027, 12, 31),
+            valid_from=dt.date(clock.today().year, 1, 1),
+            valid_until=dt.date(clock.today().year + 1, 12, 31),
             summary="（演示）支持区内正常经营、未列入经营异常名录的企业实施智能化、绿色低碳和"
             "质量提升技术改造项目，一表申报，政府已掌握的数据无需重复填报。",
             benefit="按项目总投资的10%给予资助，单个项目最高50万元。",
@@ -148,7 +149,7 @@ def _walk(
         answers={
             "project_name": f"{firm.name[:20]}智能产线改造项目",
             "investment": 300 + 45 * index,
-            "start_on": "2026-09-01",
+            "start_on": f"{clock.today().year}-09-01",
             "imports_equipment": index % 3 == 0,
             **({"imported_value": 120.0} if index % 3 == 0 else {}),
             "category": ("智能化改造", "绿色低碳改造", "质量提升")[index % 3],

@@ -1,6 +1,9 @@
 """A believable year of the Jinshan 2022 plan for the demo: monthly reports from March to
 December, reviews, returns, urging notices and the supervision log, all written through the
-services with the clock set to when each thing happened. Deterministic (seeded)."""
+services with the clock set to when each thing happened. Deterministic (seeded).
+
+The 2022 plan stays as history; it is rolled over into the plan of the demo clock's year, which
+gets the reports of the months just before this one, so a department has this month to report."""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ from importlib import resources
 from typing import Any
 
 from django.db import connection, transaction
+from django.utils import timezone
 
 from jinqi.accounts.models import User
 from jinqi.accounts.services import system_user
@@ -27,6 +31,8 @@ PLAN_TITLE = "金山区聚焦“三个服务”全面推进一流营商环境建
 PLAN_DOCUMENT = "金府办发〔2022〕7号"
 FIRST_MONTH = dt.date(2022, 3, 1)
 LAST_MONTH = dt.date(2022, 12, 1)
+# How many months before the current one the current year's plan has reports for.
+CURRENT_HISTORY_MONTHS = 3
 
 NARRATIVES: dict[str, tuple[str, ...]] = {
     MeasureStatus.IN_PROGRESS: (
@@ -53,12 +59,25 @@ REVIEW_COMMENTS = {
 RETURN_COMMENT = "请补充本月具体工作量化数据和佐证材料后重新报送。"
 
 
-def _months() -> list[dt.date]:
-    months, month = [], FIRST_MONTH
-    while month <= LAST_MONTH:
+def _months(first: dt.date, last: dt.date) -> list[dt.date]:
+    months, month = [], first
+    while month <= last:
         months.append(month)
-        month = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        month = _shift(month, 1)
     return months
+
+
+def current_plan_code() -> str:
+    """The code of the plan the demo rolls the 2022 plan over into: the demo clock's year's."""
+    return f"jinshan-{clock.today().year}"
+
+
+def current_history_months() -> list[dt.date]:
+    """The months of this year before the current one that the current plan has reports for
+    (from March, when the plan's reporting starts)."""
+    this_month = clock.today().replace(day=1)
+    first = max(this_month.replace(month=3), _shift(this_month, -CURRENT_HISTORY_MONTHS))
+    return _months(first, _shift(this_month, -1))
 
 
 def _at(day: dt.date, hour: int) -> dt.datetime:
@@ -72,10 +91,12 @@ class Event:
     run: Callable[[], Any]
 
 
-def _status_plan(assignment: Assignment, rng: random.Random) -> dict[dt.date, str]:
+def _status_plan(
+    assignment: Assignment, months: list[dt.date], rng: random.Random
+) -> dict[dt.date, str]:
     """The status the unit reports each month."""
     measure = assignment.measure
-    months = _months()
+    first, last = months[0], months[-1]
     statuses: dict[dt.date, str] = {m: MeasureStatus.IN_PROGRESS for m in months}
     if measure.deadline_kind == DeadlineKind.COMPLETED:
         return dict.fromkeys(months, MeasureStatus.COMPLETED)
@@ -84,17 +105,17 @@ def _status_plan(assignment: Assignment, rng: random.Random) -> dict[dt.date, st
         due = measure.due_date.replace(day=1)
         roll = rng.random()
         if roll < 0.78:
-            done = max(FIRST_MONTH, _shift(due, -rng.randint(0, 2)))
+            done = max(first, _shift(due, -rng.randint(0, 2)))
         elif roll < 0.88:
             late = _shift(due, rng.randint(1, 2))
-            done = late if late <= LAST_MONTH else None
+            done = late if late <= last else None
     elif rng.random() < 0.3:
-        done = _shift(FIRST_MONTH, rng.randint(5, 9))
+        done = _shift(first, rng.randint(5, 9))
     blocked_from = None
     if done is None and rng.random() < 0.03:
-        blocked_from = _shift(LAST_MONTH, -rng.randint(0, 3))
+        blocked_from = _shift(last, -rng.randint(0, 3))
     for month in months:
-        if month == FIRST_MONTH and rng.random() < 0.2:
+        if month == first and rng.random() < 0.2:
             statuses[month] = MeasureStatus.NOT_STARTED
         if done is not None and month >= done:
             statuses[month] = MeasureStatus.COMPLETED
@@ -113,9 +134,18 @@ def _text(status: str, item: str, rng: random.Random) -> str:
 
 
 class DemoHistory:
-    def __init__(self, plan: Plan, lead: User, seed: int = 2022) -> None:
+    def __init__(
+        self,
+        plan: Plan,
+        lead: User,
+        months: list[dt.date],
+        seed: int = 2022,
+        with_supervision: bool = True,
+    ) -> None:
         self.plan = plan
         self.lead = lead
+        self.months = months
+        self.with_supervision = with_supervision
         self.rng = random.Random(seed)
         self.events: list[Event] = []
         self.staff = {u.department_id: u for u in User.objects.filter(role="department")}
@@ -130,8 +160,9 @@ class DemoHistory:
         )
         for assignment in assignments:
             p = punctuality.setdefault(assignment.department_id, self.rng.uniform(0.55, 0.98))
-            self._reports(assignment, _status_plan(assignment, self.rng), p)
-        self._supervision()
+            self._reports(assignment, _status_plan(assignment, self.months, self.rng), p)
+        if self.with_supervision:
+            self._supervision()
 
     def _reports(self, assignment: Assignment, statuses: dict[dt.date, str], p: float) -> None:
         user = self.staff.get(assignment.department_id)
@@ -157,15 +188,15 @@ class DemoHistory:
             day = max(day, month)
             text = _text(status, assignment.measure.reform_item, self.rng)
             self.add(_at(day, 10), self._submit(assignment, user, month, status, text))
-            if month < LAST_MONTH or self.rng.random() < 0.8:
+            if month < self.months[-1] or self.rng.random() < 0.8:
                 self.add(
                     _at(day + dt.timedelta(days=self.rng.randint(1, 5)), 15),
                     self._review(assignment, month),
                 )
         if (
-            statuses[LAST_MONTH] != MeasureStatus.COMPLETED
+            statuses[self.months[-1]] != MeasureStatus.COMPLETED
             and assignment.measure.due_date
-            and assignment.measure.due_date < dt.date(2022, 12, 1)
+            and assignment.measure.due_date < self.months[-1]
         ):
             self._urge(assignment, user)
 
@@ -304,17 +335,20 @@ class DemoHistory:
             self.add(_at(day, 17), run)
 
     def play(self, report: Callable[[str], None]) -> None:
-        self.events.sort()
-        total = len(self.events)
+        """Run the events in time order, each at its moment; none after the demo clock's now."""
+        now = timezone.localtime(clock.now()).replace(tzinfo=None)
+        self.events = sorted(e for e in self.events if e.at <= now)
+        total, skipped = len(self.events), 0
         for index, event in enumerate(self.events, start=1):
             with clock.frozen_at(event.at):
                 try:
                     event.run()
-                except DomainError as error:  # a simulated user making a mistake is fine
-                    report(f"skipped: {error.message}")
-            if index % 1000 == 0 or index == total:
-                report(f"plan history: {index}/{total} events")
+                except DomainError:  # a simulated user making a mistake is fine
+                    skipped += 1
+            if index % 1000 == 0:
                 _refresh_planner_statistics()
+        _refresh_planner_statistics()
+        report(f"plan {self.plan.code}: {total} events of its history, {skipped} refused")
 
 
 def _refresh_planner_statistics() -> None:
@@ -327,6 +361,7 @@ def _refresh_planner_statistics() -> None:
 
 def demo_plan_load(report: Callable[[str], None]) -> None:
     demo_plan_import(report, with_history=True)
+    demo_plan_roll_over(report)
 
 
 def demo_plan_import(report: Callable[[str], None], *, with_history: bool = False) -> None:
@@ -349,6 +384,35 @@ def demo_plan_import(report: Callable[[str], None], *, with_history: bool = Fals
         report(f"plan {PLAN_CODE}: {result.created} measures imported")
         if with_history:
             lead = User.objects.get(username="lead")
-            history = DemoHistory(result.plan, lead)
+            history = DemoHistory(result.plan, lead, _months(FIRST_MONTH, LAST_MONTH))
+            history.build()
+            history.play(report)
+
+
+def demo_plan_roll_over(report: Callable[[str], None]) -> None:
+    """The lead office rolls the 2022 plan over into the demo clock's year in January, and the
+    departments report the months just before this one."""
+    source = Plan.objects.filter(code=PLAN_CODE).first()
+    year = clock.today().year
+    code = current_plan_code()
+    if source is None or year <= source.year:
+        return
+    if Plan.objects.filter(code=code).exists():
+        report(f"plan {code} already loaded; kept as it is")
+        return
+    lead = User.objects.get(username="lead")
+    with transaction.atomic():
+        with clock.frozen_at(dt.datetime(year, 1, 10, 9, 0)):
+            plan = services.plan_roll_over(
+                source=source,
+                code=code,
+                title=PLAN_TITLE.replace("行动方案", f"{year}年行动方案"),
+                year=year,
+                acting_user=lead,
+            )
+        report(f"plan {code}: rolled over from {PLAN_CODE}")
+        months = current_history_months()
+        if months:
+            history = DemoHistory(plan, lead, months, seed=year, with_supervision=False)
             history.build()
             history.play(report)

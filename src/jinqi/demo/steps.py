@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from jinqi.demo.accounts import demo_accounts, demo_accounts_load
 from jinqi.demo.appeals import demo_appeals_load
 from jinqi.demo.applications import demo_applications_load
+from jinqi.demo.awards import demo_awards_load
 from jinqi.demo.guides import demo_guides_load
+from jinqi.demo.inboxes import demo_inboxes_settle
 from jinqi.demo.plans import demo_plan_load
 from jinqi.demo.policies import demo_policies_load
 from jinqi.demo.registry import demo_registry_load
@@ -25,16 +27,19 @@ class DemoStep:
 
 
 # Accounts first (everything else names them), the registry before what is matched against it,
-# search last: the index is rebuilt once from every app's demo content.
+# the inboxes settled once every notice is sent, search last: the index is rebuilt once from
+# every app's demo content.
 STEPS: tuple[DemoStep, ...] = (
     DemoStep("accounts", demo_accounts_load, demo_accounts),
     DemoStep("registry", demo_registry_load),
     DemoStep("policies", demo_policies_load),
+    DemoStep("awards", demo_awards_load),
     DemoStep("applications", demo_applications_load),
     DemoStep("guides", demo_guides_load),
     DemoStep("plans", demo_plan_load),
     DemoStep("surveys", demo_surveys_load),
     DemoStep("appeals", demo_appeals_load),
+    DemoStep("inboxes", demo_inboxes_settle),
     DemoStep("search", demo_search_index),
 )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Protocol
 
 from django.conf import settings
@@ -19,8 +20,19 @@ class ConsoleSmsBackend:
         sys.stderr.write(f"[SMS to {phone}] {text}\n")
 
 
+class FileSmsBackend:
+    """Appends each text message to sms.log in the outbox directory (the demo at normal
+    verbosity, where the console stays quiet)."""
+
+    def send(self, phone: str, text: str) -> None:
+        directory = Path(settings.OUTBOX_DIR)
+        directory.mkdir(parents=True, exist_ok=True)
+        with (directory / "sms.log").open("a", encoding="utf-8") as log:
+            log.write(f"[SMS to {phone}] {text}\n")
+
+
 def sms_backend() -> SmsBackend:
-    path = getattr(settings, "SMS_BACKEND", "jinqi.notifications.channels.ConsoleSmsBackend")
+    path = settings.SMS_BACKEND
     backend: SmsBackend = import_string(path)()
     return backend
 

@@ -75,6 +75,22 @@ def notifications_mark_all_read(*, user: Any) -> int:
     )
 
 
+def notifications_keep_newest_unread(*, keep: int) -> int:
+    """Mark every unread notice read except each recipient's `keep` newest (a demo's years of
+    simulated notices must not greet a user as hundreds of unread ones). Returns how many."""
+    marked = 0
+    now = clock.now()
+    unread = Notification.objects.filter(read_at__isnull=True)
+    for recipient_id in unread.values_list("recipient_id", flat=True).distinct():
+        newest = unread.filter(recipient_id=recipient_id).values_list("pk", flat=True)[:keep]
+        marked += (
+            unread.filter(recipient_id=recipient_id)
+            .exclude(pk__in=list(newest))
+            .update(read_at=now)
+        )
+    return marked
+
+
 def sms_send(*, phone: str, text: str) -> OutboxMessage:
     """Queue a text message through the SMS channel (the console backend unless configured)."""
     message = OutboxMessage.objects.create(

@@ -8,11 +8,11 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from jinqi.accounts.models import Department
-from jinqi.core import clock
 from jinqi.core.forms import LineField, SlugField, TextField
 from jinqi.core.indicators import all_indicators
 from jinqi.plans.enums import MeasureStatus, Rating, SupervisionKind
 from jinqi.plans.models import Measure, Plan
+from jinqi.plans.selectors import ReportMonths
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -29,14 +29,8 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
-def month_choices(plan: Plan) -> list[tuple[str, str]]:
-    """The plan year's months up to the current one, newest first."""
-    today = clock.today()
-    last = 12 if plan.year < today.year else today.month if plan.year == today.year else 0
-    return [
-        (f"{plan.year}-{m:02d}", date_format(dt.date(plan.year, m, 1), "YEAR_MONTH_FORMAT"))
-        for m in range(last, 0, -1)
-    ]
+def month_label(month: dt.date) -> str:
+    return date_format(month, "YEAR_MONTH_FORMAT")
 
 
 class ReportForm(forms.Form):
@@ -53,12 +47,16 @@ class ReportForm(forms.Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, months: ReportMonths, **kwargs: Any) -> None:
+        """Offers only the months still open to a report; starts on the month being reported
+        now, with the status the department last reported."""
         super().__init__(*args, **kwargs)
-        choices = month_choices(plan)
+        choices = [(f"{m:%Y-%m}", month_label(m)) for m in months.open]
         self.fields["period"].choices = choices  # type: ignore[attr-defined]  # ChoiceField
-        if choices and not self.initial.get("period"):
-            self.initial["period"] = choices[0][0]
+        if months.default and not self.initial.get("period"):
+            self.initial["period"] = f"{months.default:%Y-%m}"
+        if months.last_status and not self.initial.get("status"):
+            self.initial["status"] = months.last_status
 
     def clean_indicator_values(self) -> dict[str, float]:
         values: dict[str, float] = {}

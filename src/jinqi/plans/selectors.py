@@ -55,6 +55,48 @@ def report_due_date(period: dt.date) -> dt.date:
     return calendar.add_working_days(next_month - dt.timedelta(days=1), REPORT_DUE_WORKING_DAY)
 
 
+@dataclass(frozen=True)
+class ReportMonths:
+    """What the report form offers a department for one measure: the months it may still write
+    (no report yet, a draft or a returned one), newest first; the months already reported; the
+    month to start on; and the status it last reported."""
+
+    open: list[dt.date]
+    reported: dict[dt.date, ProgressReport]
+    default: dt.date | None
+    last_status: str | None
+
+
+def report_months(user: User, measure: Measure) -> ReportMonths:
+    today = clock.today()
+    plan = measure.plan
+    last = min(plan.period_end, today.replace(day=1))
+    months = (
+        [dt.date(plan.year, m, 1) for m in range(last.month, 0, -1)]
+        if last.year == plan.year
+        else []
+    )
+    reports = {
+        r.period: r
+        for r in ProgressReport.objects.filter(
+            assignment__measure=measure, assignment__department=user.department
+        )
+    }
+    reported = {p: r for p, r in reports.items() if r.state in COUNTED_STATES}
+    open_months = [m for m in months if m not in reported]
+    # The month being reported now: the oldest open one still before its due date, else the
+    # newest open one (this month).
+    due = [m for m in reversed(open_months) if report_due_date(m) >= today]
+    default = due[0] if due else (open_months[0] if open_months else None)
+    latest = max(reports.values(), key=lambda r: r.period, default=None)
+    return ReportMonths(
+        open=open_months,
+        reported=reported,
+        default=default,
+        last_status=latest.status if latest else None,
+    )
+
+
 @dataclass
 class AssignmentState:
     assignment: Assignment

@@ -128,6 +128,8 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Enterprise users may type their unified social credit code as the user name.
+    "jinqi.accounts.backends.CreditCodeBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -211,6 +213,9 @@ UPLOAD_MAX_UNPACKED_BYTES = env.UPLOAD_MAX_UNPACKED_BYTES
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 EMAIL_BACKEND = env.EMAIL_URL_BACKEND
+OUTBOX_DIR = env.OUTBOX_DIR
+EMAIL_FILE_PATH = env.OUTBOX_DIR  # django.core.mail.backends.filebased.EmailBackend
+SMS_BACKEND = env.SMS_BACKEND
 EMAIL_HOST = env.EMAIL_HOST
 EMAIL_PORT = env.EMAIL_PORT
 EMAIL_HOST_USER = env.EMAIL_HOST_USER

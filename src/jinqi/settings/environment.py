@@ -25,6 +25,9 @@ DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'jinqi.sqli
 EMAIL_URL_BACKEND = os.environ.get(
     "JINQI_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
+# Where the file back-ends put e-mails and text messages (the demo's quiet console uses them).
+OUTBOX_DIR = Path(os.environ.get("JINQI_OUTBOX_DIR", VAR_DIR / "outbox"))
+SMS_BACKEND = os.environ.get("JINQI_SMS_BACKEND", "jinqi.notifications.channels.ConsoleSmsBackend")
 EMAIL_HOST = os.environ.get("JINQI_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("JINQI_EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("JINQI_EMAIL_HOST_USER", "")

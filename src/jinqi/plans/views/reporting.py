@@ -25,6 +25,7 @@ from jinqi.plans.forms import (
     ReportForm,
     ReturnForm,
     ReviewForm,
+    month_label,
 )
 from jinqi.plans.permissions import REPORT, SUPERVISE, VIEW_LEDGER, can_supervise
 from jinqi.plans.views.shared import current_plan, form_errors_message
@@ -89,8 +90,12 @@ def report_edit(request: AuthenticatedRequest, code: str, seq: int) -> HttpRespo
             )
             .first()
         )
+    months = selectors.report_months(request.user, measure)
+    asked_reported = months.reported.get(period) if period else None
+    if asked_reported is not None:
+        existing = None  # said on the page; the form starts on a month still open
     if request.method == "POST":
-        form = ReportForm(request.POST, request.FILES, plan=plan)
+        form = ReportForm(request.POST, request.FILES, months=months)
         if form.is_valid():
             try:
                 with transaction.atomic():
@@ -131,11 +136,19 @@ def report_edit(request: AuthenticatedRequest, code: str, seq: int) -> HttpRespo
                 "narrative": existing.narrative,
                 "version": existing.lock_version,
             }
-        form = ReportForm(initial=initial, plan=plan)
+        form = ReportForm(initial=initial, months=months)
     return render(
         request,
         "plans/report_edit.html",
-        {"plan": plan, "measure": measure, "form": form, "existing": existing},
+        {
+            "plan": plan,
+            "measure": measure,
+            "form": form,
+            "existing": existing,
+            "months": months,
+            "asked_reported": asked_reported,
+            "reported_labels": [month_label(m) for m in sorted(months.reported)],
+        },
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
@@ -18,6 +19,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # A line per task only when asked for (-v 2): a demo's start queues thousands of them.
+        level = logging.INFO if options["verbosity"] >= 2 else logging.WARNING
+        for name in ("django_tasks", "django_tasks_db", "apscheduler"):
+            logging.getLogger(name).setLevel(level)
         start_scheduler()
         worker = make_task_worker(options["interval"])
         worker.configure_signals()

@@ -1,12 +1,15 @@
 """`jinqi demo`: set up a database with demo data and serve the whole platform.
 
 Creates the embedded SQLite database under ./var/ (or uses DATABASE_URL), applies migrations,
-loads each app's demo data once, prints the demo accounts, then runs gunicorn on
-http://127.0.0.1:8000 with the background worker beside it (a child process).
+loads each app's demo data once, then runs gunicorn on http://127.0.0.1:8000 (`--bind`) with the
+background worker beside it (a child process). The demo accounts are printed last and written to
+var/demo-accounts.txt. At the default verbosity the console stays quiet: e-mails and text
+messages go to files under var/outbox/, and task and request lines appear only with `-v 2`.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -19,6 +22,8 @@ from django.db import connection, connections
 from jinqi.core.server import serve
 from jinqi.demo.steps import demo_steps
 from jinqi.settings import environment
+
+ACCOUNTS_FILE = environment.VAR_DIR / "demo-accounts.txt"
 
 
 class Command(BaseCommand):
@@ -38,6 +43,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         environment.VAR_DIR.mkdir(parents=True, exist_ok=True)
+        # WhiteNoise serves through the finders but warns at start-up when this is missing.
+        Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+        verbosity = int(options["verbosity"])
         if options["reset"]:
             self._reset()
         self.stderr.write("Applying migrations…")
@@ -48,9 +56,12 @@ class Command(BaseCommand):
                 cursor.execute("PRAGMA journal_mode=WAL")
         for step in demo_steps():
             step.load(lambda message: self.stderr.write(f"  {message}"))
-        self._print_accounts()
-        if not options["no_serve"]:
-            self._serve(options["bind"], options["workers"])
+        table = self._accounts_table()
+        ACCOUNTS_FILE.write_text(table, encoding="utf-8")
+        if options["no_serve"]:
+            self.stdout.write(table)
+        else:
+            self._serve(options["bind"], options["workers"], verbosity, table)
 
     def _reset(self) -> None:
         vendor = connection.vendor
@@ -68,20 +79,25 @@ class Command(BaseCommand):
         else:
             call_command("flush", interactive=False, verbosity=0)
 
-    def _print_accounts(self) -> None:
+    def _accounts_table(self) -> str:
         rows = [row for step in demo_steps() for row in step.accounts()]
-        out = self.stdout
-        out.write("")
-        out.write("Jinqi demo accounts")
-        out.write("-" * 72)
-        for role, username, note in rows:
-            out.write(f"{role:<18} {username:<28} {note}")
-        out.write("-" * 72)
-        out.write("")
-        sys.stdout.flush()
+        rule = "-" * 72
+        lines = ["", "Jinqi demo accounts", rule]
+        lines += [f"{role:<18} {username:<28} {note}" for role, username, note in rows]
+        lines += [rule, f"(also in {ACCOUNTS_FILE})", ""]
+        return "\n".join(lines)
 
-    def _serve(self, bind: str, workers: int) -> None:
+    def _serve(self, bind: str, workers: int, verbosity: int, table: str) -> None:
+        if verbosity < 2 and "JINQI_EMAIL_BACKEND" not in os.environ:
+            # The worker (a child process, reading these at start) files e-mails and texts
+            # instead of printing their bodies.
+            os.environ["JINQI_EMAIL_BACKEND"] = "django.core.mail.backends.filebased.EmailBackend"
+            os.environ.setdefault(
+                "JINQI_SMS_BACKEND", "jinqi.notifications.channels.FileSmsBackend"
+            )
         # A database connection must never cross fork(): gunicorn forks its workers from here.
         connections.close_all()
-        self.stderr.write(f"Serving on http://{bind}/ (Ctrl+C to stop)")
-        serve(bind=bind, workers=workers)
+        self.stderr.write(f"Serving on http://{bind}/ (Ctrl+C to stop; another port: --bind)")
+        self.stdout.write(table)
+        sys.stdout.flush()
+        serve(bind=bind, workers=workers, verbosity=verbosity)
