@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from jinqi.appeals.statistics import Figures
 
@@ -13,7 +14,7 @@ def rates_bar(rows: list[Figures]) -> dict[str, Any]:
     """The three 接诉即办 rates per department, side by side (the 15 busiest departments)."""
     shown = [r for r in rows if r.department is not None][:15]
     series = (
-        (_("Response rate"), "#1f4e8c", [r.response_rate for r in shown]),
+        (pgettext("appeals", "Response rate"), "#1f4e8c", [r.response_rate for r in shown]),
         (_("Resolution rate"), "#1f7a3f", [r.resolution_rate for r in shown]),
         (_("Satisfaction rate"), "#c8891a", [r.satisfaction_rate for r in shown]),
     )

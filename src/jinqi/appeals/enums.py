@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AppealKind(models.TextChoices):
@@ -12,7 +13,7 @@ class AppealState(models.TextChoices):
     INFO_REQUESTED = "info_requested", _("More information asked of the enterprise")
     IN_PROGRESS = "in_progress", _("Answered, being handled")
     RESOLVED = "resolved", _("Resolved, awaiting the enterprise's confirmation")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("appeal state", "Closed")
     MERGED = "merged", _("Merged into another appeal")
 
 

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jinqi.accounts.models import Department
 from jinqi.appeals.enums import AppealKind, AppealState, Contact, Overdue, Side
@@ -81,7 +82,7 @@ class Category(models.Model):
 
 
 class Appeal(models.Model):
-    reference = models.CharField(_("reference"), max_length=20, unique=True)
+    reference = models.CharField(pgettext_lazy("appeal", "reference"), max_length=20, unique=True)
     kind = models.CharField(_("kind"), max_length=10, choices=AppealKind.choices)
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="appeals")
     department = models.ForeignKey(

@@ -133,7 +133,7 @@ def register() -> None:
     register_indicator(
         Indicator(
             "appeals.response_rate",
-            _("Appeals answered on time (响应率)"),
+            _("Appeals answered on time (response rate)"),
             "%",
             response_rate,
         )
@@ -141,7 +141,7 @@ def register() -> None:
     register_indicator(
         Indicator(
             "appeals.resolution_rate",
-            _("Appeals solved (解决率)"),
+            _("Appeals solved (resolution rate)"),
             "%",
             resolution_rate,
         )

@@ -4,9 +4,8 @@ another enterprise's grant, is a 404."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from django.db.models import Max, QuerySet
@@ -22,24 +21,20 @@ from jinqi.policies.models import Grant, Match, Policy, RuleVersion
 from jinqi.policies.permissions import FOR_ME, MANAGE, VIEW, VIEW_ALL
 from jinqi.policies.snapshot import profiles_snapshot
 from jinqi.policies.vocabulary import derived_fields, label, rules_vocabulary
+from jinqi.policies.wording import field_unit, readable, show_value
 from jinqi.registry import selectors as registry_selectors
 from jinqi.registry.models import Enterprise
+from jinqi.registry.selectors import SourcedValue
 from jinqi.registry.vocabulary import BY_KEY, FIELDS, value_label
 from jinqi.rules import ConditionResult, Explanation, Rule, compile_rule, explain, render
 from jinqi.rules.tree import (
-    Between,
-    Compare,
-    Const,
     Derived,
     Field,
-    InList,
-    Logic,
     Node,
     Not,
     conditions,
     fields_used,
 )
-from jinqi.rules.types import FieldType
 from jinqi.rules.vector import evaluate_pack, evaluate_rows
 
 # -- the public catalogue ----------------------------------------------------------------------
@@ -150,9 +145,10 @@ class Reading:
     """One value a condition read: the field's label, the value and its unit."""
 
     key: str
-    label: str
+    label: str  # with the year of a yearly figure
     value: str
     missing: bool
+    source: str = ""  # who supplied the value, when the enterprise's record says
 
 
 @dataclass(frozen=True)
@@ -166,80 +162,6 @@ class ConditionView:
     readings: list[Reading] = field(default_factory=list)
 
 
-OPERATORS = {"=": "＝", "<>": "≠", "<": "<", "<=": "≤", ">": ">", ">=": "≥"}
-
-
-def field_unit(key: str) -> str:
-    spec = BY_KEY.get(key)
-    return spec.unit if spec else ""
-
-
-def show_value(value: Any, unit: str = "") -> str:
-    """A value as shown next to a label: yes/no, numbers without noise, dates in ISO form."""
-    if value is None:
-        return _("no data")
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
-    if isinstance(value, float | Decimal):
-        number = float(value)
-        text = f"{number:,.4f}".rstrip("0").rstrip(".")
-    elif isinstance(value, int):
-        text = f"{value:,}"
-    elif isinstance(value, datetime.date):
-        text = value.isoformat()
-    else:
-        text = str(value)
-    return f"{text} {unit}".strip()
-
-
-def _named(node: Node) -> str | None:
-    if isinstance(node, Field | Derived):
-        return node.name
-    return None
-
-
-def readable(node: Node) -> str:
-    """A condition in words where its form is a common one; otherwise its expression."""
-    name = _named(node)
-    if name is not None and node.type is FieldType.BOOLEAN:
-        return _("%(label)s: yes") % {"label": label(name)}
-    if isinstance(node, Not) and _named(node.operand) is not None:
-        return _("%(label)s: no") % {"label": label(_named(node.operand) or "")}
-    if isinstance(node, Compare) and isinstance(node.right, Const):
-        left = _named(node.left)
-        if left is not None:
-            value = show_value(value_label(left, node.right.value), field_unit(left))
-            return f"{label(left)} {OPERATORS[node.op]} {value}"
-    if isinstance(node, InList) and _named(node.operand) is not None:
-        values = "、".join(show_value(v.value) for v in node.values)
-        template = (
-            _("%(label)s is not one of %(values)s")
-            if node.negated
-            else _("%(label)s is one of %(values)s")
-        )
-        return template % {"label": label(_named(node.operand) or ""), "values": values}
-    if (
-        isinstance(node, Between)
-        and _named(node.operand) is not None
-        and isinstance(node.low, Const)
-        and isinstance(node.high, Const)
-        and not node.negated
-    ):
-        name = _named(node.operand) or ""
-        return _("%(label)s between %(low)s and %(high)s") % {
-            "label": label(name),
-            "low": show_value(node.low.value, field_unit(name)),
-            "high": show_value(node.high.value, field_unit(name)),
-        }
-    if isinstance(node, Logic):
-        joiner = _(" and ") if node.op == "and" else _(" or ")
-        return joiner.join(
-            f"（{readable(item)}）" if isinstance(item, Logic) else readable(item)
-            for item in node.items
-        )
-    return render(node)
-
-
 def _names(node: Node) -> list[str]:
     seen: dict[str, None] = {}
     for n in node.walk():
@@ -248,21 +170,32 @@ def _names(node: Node) -> list[str]:
     return list(seen)
 
 
-def _condition_view(node: Node, result: ConditionResult | None = None) -> ConditionView:
+def _reading(key: str, value: Any, held: Mapping[str, SourcedValue]) -> Reading:
+    """A value a condition read, with the year of a yearly figure and who supplied it."""
+    sourced = held.get(key)
+    shown_label = label(key)
+    if sourced is not None and sourced.year:
+        shown_label = _("%(label)s (%(year)s)") % {"label": shown_label, "year": sourced.year}
+    return Reading(
+        key,
+        shown_label,
+        show_value(value_label(key, value), field_unit(key)),
+        value is None,
+        sourced.source if sourced is not None and value is not None else "",
+    )
+
+
+def _condition_view(
+    node: Node,
+    result: ConditionResult | None = None,
+    held: Mapping[str, SourcedValue] | None = None,
+) -> ConditionView:
     names = _names(node)
     readings = []
     # A yes/no field tested alone says its value already ("…: no"); known, it needs no reading.
     plain = isinstance(node.operand if isinstance(node, Not) else node, Field)
     if result is not None and not (plain and result.result is not None):
-        for key, value in result.values.items():
-            readings.append(
-                Reading(
-                    key,
-                    label(key),
-                    show_value(value_label(key, value), field_unit(key)),
-                    value is None,
-                )
-            )
+        readings = [_reading(key, value, held or {}) for key, value in result.values.items()]
     return ConditionView(
         readable=readable(node),
         expression=render(node),
@@ -277,9 +210,13 @@ def rule_conditions(sql: str) -> list[ConditionView]:
     return [_condition_view(node) for node in conditions(compiled(sql).tree)]
 
 
-def explained(rule: Rule, explanation: Explanation) -> list[ConditionView]:
+def explained(
+    rule: Rule, explanation: Explanation, held: Mapping[str, SourcedValue] | None = None
+) -> list[ConditionView]:
+    """The rule's conditions with one enterprise's results; `held` (the enterprise's values
+    with their sources) adds the year and the supplier to each value read."""
     return [
-        _condition_view(node, result)
+        _condition_view(node, result, held)
         for node, result in zip(conditions(rule.tree), explanation.conditions, strict=True)
     ]
 
@@ -318,21 +255,13 @@ class ForMe:
 
 def _holders(keys: Iterable[str]) -> dict[str, str]:
     sources = {k: BY_KEY[k].source for k in keys if k in BY_KEY}
-    names = dict(
-        Department.objects.filter(code__in=set(sources.values())).values_list("code", "name")
-    )
-    holders = {}
-    for key, source in sources.items():
-        if source == "derived":
-            holders[key] = _("computed by the platform from other data")
-        else:
-            holders[key] = names.get(source) or _(
-                "a department not yet on the platform (%(code)s)"
-            ) % {"code": source}
-    return holders
+    names = registry_selectors.source_names(sources.values())
+    return {key: names[source] for key, source in sources.items()}
 
 
-def _verdicts(pending: Sequence[tuple[Policy, RuleVersion, Explanation]]) -> list[Verdict]:
+def _verdicts(
+    pending: Sequence[tuple[Policy, RuleVersion, Explanation]], held: Mapping[str, SourcedValue]
+) -> list[Verdict]:
     holders = _holders({key for *_rest, e in pending for key in e.missing})
     return [
         Verdict(
@@ -345,7 +274,7 @@ def _verdicts(pending: Sequence[tuple[Policy, RuleVersion, Explanation]]) -> lis
                 if explanation.eligible
                 else Outcome.NOT_ELIGIBLE
             ),
-            conditions=explained(compiled(version.sql), explanation),
+            conditions=explained(compiled(version.sql), explanation, held),
             missing=[MissingData(k, label(k), holders.get(k, "")) for k in explanation.missing],
         )
         for policy, version, explanation in pending
@@ -356,7 +285,8 @@ def verdict_for(enterprise: Enterprise, policy: Policy, today: datetime.date) ->
     """The policy's current rule decided now for the enterprise, with the reasons."""
     version = version_of(policy)
     values = registry_selectors.profile_dict(enterprise)
-    return _verdicts([(policy, version, decide(version, values, today))])[0]
+    held = registry_selectors.profile_with_sources(enterprise)
+    return _verdicts([(policy, version, decide(version, values, today))], held)[0]
 
 
 def policies_for_me(user: User, enterprise: Enterprise, today: datetime.date) -> ForMe:
@@ -368,7 +298,7 @@ def policies_for_me(user: User, enterprise: Enterprise, today: datetime.date) ->
         version = policy.versions.all()[0]
         pending.append((policy, version, decide(version, values, today)))
     verdicts: dict[str, list[Verdict]] = {o: [] for o in Outcome.values}
-    for verdict in _verdicts(pending):
+    for verdict in _verdicts(pending, registry_selectors.profile_with_sources(enterprise)):
         verdicts[verdict.outcome].append(verdict)
     grants = list(
         Grant.objects.filter(enterprise=enterprise)

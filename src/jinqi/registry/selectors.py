@@ -7,7 +7,7 @@ import datetime as dt
 import io
 import itertools
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,6 +38,7 @@ from jinqi.registry.vocabulary import (
     BY_KEY,
     CERTIFICATE_NUMBER,
     FIELDS,
+    SOURCES_OFF_PLATFORM,
     VALID_UNTIL,
     ProfileField,
 )
@@ -206,7 +207,7 @@ def profile_with_sources(enterprise: Enterprise) -> dict[str, SourcedValue]:
         held = newest.get(fact.key)
         if fact.is_current and (held is None or (fact.year or 0) > (held.year or 0)):
             newest[fact.key] = fact
-    names = dict(Department.objects.values_list("code", "name"))
+    names = source_names({spec.source for spec in FIELDS})
     result = {}
     for spec in FIELDS:
         value = values.get(spec.key)
@@ -218,13 +219,27 @@ def profile_with_sources(enterprise: Enterprise) -> dict[str, SourcedValue]:
                 value, spec, supplied.source.name, supplied.as_of, supplied.year
             )
         else:
-            source = (
-                str(_("computed by the platform"))
-                if spec.derived
-                else names.get(spec.source, spec.source)
-            )
-            result[spec.key] = SourcedValue(value, spec, source, None, None)
+            result[spec.key] = SourcedValue(value, spec, names[spec.source], None, None)
     return result
+
+
+def source_names(codes: Iterable[str]) -> dict[str, str]:
+    """Who supplies the fields of the given sources, as people read it: the department's name,
+    the platform for derived fields, and never a department's code (a source not yet on the
+    platform is named by the vocabulary)."""
+    wanted = set(codes)
+    names = dict(Department.objects.filter(code__in=wanted).values_list("code", "name"))
+    shown = {}
+    for code in wanted:
+        if code == "derived":
+            shown[code] = str(_("computed by the platform"))
+        elif code in names:
+            shown[code] = names[code]
+        else:
+            shown[code] = _("%(name)s (not yet on the platform)") % {
+                "name": SOURCES_OFF_PLATFORM.get(code, _("a department"))
+            }
+    return shown
 
 
 def import_batches_for(user: Any) -> QuerySet[ImportBatch]:

@@ -391,6 +391,12 @@ BY_KEY = {f.key: f for f in FIELDS}
 # The values `entity_type` takes (checked on import).
 ENTITY_TYPES = frozenset(code for code, _label in BY_KEY["entity_type"].choices)
 
+# Departments that supply a field before they have an account on the platform, by the name
+# people know them by (a department on the platform is named by its own record).
+SOURCES_OFF_PLATFORM: dict[str, str | Promise] = {
+    "ecology-environment": _("District ecology and environment bureau"),
+}
+
 # Status keys that follow a certificate's validity → the key of the date it is valid until
 # (inclusive). Both are supplied; the status is worked out for the evaluation date when read
 # (their `derive_on`), so a certificate lapses on time without a new delivery. The yes/no

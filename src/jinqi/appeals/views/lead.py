@@ -9,6 +9,7 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from jinqi.accounts.http import AuthenticatedRequest
 from jinqi.appeals import charts, selectors, services, statistics
@@ -98,10 +99,10 @@ def statistics_xlsx(request: AuthenticatedRequest) -> HttpResponse:
         _("Department"),
         _("Number of appeals"),
         _("First responses due"),
-        _("On time"),
+        pgettext("appeal statistics", "Responded on time"),
         _("Response rate (%)"),
-        _("Closed"),
-        _("Solved"),
+        pgettext("appeal statistics", "Closed"),
+        pgettext("appeal statistics", "Solved"),
         _("Resolution rate (%)"),
         _("Rated"),
         _("Satisfied (4–5)"),

@@ -11,6 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from jinqi.accounts.http import AuthenticatedRequest
@@ -67,7 +68,7 @@ def queue_xlsx(request: AuthenticatedRequest) -> HttpResponse:
     appeals = list(selectors.work_queue(request.user, _queue_form(request).filters())[:5000])
     limits = selectors.deadlines(appeals)
     header = [
-        _("Reference"),
+        pgettext("appeal", "Reference"),
         _("Type of appeal"),
         _("Category"),
         _("Title"),

@@ -145,6 +145,16 @@ def test_policies_for_me_explains_each_outcome(firms: dict[str, Enterprise]) -> 
     assert "不满足" in section and "900 人" in section
 
 
+def test_a_value_read_names_its_year_and_its_source(firms: dict[str, Enterprise]) -> None:
+    """The enterprise reads each value a condition used with its year and who supplied it, in
+    Chinese, and no rule operator or field key."""
+    _policy()
+    page = _client(_owner(firms["big"])).get(reverse("policies:mine")).content.decode()
+    section = page.split('id="not-eligible"')[1]
+    assert "从业人数（年平均）（2025 年）：<strong>900 人</strong>，来源：区人社局" in section
+    assert "employees" not in section and "&lt;=" not in section
+
+
 def test_policies_for_me_without_a_registry_record() -> None:
     """An enterprise account whose code the registry does not know is told so, not a 500."""
     page = _client(UserFactory(enterprise=True)).get(reverse("policies:mine")).content.decode()
@@ -419,7 +429,7 @@ def test_list_pages_run_a_bounded_number_of_queries(
             reverse("policies:matches", args=[policy.code]),
             14,
         ),
-        (_client(_owner(firms["fit"])), reverse("policies:mine"), 13),
+        (_client(_owner(firms["fit"])), reverse("policies:mine"), 15),
     ]
     for client, url, limit in pages:
         with django_assert_max_num_queries(limit):

@@ -9,6 +9,8 @@ from decimal import Decimal
 from typing import Any
 
 import pyarrow as pa
+import pytest
+from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -22,6 +24,7 @@ from jinqi.registry.profile import (
     profile_rows,
     registration_values,
 )
+from jinqi.registry.selectors import source_names
 
 TOWNS = {1: "jinshanwei", 2: "zhujing"}
 INDUSTRIES = ["C3511", "C26", "F5111", "H6110", "I6513", "K7010", "L7211", "M7320", "J6621", "C"]
@@ -169,3 +172,15 @@ def test_the_highest_output_before_the_newest_year_is_per_enterprise() -> None:
     ]
     assert highest_before_newest(years, 4).to_pylist() == [80.0, None, 10.0, None]
     assert highest_before_newest([], 2).to_pylist() == [None, None]
+
+
+@pytest.mark.django_db
+def test_sources_are_named_never_by_a_department_code() -> None:
+    """A source on the platform is its department's name, a derived field the platform, and a
+    department not yet on the platform the name the vocabulary gives it, not its code."""
+    with translation.override("zh-hans"):
+        names = source_names(["human-resources", "derived", "ecology-environment", "no-such"])
+    assert names["human-resources"] == "区人社局"
+    assert names["derived"] == "由平台计算"
+    assert names["ecology-environment"] == "区生态环境局（尚未接入平台）"
+    assert names["no-such"] == "相关部门（尚未接入平台）"
