@@ -32,6 +32,7 @@ urlpatterns = [
     path("audit/", include("jinqi.audit.urls")),
     path("inbox/", include("jinqi.notifications.urls")),
     path("files/", include("jinqi.core.urls")),
+    path("verify/", include("jinqi.core.verify_urls")),
     path("api/v1/", _api_urls()),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
