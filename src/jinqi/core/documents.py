@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import json
 import secrets
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -74,7 +75,7 @@ def content_hash(
         {
             "kind": kind,
             "code": code,
-            "issued_at": issued_at.isoformat(timespec="seconds"),
+            "issued_at": issued_at.astimezone(dt.UTC).isoformat(timespec="seconds"),
             "valid_until": valid_until.isoformat(),
             "content": content,
         },
@@ -127,6 +128,23 @@ def documents_revoke(*, documents: QuerySet[VerifiableDocument], reason: str) ->
     return documents.filter(revoked_at__isnull=True).update(
         revoked_at=clock.now(), revocation_reason=reason[:300]
     )
+
+
+_freshness_checks: dict[str, Callable[[VerifiableDocument], None]] = {}
+
+
+def register_freshness_check(kind: str, check: Callable[[VerifiableDocument], None]) -> None:
+    """The issuing app's check, run before a document of `kind` is shown: it revokes the document
+    if what it states is no longer true (a safety net beside the app's own revocations)."""
+    _freshness_checks[kind] = check
+
+
+def document_refresh(document: VerifiableDocument) -> VerifiableDocument:
+    check = _freshness_checks.get(document.kind)
+    if check is not None and document.revoked_at is None:
+        check(document)
+        document.refresh_from_db()
+    return document
 
 
 def normalize_code(text: str) -> str:

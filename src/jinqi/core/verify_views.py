@@ -13,6 +13,7 @@ from jinqi.core.documents import (
     CODE_LENGTH,
     DocumentContent,
     document_by_code,
+    document_refresh,
     document_status,
     hash_matches,
 )
@@ -43,7 +44,7 @@ def _found(code: str) -> VerifiableDocument:
     document = document_by_code(code)
     if document is None:
         raise Http404
-    return document
+    return document_refresh(document)
 
 
 @requires(PUBLIC)

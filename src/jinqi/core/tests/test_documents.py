@@ -46,8 +46,10 @@ def issue(valid_days: int = 30) -> VerifiableDocument:
 
 
 def test_issue_fixes_hash_and_code():
-    """An issued document has a 10-character code and a hash its stored content reproduces."""
-    document = issue()
+    """An issued document has a 10-character code and a hash its stored content reproduces,
+    whatever the time zone it was issued in."""
+    with clock.frozen_at(dt.datetime(2026, 7, 1, 10)):  # local time, read back as UTC
+        document = issue()
     document.refresh_from_db()
     assert len(document.code) == 10
     assert hash_matches(document)
