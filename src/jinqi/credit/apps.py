@@ -6,3 +6,9 @@ class CreditConfig(AppConfig):
     name = "jinqi.credit"
     label = "credit"
     verbose_name = _("Credit")
+
+    def ready(self) -> None:
+        # Here, not at the top: the registrations import models, which load after app configs.
+        from jinqi.credit import registrations
+
+        registrations.register()
