@@ -35,7 +35,9 @@ class RepairActForm(forms.Form):
     """A step on a repair application (the buttons of its page, the API's decision)."""
 
     action = forms.ChoiceField(
-        choices=[(a, a) for a in ("accept", "not_accept", "extend", "approve", "reject", "withdraw")]
+        choices=[
+            (a, a) for a in ("accept", "not_accept", "extend", "approve", "reject", "withdraw")
+        ]
     )
     lock_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     text = TextField(label=_("Reason or decision"), required=False, max_length=2000)
@@ -48,8 +50,12 @@ class RepairActForm(forms.Form):
 
 
 class ReportForm(forms.Form):
-    period_start = forms.DateField(label=_("Period from"), widget=forms.DateInput(attrs={"type": "date"}))
-    period_end = forms.DateField(label=_("Period to"), widget=forms.DateInput(attrs={"type": "date"}))
+    period_start = forms.DateField(
+        label=_("Period from"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    period_end = forms.DateField(
+        label=_("Period to"), widget=forms.DateInput(attrs={"type": "date"})
+    )
     domains = forms.MultipleChoiceField(
         label=_("Domains"), choices=CreditDomain.choices, widget=forms.CheckboxSelectMultiple
     )

@@ -87,9 +87,7 @@ def repair_apply(
         raise PermissionDenied(_("Only the enterprise itself can do this."))
     if not statement.strip():
         raise DomainError(_("Say what was corrected."))
-    missing = [
-        m.label for m in repair_materials(record) if not m.held and m.key not in materials
-    ]
+    missing = [m.label for m in repair_materials(record) if not m.held and m.key not in materials]
     if missing:
         raise DomainError(_("Attach: %(materials)s.") % {"materials": "、".join(missing)})
     with transaction.atomic():
@@ -203,22 +201,24 @@ def deadline(application: RepairApplication) -> Deadline | None:
     return Deadline(due, working_days_between(clock.today(), due))
 
 
-def repair_queue(user: User) -> QuerySet[RepairApplication]:
+def repair_queue(user: Any) -> QuerySet[RepairApplication]:
     """The open applications for the user's department, oldest first."""
+    department_id = getattr(user, "department_id", None)
+    if department_id is None or not is_deciding_department(user, department_id):
+        return RepairApplication.objects.none()
     return (
-        RepairApplication.objects.filter(
-            department_id=user.department_id, state__in=OPEN_REPAIR_STATES
-        )
+        RepairApplication.objects.filter(department_id=department_id, state__in=OPEN_REPAIR_STATES)
         .select_related("record", "enterprise")
         .order_by("applied_at", "pk")
     )
 
 
-def repairs_visible_to(user: User) -> QuerySet[RepairApplication]:
+def repairs_visible_to(user: Any) -> QuerySet[RepairApplication]:
     """An enterprise's own applications; a department's for its records; nothing for others."""
     everything = RepairApplication.objects.select_related("record", "enterprise", "department")
-    if is_deciding_department(user, user.department_id) and user.department_id:
-        return everything.filter(department_id=user.department_id)
+    department_id = getattr(user, "department_id", None)
+    if department_id is not None and is_deciding_department(user, department_id):
+        return everything.filter(department_id=department_id)
     uscc = getattr(user, "enterprise_uscc", "")
     if uscc and is_own_enterprise(user, uscc):
         return everything.filter(enterprise__uscc=uscc)

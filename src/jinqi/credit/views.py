@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -51,9 +50,7 @@ def _rows(user: Any) -> list[RecordRow]:
 
 def _report_form() -> ReportForm:
     today = clock.today()
-    return ReportForm(
-        initial={"period_start": reports.earliest_start(today), "period_end": today}
-    )
+    return ReportForm(initial={"period_start": reports.earliest_start(today), "period_end": today})
 
 
 @requires(OWN)
@@ -89,8 +86,10 @@ def repair_apply(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 materials=form.material_files(),
                 acting_user=request.user,
             ),
-            lambda a: _("Your application is sent; the department accepts it by %(date)s.")
-            % {"date": a.accept_due.isoformat()},
+            lambda a: (
+                _("Your application is sent; the department accepts it by %(date)s.")
+                % {"date": a.accept_due.isoformat()}
+            ),
         )
         if done is not None:
             return redirect("credit:panel")
@@ -172,8 +171,9 @@ def report_issue(request: AuthenticatedRequest) -> HttpResponse:
             domains=data["domains"],
             acting_user=request.user,
         ),
-        lambda r: _("The report is issued; its verification code is %(code)s.")
-        % {"code": r.short_code},
+        lambda r: (
+            _("The report is issued; its verification code is %(code)s.") % {"code": r.short_code}
+        ),
     )
     if report is None:
         return redirect("credit:panel")

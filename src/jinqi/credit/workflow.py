@@ -90,7 +90,9 @@ REPAIR_WORKFLOW: Workflow[RepairApplication] = Workflow(
     model=RepairApplication,
     transitions=[
         Transition("apply", frozenset({""}), S.SUBMITTED, ENTERPRISE, gettext_lazy("Apply")),
-        Transition("accept", frozenset({S.SUBMITTED}), S.ACCEPTED, DEPARTMENT, gettext_lazy("Accept")),
+        Transition(
+            "accept", frozenset({S.SUBMITTED}), S.ACCEPTED, DEPARTMENT, gettext_lazy("Accept")
+        ),
         Transition(
             "not_accept",
             frozenset({S.SUBMITTED}),
@@ -109,7 +111,11 @@ REPAIR_WORKFLOW: Workflow[RepairApplication] = Workflow(
             guard=_not_extended,
         ),
         Transition(
-            "approve", frozenset({S.ACCEPTED}), S.APPROVED, DEPARTMENT, gettext_lazy("Approve the repair")
+            "approve",
+            frozenset({S.ACCEPTED}),
+            S.APPROVED,
+            DEPARTMENT,
+            gettext_lazy("Approve the repair"),
         ),
         Transition(
             "reject",
