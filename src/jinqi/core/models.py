@@ -80,3 +80,29 @@ class WorkflowStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.workflow}#{self.object_id} {self.from_state}→{self.to_state}"
+
+
+class VerifiableDocument(models.Model):
+    """A document the platform issues and anyone can check (core.documents): its content as
+    issued, the hash of that content, a short code for the public verification page, its validity
+    and, once something it states has changed, its revocation. Never edited after issue."""
+
+    kind = models.CharField(_("kind"), max_length=60)  # the issuing app's name for it
+    code = models.CharField(_("verification code"), max_length=12, unique=True)
+    content = models.JSONField(_("content"))
+    content_hash = models.CharField(_("content hash"), max_length=64)
+    issued_at = models.DateTimeField(_("issued at"))
+    valid_until = models.DateField(_("valid until"))
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revocation_reason = models.CharField(_("reason for revocation"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-issued_at", "-pk"]
+        verbose_name = _("verifiable document")
+        verbose_name_plural = _("verifiable documents")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.code}"

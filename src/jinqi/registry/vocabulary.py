@@ -230,6 +230,12 @@ FIELDS: tuple[ProfileField, ...] = (
     ),
     ProfileField("tax_credit_level", _("Tax credit level"), T.TEXT, source="tax-jinshan"),
     ProfileField(
+        "market_risk_class",
+        _("Market-regulation credit-risk class"),
+        T.TEXT,
+        source="market-regulation",
+    ),
+    ProfileField(
         "in_abnormal_list",
         _("In the abnormal-operation list"),
         T.BOOLEAN,

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "jinqi.notifications",
     "jinqi.registry",
     "jinqi.plans",
+    "jinqi.credit",
     "jinqi.search",
     "jinqi.policies",
     "jinqi.applications",

@@ -1,0 +1,193 @@
+"""The enterprise's credit page (records, repair dates, repair, reports) and the department's
+repair queue. Thin: parse, call one service or selector, render."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from jinqi.accounts.http import AuthenticatedRequest
+from jinqi.core import clock
+from jinqi.core.permissions import AUTHENTICATED, requires
+from jinqi.credit import repairs, reports
+from jinqi.credit.enums import RepairState
+from jinqi.credit.forms import RepairActForm, RepairForm, ReportForm
+from jinqi.credit.models import CreditRecord, RepairApplication
+from jinqi.credit.permissions import OWN, REPAIR, is_own_enterprise
+from jinqi.credit.workflow import REPAIR_WORKFLOW
+from jinqi.registry.selectors import enterprise_of
+from jinqi.web.actions import form_refused, perform
+
+
+@dataclass(frozen=True)
+class RecordRow:
+    record: CreditRecord
+    refusal: str | None  # why it cannot be repaired now, or None
+    materials: list[repairs.Material]
+    open_repair: RepairApplication | None
+
+
+def _rows(user: Any) -> list[RecordRow]:
+    rows = []
+    for record in repairs.records_of(user).prefetch_related("repairs"):
+        open_repairs = [r for r in record.repairs.all() if r.state in repairs.OPEN_REPAIR_STATES]
+        rows.append(
+            RecordRow(
+                record,
+                repairs.repair_refusal(record),
+                repairs.repair_materials(record),
+                open_repairs[0] if open_repairs else None,
+            )
+        )
+    return rows
+
+
+def _report_form() -> ReportForm:
+    today = clock.today()
+    return ReportForm(initial={"period_start": reports.earliest_start(today), "period_end": today})
+
+
+@requires(OWN)
+def panel(request: AuthenticatedRequest) -> HttpResponse:
+    enterprise = enterprise_of(request.user)
+    if enterprise is None:
+        return render(request, "credit/panel.html", {"enterprise": None})
+    page = Paginator(reports.reports_of(request.user), 10).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "credit/panel.html",
+        {
+            "enterprise": enterprise,
+            "rows": _rows(request.user),
+            "applications": repairs.repairs_visible_to(request.user)[:20],
+            "page_obj": page,
+            "report_form": _report_form(),
+        },
+    )
+
+
+@requires(OWN)
+def repair_apply(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    record = repairs.record_of(request.user, pk)
+    materials = repairs.repair_materials(record)
+    form = RepairForm(request.POST or None, request.FILES or None, materials=materials)
+    if request.method == "POST" and form.is_valid():
+        done = perform(
+            request,
+            lambda: repairs.repair_apply(
+                record=record,
+                statement=form.cleaned_data["statement"],
+                materials=form.material_files(),
+                acting_user=request.user,
+            ),
+            lambda a: (
+                _("Your application is sent; the department accepts it by %(date)s.")
+                % {"date": a.accept_due.isoformat()}
+            ),
+        )
+        if done is not None:
+            return redirect("credit:panel")
+    return render(
+        request,
+        "credit/repair_apply.html",
+        {
+            "record": record,
+            "materials": materials,
+            "refusal": repairs.repair_refusal(record),
+            "form": form,
+        },
+    )
+
+
+@requires(AUTHENTICATED)
+def repair_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    application = repairs.repair_for(request.user, pk)
+    return render(
+        request,
+        "credit/repair_detail.html",
+        {
+            "application": application,
+            "record": application.record,
+            "deadline": repairs.deadline(application),
+            "actions": REPAIR_WORKFLOW.available(application, request.user),
+            "materials": application.materials.select_related("file"),
+            "held": [m for m in repairs.repair_materials(application.record) if m.held],
+        },
+    )
+
+
+@require_POST
+@requires(AUTHENTICATED)
+def repair_act(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    application = repairs.repair_for(request.user, pk)
+    form = RepairActForm(request.POST)
+    if not form.is_valid():
+        form_refused(request, form)
+        return redirect("credit:repair_detail", pk=application.pk)
+    data = form.cleaned_data
+    perform(
+        request,
+        lambda: repairs.repair_transition(
+            application=application,
+            action=data["action"],
+            lock_version=data["lock_version"],
+            text=data["text"] or "",
+            extension_days=data["extension_days"] or repairs.MAX_EXTENSION,
+            acting_user=request.user,
+        ),
+        lambda a: _("Done: %(state)s.") % {"state": RepairState(a.state).label},
+    )
+    return redirect("credit:repair_detail", pk=application.pk)
+
+
+@requires(REPAIR)
+def repair_queue(request: AuthenticatedRequest) -> HttpResponse:
+    page = Paginator(repairs.repair_queue(request.user), 25).get_page(request.GET.get("page"))
+    rows = [(a, repairs.deadline(a)) for a in page]
+    return render(request, "credit/repair_queue.html", {"page_obj": page, "rows": rows})
+
+
+@require_POST
+@requires(OWN)
+def report_issue(request: AuthenticatedRequest) -> HttpResponse:
+    enterprise = enterprise_of(request.user)
+    form = ReportForm(request.POST)
+    if enterprise is None or not form.is_valid():
+        form_refused(request, form)
+        return redirect("credit:panel")
+    data = form.cleaned_data
+    report = perform(
+        request,
+        lambda: reports.credit_report_issue(
+            enterprise=enterprise,
+            period_start=data["period_start"],
+            period_end=data["period_end"],
+            domains=data["domains"],
+            acting_user=request.user,
+        ),
+        lambda r: (
+            _("The report is issued; its verification code is %(code)s.") % {"code": r.short_code}
+        ),
+    )
+    if report is None:
+        return redirect("credit:panel")
+    return redirect("verify:document", code=report.short_code)
+
+
+def panel_context(request: HttpRequest) -> dict[str, Any] | None:
+    """The credit panel of the enterprise's own page: records that count and what to do."""
+    if not is_own_enterprise(request.user, getattr(request.user, "enterprise_uscc", "")):
+        return None
+    rows = _rows(request.user)
+    in_force = [r for r in rows if r.record.is_in_force]
+    return {
+        "rows": in_force[:5],
+        "attention": any(r.refusal is None and r.open_repair is None for r in in_force),
+        "badge": len(in_force) or None,
+    }
