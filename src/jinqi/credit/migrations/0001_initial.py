@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0005_user_enterprise_link"),
         ("core", "0002_workflow_step"),
-        ("registry", "0012_market_risk_class"),
+        ("registry", "0013_market_risk_class"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("registry", "0011_correction_request_one_open_per_fact"),
+        ("registry", "0012_profile_policy_routes"),
     ]
 
     operations = [
