@@ -68,6 +68,7 @@ class ShippedPolicy:
             summary=self.data["summary"].strip(),
             benefit=self.data["benefit"].strip(),
             simplifications=self.data.get("simplifications", "").strip(),
+            staff_note=self.data.get("staff_note", "").strip(),
             delivery=self.data["delivery"],
             needs_confirmation=bool(pipeline.get("confirmation", False)),
             parameters=[

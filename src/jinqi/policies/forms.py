@@ -78,11 +78,24 @@ class PolicyForm(forms.Form):
         label=_("Benefit"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
     )
     simplifications = TextField(
-        label=_("What the encoding simplifies"),
+        label=_("What the platform's check covers"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         max_length=10_000,
-        help_text=_("Conditions of the document that the rule cannot check, and why."),
+        help_text=_(
+            "For enterprises, in plain words: which conditions of the document the platform "
+            "checks and which it leaves to the department."
+        ),
+    )
+    staff_note = TextField(
+        label=_("Note for staff"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=10_000,
+        help_text=_(
+            "Shown only to department staff and the lead office: what was checked against "
+            "which text, what stands in for missing data, open questions."
+        ),
     )
     full_text = TextField(
         label=_("Full text"), widget=forms.Textarea(attrs={"rows": 3}), required=False
@@ -150,6 +163,7 @@ class PolicyForm(forms.Form):
             full_text=data["full_text"],
             benefit=data["benefit"],
             simplifications=data["simplifications"],
+            staff_note=data["staff_note"],
             delivery=data["delivery"],
             needs_confirmation=data["needs_confirmation"],
             quota=data["quota"],

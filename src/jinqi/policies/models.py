@@ -41,7 +41,10 @@ class Policy(models.Model):
     summary = models.TextField(_("summary"))
     full_text = models.TextField(_("full text"), blank=True)
     benefit = models.TextField(_("benefit"))
-    simplifications = models.TextField(_("what the encoding simplifies"), blank=True)
+    # Public: in plain words, what of the document the rule decides and what it leaves out.
+    simplifications = models.TextField(_("what the platform's check covers"), blank=True)
+    # Staff only: verification state, sources consulted, data proxies and proposals.
+    staff_note = models.TextField(_("note for staff"), blank=True)
     delivery = models.CharField(_("delivery"), max_length=20, choices=Delivery.choices)
     state = models.CharField(
         _("state"), max_length=20, choices=PolicyState.choices, default=PolicyState.DRAFT

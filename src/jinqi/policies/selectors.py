@@ -18,14 +18,14 @@ from jinqi.policies import workflow
 from jinqi.policies.enums import Outcome
 from jinqi.policies.evaluation import compiled, decide, prepared_profile, version_of
 from jinqi.policies.models import Grant, Match, Policy, RuleVersion
-from jinqi.policies.permissions import FOR_ME, MANAGE, VIEW_ALL
+from jinqi.policies.permissions import FOR_ME, MANAGE, VIEW, VIEW_ALL
 from jinqi.policies.snapshot import profiles_snapshot
 from jinqi.policies.vocabulary import derived_fields, label, rules_vocabulary
 from jinqi.policies.wording import field_unit, readable, show_value
 from jinqi.registry import selectors as registry_selectors
 from jinqi.registry.models import Enterprise
 from jinqi.registry.selectors import SourcedValue
-from jinqi.registry.vocabulary import BY_KEY, FIELDS
+from jinqi.registry.vocabulary import BY_KEY, FIELDS, value_label
 from jinqi.rules import ConditionResult, Explanation, Rule, compile_rule, explain, render
 from jinqi.rules.tree import (
     Derived,
@@ -65,6 +65,12 @@ def policy_published(code: str) -> Policy:
     if policy is None:
         raise Http404
     return policy
+
+
+def policy_staff_note(policy: Policy, user: Any) -> str:
+    """The policy's note for staff, for department staff and the lead office only; empty for
+    everyone else (visitors and enterprises never read the drafting notes)."""
+    return policy.staff_note if has_capability(user, VIEW) else ""
 
 
 def awards_published(policy: Policy) -> QuerySet[Grant]:
@@ -173,7 +179,7 @@ def _reading(key: str, value: Any, held: Mapping[str, SourcedValue]) -> Reading:
     return Reading(
         key,
         shown_label,
-        show_value(value, field_unit(key)),
+        show_value(value_label(key, value), field_unit(key)),
         value is None,
         sourced.source if sourced is not None and value is not None else "",
     )

@@ -61,6 +61,7 @@ class PolicyData:
     valid_until: datetime.date | None = None
     full_text: str = ""
     simplifications: str = ""
+    staff_note: str = ""
     needs_confirmation: bool = False
     quota: int | None = None
     budget: Decimal | None = None

@@ -75,6 +75,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
             "policy": policy,
             "version": version,
             "conditions": selectors.rule_conditions(version.sql) if version else [],
+            "staff_note": selectors.policy_staff_note(policy, request.user),
             "today": clock.today(),
         },
     )
@@ -210,6 +211,7 @@ FORM_GROUPS = {
         "summary",
         "benefit",
         "simplifications",
+        "staff_note",
         "full_text",
     ),
     "delivery": (

@@ -13,7 +13,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from jinqi.policies.vocabulary import label
-from jinqi.registry.vocabulary import BY_KEY
+from jinqi.registry.vocabulary import BY_KEY, value_label
 from jinqi.rules.tree import (
     Arith,
     Between,
@@ -85,9 +85,13 @@ def readable(node: Node) -> str:
     if isinstance(node, Compare):
         unit = _unit_of(node.left) or _unit_of(node.right)
         left, right = _term(node.left, unit), _term(node.right, unit)
+        name = named(node.left)
+        if name is not None and isinstance(node.right, Const):
+            right = show_value(value_label(name, node.right.value), unit)
         return f"{left} {COMPARISON_SIGNS[node.op]} {right}"
     if isinstance(node, InList):
-        values = "、".join(show_value(v.value) for v in node.values)
+        name = named(node.operand) or ""
+        values = "、".join(show_value(value_label(name, v.value)) for v in node.values)
         template = (
             _("%(label)s is not one of %(values)s")
             if node.negated

@@ -130,6 +130,19 @@ def sum_last_years(years: list[tuple[int, Column]], rows: int, count: int = 3) -
     return pa.array(total, pa.float64(), from_pandas=True)
 
 
+def highest_before_newest(years: list[tuple[int, Column]], rows: int) -> pa.Array:
+    """Per row, the highest value of the years before that row's newest year with a value;
+    null where no earlier year has one (unknown history, not zero)."""
+    highest = np.full(rows, np.nan)  # the highest of the years seen so far
+    before_newest = np.full(rows, np.nan)  # the highest of the years before the newest seen
+    for _year, values in sorted(years, key=lambda item: item[0]):
+        figures = pc.cast(values, pa.float64()).to_numpy(zero_copy_only=False)
+        has = ~np.isnan(figures)
+        before_newest[has] = highest[has]
+        highest[has] = np.fmax(highest[has], figures[has])
+    return pa.array(before_newest, pa.float64(), from_pandas=True)
+
+
 def size_classes(industry: Column, *, employees: Column, revenue: Column, assets: Column) -> Column:
     """`size_class.size_class` of every row; null where it cannot be determined."""
     count = len(industry)

@@ -44,6 +44,7 @@ DICTIONARY_KEYS = frozenset(
         "town",
         "tax_credit_level",
         "size_class",
+        "entity_type",
     }
 )
 

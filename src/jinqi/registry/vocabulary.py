@@ -22,6 +22,7 @@ from jinqi.registry.derivation import (
     Facts,
     certificate_held,
     completed_years,
+    highest_before_newest,
     industry_division,
     industry_section,
     size_classes,
@@ -58,6 +59,7 @@ class ProfileField:
     derive: Derive | None = None  # origin WRITTEN
     derive_on: DeriveOn | None = None  # origin DATED
     reads: tuple[str, ...] = ()  # the stored keys `derive_on` reads
+    choices: tuple[tuple[str, str | Promise], ...] = ()  # a coded text's values and their labels
 
     @property
     def derived(self) -> bool:
@@ -272,6 +274,58 @@ FIELDS: tuple[ProfileField, ...] = (
         yearly=True,
     ),
     ProfileField(
+        "vat_small_scale_taxpayer",
+        _("Small-scale VAT taxpayer"),
+        T.BOOLEAN,
+        source="tax-jinshan",
+    ),
+    ProfileField(
+        "entity_type",
+        _("Type of market entity"),
+        T.TEXT,
+        source="market-regulation",
+        choices=(
+            ("enterprise", _("Enterprise")),
+            ("individual_business", _("Individual business (个体工商户)")),
+            ("other", _("Other market entity")),
+        ),
+    ),
+    ProfileField(
+        "staff_on_payroll",
+        _("Staff on the payroll"),
+        T.INTEGER,
+        "人",
+        "tax-jinshan",
+        yearly=True,
+    ),
+    ProfileField(
+        "ui_contributions_last_year",
+        _("Unemployment insurance contributions paid, last year"),
+        T.MONEY,
+        WAN,
+        "human-resources",
+        yearly=True,
+    ),
+    ProfileField(
+        "industrial_output",
+        _("Gross industrial output, last year"),
+        T.MONEY,
+        WAN,
+        "economy",
+        yearly=True,
+    ),
+    ProfileField(
+        "industrial_output_prev_max",
+        _("Highest gross industrial output of the years before last year"),
+        T.MONEY,
+        WAN,
+        "derived",
+        derivation="the highest industrial_output of the years before the newest one given; "
+        "missing when no earlier year is known",
+        origin=Origin.WRITTEN,
+        derive=lambda facts: highest_before_newest(facts.years("industrial_output"), facts.rows),
+    ),
+    ProfileField(
         "is_high_tech",
         _("Holds a valid high-tech enterprise certificate"),
         T.BOOLEAN,
@@ -340,6 +394,9 @@ SOURCES_OFF_PLATFORM: dict[str, str | Promise] = {
     "ecology-environment": _("District ecology and environment bureau"),
 }
 
+# The values `entity_type` takes (checked on import).
+ENTITY_TYPES = frozenset(code for code, _label in BY_KEY["entity_type"].choices)
+
 # Status keys that follow a certificate's validity → the key of the date it is valid until
 # (inclusive). Both are supplied; the status is worked out for the evaluation date when read
 # (their `derive_on`), so a certificate lapses on time without a new delivery. The yes/no
@@ -361,3 +418,12 @@ def label(key: str) -> str:
     """The key's label in the active language (the key itself if the vocabulary lacks it)."""
     spec = BY_KEY.get(key)
     return str(spec.label) if spec else key
+
+
+def value_label(key: str, value: object) -> object:
+    """A coded value's label in the active language (`choices`); any other value as it is."""
+    spec = BY_KEY.get(key)
+    for code, name in spec.choices if spec else ():
+        if value == code:
+            return str(name)
+    return value

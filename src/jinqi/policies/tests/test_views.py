@@ -112,7 +112,7 @@ def test_detail_shows_citation_and_the_rule_with_labels() -> None:
     the fields' Chinese labels (derived fields included)."""
     page = Client().get(reverse("policies:detail", args=["tech-sme"])).content.decode()
     assert "国科发政〔2017〕115号" in page
-    assert "规则编码的简化说明" in page
+    assert "平台判断的范围" in page
     assert "职工人数（年平均）" in page or "从业人数" in page
     assert "科技人员占职工总数的比例 ≥ 0.1" in page
     assert "tech_staff_ratio &gt;= 0.1" in page or "tech_staff_ratio >= 0.1" in page

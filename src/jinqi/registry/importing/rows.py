@@ -22,9 +22,11 @@ from jinqi.registry.importing.reading import MAX_CELL, ImportFileError, RawRow
 from jinqi.registry.models import Enterprise, Industry, fact_ref
 from jinqi.registry.uscc import check_uscc
 from jinqi.registry.values import ValueReadError, coerce
-from jinqi.registry.vocabulary import BY_KEY, FIELDS
+from jinqi.registry.vocabulary import BY_KEY, ENTITY_TYPES, FIELDS
 
 TAX_CREDIT_LEVELS = frozenset("ABMCD")
+# Text keys that take one of a fixed set of values.
+CHOICES = {"tax_credit_level": TAX_CREDIT_LEVELS, "entity_type": ENTITY_TYPES}
 
 # Registration columns: field of Enterprise → (vocabulary type, maximum length of text).
 REGISTRATION: dict[str, tuple[str, int]] = {
@@ -326,6 +328,14 @@ class RowValidator:
         if key == "tax_credit_level" and clean not in TAX_CREDIT_LEVELS:
             raise ValueReadError(
                 _("“%(value)s” is not a tax credit level (A, B, M, C or D)") % {"value": value}
+            )
+        if key == "entity_type" and clean not in ENTITY_TYPES:
+            raise ValueReadError(
+                _(
+                    "“%(value)s” is not a type of market entity "
+                    "(enterprise, individual_business or other)"
+                )
+                % {"value": value}
             )
         return clean
 

@@ -14,6 +14,7 @@ from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from jinqi.registry.derivation import highest_before_newest
 from jinqi.registry.importing.columnar import capital_text, profile_columns
 from jinqi.registry.profile import (
     PROFILE_KEYS,
@@ -34,6 +35,7 @@ FACTS: dict[str, pa.DataType] = {
     **{f"revenue@{y}": pa.float64() for y in YEARS},
     **{f"rd_expense@{y}": pa.float64() for y in YEARS},
     **{f"total_assets@{y}": pa.float64() for y in YEARS[2:]},
+    **{f"industrial_output@{y}": pa.float64() for y in YEARS[1:]},
     "is_high_tech": pa.bool_(),
     "high_tech_certificate_until": pa.string(),
     "is_specialised_sme": pa.bool_(),
@@ -170,3 +172,15 @@ def test_sources_are_named_never_by_a_department_code() -> None:
     assert names["derived"] == "由平台计算"
     assert names["ecology-environment"] == "区生态环境局（尚未接入平台）"
     assert names["no-such"] == "相关部门（尚未接入平台）"
+
+
+def test_the_highest_output_before_the_newest_year_is_per_enterprise() -> None:
+    """`industrial_output_prev_max` is the highest output of each enterprise's years before its
+    own newest year, and missing when it has no earlier year."""
+    years = [
+        (2022, pa.array([50.0, None, 10.0, None], pa.float64())),
+        (2023, pa.array([80.0, 30.0, None, None], pa.float64())),
+        (2024, pa.array([20.0, None, 40.0, 70.0], pa.float64())),
+    ]
+    assert highest_before_newest(years, 4).to_pylist() == [80.0, None, 10.0, None]
+    assert highest_before_newest([], 2).to_pylist() == [None, None]
