@@ -8,6 +8,7 @@ from functools import cached_property
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from jinqi.applications.definition import Definition, definition_from
@@ -64,7 +65,10 @@ class ApplicationForm(models.Model):
         verbose_name_plural = _("application forms")
 
     def __str__(self) -> str:
-        return f"{self.policy.code} form v{self.number}"
+        return gettext("%(policy)s: application form, version %(number)s") % {
+            "policy": self.policy.title,
+            "number": self.number,
+        }
 
     @cached_property
     def definition(self) -> Definition:

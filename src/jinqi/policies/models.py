@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from jinqi.accounts.models import Department
@@ -136,7 +137,7 @@ class Match(models.Model):
         verbose_name_plural = _("matches")
 
     def __str__(self) -> str:
-        return f"{self.policy_id}/{self.enterprise_id}: {self.outcome}"
+        return f"{self.policy_id}/{self.enterprise_id}: {self.get_outcome_display()}"
 
 
 class MatchRun(models.Model):
@@ -182,7 +183,11 @@ class Grant(models.Model):
         verbose_name_plural = _("auto-grants")
 
     def __str__(self) -> str:
-        return f"{self.policy_id}#{self.position} {self.state}"
+        return gettext("%(policy)s: award no. %(position)s (%(state)s)") % {
+            "policy": self.policy.title,
+            "position": self.position,
+            "state": self.get_state_display(),
+        }
 
 
 class GrantTransition(models.Model):

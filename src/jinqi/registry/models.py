@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from jinqi.accounts.models import Department
 from jinqi.core.models import StoredFile
 from jinqi.registry.enums import RegistrationStatus, SizeClass
-from jinqi.registry.vocabulary import FIELDS
+from jinqi.registry.vocabulary import FIELDS, label
 
 
 class Industry(models.Model):
@@ -332,7 +332,7 @@ class CorrectionRequest(models.Model):
         verbose_name_plural = _("correction requests")
 
     def __str__(self) -> str:
-        return f"{self.enterprise} {self.key}"
+        return f"{self.enterprise} {label(self.key)}"
 
     @property
     def fact(self) -> Fact:
