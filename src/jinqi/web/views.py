@@ -41,10 +41,10 @@ def todo(request: HttpRequest) -> HttpResponse:
 @requires(AUTHENTICATED)
 def portal(request: HttpRequest) -> HttpResponse:
     """The enterprise's own page: the panels feature apps registered, most urgent first. Other
-    roles have no such page and are sent to the home page rather than shown a bare 403."""
+    roles have no such page and are sent to where they start rather than shown a bare 403."""
     if not has_capability(request.user, PORTAL):
         messages.info(request, _("The personal page is for enterprise users."))
-        return redirect("web:home")
+        return redirect(landing_for(request.user))
     return render(request, "web/portal/page.html", {"panels": panels_for(request)})
 
 
