@@ -21,6 +21,7 @@ from jinqi.policies.services import PolicyData
 from jinqi.registry.tests.factories import facts
 from jinqi.surveys import services as survey_services
 from jinqi.surveys.tests.factories import answers_for, firm, lead, survey, user_of
+from jinqi.web.navigation import landing_for
 from jinqi.web.permissions import ENTERPRISE_ROLE
 
 pytestmark = pytest.mark.django_db
@@ -104,13 +105,14 @@ def test_an_answered_survey_leaves_the_page(two_firms: dict[str, Any]) -> None:
 
 
 @pytest.mark.parametrize("role", ["lead_office", "department", "system_admin"])
-def test_other_roles_are_sent_to_the_home_page_with_a_message(role: str) -> None:
-    """The page is the enterprise's; other roles land on the home page with an explanation."""
+def test_other_roles_are_sent_to_where_they_start_with_a_message(role: str) -> None:
+    """The page is the enterprise's; other roles land on their own start page (to-do, console,
+    home) with an explanation."""
     user = department_user() if role == "department" else UserFactory(role=role)
     client = Client()
     client.force_login(user)
     response = client.get(reverse("web:portal"), follow=True)
-    assert response.redirect_chain == [(reverse("web:home"), 302)]
+    assert response.redirect_chain[0] == (landing_for(user), 302)
     assert "企业专属页面仅供企业用户使用。" in response.content.decode()
 
 
@@ -123,10 +125,10 @@ def test_an_enterprise_without_a_registry_record_is_told_why() -> None:
 
 
 def test_enterprise_users_land_on_their_page_after_login() -> None:
-    """Logging in takes an enterprise user to /me/ and the lead office to the home page."""
+    """Logging in takes an enterprise user to /me/ and the lead office to its console."""
     for user, landing in (
         (UserFactory(role=Role.ENTERPRISE, enterprise_uscc="91310116MA1JL0TT5P"), "/me/"),
-        (UserFactory(lead_office=True), "/"),
+        (UserFactory(lead_office=True), "/plans/dashboard/"),
     ):
         client = Client()
         response = client.post(

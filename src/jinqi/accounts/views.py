@@ -7,14 +7,13 @@ from typing import Any
 import segno
 from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_lockout_response
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.signals import user_login_failed
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import redirect, render, resolve_url
+from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -24,21 +23,14 @@ from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from jinqi.accounts import second_factor
-from jinqi.accounts.enums import Role
 from jinqi.accounts.forms import CodeForm, PasswordConfirmForm
 from jinqi.accounts.http import AuthenticatedRequest
-from jinqi.accounts.models import AnyUser, User
+from jinqi.accounts.models import User
 from jinqi.accounts.services import user_password_set
 from jinqi.core.permissions import AUTHENTICATED, requires
+from jinqi.web.navigation import landing_for
 
 _PENDING_KEY = "jinqi_totp_pending_key"
-
-
-def _home_for(user: AnyUser) -> str:
-    """Enterprise users land on their own page; the other roles on LOGIN_REDIRECT_URL."""
-    if getattr(user, "role", None) == Role.ENTERPRISE:
-        return resolve_url("web:portal")
-    return resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -47,7 +39,7 @@ def _next_url(request: HttpRequest) -> str:
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target
-    return _home_for(request.user)
+    return landing_for(request.user)
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -56,7 +48,7 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def get_default_redirect_url(self) -> str:
-        return _home_for(self.request.user)
+        return landing_for(self.request.user)
 
 
 @method_decorator(login_not_required, name="dispatch")

@@ -7,13 +7,19 @@ from django.utils.translation import gettext_lazy as _
 
 from jinqi.appeals import permissions, statistics
 from jinqi.appeals.panels import portal_context
-from jinqi.appeals.selectors import attachment_download_allowed, escalated
+from jinqi.appeals.selectors import (
+    attachment_download_allowed,
+    escalated,
+    todo_escalated,
+    todo_near_deadline,
+)
 from jinqi.appeals.services import ATTACHMENT_PURPOSE
 from jinqi.appeals.tasks import appeals_escalate_overdue_task, appeals_follow_up_due_task
 from jinqi.core.schedule import PeriodicJob, register_periodic_job
 from jinqi.core.uploads import EVIDENCE_TYPES, UploadPurpose, register_purpose
 from jinqi.web.navigation import NavEntry, register_nav
 from jinqi.web.portal import PortalPanel, register_panel
+from jinqi.web.todo import TodoItem, register_todo
 
 
 def register() -> None:
@@ -54,5 +60,24 @@ def register() -> None:
             lambda r: permissions.has_capability(r.user, permissions.WORK),
             order=43,
             badge=lambda r: escalated(r.user).count(),
+        )
+    )
+    register_todo(
+        TodoItem(
+            "appeals.near_deadline",
+            _("Appeals near or past their deadline"),
+            "appeals:queue",
+            lambda r: todo_near_deadline(r.user),
+            order=30,
+        )
+    )
+    register_todo(
+        TodoItem(
+            "appeals.escalated",
+            _("Escalated appeals"),
+            "appeals:queue",
+            lambda r: todo_escalated(r.user),
+            order=30,
+            query="escalated=on",
         )
     )

@@ -150,6 +150,30 @@ def deadlines(appeals: Sequence[Appeal]) -> dict[int, Deadline]:
     }
 
 
+# Working days before a limit from which an appeal counts as near its deadline (待办).
+NEAR_DEADLINE_DAYS = 3
+
+
+def todo_near_deadline(user: AnyUser) -> int | None:
+    """A handling department: its open appeals whose running limit is at most
+    NEAR_DEADLINE_DAYS working days away, or passed. None for anyone who handles none."""
+    if not has_capability(user, HANDLE) or has_capability(user, SUPERVISE):
+        return None
+    waiting = list(appeals_visible_to(user).filter(state__in=workflow.WITH_DEPARTMENT))
+    return sum(
+        1
+        for deadline in deadlines(waiting).values()
+        if deadline.days_left is not None and deadline.days_left <= NEAR_DEADLINE_DAYS
+    )
+
+
+def todo_escalated(user: AnyUser) -> int | None:
+    """The lead office: open escalated appeals."""
+    if not has_capability(user, SUPERVISE):
+        return None
+    return escalated(user).count()
+
+
 # -- one appeal --------------------------------------------------------------------------------
 
 

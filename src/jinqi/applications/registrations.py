@@ -8,13 +8,14 @@ from django.utils.translation import gettext_lazy as _
 
 from jinqi.applications import permissions
 from jinqi.applications.panels import my_applications_panel
-from jinqi.applications.selectors import may_download_material
+from jinqi.applications.selectors import may_download_material, todo_waiting
 from jinqi.applications.services import MATERIAL_PURPOSE
 from jinqi.applications.tasks import drafts_remind_stale_task
 from jinqi.core.schedule import PeriodicJob, register_periodic_job
 from jinqi.core.uploads import EVIDENCE_TYPES, UploadPurpose, register_purpose
-from jinqi.web.navigation import NavEntry, register_nav
+from jinqi.web.navigation import PUBLIC, NavEntry, register_nav
 from jinqi.web.portal import PortalPanel, register_panel
+from jinqi.web.todo import TodoItem, register_todo
 
 
 def register() -> None:
@@ -59,5 +60,20 @@ def register() -> None:
         )
     )
     register_nav(
-        NavEntry("applications:publicity", _("Results publicity"), lambda r: True, order=55)
+        NavEntry(
+            "applications:publicity",
+            _("Results publicity"),
+            lambda r: True,
+            order=55,
+            group=PUBLIC,
+        )
+    )
+    register_todo(
+        TodoItem(
+            "applications.waiting",
+            _("Applications waiting for you"),
+            "applications:queue",
+            lambda r: todo_waiting(r.user),
+            order=20,
+        )
     )

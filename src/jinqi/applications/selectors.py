@@ -12,7 +12,7 @@ from django.http import Http404
 
 from jinqi.accounts.models import User
 from jinqi.applications import workflow
-from jinqi.applications.enums import ApplicationState
+from jinqi.applications.enums import ApplicationState, Reviewer
 from jinqi.applications.models import (
     Application,
     ApplicationForm,
@@ -240,3 +240,23 @@ def objection_managed(user: User, pk: int) -> Objection:
     if objection is None:
         raise Http404
     return objection
+
+
+def todo_waiting(user: Any) -> int | None:
+    """Applications waiting for the user's side: for a department those to accept and the review
+    steps that are its; for the lead office the review steps that are its."""
+    department = has_capability(user, REVIEW)
+    if not department and not has_capability(user, SUPERVISE):
+        return None
+    waiting = applications_visible_to(user).filter(
+        state__in=(ApplicationState.SUBMITTED, ApplicationState.IN_REVIEW)
+    )
+    count = 0
+    for application in waiting.select_related("form"):
+        if application.state == ApplicationState.SUBMITTED:
+            mine = department  # acceptance is the department's
+        else:
+            step = application.form.definition.steps[application.step]
+            mine = (step.reviewer == Reviewer.LEAD_OFFICE) != department
+        count += int(mine)
+    return count

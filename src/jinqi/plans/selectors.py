@@ -422,3 +422,48 @@ def department_due_this_month(
         if deadline_this_month or report_missing or mine[0].overdue:
             result.append(state)
     return result
+
+
+# -- the to-do page's counts: None when that work is not the user's --------------------------
+
+
+def todo_reports_to_review(user: Any) -> int | None:
+    """The lead office: reports of the latest plan waiting for its review."""
+    if not can_supervise(user):
+        return None
+    plan = plans_all().first()
+    return review_queue(plan).count() if plan else 0
+
+
+def todo_reports_returned(user: Any) -> int | None:
+    """A department: its reports returned for rework."""
+    if not can_report(user):
+        return None
+    return ProgressReport.objects.filter(
+        assignment__department_id=user.department_id, state=ReportState.RETURNED
+    ).count()
+
+
+def todo_urgings(user: Any) -> int | None:
+    """A department: urging notices it has not answered."""
+    if not can_report(user):
+        return None
+    return urgings_visible_to(user).filter(replied_at__isnull=True).count()
+
+
+def todo_measures_unreported(user: Any) -> int | None:
+    """A department: its measures in this year's plan without a report for this month."""
+    if not can_report(user):
+        return None
+    this_month = clock.today().replace(day=1)
+    plan = plans_all().filter(year=this_month.year).first()
+    if plan is None:
+        return 0
+    reported = ProgressReport.objects.filter(period=this_month, state__in=COUNTED_STATES).values(
+        "assignment_id"
+    )
+    return (
+        Assignment.objects.filter(measure__plan=plan, department_id=user.department_id)
+        .exclude(pk__in=reported)
+        .count()
+    )

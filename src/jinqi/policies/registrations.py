@@ -13,7 +13,7 @@ from jinqi.policies.catalogue_sync import sync_after_migrate
 from jinqi.policies.panels import policies_for_me_panel
 from jinqi.policies.search import register_search_source
 from jinqi.policies.tasks import matches_refresh_changed_task
-from jinqi.web.navigation import NavEntry, register_nav
+from jinqi.web.navigation import CONTENT, PUBLIC, NavEntry, register_nav
 from jinqi.web.portal import PortalPanel, register_panel
 
 
@@ -38,6 +38,7 @@ def register() -> None:
                 or permissions.has_capability(r.user, permissions.VIEW_ALL)
             ),
             order=40,
+            group=CONTENT,
         )
     )
     register_nav(
@@ -57,4 +58,8 @@ def register() -> None:
             order=20,
         )
     )
-    register_nav(NavEntry("policies:catalogue", _("Policy catalogue"), lambda r: True, order=50))
+    register_nav(
+        NavEntry(
+            "policies:catalogue", _("Policy catalogue"), lambda r: True, order=50, group=PUBLIC
+        )
+    )

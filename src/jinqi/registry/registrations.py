@@ -11,9 +11,11 @@ from jinqi.core.uploads import TABLE_TYPES, UploadPurpose, register_purpose
 from jinqi.registry import permissions
 from jinqi.registry.importing import IMPORT_FILE_PURPOSE, REPORT_UPLOAD
 from jinqi.registry.panels import my_record_panel
+from jinqi.registry.selectors import todo_corrections
 from jinqi.registry.user_links import user_enterprise_fill
-from jinqi.web.navigation import NavEntry, register_nav
+from jinqi.web.navigation import DATA, NavEntry, register_nav
 from jinqi.web.portal import PortalPanel, register_panel
+from jinqi.web.todo import TodoItem, register_todo
 
 
 def register() -> None:
@@ -43,6 +45,7 @@ def register() -> None:
             _("Enterprise registry"),
             lambda r: permissions.can_view(r.user),
             order=30,
+            group=DATA,
         )
     )
     register_nav(
@@ -59,6 +62,7 @@ def register() -> None:
             _("Data imports"),
             lambda r: permissions.has_capability(r.user, permissions.PUSH_FACTS),
             order=36,
+            group=DATA,
         )
     )
     register_nav(
@@ -67,5 +71,15 @@ def register() -> None:
             _("Correction requests"),
             lambda r: permissions.has_capability(r.user, permissions.ANSWER_CORRECTIONS),
             order=35,
+            group=DATA,
+        )
+    )
+    register_todo(
+        TodoItem(
+            "registry.corrections",
+            _("Correction requests to answer"),
+            "registry:corrections",
+            lambda r: todo_corrections(r.user),
+            order=40,
         )
     )

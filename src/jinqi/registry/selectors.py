@@ -149,6 +149,13 @@ def corrections_for(user: Any) -> QuerySet[CorrectionRequest]:
     return corrections.none()
 
 
+def todo_corrections(user: Any) -> int | None:
+    """A department: correction requests about its facts still awaiting its answer."""
+    if not has_capability(user, ANSWER_CORRECTIONS):
+        return None
+    return corrections_for(user).filter(state=CorrectionRequest.State.OPEN).count()
+
+
 def profile_dict(enterprise: Enterprise) -> dict[str, Any]:
     """The materialised profile as vocabulary key → value, with the fields derived for a date
     derived for today (age_years from the registration record, the certificate statuses)."""

@@ -9,7 +9,7 @@ from jinqi.core.indicators import Indicator, register_indicator
 from jinqi.surveys import permissions
 from jinqi.surveys.panels import surveys_waiting_panel
 from jinqi.surveys.results import satisfaction_share
-from jinqi.web.navigation import NavEntry, register_nav
+from jinqi.web.navigation import CONTENT, NavEntry, register_nav
 from jinqi.web.portal import PortalPanel, register_panel
 
 
@@ -37,5 +37,6 @@ def register() -> None:
             _("Surveys"),
             lambda r: permissions.has_capability(r.user, permissions.MANAGE),
             order=70,
+            group=CONTENT,
         )
     )

@@ -6,5 +6,6 @@ app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
     path("me/", views.portal, name="portal"),
+    path("todo/", views.todo, name="todo"),
     path("healthz", views.health, name="health"),
 ]

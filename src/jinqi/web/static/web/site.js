@@ -14,6 +14,13 @@
     if (event.target.closest("[data-print]")) window.print();
   });
 
+  // The menu's dropdowns (details.nav-group): one open at a time, closed by a click elsewhere.
+  document.addEventListener("click", function (event) {
+    document.querySelectorAll("details.nav-group[open]").forEach(function (group) {
+      if (!group.contains(event.target)) group.removeAttribute("open");
+    });
+  });
+
   function renderCharts(root) {
     if (typeof window.echarts === "undefined") return;
     root.querySelectorAll("[data-chart]").forEach(function (el) {
