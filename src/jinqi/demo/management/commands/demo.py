@@ -16,7 +16,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection, connections
 
-from jinqi.core.server import serve
+from jinqi.core.server import DEFAULT_THREADS, DEFAULT_WORKER_CLASS, DEFAULT_WORKERS, serve
 from jinqi.demo.steps import demo_steps
 from jinqi.settings import environment
 
@@ -34,7 +34,18 @@ class Command(BaseCommand):
             help="Delete all data and start over (destroys the database!).",
         )
         parser.add_argument("--bind", default="127.0.0.1:8000", help="Address to serve on.")
-        parser.add_argument("--workers", type=int, default=2, help="Web worker processes.")
+        parser.add_argument(
+            "--workers", type=int, default=DEFAULT_WORKERS, help="Web worker processes."
+        )
+        parser.add_argument(
+            "--worker-class",
+            choices=("sync", "gthread"),
+            default=DEFAULT_WORKER_CLASS,
+            help="gunicorn worker class.",
+        )
+        parser.add_argument(
+            "--threads", type=int, default=DEFAULT_THREADS, help="Threads per gthread worker."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         environment.VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -50,7 +61,9 @@ class Command(BaseCommand):
             step.load(lambda message: self.stderr.write(f"  {message}"))
         self._print_accounts()
         if not options["no_serve"]:
-            self._serve(options["bind"], options["workers"])
+            self._serve(
+                options["bind"], options["workers"], options["worker_class"], options["threads"]
+            )
 
     def _reset(self) -> None:
         vendor = connection.vendor
@@ -80,8 +93,8 @@ class Command(BaseCommand):
         out.write("")
         sys.stdout.flush()
 
-    def _serve(self, bind: str, workers: int) -> None:
+    def _serve(self, bind: str, workers: int, worker_class: str, threads: int) -> None:
         # A database connection must never cross fork(): gunicorn forks its workers from here.
         connections.close_all()
         self.stderr.write(f"Serving on http://{bind}/ (Ctrl+C to stop)")
-        serve(bind=bind, workers=workers)
+        serve(bind=bind, workers=workers, worker_class=worker_class, threads=threads)
