@@ -14,7 +14,7 @@ page requests/s, p50/p95/p99 and errors, and writes the figures as JSON.
 
 `--home DIR` keeps the SQLite demo (and the secret key) in DIR between runs; the first run there
 builds the demo data, which takes minutes. `--url` measures a server already running instead.
-`--smoke` runs a few seconds at four clients and exits 1 on any 5xx (or other answer than
+`--smoke` visits every page once per role, then runs a few seconds at two clients, and exits 1 on any 5xx (or other answer than
 200) or any page over 5 s.
 """
 
@@ -37,7 +37,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 REPO = Path(__file__).resolve().parent.parent
 RESULTS = REPO / "benchmarks" / "results" / "issue18"
@@ -228,7 +228,7 @@ async def _client(host: str, port: int, roles: list[str]) -> Client:
 
 def _path(page: Page, rng: random.Random, policies: list[str]) -> str:
     return page.path.format(
-        policy=rng.choice(policies) if policies else "", term=rng.choice(SEARCH_TERMS)
+        policy=rng.choice(policies) if policies else "", term=quote(rng.choice(SEARCH_TERMS))
     )
 
 
@@ -251,6 +251,13 @@ async def _drive(
         client.samples.append(Sample(page.name, status, time.perf_counter() - started))
 
 
+async def _visit_all(client: Client, rng: random.Random, policies: list[str]) -> None:
+    for page in MIX:
+        started = time.perf_counter()
+        response = await client.sessions[page.role].get(_path(page, rng, policies))
+        client.samples.append(Sample(page.name, response.status, time.perf_counter() - started))
+
+
 async def _policy_codes(host: str, port: int) -> list[str]:
     catalogue = await Session(Connection(host, port)).get("/policies/")
     codes = set(re.findall(rb'href="/policies/([A-Za-z0-9_-]+)/"', catalogue.body))
@@ -267,7 +274,16 @@ async def run_load(
     started = time.perf_counter()
     pool = await asyncio.gather(*(_client(host, port, roles) for _ in range(clients)))
     login_seconds = time.perf_counter() - started
-    phases = {}
+    # Every client asks for every page once first: each page is reached whatever the draw, and
+    # the workers' first-request costs (templates, rule compilation, the segmenter's
+    # dictionary) stay out of the timed mix.
+    began = time.perf_counter()
+    await asyncio.gather(
+        *(_visit_all(client, random.Random(seed + i), policies) for i, client in enumerate(pool))
+    )
+    phases = {
+        "warm_up": summarise([s for c in pool for s in c.samples], time.perf_counter() - began)
+    }
     for name, pages, duration in (
         ("mix", MIX, seconds),
         ("ceiling", (LOGIN_PAGE,), ceiling_seconds),
@@ -419,16 +435,16 @@ def commit() -> str:
 
 
 def smoke_failures(results: dict[str, Any]) -> list[str]:
-    """What fails a smoke run: any 5xx or unanswered request, any page over 5 s; and any other
-    answer than 200, which means the mix no longer reaches the page (a moved URL, a role)."""
+    """What fails a smoke run: any 5xx or unanswered request, any page of the timed mix over
+    5 s; and any other answer than 200, which means the mix no longer reaches the page (a moved
+    URL, a role). The first visit of each page (the warm-up) is not timed."""
     failures = []
-    for name, row in results["mix"]["pages"].items():
-        if row["errors"]:
-            failures.append(f"{name}: {row['errors']} answers other than 200 ({row['statuses']})")
-        if row["max_ms"] > SMOKE_LIMIT_S * 1000:
-            failures.append(f"{name}: {row['max_ms']:.0f} ms, over {SMOKE_LIMIT_S:.0f} s")
-    missing = {p.name for p in MIX} - set(results["mix"]["pages"])
-    failures += [f"{name}: never requested" for name in sorted(missing)]
+    for phase in ("warm_up", "mix"):
+        for name, row in results[phase]["pages"].items():
+            if row["errors"]:
+                failures.append(f"{name}: {row['errors']} answers other than 200 {row['statuses']}")
+            if phase == "mix" and row["max_ms"] > SMOKE_LIMIT_S * 1000:
+                failures.append(f"{name}: {row['max_ms']:.0f} ms, over {SMOKE_LIMIT_S:.0f} s")
     return failures
 
 
@@ -450,7 +466,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--smoke", action="store_true", help="a few seconds; fail on 5xx or >5 s")
     options = parser.parse_args(argv)
     if options.smoke:
-        options.seconds, options.ceiling_seconds, options.clients = 4.0, 1.0, 4
+        options.seconds, options.ceiling_seconds, options.clients = 4.0, 1.0, 2
     # Here, not at the top: the benchmark's client runs without Django; only the defaults come
     # from the server's module.
     from jinqi.core.server import DEFAULT_THREADS, DEFAULT_WORKER_CLASS, DEFAULT_WORKERS
