@@ -14,8 +14,8 @@ page requests/s, p50/p95/p99 and errors, and writes the figures as JSON.
 
 `--home DIR` keeps the SQLite demo (and the secret key) in DIR between runs; the first run there
 builds the demo data, which takes minutes. `--url` measures a server already running instead.
-`--smoke` visits every page once per role, then runs a few seconds at two clients, and exits 1 on any 5xx (or other answer than
-200) or any page over 5 s.
+`--smoke` visits every page once per role, then runs a few seconds at two clients, and exits 1
+on any 5xx (or other answer than 200) or any page of the timed mix over 5 s.
 """
 
 from __future__ import annotations
