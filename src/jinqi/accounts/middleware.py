@@ -17,6 +17,11 @@ from jinqi.accounts.second_factor import pending_step
 from jinqi.core import clock
 
 _KEY = "jinqi_last_seen"
+# The session records activity at most this often: a stamp on every request would write the
+# session row on every page view (on SQLite, a write lock per request). A session is therefore
+# ended after IDLE_LOGOUT_SECONDS without a recorded activity: never later, at most this much
+# earlier than the last request plus the limit.
+STAMP_EVERY_SECONDS = 60
 
 
 class IdleLogoutMiddleware:
@@ -30,7 +35,7 @@ class IdleLogoutMiddleware:
             if last_seen is not None and now - last_seen > settings.IDLE_LOGOUT_SECONDS:
                 logout(request)
                 messages.warning(request, _("You were logged out after a period of inactivity."))
-            else:
+            elif last_seen is None or now - last_seen >= STAMP_EVERY_SECONDS:
                 request.session[_KEY] = now
         return self.get_response(request)
 

@@ -20,6 +20,7 @@ from jinqi.appeals.models import Appeal
 from jinqi.appeals.selectors import overdue_q
 from jinqi.core import clock
 from jinqi.core.indicators import Indicator, register_indicator
+from jinqi.core.memo import once_per_request
 
 S = AppealState
 
@@ -100,6 +101,7 @@ def by_department(start: dt.date, end: dt.date) -> list[Figures]:
     )
 
 
+@once_per_request
 def district(start: dt.date, end: dt.date) -> Figures:
     counts = _filed_in(start, end).aggregate(**_counts(clock.today()))
     return Figures(department=None, **counts)

@@ -10,7 +10,7 @@ from jinqi.core.models import CalendarOverride
 
 # How far past the start a count of working days may reach: the longest run of holidays in China
 # (Spring Festival with weekends) is under two weeks.
-_SLACK = dt.timedelta(days=21)
+SLACK = dt.timedelta(days=21)
 
 
 def _library_working_day(day: dt.date) -> bool:
@@ -60,7 +60,7 @@ class WorkingDays:
 
 
 def _span(start: dt.date, days: int) -> WorkingDays:
-    reach = dt.timedelta(days=abs(days) * 2) + _SLACK
+    reach = dt.timedelta(days=abs(days) * 2) + SLACK
     return WorkingDays(start - reach, start + reach)
 
 

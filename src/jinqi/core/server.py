@@ -25,6 +25,11 @@ class JinqiServer(BaseApplication):
         return application
 
 
+# The worker model for two cores, chosen by measurement (docs/adr/0015-page-load-and-workers.md).
+DEFAULT_WORKERS = 2
+DEFAULT_WORKER_CLASS = "gthread"
+DEFAULT_THREADS = 4
+
 _worker: subprocess.Popen[bytes] | None = None
 _verbosity = 1
 
@@ -49,7 +54,14 @@ def _on_exit(server: Any) -> None:
             _worker.kill()
 
 
-def serve(*, bind: str, workers: int, verbosity: int = 1) -> None:
+def serve(
+    *,
+    bind: str,
+    workers: int = DEFAULT_WORKERS,
+    worker_class: str = DEFAULT_WORKER_CLASS,
+    threads: int = DEFAULT_THREADS,
+    verbosity: int = 1,
+) -> None:
     """Serve until stopped. Below verbosity 2 the console shows warnings and errors only: no
     request lines, no worker start-up lines, no task lines."""
     global _verbosity
@@ -59,8 +71,8 @@ def serve(*, bind: str, workers: int, verbosity: int = 1) -> None:
         {
             "bind": bind,
             "workers": workers,
-            "worker_class": "gthread",
-            "threads": 4,
+            "worker_class": worker_class,
+            "threads": threads,
             "when_ready": _when_ready,
             "on_exit": _on_exit,
             "accesslog": "-" if chatty else None,

@@ -8,12 +8,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
 from jinqi.accounts.models import Department, User
 from jinqi.core import calendar, clock
+from jinqi.core.memo import once_per_request
 from jinqi.core.models import StoredFile
 from jinqi.core.permissions import has_capability
 from jinqi.plans.enums import DeadlineKind, MeasureStatus, ReportState
@@ -133,39 +134,47 @@ def roll_up(statuses: Iterable[str]) -> str:
     return MeasureStatus.NOT_STARTED
 
 
+@once_per_request
 def measure_states(plan: Plan, *, measures: QuerySet[Measure] | None = None) -> list[MeasureState]:
-    """Every measure of the plan with its rolled-up status, in three queries."""
+    """Every measure of the plan with its rolled-up status, in four queries however many
+    reports the year has: only each unit's latest report and each measure's latest public one
+    are read (a year of monthly reports is thousands of rows)."""
     # Deadlines are judged on today, not on reference_date: capped at the plan's last day, it
     # would leave a deadline on that day (every 12月 measure) forever 'due soon', never overdue.
     today = clock.today()
+    assignments = Assignment.objects.select_related("department").annotate(
+        newest_id=Subquery(_newest_report("assignment", False))
+    )
     measures = (measures if measures is not None else plan.measures.all()).prefetch_related(
-        "units", "assignments__department"
+        "units", Prefetch("assignments", queryset=assignments)
     )
-    measure_list = list(measures.order_by("seq"))
-    latest: dict[int, ProgressReport] = {}
-    public: dict[int, ProgressReport] = {}
-    reports = (
-        ProgressReport.objects.filter(
-            assignment__measure__in=measure_list, state__in=COUNTED_STATES
-        )
-        .only(
-            "id",
-            "assignment_id",
-            "period",
-            "status",
-            "submitted_at",
-            "is_public",
-            "public_summary",
-            "assignment__measure_id",
-            "state",
-        )
-        .select_related("assignment")
-        .order_by("period", "submitted_at")
+    measure_list = list(
+        measures.annotate(
+            newest_public_id=Subquery(_newest_report("assignment__measure", True))
+        ).order_by("seq")
     )
-    for report in reports:
-        latest[report.assignment_id] = report
-        if report.is_public:
-            public[report.assignment.measure_id] = report
+    # The annotations are attributes Django adds: mypy does not know them.
+    newest_ids = {
+        a.newest_id  # type: ignore[attr-defined]
+        for m in measure_list
+        for a in m.assignments.all()
+    }
+    public_ids = {m.pk: m.newest_public_id for m in measure_list}  # type: ignore[attr-defined]
+    reports = ProgressReport.objects.filter(
+        pk__in=(newest_ids | set(public_ids.values())) - {None}
+    ).only(
+        "id",
+        "assignment_id",
+        "period",
+        "status",
+        "submitted_at",
+        "is_public",
+        "public_summary",
+        "state",
+    )
+    by_id = {report.pk: report for report in reports}
+    latest = {by_id[pk].assignment_id: by_id[pk] for pk in newest_ids if pk is not None}
+    public = {measure: by_id[pk] for measure, pk in public_ids.items() if pk is not None}
     states = []
     for measure in measure_list:
         assignment_states = []
@@ -215,6 +224,15 @@ def measure_states(plan: Plan, *, measures: QuerySet[Measure] | None = None) -> 
             )
         )
     return states
+
+
+def _newest_report(outer: str, public_only: bool) -> QuerySet[ProgressReport]:
+    """The id of the newest counted report (by period, then submission) of the unit or measure
+    named by `outer`, for a subquery."""
+    reports = ProgressReport.objects.filter(**{outer: OuterRef("pk")}, state__in=COUNTED_STATES)
+    if public_only:
+        reports = reports.filter(is_public=True)
+    return reports.order_by("-period", "-submitted_at", "-pk").values("pk")[:1]
 
 
 def measures_visible_to(user: Any, plan: Plan) -> QuerySet[Measure]:
@@ -328,10 +346,26 @@ class Timeliness:
         return round(100 * self.on_time / self.expected) if self.expected else 100
 
 
+def report_due_dates(year: int) -> dict[dt.date, dt.date]:
+    """When each month's report of the year is due, from one read of the working calendar."""
+    months = [dt.date(year, month, 1) for month in range(1, 13)]
+    month_ends = [_next_month(month) - dt.timedelta(days=1) for month in months]
+    reach = dt.timedelta(days=REPORT_DUE_WORKING_DAY * 2) + calendar.SLACK
+    working_days = calendar.WorkingDays(month_ends[0], month_ends[-1] + reach)
+    return {
+        month: working_days.add(end, REPORT_DUE_WORKING_DAY)
+        for month, end in zip(months, month_ends, strict=True)
+    }
+
+
+def _next_month(month: dt.date) -> dt.date:
+    return (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+
+
 def _due_date(period: dt.date, memo: dict[dt.date, dt.date]) -> dt.date:
-    """report_due_date, memoized in `memo`: each call costs a database query per day counted."""
+    """report_due_date, memoized in `memo` a year at a time (the calendar is read per year)."""
     if period not in memo:
-        memo[period] = report_due_date(period)
+        memo.update(report_due_dates(period.year))
     return memo[period]
 
 
@@ -357,6 +391,7 @@ def expected_periods(
     return periods
 
 
+@once_per_request
 def report_timeliness(plan: Plan, *, reporting_from: dt.date | None = None) -> list[Timeliness]:
     """Per department: monthly reports expected so far, submitted on time, late, or missing.
 
@@ -366,10 +401,18 @@ def report_timeliness(plan: Plan, *, reporting_from: dt.date | None = None) -> l
     reports = ProgressReport.objects.filter(
         assignment__measure__plan=plan, state__in=COUNTED_STATES
     ).values_list("assignment_id", "period", "submitted_at", "status")
-    by_assignment: dict[int, dict[dt.date, tuple[dt.datetime | None, str]]] = defaultdict(dict)
+    # Per unit: the local day each month's report came in, and the first month it reported the
+    # measure completed (no report is expected after it).
+    by_assignment: dict[int, dict[dt.date, dt.date | None]] = defaultdict(dict)
+    completed_in: dict[int, dt.date] = {}
     earliest: dt.date | None = None
+    zone = timezone.get_current_timezone()
     for assignment_id, period, submitted_at, status in reports:
-        by_assignment[assignment_id][period] = (submitted_at, status)
+        by_assignment[assignment_id][period] = (
+            submitted_at.astimezone(zone).date() if submitted_at is not None else None
+        )
+        if status == MeasureStatus.COMPLETED:
+            completed_in[assignment_id] = min(period, completed_in.get(assignment_id, period))
         earliest = period if earliest is None or period < earliest else earliest
     start = reporting_from or earliest
     rows: dict[int, Timeliness] = {}
@@ -382,27 +425,21 @@ def report_timeliness(plan: Plan, *, reporting_from: dt.date | None = None) -> l
             assignment.department_id, Timeliness(assignment.department, 0, 0, 0, 0)
         )
         history = by_assignment.get(assignment.pk, {})
+        done_in = completed_in.get(assignment.pk)
         for period in expected_periods(plan, assignment.measure, due_dates=due_dates):
             if start is None or period < start:
                 continue
-            earlier_done = any(
-                p < period and s == MeasureStatus.COMPLETED for p, (_t, s) in history.items()
-            )
+            earlier_done = done_in is not None and done_in < period
             if earlier_done or assignment.measure.deadline_kind == DeadlineKind.COMPLETED:
                 continue
             row.expected += 1
-            entry = history.get(period)
-            if entry is None:
+            if period not in history:
                 row.missing += 1
-            elif entry[0] is not None and timezone_date(entry[0]) <= _due_date(period, due_dates):
+            elif (day := history[period]) is not None and day <= _due_date(period, due_dates):
                 row.on_time += 1
             else:
                 row.late += 1
     return sorted(rows.values(), key=lambda t: (t.on_time_pct, t.department.sort_order))
-
-
-def timezone_date(moment: dt.datetime) -> dt.date:
-    return timezone.localdate(moment)
 
 
 def department_due_this_month(

@@ -16,7 +16,13 @@ from jinqi.accounts.models import Department, User
 from jinqi.core.permissions import has_capability
 from jinqi.policies import workflow
 from jinqi.policies.enums import Outcome
-from jinqi.policies.evaluation import compiled, decide, prepared_profile, version_of
+from jinqi.policies.evaluation import (
+    compiled,
+    decide,
+    decide_all,
+    prepared_profile,
+    version_of,
+)
 from jinqi.policies.models import Grant, Match, Policy, RuleVersion
 from jinqi.policies.permissions import FOR_ME, MANAGE, VIEW, VIEW_ALL
 from jinqi.policies.snapshot import profiles_snapshot
@@ -292,11 +298,16 @@ def verdict_for(enterprise: Enterprise, policy: Policy, today: datetime.date) ->
 def policies_for_me(user: User, enterprise: Enterprise, today: datetime.date) -> ForMe:
     """Each live policy decided now for the enterprise, with the reasons."""
     values = registry_selectors.profile_dict(enterprise)
-    pending: list[tuple[Policy, RuleVersion, Explanation]] = []
     policies = Policy.objects.live(today).select_related("department")
-    for policy in policies.prefetch_related("versions").order_by("title"):
-        version = policy.versions.all()[0]
-        pending.append((policy, version, decide(version, values, today)))
+    chosen = [
+        (policy, policy.versions.all()[0])
+        for policy in policies.prefetch_related("versions").order_by("title")
+    ]
+    explanations = decide_all([version for _policy, version in chosen], values, today)
+    pending = [
+        (policy, version, explanation)
+        for (policy, version), explanation in zip(chosen, explanations, strict=True)
+    ]
     verdicts: dict[str, list[Verdict]] = {o: [] for o in Outcome.values}
     for verdict in _verdicts(pending, registry_selectors.profile_with_sources(enterprise)):
         verdicts[verdict.outcome].append(verdict)

@@ -23,7 +23,7 @@ from jinqi.core import clock
 from jinqi.core.errors import DomainError, PermissionDenied
 from jinqi.notifications.services import notification_send
 from jinqi.policies.enums import Allocation, Delivery, GrantState, Outcome, PolicyState
-from jinqi.policies.evaluation import compiled, decide
+from jinqi.policies.evaluation import compiled, decide_all
 from jinqi.policies.models import Grant, Match, MatchRun, Policy, RematchMark, RuleVersion
 from jinqi.policies.permissions import can_manage
 from jinqi.policies.snapshot import profiles_snapshot
@@ -285,9 +285,10 @@ def enterprise_rematch(*, enterprise: Enterprise) -> int:
     now, today = clock.now(), clock.today()
     matched = 0
     with transaction.atomic():
-        for policy in Policy.objects.live(today).prefetch_related("versions"):
-            version = policy.versions.all()[0]
-            explanation = decide(version, values, today)
+        policies = list(Policy.objects.live(today).prefetch_related("versions"))
+        versions = [policy.versions.all()[0] for policy in policies]
+        explanations = decide_all(versions, values, today)
+        for policy, version, explanation in zip(policies, versions, explanations, strict=True):
             if explanation.eligible is False:
                 Match.objects.filter(policy=policy, enterprise=enterprise).delete()
                 continue

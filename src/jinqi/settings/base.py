@@ -94,6 +94,8 @@ MIDDLEWARE = [
     # After idle logout: a session that still needs its second factor reaches nothing else.
     "jinqi.accounts.middleware.SecondFactorMiddleware",
     "jinqi.api.middleware.ApiAuditMiddleware",
+    # Figures a page reads twice are computed once per safe request (core/memo.py).
+    "jinqi.core.memo.RequestMemoMiddleware",
     "jinqi.api.idempotency.IdempotencyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",

@@ -7,9 +7,12 @@ import importlib
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import get_resolver, reverse
 
+from jinqi.accounts.middleware import STAMP_EVERY_SECONDS
 from jinqi.accounts.tests.factories import PASSWORD, UserFactory
 from jinqi.core import clock
 
@@ -62,6 +65,27 @@ def test_active_session_stays_logged_in() -> None:
     client.get(reverse("notifications:inbox"))
     clock.advance(dt.timedelta(seconds=settings.IDLE_LOGOUT_SECONDS - 60))
     assert client.get(reverse("notifications:inbox")).status_code == 200
+
+
+def test_page_views_within_a_minute_do_not_write_the_session() -> None:
+    """The session records activity at most once a minute, so most page views write nothing."""
+    user = UserFactory()
+    client = Client()
+    client.force_login(user)
+    client.get(reverse("notifications:inbox"))
+    stamped = client.session["jinqi_last_seen"]
+    clock.advance(dt.timedelta(seconds=STAMP_EVERY_SECONDS - 1))
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("notifications:inbox")).status_code == 200
+    assert client.session["jinqi_last_seen"] == stamped
+    assert not [
+        q
+        for q in queries.captured_queries
+        if "django_session" in q["sql"] and q["sql"].startswith(("UPDATE", "INSERT"))
+    ]
+    clock.advance(dt.timedelta(seconds=1))
+    client.get(reverse("notifications:inbox"))
+    assert client.session["jinqi_last_seen"] > stamped
 
 
 def test_post_without_csrf_token_is_refused() -> None:

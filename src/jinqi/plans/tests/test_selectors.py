@@ -224,7 +224,7 @@ def test_measure_states_query_count_does_not_grow_with_the_plan(plan: Plan) -> N
         add_report(a, dt.date(2022, 6, 1))
     with CaptureQueriesContext(connection) as large:
         assert len(measure_states(big)) == 100
-    assert len(large) == len(small) <= 5
+    assert len(large) == len(small) <= 4
 
 
 # report_timeliness ---------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection, connections
 
-from jinqi.core.server import serve
+from jinqi.core.server import DEFAULT_THREADS, DEFAULT_WORKER_CLASS, DEFAULT_WORKERS, serve
 from jinqi.demo.steps import demo_steps
 from jinqi.settings import environment
 
@@ -39,7 +39,18 @@ class Command(BaseCommand):
             help="Delete all data and start over (destroys the database!).",
         )
         parser.add_argument("--bind", default="127.0.0.1:8000", help="Address to serve on.")
-        parser.add_argument("--workers", type=int, default=2, help="Web worker processes.")
+        parser.add_argument(
+            "--workers", type=int, default=DEFAULT_WORKERS, help="Web worker processes."
+        )
+        parser.add_argument(
+            "--worker-class",
+            choices=("sync", "gthread"),
+            default=DEFAULT_WORKER_CLASS,
+            help="gunicorn worker class.",
+        )
+        parser.add_argument(
+            "--threads", type=int, default=DEFAULT_THREADS, help="Threads per gthread worker."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         environment.VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -61,7 +72,14 @@ class Command(BaseCommand):
         if options["no_serve"]:
             self.stdout.write(table)
         else:
-            self._serve(options["bind"], options["workers"], verbosity, table)
+            self._serve(
+                options["bind"],
+                options["workers"],
+                options["worker_class"],
+                options["threads"],
+                verbosity,
+                table,
+            )
 
     def _reset(self) -> None:
         vendor = connection.vendor
@@ -87,7 +105,9 @@ class Command(BaseCommand):
         lines += [rule, f"(also in {ACCOUNTS_FILE})", ""]
         return "\n".join(lines)
 
-    def _serve(self, bind: str, workers: int, verbosity: int, table: str) -> None:
+    def _serve(
+        self, bind: str, workers: int, worker_class: str, threads: int, verbosity: int, table: str
+    ) -> None:
         if verbosity < 2 and "JINQI_EMAIL_BACKEND" not in os.environ:
             # The worker (a child process, reading these at start) files e-mails and texts
             # instead of printing their bodies.
@@ -100,4 +120,10 @@ class Command(BaseCommand):
         self.stderr.write(f"Serving on http://{bind}/ (Ctrl+C to stop; another port: --bind)")
         self.stdout.write(table)
         sys.stdout.flush()
-        serve(bind=bind, workers=workers, verbosity=verbosity)
+        serve(
+            bind=bind,
+            workers=workers,
+            worker_class=worker_class,
+            threads=threads,
+            verbosity=verbosity,
+        )
