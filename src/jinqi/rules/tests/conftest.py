@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 
+from jinqi.rules.engines import spark_session
+
 
 @pytest.fixture(scope="module")
 def duck() -> Iterator[Any]:
@@ -37,25 +39,16 @@ def postgres() -> Iterator[Any]:
 
 @pytest.fixture(scope="session")
 def spark() -> Iterator[Any]:
-    """One local Spark session for the whole run: one core, no UI, one shuffle partition."""
+    """One local Spark session for the whole run (the engine's own): one core, no UI, one
+    shuffle partition."""
     if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
         pytest.skip("needs Java 17 for Spark (not found on PATH or in JAVA_HOME)")
     try:
-        from pyspark.sql import SparkSession
+        import pyspark  # noqa: F401  # the optional engine, installed or not
     except ImportError:
         pytest.skip("needs PySpark: uv sync --group spark")
-    session = (
-        SparkSession.builder.master("local[1]")
-        .appName("jinqi-rules-tests")
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "1")
-        .config("spark.default.parallelism", "1")
-        .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.driver.host", "127.0.0.1")
-        .config("spark.driver.bindAddress", "127.0.0.1")
-        .getOrCreate()
-    )
-    session.sparkContext.setLogLevel("ERROR")
+    session = spark_session("local[1]")
+    session.conf.set("spark.sql.shuffle.partitions", "1")
     # py4j logs "Closing down clientserver connection" from a finaliser at exit, after pytest
     # has closed the stream its handler writes to.
     logging.getLogger("py4j").setLevel(logging.ERROR)
