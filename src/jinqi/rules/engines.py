@@ -46,6 +46,10 @@ class SqlEngine(ABC):
     @abstractmethod
     def close(self) -> None: ...
 
+    def rows(self) -> int:
+        """The number of rows in the data file."""
+        return int(self.table(f"SELECT COUNT(*) FROM {TABLE}").column(0)[0].as_py())
+
     def quote(self, name: str) -> str:
         return exp.column(name).sql(dialect=self.dialect, identify=True)
 
@@ -86,8 +90,11 @@ class SparkEngine(SqlEngine):
     dialect = "spark"
 
     def __init__(self, data: Path, session: Any = None) -> None:
+        from pyspark.sql import SparkSession  # an optional engine: uv sync --group spark
+
+        # Stopped on close only if this engine started it (not a caller's, not a test run's).
+        self.owned = session is None and SparkSession.getActiveSession() is None
         self.session = session or spark_session()
-        self.owned = session is None
         frame = self.session.read.parquet(str(data))
         frame.selectExpr("*", f"CAST(_metadata.row_index AS INT) AS {ROW}").createOrReplaceTempView(
             TABLE

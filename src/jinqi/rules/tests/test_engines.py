@@ -95,6 +95,7 @@ def test_duckdb_engine_agrees_with_the_vectorised_executor(
 
 
 @pytest.mark.slow
+@pytest.mark.spark
 @settings(
     max_examples=2,
     deadline=None,
