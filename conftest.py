@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,6 +15,7 @@ from django.core.cache import cache
 from django.utils import translation
 
 from jinqi.core import clock
+from jinqi.rules.engines import spark_session
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -76,7 +79,7 @@ def ci_passes(item: pytest.Item) -> frozenset[str]:
     the same on either, runs once (ADR 0007 gives the reasons)."""
     if item.get_closest_marker("postgres"):
         return frozenset({"postgresql"})
-    if item.get_closest_marker("browser"):
+    if item.get_closest_marker("browser") or item.get_closest_marker("spark"):
         return frozenset({"sqlite"})
     if item.get_closest_marker("hostile_walk"):
         return frozenset({"postgresql"})
@@ -182,3 +185,22 @@ def _default_language() -> Iterator[None]:
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.deactivate()
+
+
+@pytest.fixture(scope="session")
+def spark() -> Iterator[Any]:
+    """One local Spark session for the whole run (the engine's own): one core, no UI, one
+    shuffle partition. Tests using it are marked `spark` (they run in one CI pass)."""
+    if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+        pytest.skip("needs Java 17 for Spark (not found on PATH or in JAVA_HOME)")
+    try:
+        import pyspark  # noqa: F401  # the optional engine, installed or not
+    except ImportError:
+        pytest.skip("needs PySpark: uv sync --group spark")
+    session = spark_session("local[1]")
+    session.conf.set("spark.sql.shuffle.partitions", "1")
+    # py4j logs "Closing down clientserver connection" from a finaliser at exit, after pytest
+    # has closed the stream its handler writes to.
+    logging.getLogger("py4j").setLevel(logging.ERROR)
+    yield session
+    session.stop()

@@ -9,6 +9,9 @@ and measures its wall time and its own peak RSS (os.wait4's rusage, which covers
 the children it waited for):
 
 - engine:   `jinqi rules evaluate` (the console script), counts only and again with pairs;
+- sql-duckdb, sql-spark: `jinqi rules evaluate --engine duckdb|spark`, the scale-out engines
+  (docs/scale.md), counts and pairs, checked like the engine's (Spark local, every core; its
+  peak is the largest process's, the JVM's);
 - baseline: rules_numpy_baseline.py, the hand-written NumPy evaluation, counts and pairs;
 - openfisca: rules_openfisca.py (openfisca-core, float32), counts, and a pairs run to count the
   pairs that float32 changes;
@@ -48,6 +51,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 REPO = Path(__file__).resolve().parent.parent
+SQL_ENGINES = ("sql-duckdb", "sql-spark")  # contenders: `jinqi rules evaluate --engine …`
 HERE = Path(__file__).resolve().parent
 SEED = 20260630
 GOALS = {
@@ -367,7 +371,7 @@ def main() -> None:
     parser.add_argument(
         "--only",
         help="comma-separated contenders to run (baseline is always run): "
-        "engine,openfisca,duckdb,pyloop",
+        "engine,sql-duckdb,sql-spark,openfisca,duckdb,pyloop",
     )
     parser.add_argument("--skip-openfisca", action="store_true")
     parser.add_argument("--skip-duckdb", action="store_true")
@@ -390,15 +394,17 @@ def main() -> None:
     args = parser.parse_args()
     if args.only:
         chosen = {name.strip() for name in args.only.split(",")}
-        unknown = chosen - {"baseline", "engine", "openfisca", "duckdb", "pyloop"}
+        unknown = chosen - {"baseline", "engine", "openfisca", "duckdb", "pyloop", *SQL_ENGINES}
         if unknown:
             parser.error(f"unknown contenders: {', '.join(sorted(unknown))}")
         args.skip_openfisca |= "openfisca" not in chosen
         args.skip_duckdb |= "duckdb" not in chosen
         args.skip_pyloop |= "pyloop" not in chosen
         args.skip_engine = "engine" not in chosen
+        args.sql_engines = [name for name in SQL_ENGINES if name in chosen]
     else:
         args.skip_engine = False
+        args.sql_engines = list(SQL_ENGINES)
 
     python = sys.executable
     jinqi_script = str(Path(python).parent / "jinqi")
@@ -461,6 +467,10 @@ def main() -> None:
         if has_engine:
             add("engine", "counts", [*jinqi, "rules", "evaluate", *io("engine", False)])
             add("engine", "pairs", [*jinqi, "rules", "evaluate", *io("engine-p", True)])
+        for name in args.sql_engines:
+            engine = [*jinqi, "rules", "evaluate", "--engine", name.removeprefix("sql-")]
+            add(name, "counts", [*engine, *io(name, False)])
+            add(name, "pairs", [*engine, *io(f"{name}-p", True)])
         if not args.skip_openfisca:
             openfisca = [*py, HERE / "rules_openfisca.py"]
             add("openfisca", "counts", [*openfisca, *io("openfisca", False)])

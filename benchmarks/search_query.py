@@ -3,7 +3,7 @@ whole query function per database, the index build time, and a naive baseline.
 
 For each database (a fresh SQLite file; PostgreSQL when its binaries are there, started the way
 `benchmarks/registry_import.py` does) a child process migrates a new database, generates the
-documents (policy-like Chinese texts from the seed plan's sentences with varied numbers,
+documents (policy-like Chinese texts from the repository's own sentences with varied numbers,
 departments and industries; fixed seed), times `index_rebuild` over them, then times ≥1,000
 queries through `jinqi.search.query.search` — segmentation, retrieval, BM25 ranking and the
 first page's snippets — in a realistic mix: one to three words, quoted phrases, with and
@@ -13,6 +13,13 @@ documents re-indexed with a sentence added (their terms' packed rows rewritten).
 
     uv run python benchmarks/search_query.py                    # SQLite and PostgreSQL
     uv run python benchmarks/search_query.py --databases sqlite --documents 2000
+    uv run python benchmarks/search_query.py --documents 100000 \
+        --postgres-url postgres://postgres@127.0.0.1:55432/jinqi_bench   # an empty database
+
+The sentences come from the repository alone (`CORPUS`): the action plan's measures
+(plans/data), the service guides and answers (demo/guides_content) and the policy catalogue.
+The benchmark refuses to run on fewer than 1,000 distinct terms, where latencies would say
+little about real text (a handful of sentences makes every term common).
 
 Run as root (PostgreSQL is started as `postgres` through runuser) or as a user who may run
 the server binaries. It is a script, not a test.
@@ -21,6 +28,8 @@ the server binaries. It is a script, not a test.
 from __future__ import annotations
 
 import argparse
+import csv
+import io
 import json
 import os
 import random
@@ -30,11 +39,12 @@ import subprocess
 import sys
 import tempfile
 import time
+import tomllib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
-SEED_PLAN = REPO.parent / "shared" / "seed" / "000_20e30ec1a94f78f0.txt"
 SEED = 20250601
 DEPARTMENTS = (
     "market-regulation",
@@ -65,21 +75,51 @@ SUBJECTS = (
     "新材料企业",
 )
 ACTIONS = ("补贴", "奖励", "贴息", "资助", "返还", "减免", "扶持", "专项资金支持")
-FALLBACK_SENTENCES = (
-    "拓展企业开办一网通办业务范围，推广电子营业执照、电子发票、电子印章。",
-    "推进传统办税服务厅向智慧办税服务厅转型，建立税费优惠政策精准推送机制。",
-    "完善工程建设项目审批审查中心一站式服务体系，对产业项目验收实行多测合一。",
-    "依托一网通办平台打造区级涉企专项资金统一申报入口，实现免申即享。",
+CORPUS = (
+    REPO / "src" / "jinqi" / "plans" / "data" / "jinshan-2022.csv",
+    REPO / "src" / "jinqi" / "demo" / "guides_content" / "guides.toml",
+    REPO / "src" / "jinqi" / "demo" / "guides_content" / "faqs.toml",
+    *sorted((REPO / "src" / "jinqi" / "policies" / "catalogue").glob("*.toml")),
 )
+PLAN_COLUMNS = ("改革事项", "具体举措")
+MIN_TERMS = 1_000
+
+
+def _sentences_of(text: str) -> list[str]:
+    found = [s.strip() + "。" for s in re.split(r"[。；\n]", text) if 12 <= len(s.strip()) <= 160]
+    return [s for s in found if re.search(r"[\u4e00-\u9fff]{6}", s)]
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
 
 
 def sentences() -> list[str]:
-    """The seed plan's sentences (the district's own wording), or a few if it is not there."""
-    if not SEED_PLAN.exists():
-        return list(FALLBACK_SENTENCES)
-    text = SEED_PLAN.read_text(encoding="utf-8", errors="replace")
-    found = [s.strip() + "。" for s in re.split(r"[。\n]", text) if 12 <= len(s.strip()) <= 160]
-    return [s for s in found if re.search(r"[\u4e00-\u9fff]{6}", s)] or list(FALLBACK_SENTENCES)
+    """The district's own wording, from files in the repository: the plan's measures, the
+    guides and answers, the policies' texts; each distinct sentence once, in a fixed order."""
+    found: list[str] = []
+    for path in CORPUS:
+        text = path.read_text(encoding="utf-8")
+        if path.suffix == ".csv":
+            rows = csv.DictReader(io.StringIO(text))
+            found += [s for row in rows for c in PLAN_COLUMNS for s in _sentences_of(row[c])]
+        else:
+            found += [s for value in _strings(tomllib.loads(text)) for s in _sentences_of(value)]
+    return list(dict.fromkeys(found))
+
+
+def corpus_terms(pool: list[str]) -> int:
+    """The distinct index terms of the sentences (as the index segments them)."""
+    from jinqi.search.segmentation import tokens
+
+    return len({term for sentence in pool for term in tokens(sentence)})
 
 
 def documents(count: int, pool: list[str], rng: random.Random) -> list[dict[str, Any]]:
@@ -256,6 +296,8 @@ def child(count: int, query_count: int) -> dict[str, Any]:
     return {
         "vendor": connection.vendor,
         "documents": indexed,
+        "corpus_sentences": len(pool),
+        "corpus_terms": corpus_terms(pool),
         **sizes,
         "build_s": round(build, 2),
         "queries": len(times),
@@ -289,11 +331,26 @@ def main() -> None:
     parser.add_argument("--documents", type=int, default=10_000)
     parser.add_argument("--queries", type=int, default=1_000)
     parser.add_argument("--databases", default="sqlite,postgresql")
+    parser.add_argument(
+        "--postgres-url",
+        help="an existing, empty PostgreSQL database to use instead of starting a server",
+    )
+    parser.add_argument(
+        "--output", type=Path, default=REPO / "benchmarks" / "results" / "search_query.json"
+    )
     parser.add_argument("--child", nargs=2, type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         print(json.dumps(child(*args.child)))
         return
+    pool = sentences()
+    terms = corpus_terms(pool)
+    if terms < MIN_TERMS:
+        sys.exit(
+            f"the corpus has {terms} distinct terms, fewer than {MIN_TERMS}: latencies over so "
+            "small a vocabulary say nothing about real text; check CORPUS"
+        )
+    print(f"corpus: {len(pool)} sentences, {terms} distinct terms", file=sys.stderr)
     sys.path.insert(0, str(REPO / "benchmarks"))
     from registry_import import PostgresServer, machine
 
@@ -311,7 +368,11 @@ def main() -> None:
                 )
             )
         pg_bin = None
-        if "postgresql" in args.databases:
+        if "postgresql" in args.databases and args.postgres_url:
+            results.append(
+                run_child(args.postgres_url, work / "home-pg", args.documents, args.queries)
+            )
+        elif "postgresql" in args.databases:
             try:
                 server = PostgresServer(work)
             except SystemExit as missing:
@@ -334,13 +395,14 @@ def main() -> None:
         report = {
             "date": time.strftime("%Y-%m-%d"),
             "command": "uv run python benchmarks/search_query.py "
-            + f"--documents {args.documents} --queries {args.queries} --databases {args.databases}",
+            + f"--documents {args.documents} --queries {args.queries} --databases {args.databases}"
+            + (" --postgres-url …" if args.postgres_url else ""),
             "machine": machine(pg_bin),
             "results": results,
         }
     print(json.dumps(report, ensure_ascii=False, indent=2))
-    target = REPO / "benchmarks" / "results" / "search_query.json"
-    target.parent.mkdir(exist_ok=True)
+    target = args.output
+    target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 

@@ -6,9 +6,11 @@ Every function is atomic and writes its audit rows and notices in the same trans
 from __future__ import annotations
 
 import datetime
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, fields
 from decimal import ROUND_DOWN, Decimal
+from pathlib import Path
 from typing import Any
 
 from django.db import transaction
@@ -36,9 +38,11 @@ from jinqi.policies.workflow import (
     HOLDING,
     POLICY_WORKFLOW,
 )
+from jinqi.registry.exporting import ENTERPRISE_ID, matching_export
 from jinqi.registry.models import Enterprise
 from jinqi.registry.selectors import enterprises_refreshed_since, profile_dict
-from jinqi.rules import RuleError, compile_rule, explain
+from jinqi.rules import Rule, RuleError, compile_rule, explain
+from jinqi.rules.engines import SqlEngine, decided_rows, sql_engine
 from jinqi.rules.errors import KIND_NAMES
 from jinqi.rules.tree import fields_used
 from jinqi.rules.vector import evaluate_masks
@@ -211,15 +215,40 @@ def _policy_step(
 # -- matching ---------------------------------------------------------------------------------
 
 
+@dataclass
+class Decisions:
+    """Who a rule does not rule out: outcome and missing data per enterprise id, and counts."""
+
+    outcome: dict[int, str]
+    missing: dict[int, list[str]]
+    eligible: int
+    enterprises: int
+
+
 @transaction.atomic
-def matches_recompute(*, policy: Policy) -> MatchRun:
-    """Evaluate the current rule over every enterprise's profile at once (vectorised) and
-    store who is eligible or possibly eligible; keeps the first-matched time of those who
-    stay matched (the order auto-grants follow)."""
+def matches_recompute(*, policy: Policy, engine: SqlEngine | None = None) -> MatchRun:
+    """Evaluate the current rule over every enterprise's profile at once and store who is
+    eligible or possibly eligible; keeps the first-matched time of those who stay matched (the
+    order auto-grants follow). The vectorised executor decides in this process; given an
+    `engine` (over the matching export, `matches_recompute_all`), DuckDB or Spark does."""
     started = clock.now()
     version = policy.versions.first()
     assert version is not None
     rule = compiled(version.sql)
+    decisions = _vector_decisions(rule) if engine is None else _engine_decisions(rule, engine)
+    _store_matches(policy, version, decisions.outcome, decisions.missing, started)
+    return MatchRun.objects.create(
+        policy=policy,
+        version=version,
+        eligible=decisions.eligible,
+        unknown=len(decisions.missing),
+        enterprises=decisions.enterprises,
+        started_at=started,
+        finished_at=clock.now(),
+    )
+
+
+def _vector_decisions(rule: Rule) -> Decisions:
     ids, snapshot_ = profiles_snapshot(fields_used(rule.tree), clock.today())
     eligible_rows, unknown_rows = evaluate_masks(rule, snapshot_)
     outcome: dict[int, str] = {ids[i]: Outcome.ELIGIBLE for i in eligible_rows.nonzero()[0]}
@@ -230,16 +259,21 @@ def matches_recompute(*, policy: Policy) -> MatchRun:
     for index, values in zip(unknown.tolist(), rows, strict=True):
         outcome[ids[index]] = Outcome.UNKNOWN
         missing[ids[index]] = explain(rule, values).missing
-    _store_matches(policy, version, outcome, missing, started)
-    return MatchRun.objects.create(
-        policy=policy,
-        version=version,
-        eligible=int(eligible_rows.sum()),
-        unknown=len(unknown),
-        enterprises=len(ids),
-        started_at=started,
-        finished_at=clock.now(),
-    )
+    return Decisions(outcome, missing, int(eligible_rows.sum()), len(ids))
+
+
+def _engine_decisions(rule: Rule, engine: SqlEngine) -> Decisions:
+    rows = decided_rows(engine, rule, ENTERPRISE_ID, fields_used(rule.tree)).to_pylist()
+    outcome: dict[int, str] = {}
+    missing: dict[int, list[str]] = {}
+    for values in rows:
+        enterprise_id = values.pop(ENTERPRISE_ID)
+        if values.pop("eligible"):
+            outcome[enterprise_id] = Outcome.ELIGIBLE
+        else:
+            outcome[enterprise_id] = Outcome.UNKNOWN
+            missing[enterprise_id] = explain(rule, values).missing
+    return Decisions(outcome, missing, len(outcome) - len(missing), engine.rows())
 
 
 def _store_matches(
@@ -339,11 +373,33 @@ def matches_refresh_changed() -> int:
     return count
 
 
-def matches_recompute_all(*, progress: Callable[[int, int], None] | None = None) -> list[MatchRun]:
+def matches_recompute_all(
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    engine: str = "vector",
+    export: Path | None = None,
+) -> list[MatchRun]:
+    """Recompute every live policy's matches. With `engine` duckdb or spark, the profiles are
+    first written to the matching export (at `export`, a path every Spark executor reads, or a
+    temporary file) and the engine scans it; the matches are stored here as always."""
     policies = list(Policy.objects.live(clock.today()))
+    if engine == "vector":
+        return _recompute(policies, None, progress)
+    with tempfile.TemporaryDirectory(prefix="jinqi-match-") as scratch:
+        path = export or Path(scratch) / "profiles.parquet"
+        matching_export(path, clock.today())
+        with sql_engine(engine, path) as connection:
+            return _recompute(policies, connection, progress)
+
+
+def _recompute(
+    policies: list[Policy],
+    engine: SqlEngine | None,
+    progress: Callable[[int, int], None] | None,
+) -> list[MatchRun]:
     runs = []
     for index, policy in enumerate(policies, start=1):
-        runs.append(matches_recompute(policy=policy))
+        runs.append(matches_recompute(policy=policy, engine=engine))
         if progress:
             progress(index, len(policies))
     return runs

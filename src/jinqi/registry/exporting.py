@@ -7,10 +7,13 @@ export needs no masking. The certificate statuses are exported as of the day of 
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+from django.db.models import QuerySet
 
 from jinqi.core import clock
 from jinqi.registry.models import Enterprise, Profile
@@ -18,6 +21,7 @@ from jinqi.registry.profile import TYPES, dated_columns
 from jinqi.registry.vocabulary import FIELDS, VALID_UNTIL
 
 BATCH = 50_000
+ENTERPRISE_ID = "enterprise_id"  # the matching export's key column
 
 
 def profile_schema() -> pa.Schema:
@@ -52,22 +56,40 @@ DICTIONARY_KEYS = frozenset(
 def profiles_export(path: Path) -> int:
     """Write every profile to `path` in batches; returns the number of rows."""
     today = clock.today()
-    schema = profile_schema()
-    names = schema.names
+    queryset = Profile.objects.order_by("enterprise_id")
+    return _export(path, queryset, profile_schema(), lambda t: dated_columns(t, today, VALID_UNTIL))
+
+
+def matching_export(path: Path, on: dt.date) -> int:
+    """Write the profile of every active enterprise as a matching run reads it: its
+    `enterprise_id`, the stored keys and every field derived for `on` (age_years included);
+    returns the number of rows. An engine scans the file (`jinqi policies match --engine`)."""
+    schema = pa.schema([pa.field(ENTERPRISE_ID, pa.int64()), *profile_schema()])
+    queryset = Profile.objects.filter(enterprise__in=Enterprise.objects.active()).order_by(
+        "enterprise_id"
+    )
+    return _export(path, queryset, schema, lambda t: dated_columns(t, on))
+
+
+def _export(
+    path: Path,
+    queryset: QuerySet[Profile],
+    schema: pa.Schema,
+    dated: Callable[[pa.Table], pa.Table],
+) -> int:
     column_of = {"uscc": "enterprise__uscc"}
-    fields = [column_of.get(n, n) for n in names]
+    fields = [column_of.get(n, n) for n in schema.names]
     rows = 0
-    with pq.ParquetWriter(str(path), schema) as writer:
-        queryset = Profile.objects.order_by("enterprise_id").values_list(*fields)
+    with pq.ParquetWriter(str(path), dated(schema.empty_table()).schema) as writer:
         batch: list[tuple[object, ...]] = []
-        for row in queryset.iterator(chunk_size=BATCH):
+        for row in queryset.values_list(*fields).iterator(chunk_size=BATCH):
             batch.append(row)
             if len(batch) == BATCH:
-                writer.write_table(dated_columns(_table(batch, schema), today, VALID_UNTIL))
+                writer.write_table(dated(_table(batch, schema)))
                 rows += len(batch)
                 batch = []
         if batch:
-            writer.write_table(dated_columns(_table(batch, schema), today, VALID_UNTIL))
+            writer.write_table(dated(_table(batch, schema)))
             rows += len(batch)
     return rows
 

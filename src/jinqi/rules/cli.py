@@ -1,7 +1,7 @@
 """`jinqi rules …`: run a rule pack over a Parquet extract, without a database or Django.
 
     jinqi rules evaluate --rules RULES.json --data PROFILES.parquet --output COUNTS.json
-                         [--pairs PAIRS.parquet]
+                         [--pairs PAIRS.parquet] [--engine vector|duckdb|spark]
     jinqi rules check --rules RULES.json --data PROFILES.parquet
     jinqi rules sql --rules RULES.json --data PROFILES.parquet --dialect duckdb|postgres|spark
 
@@ -9,6 +9,10 @@ RULES.json is a list of {"id": …, "sql": "<expression>"} (other keys are ignor
 vocabulary is the Parquet file's columns. COUNTS.json maps each id to its eligible and unknown
 row counts; PAIRS.parquet holds the eligible (rule, row) pairs, `rule` dictionary-encoded and
 `row` the 0-based row index in the data file, in pack order then row order.
+
+`--engine` chooses who evaluates: the vectorised executor in this process (the default),
+DuckDB, or Apache Spark (`engines.py`; under spark-submit, the cluster: docs/scale.md); every
+engine writes the same counts and pairs.
 """
 
 from __future__ import annotations
@@ -18,13 +22,12 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
-import numpy as np
-import pyarrow as pa
 import pyarrow.parquet as pq
 
+from jinqi.rules.engines import ENGINES, evaluate_pack_sql, sql_engine
 from jinqi.rules.errors import RuleError, gettext_noop, message
+from jinqi.rules.pairs import PairsWriter
 from jinqi.rules.parse import Rule, compile_rule
 from jinqi.rules.sql import DIALECTS, to_sql
 from jinqi.rules.tree import fields_used
@@ -50,6 +53,7 @@ def main(argv: Sequence[str]) -> int:
         command.add_argument("--data", type=Path, required=True)
     evaluate.add_argument("--output", type=Path, required=True)
     evaluate.add_argument("--pairs", type=Path)
+    evaluate.add_argument("--engine", choices=ENGINES, default="vector")
     args = parser.parse_args(argv)
     try:
         if args.command == "check":
@@ -62,7 +66,7 @@ def main(argv: Sequence[str]) -> int:
             }
             print(json.dumps(compiled, ensure_ascii=False, indent=1))
             return 0
-        counts = run_pack(args.rules, args.data, args.output, args.pairs)
+        counts = run_pack(args.rules, args.data, args.output, args.pairs, args.engine)
     except PackError as error:
         print(error, file=sys.stderr)
         return 2
@@ -110,16 +114,23 @@ def load_pack(rules_path: Path, data_path: Path) -> list[tuple[str, Rule]]:
 
 
 def run_pack(
-    rules_path: Path, data_path: Path, output: Path, pairs_path: Path | None
+    rules_path: Path,
+    data_path: Path,
+    output: Path,
+    pairs_path: Path | None,
+    engine: str = "vector",
 ) -> dict[str, dict[str, int]]:
     pack = load_pack(rules_path, data_path)
-    needed = sorted({name for _, rule in pack for name in fields_used(rule.tree)})
-    table = pq.read_table(data_path, columns=needed, memory_map=True)
+    rules = [rule for _, rule in pack]
     writer = None if pairs_path is None else PairsWriter(pairs_path, [i for i, _ in pack])
     try:
-        counts = evaluate_pack(
-            [rule for _, rule in pack], Snapshot(table), writer.add if writer else None
-        )
+        if engine == "vector":
+            needed = sorted({name for rule in rules for name in fields_used(rule.tree)})
+            table = pq.read_table(data_path, columns=needed, memory_map=True)
+            counts = evaluate_pack(rules, Snapshot(table), writer.add if writer else None)
+        else:
+            with sql_engine(engine, data_path) as connection:
+                counts = evaluate_pack_sql(connection, rules, writer.add_pairs if writer else None)
     finally:
         if writer is not None:
             writer.close()
@@ -133,51 +144,9 @@ def run_pack(
     return result
 
 
-class PairsWriter:
-    """Streams the eligible (rule, row) pairs to Parquet in large batches: rule in pack order,
-    then row ascending."""
-
-    BATCH = 1 << 22  # pairs buffered before a write: bounded memory, large row groups
-
-    def __init__(self, path: Path, rule_ids: list[str]) -> None:
-        self.ids = pa.array(rule_ids, type=pa.string())
-        self.schema = pa.schema(
-            [("rule", pa.dictionary(pa.int32(), pa.string())), ("row", pa.int32())]
-        )
-        # Dictionary encoding where it pays only: tried on `row` too, it would be given up
-        # after building a dictionary page per row group.
-        self.writer = pq.ParquetWriter(str(path), self.schema, use_dictionary=["rule"])
-        self.buffer = np.empty(self.BATCH, dtype=np.int32)
-        self.rules: list[int] = []
-        self.sizes: list[int] = []
-        self.buffered = 0
-
-    def add(self, rule: int, true: Any) -> None:
-        rows = np.flatnonzero(true)
-        if rows.size > self.buffer.size - self.buffered:
-            self.flush()
-            if rows.size > self.buffer.size:
-                self.buffer = np.empty(rows.size, dtype=np.int32)
-        self.buffer[self.buffered : self.buffered + rows.size] = rows
-        self.rules.append(rule)
-        self.sizes.append(rows.size)
-        self.buffered += rows.size
-        if self.buffered >= self.BATCH:
-            self.flush()
-
-    def flush(self) -> None:
-        if not self.buffered:
-            return
-        codes = np.repeat(np.array(self.rules, dtype=np.int32), self.sizes)
-        rule = pa.DictionaryArray.from_arrays(pa.array(codes), self.ids)
-        rows = pa.array(self.buffer[: self.buffered])  # a view, written before the buffer is reused
-        self.writer.write_table(pa.Table.from_arrays([rule, rows], schema=self.schema))
-        self.rules, self.sizes, self.buffered = [], [], 0
-
-    def close(self) -> None:
-        self.flush()
-        self.writer.close()
-
-
 def _t(template: str, **params: object) -> str:
     return message(template) % params if params else message(template)
+
+
+if __name__ == "__main__":  # spark-submit runs this file (docs/scale.md)
+    sys.exit(main(sys.argv[1:]))

@@ -5,8 +5,8 @@ SQLGlot writes each dialect. What the engines disagree on is pinned down so that
 computes what the Python and vectorised executors compute: numbers are float64 (DuckDB and
 PostgreSQL would otherwise do decimal arithmetic on `0.1`), division is always real division and
 dividing by zero is NULL (PostgreSQL truncates integers and raises on zero, DuckDB gives inf),
-a NaN in a number column is NULL (missing), and `IS TRUE` / `IS FALSE` are spelled with
-COALESCE, which every dialect reads alike.
+a NaN in a number column is NULL (missing, tested per dialect), and `IS TRUE` / `IS FALSE`
+are spelled with COALESCE, which every dialect reads alike.
 """
 
 from __future__ import annotations
@@ -66,7 +66,8 @@ def to_sql(rule: Rule | Node, dialect: str) -> str:
     if dialect not in DIALECTS:
         raise ValueError(f"unsupported dialect {dialect!r}; choose one of {DIALECTS}")
     tree = rule.tree if isinstance(rule, Rule) else rule
-    return _Builder(execution=True).build(tree).sql(dialect=dialect, identify=True)
+    built = _Builder(execution=True, dialect=dialect).build(tree)
+    return built.sql(dialect=dialect, identify=True)
 
 
 def to_display_expression(node: Node) -> exp.Expression:
@@ -75,19 +76,15 @@ def to_display_expression(node: Node) -> exp.Expression:
 
 
 class _Builder:
-    def __init__(self, *, execution: bool) -> None:
+    def __init__(self, *, execution: bool, dialect: str | None = None) -> None:
         self.execution = execution
+        self.dialect = dialect
 
     def build(self, node: Node, *, in_arithmetic: bool = False) -> exp.Expression:
         if isinstance(node, Field):
             column = exp.column(node.name)
             if self.execution and node.type is FieldType.NUMBER:
-                # NaN is missing data, as in the other executors (SQL engines treat it as a
-                # value, equal to itself and greater than every number).
-                return exp.Nullif(
-                    this=exp.cast(column, "DOUBLE"),
-                    expression=exp.cast(exp.Literal.string("NaN"), "DOUBLE"),
-                )
+                return self.without_nan(exp.cast(column, "DOUBLE"))
             return column
         if isinstance(node, Const):
             return self.constant(node, in_arithmetic=in_arithmetic)
@@ -150,6 +147,14 @@ class _Builder:
                 call.set("ignore_nulls", True)  # as PostgreSQL and Spark: skip missing values
             return call
         raise TypeError(f"unknown node {type(node).__name__}")
+
+    def without_nan(self, number: exp.Expression) -> exp.Expression:
+        """NaN is missing data, as in the other executors (SQL engines treat it as a value,
+        equal to itself and greater than every number). PostgreSQL has no ISNAN; DuckDB's
+        optimiser folds `NULLIF(column, NaN)` to the column, as if NaN equalled nothing."""
+        if self.dialect == "postgres":
+            return exp.Nullif(this=number, expression=exp.cast(exp.Literal.string("NaN"), "DOUBLE"))
+        return exp.Case(ifs=[exp.If(this=exp.IsNan(this=number), true=exp.Null())], default=number)
 
     def operand(self, node: Node, *, in_arithmetic: bool = False) -> exp.Expression:
         built = self.build(node, in_arithmetic=in_arithmetic)

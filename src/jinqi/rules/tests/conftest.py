@@ -1,11 +1,9 @@
-"""Engines for the rules tests: DuckDB always, PostgreSQL (through DATABASE_URL) and Spark
-(local, through Java) when present; none of them needs Django."""
+"""Engines for the rules tests: DuckDB always, PostgreSQL (through DATABASE_URL) when present
+(Spark's session is the root conftest's, shared with the matching tests); none needs Django."""
 
 from __future__ import annotations
 
-import logging
 import os
-import shutil
 from collections.abc import Iterator
 from typing import Any
 
@@ -33,31 +31,3 @@ def postgres() -> Iterator[Any]:
     connection = psycopg.connect(url, autocommit=True)
     yield connection
     connection.close()
-
-
-@pytest.fixture(scope="session")
-def spark() -> Iterator[Any]:
-    """One local Spark session for the whole run: one core, no UI, one shuffle partition."""
-    if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
-        pytest.skip("needs Java 17 for Spark (not found on PATH or in JAVA_HOME)")
-    try:
-        from pyspark.sql import SparkSession
-    except ImportError:
-        pytest.skip("needs PySpark: uv sync --group spark")
-    session = (
-        SparkSession.builder.master("local[1]")
-        .appName("jinqi-rules-tests")
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "1")
-        .config("spark.default.parallelism", "1")
-        .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.driver.host", "127.0.0.1")
-        .config("spark.driver.bindAddress", "127.0.0.1")
-        .getOrCreate()
-    )
-    session.sparkContext.setLogLevel("ERROR")
-    # py4j logs "Closing down clientserver connection" from a finaliser at exit, after pytest
-    # has closed the stream its handler writes to.
-    logging.getLogger("py4j").setLevel(logging.ERROR)
-    yield session
-    session.stop()

@@ -1,7 +1,11 @@
 """`jinqi policies evaluate|match`: decide one profile, or recompute every stored match.
 
 jinqi policies evaluate --policy CODE --profile FILE.json [--as-of DATE] [--version N]
-jinqi policies match --all
+jinqi policies match --all [--engine vector|duckdb|spark] [--export FILE.parquet]
+
+With `--engine duckdb` or `spark` the profiles are written to the matching export (`--export`,
+on storage every Spark executor reads, or a temporary file) and the engine scans it; the
+matches are stored as always (docs/scale.md).
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from jinqi.core.commandline import ProgressBar, iso_date
 from jinqi.policies.evaluation import decide, decision_json, profile_problems, version_of
 from jinqi.policies.models import Policy, RuleVersion
 from jinqi.policies.services import matches_recompute_all
+from jinqi.rules.engines import ENGINES
 
 
 class Command(BaseCommand):
@@ -36,12 +41,24 @@ class Command(BaseCommand):
             "match", help=_("Recompute the stored matches of every live policy.")
         )
         match.add_argument("--all", action="store_true", required=True)
+        match.add_argument(
+            "--engine",
+            choices=ENGINES,
+            default="vector",
+            help=_("Who evaluates the rules: this process, DuckDB or Apache Spark."),
+        )
+        match.add_argument(
+            "--export",
+            type=Path,
+            metavar="FILE.parquet",
+            help=_("Where the engine reads the profiles (a temporary file by default)."),
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["subcommand"] == "evaluate":
             self.evaluate(options)
         else:
-            self.match()
+            self.match(options["engine"], options["export"])
 
     def evaluate(self, options: dict[str, Any]) -> None:
         policy = Policy.objects.filter(code=options["policy"]).first()
@@ -70,9 +87,9 @@ class Command(BaseCommand):
         result = decision_json(policy, version, explanation, as_of)
         self.stdout.write(json.dumps(result, ensure_ascii=False, indent=2))
 
-    def match(self) -> None:
+    def match(self, engine: str, export: Path | None) -> None:
         bar = ProgressBar(self.stderr, _("policies"))
-        runs = matches_recompute_all(progress=bar)
+        runs = matches_recompute_all(progress=bar, engine=engine, export=export)
         bar.finish()
         for run in runs:
             self.stdout.write(
