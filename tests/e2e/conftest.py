@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
+from django.test import Client
 
 from jinqi.core import clock
 
@@ -178,6 +180,38 @@ def page(new_page: Callable[..., Any], request: pytest.FixtureRequest) -> Any:
     return new_page(getattr(request, "param", "desktop"))
 
 
+@pytest.fixture
+def logged_in(browser: Any, live_server: Any) -> Iterator[Callable[..., Any]]:
+    """logged_in(user, viewport): a page in a browser context of its own carrying a session made
+    with Django's force_login (no password typed, no second-factor step); None: anonymous."""
+    contexts: list[Any] = []
+
+    def make(user: Any, viewport: str = "desktop") -> Any:
+        context = browser.new_context(
+            viewport=VIEWPORTS[viewport],
+            locale="zh-CN",
+            timezone_id="Asia/Shanghai",
+            accept_downloads=True,
+            device_scale_factor=1,
+            is_mobile=viewport == "phone",
+            has_touch=viewport == "phone",
+        )
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        if user is not None:
+            client = Client()
+            client.force_login(user)
+            session = client.cookies[settings.SESSION_COOKIE_NAME].value
+            context.add_cookies(
+                [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
+            )
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
 def _login(page: Any, live_server: Any, username: str, password: str) -> None:
     """Log in through the login form and wait until the site shows who is logged in."""
     page.goto(f"{live_server.url}/accounts/login/")
@@ -192,8 +226,8 @@ def _login(page: Any, live_server: Any, username: str, password: str) -> None:
 
 def _shot(page: Any, name: str) -> Path:
     """Save a full-page PNG as test-artifacts/screenshots/<name>.png."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(path), full_page=True)
     return path
 

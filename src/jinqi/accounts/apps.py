@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from jinqi.web.navigation import NavEntry, register_nav
+
 
 class AccountsConfig(AppConfig):
     name = "jinqi.accounts"
@@ -21,6 +23,15 @@ class AccountsConfig(AppConfig):
         user_logged_in.connect(on_user_logged_in, dispatch_uid="jinqi_second_factor_step")
         # The admin's ready() (earlier in INSTALLED_APPS) has loaded every package's pages.
         guard_third_party_admin_pages(admin.site)
+        # The administrators' way into the Django admin: the same test its site applies.
+        register_nav(
+            NavEntry(
+                "admin:index",
+                _("System administration"),
+                lambda r: r.user.is_active and r.user.is_staff,
+                order=95,
+            )
+        )
         register_periodic_job(
             PeriodicJob(
                 "accounts.api_tokens_expire",

@@ -119,6 +119,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "jinqi.web.context_processors.navigation",
+                "jinqi.web.context_processors.site_host",
             ],
         },
     },
@@ -161,6 +162,12 @@ AXES_VERBOSE = False  # no banner before every command's output
 # System checks silenced on purpose; each entry says why where it is added (prod.py).
 SILENCED_SYSTEM_CHECKS: list[str] = []
 JINQI_TRUSTED_PROXY_COUNT = env.TRUSTED_PROXY_COUNT
+# The footer's host organisation, its office running the platform, and a contact for users.
+JINQI_HOST = {
+    "organisation": env.HOST_ORGANISATION,
+    "office": env.HOST_OFFICE,
+    "contact": env.HOST_CONTACT,
+}
 
 # Second factor (django-otp): TOTP with recovery codes; required for staff and administrators
 # when JINQI_REQUIRE_SECOND_FACTOR is on (the production settings turn it on by default).
