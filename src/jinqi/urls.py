@@ -28,6 +28,7 @@ urlpatterns = [
     path("surveys/", include("jinqi.surveys.urls")),
     path("appeals/", include("jinqi.appeals.urls")),
     path("guides/", include("jinqi.guides.urls")),
+    path("credit/", include("jinqi.credit.urls")),
     path("search/", include("jinqi.search.urls")),
     path("audit/", include("jinqi.audit.urls")),
     path("inbox/", include("jinqi.notifications.urls")),
