@@ -10,8 +10,10 @@ from jinqi.core.permissions import has_capability, register_capabilities
 from jinqi.credit.permissions import OWN_CREDIT
 
 REPAIR = "credit.repair"  # a department's repair queue: accept and decide (pages and API)
+# An application's page: its enterprise and its deciding department (scoped by the selector).
+FOLLOW = "credit.repair_follow"
 
-register_capabilities({REPAIR: {Role.DEPARTMENT}})
+register_capabilities({REPAIR: {Role.DEPARTMENT}, FOLLOW: {Role.ENTERPRISE, Role.DEPARTMENT}})
 
 
 def is_own_enterprise(user: Any, uscc: str) -> bool:

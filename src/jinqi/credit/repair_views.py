@@ -11,12 +11,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jinqi.accounts.http import AuthenticatedRequest
-from jinqi.core.permissions import AUTHENTICATED, requires
+from jinqi.core.permissions import requires
 from jinqi.credit import repairs, reports
 from jinqi.credit.enums import RepairState
 from jinqi.credit.permissions import OWN_CREDIT
 from jinqi.credit.repair_forms import RepairActForm, RepairForm, ReportForm
-from jinqi.credit.repair_permissions import REPAIR
+from jinqi.credit.repair_permissions import FOLLOW, REPAIR
 from jinqi.credit.repair_workflow import REPAIR_WORKFLOW
 from jinqi.registry.selectors import enterprise_of
 from jinqi.web.actions import form_refused, perform
@@ -55,7 +55,7 @@ def repair_apply(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
 
 
-@requires(AUTHENTICATED)
+@requires(FOLLOW)
 def repair_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     application = repairs.repair_for(request.user, pk)
     return render(
@@ -72,8 +72,8 @@ def repair_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
 
 
+@requires(FOLLOW)
 @require_POST
-@requires(AUTHENTICATED)
 def repair_act(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     application = repairs.repair_for(request.user, pk)
     form = RepairActForm(request.POST)
@@ -103,8 +103,8 @@ def repair_queue(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "credit/repair_queue.html", {"page_obj": page, "rows": rows})
 
 
-@require_POST
 @requires(OWN_CREDIT)
+@require_POST
 def report_issue(request: AuthenticatedRequest) -> HttpResponse:
     enterprise = enterprise_of(request.user)
     form = ReportForm(request.POST)
