@@ -464,6 +464,46 @@ def _survey_texts(world: World) -> dict[str, Any]:
     return {"pk": pk, "question": question.pk}
 
 
+def _credit_repair(world: World) -> Any:
+    """A market-regulation record of the enterprise user's enterprise, repairable today, and
+    its repair application, submitted (built on first use)."""
+    if "credit_repair" not in world.made:
+        from jinqi.credit.repairs import repair_apply
+        from jinqi.credit.tests.repair_builders import pdf, record
+
+        today = clock.today()
+        target = record(
+            world.enterprise,
+            decided_on=today - dt.timedelta(days=200),
+            repairable_from=today - dt.timedelta(days=100),
+            takedown_on=today + dt.timedelta(days=160),
+        )
+        world.made["credit_record"] = target
+        world.made["credit_repair"] = repair_apply(
+            record=target,
+            statement="已缴纳罚款。",
+            materials={"commitment": pdf()},
+            acting_user=world.users[Role.ENTERPRISE],
+        )
+    return world.made["credit_repair"]
+
+
+def _verifiable_code(world: World) -> dict[str, Any]:
+    """A credit report the enterprise user issued (built on first use)."""
+    if "credit_report" not in world.made:
+        from jinqi.credit.reports import credit_report_issue
+
+        today = clock.today()
+        world.made["credit_report"] = credit_report_issue(
+            enterprise=world.enterprise,
+            period_start=today - dt.timedelta(days=365),
+            period_end=today,
+            domains=["market"],
+            acting_user=world.users[Role.ENTERPRISE],
+        )
+    return {"code": world.made["credit_report"].short_code}
+
+
 # Sample kwargs for each URL that takes some: objects the department itself is responsible for,
 # so that a role holding the capability reaches the view rather than a scoping 404.
 URL_KWARGS: dict[str, Callable[[World], dict[str, Any]]] = {
@@ -538,6 +578,11 @@ URL_KWARGS: dict[str, Callable[[World], dict[str, Any]]] = {
     "surveys:send": _survey,
     "surveys:export": _survey,
     "surveys:texts": _survey_texts,
+    "credit:repair_apply": lambda w: {"pk": _credit_repair(w).record_id},
+    "credit:repair_detail": lambda w: {"pk": _credit_repair(w).pk},
+    "credit:repair_act": lambda w: {"pk": _credit_repair(w).pk},
+    "verify:document": _verifiable_code,
+    "verify:pdf": _verifiable_code,
     # A link that is not valid: the page answers everyone, saying so.
     "accounts:password_reset_confirm": lambda w: {"uidb64": "MQ", "token": "not-a-token"},
 }
@@ -577,6 +622,7 @@ PATH_PARAMS: dict[str, Callable[[World], Any]] = {
     "sha256": lambda w: w.queued_import.sha256,
     "policy_code": lambda w: "small-low-profit-cit",  # shipped in every install
     "reference": lambda w: _application(w).reference,
+    "repair_id": lambda w: _credit_repair(w).pk,
 }
 
 MULTIPART = "multipart"
@@ -608,6 +654,10 @@ API_BODIES: dict[str, Callable[[World], dict[str, Any]]] = {
             ),
             "as_of": "2025-06-30",
         }
+    },
+    "jinqi_credit_repair_api_repair_decide": lambda w: {
+        "action": "accept",
+        "lock_version": _credit_repair(w).lock_version,
     },
     "jinqi_plans_api_report_review": lambda w: {
         "rating": Rating.GOOD,

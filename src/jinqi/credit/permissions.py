@@ -1,22 +1,24 @@
-"""Who may do what with credit: an enterprise its own records, repairs and reports; the deciding
-department the repairs of its own records."""
+"""Who may do what with credit."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from jinqi.accounts.enums import Role
-from jinqi.core.permissions import has_capability, register_capabilities
+from jinqi.core.permissions import register_capabilities
 
-OWN = "credit.own"  # an enterprise's own records, repair applications and credit reports
-REPAIR = "credit.repair"  # a department's repair queue: accept and decide (pages and API)
+DELIVER_RECORDS = "credit.deliver_records"  # a department delivers its records (API, page)
+VIEW_DEPARTMENT = "credit.view_department"  # a department's own records and the gates they fired
+OVERSEE = "credit.oversee"  # the lead office: every record, indicators
+MANAGE_REORGANISATIONS = "credit.manage_reorganisations"  # court rulings on file
+CONFIGURE = "credit.configure"  # sampling ratios, incentives, gates
+OWN_CREDIT = "credit.own"  # an enterprise's own records and repair dates
 
-register_capabilities({OWN: {Role.ENTERPRISE}, REPAIR: {Role.DEPARTMENT}})
-
-
-def is_own_enterprise(user: Any, uscc: str) -> bool:
-    return has_capability(user, OWN) and bool(user.enterprise_uscc) and user.enterprise_uscc == uscc
-
-
-def is_deciding_department(user: Any, department_id: int | None) -> bool:
-    return has_capability(user, REPAIR) and user.department_id == department_id
+register_capabilities(
+    {
+        DELIVER_RECORDS: {Role.DEPARTMENT},
+        VIEW_DEPARTMENT: {Role.DEPARTMENT},
+        OVERSEE: {Role.LEAD_OFFICE},
+        MANAGE_REORGANISATIONS: {Role.LEAD_OFFICE},
+        CONFIGURE: {Role.LEAD_OFFICE},
+        OWN_CREDIT: {Role.ENTERPRISE},
+    }
+)

@@ -16,7 +16,7 @@ from jinqi.core.permissions import declares, ensure_capability
 from jinqi.core.schemas import MultiLineText
 from jinqi.credit import repairs
 from jinqi.credit.models import RepairApplication
-from jinqi.credit.permissions import REPAIR
+from jinqi.credit.repair_permissions import REPAIR
 
 router = Router(tags=["credit"])
 

@@ -23,8 +23,9 @@ from jinqi.core.locking import lock_until_commit
 from jinqi.core.uploads import upload_store
 from jinqi.credit.enums import RecordStatus, RepairState
 from jinqi.credit.models import OPEN_REPAIR_STATES, CreditRecord, RepairApplication, RepairMaterial
-from jinqi.credit.permissions import is_deciding_department, is_own_enterprise
-from jinqi.credit.workflow import REPAIR_WORKFLOW
+from jinqi.credit.repair_permissions import is_deciding_department, is_own_enterprise
+from jinqi.credit.repair_workflow import REPAIR_WORKFLOW
+from jinqi.credit.services import credit_record_repaired
 
 MATERIAL_PURPOSE = "credit.repair_material"
 ACCEPT_WITHIN = 3  # working days to decide whether to accept (国办发〔2025〕22号)
@@ -159,26 +160,12 @@ def repair_transition(
             changes=changes,
         )
         if action == "approve":
-            record_repair(record=step.record.record, acting_user=acting_user)
+            # The record is 已修复 wherever it appears: its status, the credit facts (and through
+            # them matches and gates), and the reports that listed it (revoked on its signal).
+            credit_record_repaired(
+                record=step.record.record, repaired_on=today, acting_user=acting_user
+            )
     return step.record
-
-
-def record_repair(*, record: CreditRecord, acting_user: User) -> None:
-    """Mark the record 已修复 and re-evaluate what depends on it: the reports that list it are
-    revoked, the profile facts and the matches and gates that read them follow."""
-    # Here, not at the top: reports import this module's selectors for the panel.
-    from jinqi.credit.reports import credit_reports_recheck
-
-    CreditRecord.objects.filter(pk=record.pk).update(
-        status=RecordStatus.REPAIRED, repaired_on=clock.today(), updated_at=clock.now()
-    )
-    record.refresh_from_db()
-    credit_reports_recheck(enterprise=record.enterprise)
-    record_dependants_refresh(record=record, acting_user=acting_user)
-
-
-def record_dependants_refresh(*, record: CreditRecord, acting_user: User) -> None:
-    """The profile facts the credit app publishes, and through them matches and gates."""
 
 
 # -- reads --------------------------------------------------------------------------------------

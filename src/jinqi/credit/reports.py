@@ -32,7 +32,7 @@ from jinqi.core.errors import DomainError, PermissionDenied
 from jinqi.core.models import VerifiableDocument
 from jinqi.credit.enums import CreditDomain, RecordStatus
 from jinqi.credit.models import CreditRecord, CreditReport
-from jinqi.credit.permissions import is_own_enterprise
+from jinqi.credit.repair_permissions import is_own_enterprise
 from jinqi.registry.models import Enterprise
 
 KIND = "credit.report"

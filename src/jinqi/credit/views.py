@@ -1,193 +1,184 @@
-"""The enterprise's credit page (records, repair dates, repair, reports) and the department's
-repair queue. Thin: parse, call one service or selector, render."""
+"""The credit pages: the enterprise's own records and dates, a department's records and the
+gates they fired, the lead office's overview, reorganisations and sampling ratios."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
+from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.db import transaction
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jinqi.accounts.http import AuthenticatedRequest
-from jinqi.core import clock
-from jinqi.core.permissions import AUTHENTICATED, requires
-from jinqi.credit import repairs, reports
-from jinqi.credit.enums import RepairState
-from jinqi.credit.forms import RepairActForm, RepairForm, ReportForm
-from jinqi.credit.models import CreditRecord, RepairApplication
-from jinqi.credit.permissions import OWN, REPAIR, is_own_enterprise
-from jinqi.credit.workflow import REPAIR_WORKFLOW
-from jinqi.registry.selectors import enterprise_of
+from jinqi.core.errors import DomainError
+from jinqi.core.permissions import requires
+from jinqi.credit import permissions, selectors, services
+from jinqi.credit.forms import (
+    CloseReorganisationForm,
+    RecordForm,
+    ReorganisationForm,
+    SamplingRatioForm,
+)
+from jinqi.registry.models import Enterprise
 from jinqi.web.actions import form_refused, perform
 
-
-@dataclass(frozen=True)
-class RecordRow:
-    record: CreditRecord
-    refusal: str | None  # why it cannot be repaired now, or None
-    materials: list[repairs.Material]
-    open_repair: RepairApplication | None
+PAGE_SIZE = 20
 
 
-def _rows(user: Any) -> list[RecordRow]:
-    rows = []
-    for record in repairs.records_of(user).prefetch_related("repairs"):
-        open_repairs = [r for r in record.repairs.all() if r.state in repairs.OPEN_REPAIR_STATES]
-        rows.append(
-            RecordRow(
-                record,
-                repairs.repair_refusal(record),
-                repairs.repair_materials(record),
-                open_repairs[0] if open_repairs else None,
-            )
-        )
-    return rows
-
-
-def _report_form() -> ReportForm:
-    today = clock.today()
-    return ReportForm(initial={"period_start": reports.earliest_start(today), "period_end": today})
-
-
-@requires(OWN)
-def panel(request: AuthenticatedRequest) -> HttpResponse:
-    enterprise = enterprise_of(request.user)
-    if enterprise is None:
-        return render(request, "credit/panel.html", {"enterprise": None})
-    page = Paginator(reports.reports_of(request.user), 10).get_page(request.GET.get("page"))
+@requires(permissions.OWN_CREDIT)
+def mine(request: AuthenticatedRequest) -> HttpResponse:
+    enterprise = selectors.own_enterprise(request.user)
+    records = selectors.my_records(request.user)
     return render(
         request,
-        "credit/panel.html",
+        "credit/mine.html",
         {
             "enterprise": enterprise,
-            "rows": _rows(request.user),
-            "applications": repairs.repairs_visible_to(request.user)[:20],
-            "page_obj": page,
-            "report_form": _report_form(),
+            "page_obj": Paginator(records, PAGE_SIZE).get_page(request.GET.get("page")),
+            "reorganisation": selectors.reorganisation_in_force(enterprise),
+            "gate_events": selectors.gate_events_of_enterprise(enterprise)[:20],
         },
     )
 
 
-@requires(OWN)
-def repair_apply(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    record = repairs.record_of(request.user, pk)
-    materials = repairs.repair_materials(record)
-    form = RepairForm(request.POST or None, request.FILES or None, materials=materials)
+@requires(permissions.VIEW_DEPARTMENT)
+def department(request: AuthenticatedRequest) -> HttpResponse:
+    records = selectors.department_records(request.user)
+    events = selectors.department_gate_events(request.user)
+    return render(
+        request,
+        "credit/department.html",
+        {
+            "page_obj": Paginator(records, PAGE_SIZE).get_page(request.GET.get("page")),
+            "events": Paginator(events, PAGE_SIZE).get_page(request.GET.get("events")),
+            "form": RecordForm(),
+        },
+    )
+
+
+@requires(permissions.DELIVER_RECORDS)
+def record_new(request: AuthenticatedRequest) -> HttpResponse:
+    form = RecordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        done = perform(
-            request,
-            lambda: repairs.repair_apply(
-                record=record,
-                statement=form.cleaned_data["statement"],
-                materials=form.material_files(),
-                acting_user=request.user,
-            ),
-            lambda a: (
-                _("Your application is sent; the department accepts it by %(date)s.")
-                % {"date": a.accept_due.isoformat()}
-            ),
-        )
-        if done is not None:
-            return redirect("credit:panel")
+        try:
+            record, created = services.credit_record_deliver(
+                uscc=form.cleaned_data["uscc"], data=form.record_in(), acting_user=request.user
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            if created:
+                messages.success(
+                    request,
+                    _(
+                        "The record %(number)s was published; the enterprise was told its repair "
+                        "day."
+                    )
+                    % {"number": record.decision_number},
+                )
+            else:
+                messages.info(
+                    request, _("This decision was delivered already; nothing new was stored.")
+                )
+            return redirect("credit:department")
+    return render(request, "credit/record_new.html", {"form": form})
+
+
+@requires(permissions.OVERSEE)
+def lead(request: AuthenticatedRequest) -> HttpResponse:
+    ratios = selectors.sampling_ratios()
+    initial: dict[str, object] = {}
+    for ratio in ratios:
+        initial[f"percent_{ratio.risk_class}"] = ratio.percent
+        initial[f"visits_{ratio.risk_class}"] = ratio.visits_per_year
+    reorganisations = selectors.reorganisations_for(request.user)
     return render(
         request,
-        "credit/repair_apply.html",
+        "credit/lead.html",
         {
-            "record": record,
-            "materials": materials,
-            "refusal": repairs.repair_refusal(record),
-            "form": form,
+            "overview": selectors.lead_overview(request.user),
+            "ratios": ratios,
+            "ratio_form": SamplingRatioForm(initial=initial),
+            "reorganisations": Paginator(reorganisations, PAGE_SIZE).get_page(
+                request.GET.get("page")
+            ),
+            "reorganisation_form": ReorganisationForm(),
+            "gates": selectors.credit_gates(),
         },
     )
 
 
-@requires(AUTHENTICATED)
-def repair_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    application = repairs.repair_for(request.user, pk)
-    return render(
-        request,
-        "credit/repair_detail.html",
-        {
-            "application": application,
-            "record": application.record,
-            "deadline": repairs.deadline(application),
-            "actions": REPAIR_WORKFLOW.available(application, request.user),
-            "materials": application.materials.select_related("file"),
-            "held": [m for m in repairs.repair_materials(application.record) if m.held],
-        },
-    )
-
-
+@requires(permissions.CONFIGURE)
 @require_POST
-@requires(AUTHENTICATED)
-def repair_act(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    application = repairs.repair_for(request.user, pk)
-    form = RepairActForm(request.POST)
+def ratios(request: AuthenticatedRequest) -> HttpResponse:
+    form = SamplingRatioForm(request.POST)
     if not form.is_valid():
         form_refused(request, form)
-        return redirect("credit:repair_detail", pk=application.pk)
+    else:
+        perform(
+            request,
+            lambda: services.sampling_ratios_set(
+                percents=form.percents(), visits=form.visits(), acting_user=request.user
+            ),
+            lambda _r: _("The sampling ratios were saved."),
+        )
+    return redirect("credit:lead")
+
+
+@requires(permissions.MANAGE_REORGANISATIONS)
+@require_POST
+def reorganisation_new(request: AuthenticatedRequest) -> HttpResponse:
+    form = ReorganisationForm(request.POST, request.FILES)
+    if not form.is_valid():
+        form_refused(request, form)
+        return redirect("credit:lead")
+    data = form.cleaned_data
+    enterprise = Enterprise.objects.filter(uscc=data["uscc"].strip().upper()).first()
+    if enterprise is None:
+        messages.error(request, _("No enterprise in the registry has this credit code."))
+        return redirect("credit:lead")
+
+    def register() -> object:
+        with transaction.atomic():
+            return services.reorganisation_register(
+                enterprise=enterprise,
+                kind=data["kind"],
+                court=data["court"],
+                ruling_number=data["ruling_number"],
+                ruled_on=data["ruled_on"],
+                ruling=data["ruling"],
+                acting_user=request.user,
+            )
+
+    perform(
+        request,
+        register,
+        lambda _r: _("The ruling is on file: the enterprise's records are masked."),
+    )
+    return redirect("credit:lead")
+
+
+@requires(permissions.MANAGE_REORGANISATIONS)
+@require_POST
+def reorganisation_close(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    reorganisation = selectors.reorganisation_for(request.user, pk)
+    form = CloseReorganisationForm(request.POST)
+    if not form.is_valid():
+        form_refused(request, form)
+        return redirect("credit:lead")
     data = form.cleaned_data
     perform(
         request,
-        lambda: repairs.repair_transition(
-            application=application,
+        lambda: services.reorganisation_close(
+            reorganisation=reorganisation,
             action=data["action"],
             lock_version=data["lock_version"],
-            text=data["text"] or "",
-            extension_days=data["extension_days"] or repairs.MAX_EXTENSION,
             acting_user=request.user,
+            closed_on=data["closed_on"],
+            note=data["note"] or "",
         ),
-        lambda a: _("Done: %(state)s.") % {"state": RepairState(a.state).label},
+        lambda _r: _("The reorganisation is closed: the records are assessed again."),
     )
-    return redirect("credit:repair_detail", pk=application.pk)
-
-
-@requires(REPAIR)
-def repair_queue(request: AuthenticatedRequest) -> HttpResponse:
-    page = Paginator(repairs.repair_queue(request.user), 25).get_page(request.GET.get("page"))
-    rows = [(a, repairs.deadline(a)) for a in page]
-    return render(request, "credit/repair_queue.html", {"page_obj": page, "rows": rows})
-
-
-@require_POST
-@requires(OWN)
-def report_issue(request: AuthenticatedRequest) -> HttpResponse:
-    enterprise = enterprise_of(request.user)
-    form = ReportForm(request.POST)
-    if enterprise is None or not form.is_valid():
-        form_refused(request, form)
-        return redirect("credit:panel")
-    data = form.cleaned_data
-    report = perform(
-        request,
-        lambda: reports.credit_report_issue(
-            enterprise=enterprise,
-            period_start=data["period_start"],
-            period_end=data["period_end"],
-            domains=data["domains"],
-            acting_user=request.user,
-        ),
-        lambda r: (
-            _("The report is issued; its verification code is %(code)s.") % {"code": r.short_code}
-        ),
-    )
-    if report is None:
-        return redirect("credit:panel")
-    return redirect("verify:document", code=report.short_code)
-
-
-def panel_context(request: HttpRequest) -> dict[str, Any] | None:
-    """The credit panel of the enterprise's own page: records that count and what to do."""
-    if not is_own_enterprise(request.user, getattr(request.user, "enterprise_uscc", "")):
-        return None
-    rows = _rows(request.user)
-    in_force = [r for r in rows if r.record.is_in_force]
-    return {
-        "rows": in_force[:5],
-        "attention": any(r.refusal is None and r.open_repair is None for r in in_force),
-        "badge": len(in_force) or None,
-    }
+    return redirect("credit:lead")

@@ -1,135 +1,111 @@
-"""The credit-repair workflow (信用修复), declared once (docs/adr/0012-workflow-mechanism.md).
+"""The record's and the reorganisation's workflows, declared once (docs/adr/0012).
 
-    (apply) ──► submitted ──accept──► accepted ──approve──► approved (the record is 已修复)
-                   │  │                 │  ▲ extend (once, with a reason)
-                   │  └─not accept──►   │  └──┘
-                   │   not accepted     └──reject──► rejected
-                   └──────withdraw (also from accepted)──► withdrawn
-
-The enterprise applies and may withdraw; the deciding department accepts within 3 working days
-and decides within 10 (extended once, with a reason), on the working-day calendar. What the
-approval does to the record and to everything that depends on it is in `credit.repairs`.
-"""
+A record's status changes only as a consequence of something else the services authorize: a
+reorganisation masks and unmasks it, an approved repair marks it repaired, the daily job takes
+it down at the end of its maximum period. The platform is the actor of every step; each is
+logged in core's WorkflowStep. A reorganisation is closed by the lead office: performed (credit
+re-assessed) or ended without performance."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from jinqi.accounts.selectors import department_staff, enterprise_users
 from jinqi.audit.enums import AuditAction
 from jinqi.audit.services import audit_record
 from jinqi.core.errors import PermissionDenied
+from jinqi.core.permissions import has_capability
 from jinqi.core.workflow import Step, Transition, Workflow
-from jinqi.credit.enums import RepairState as S
-from jinqi.credit.models import RepairApplication
-from jinqi.credit.permissions import is_deciding_department, is_own_enterprise
-from jinqi.notifications.services import notification_send
+from jinqi.credit.enums import RecordStatus, ReorganisationState
+from jinqi.credit.models import CreditRecord, Reorganisation
+from jinqi.credit.permissions import MANAGE_REORGANISATIONS
+from jinqi.credit.signals import record_changed
 
-ENTERPRISE = "enterprise"  # a user of the record's enterprise
-DEPARTMENT = "department"  # staff of the department that decided the record
-
-OPEN = frozenset({S.SUBMITTED, S.ACCEPTED})
+PLATFORM = "platform"  # steps services take as consequences (applied with authorized=True)
+LEAD_OFFICE = "lead_office"
 
 
-def _authorize(application: RepairApplication, actor: str, user: Any) -> None:
-    if actor == ENTERPRISE:
-        if not is_own_enterprise(user, application.enterprise.uscc):
-            raise PermissionDenied(_("Only the enterprise itself can do this."))
-    elif not is_deciding_department(user, application.department_id):
-        raise PermissionDenied(_("Only the department that decided the record can do this."))
+def _authorize_record(record: CreditRecord, actor: str, user: Any) -> None:
+    raise PermissionDenied(_("A record changes only through its repair or the platform."))
 
 
-def _not_extended(application: RepairApplication) -> str | None:
-    if application.extension_reason:
-        return _("The decision period has been extended once already.")
-    return None
+def _plain(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return getattr(value, "pk", value)
 
 
-def _audit(step: Step[RepairApplication]) -> None:
-    changes = {
-        key: value.isoformat() if hasattr(value, "isoformat") else value
-        for key, value in step.changes.items()
-    }
+def _audit(step: Step[Any]) -> None:
+    changes = {k: _plain(v) for k, v in step.changes.items() if k != "updated_at"}
     audit_record(
         actor=step.actor,
-        action=AuditAction.CREATE if not step.source else AuditAction.TRANSITION,
+        action=AuditAction.TRANSITION,
         target=step.record,
-        before={"state": step.source},
-        after={"state": step.transition.target, **changes},
-        note=step.text[:300],
+        before={step.record.__class__.__name__: step.source},
+        after={step.record.__class__.__name__: step.transition.target, **changes},
+        note=step.text,
     )
 
 
-def _notify(step: Step[RepairApplication]) -> None:
-    """The other side hears of each step: the department of an application or a withdrawal, the
-    enterprise of what the department did."""
-    application = step.record
-    record = application.record
-    if step.transition.actor == ENTERPRISE:
-        recipients = department_staff(application.department)
-        link = reverse("credit:repair_detail", kwargs={"pk": application.pk})
-    else:
-        recipients = enterprise_users([application.enterprise.uscc])
-        link = reverse("credit:panel")
-    notification_send(
-        recipients=recipients,
-        kind="credit.repair",
-        title=_("Credit repair of %(number)s: %(state)s")
-        % {"number": record.decision_number, "state": S(application.state).label},
-        body=step.text,
-        link=link,
-        dedup_key=f"credit-repair:{application.pk}:{step.transition.action}:{application.lock_version}",
-    )
+def _announce(step: Step[CreditRecord]) -> None:
+    record_changed.send(sender=CreditRecord, record=step.record, change=step.transition.action)
 
 
-REPAIR_WORKFLOW: Workflow[RepairApplication] = Workflow(
-    model=RepairApplication,
+R = RecordStatus
+RECORD_WORKFLOW: Workflow[CreditRecord] = Workflow(
+    model=CreditRecord,
     transitions=[
-        Transition("apply", frozenset({""}), S.SUBMITTED, ENTERPRISE, gettext_lazy("Apply")),
+        Transition("mask", frozenset({R.PUBLISHED}), R.MASKED, PLATFORM, R.MASKED.label),
+        Transition("unmask", frozenset({R.MASKED}), R.PUBLISHED, PLATFORM, R.PUBLISHED.label),
+        Transition("repair", frozenset({R.PUBLISHED}), R.REPAIRED, PLATFORM, R.REPAIRED.label),
         Transition(
-            "accept", frozenset({S.SUBMITTED}), S.ACCEPTED, DEPARTMENT, gettext_lazy("Accept")
+            "take_down",
+            frozenset({R.PUBLISHED, R.MASKED}),
+            R.TAKEN_DOWN,
+            PLATFORM,
+            R.TAKEN_DOWN.label,
         ),
-        Transition(
-            "not_accept",
-            frozenset({S.SUBMITTED}),
-            S.NOT_ACCEPTED,
-            DEPARTMENT,
-            gettext_lazy("Do not accept"),
-            needs_text=True,
-        ),
-        Transition(
-            "extend",
-            frozenset({S.ACCEPTED}),
-            S.ACCEPTED,
-            DEPARTMENT,
-            gettext_lazy("Extend the decision period"),
-            needs_text=True,
-            guard=_not_extended,
-        ),
-        Transition(
-            "approve",
-            frozenset({S.ACCEPTED}),
-            S.APPROVED,
-            DEPARTMENT,
-            gettext_lazy("Approve the repair"),
-        ),
-        Transition(
-            "reject",
-            frozenset({S.ACCEPTED}),
-            S.REJECTED,
-            DEPARTMENT,
-            gettext_lazy("Refuse the repair"),
-            needs_text=True,
-        ),
-        Transition("withdraw", OPEN, S.WITHDRAWN, ENTERPRISE, gettext_lazy("Withdraw")),
     ],
-    authorize=_authorize,
-    state_labels=dict(S.choices),
-    conflict=gettext_lazy("Someone else changed this application first; reload and try again."),
-    final=frozenset({S.NOT_ACCEPTED, S.APPROVED, S.REJECTED, S.WITHDRAWN}),
-    effects=(_audit, _notify),
+    authorize=_authorize_record,
+    state_labels=dict(RecordStatus.choices),
+    conflict=gettext_lazy("Someone else changed this record first; reload and try again."),
+    final=frozenset({R.REPAIRED, R.TAKEN_DOWN}),
+    effects=(_audit, _announce),
+    state_field="status",
+)
+
+
+def _authorize_reorganisation(reorganisation: Reorganisation, actor: str, user: Any) -> None:
+    if actor != LEAD_OFFICE or not has_capability(user, MANAGE_REORGANISATIONS):
+        raise PermissionDenied(_("Only the lead office closes a reorganisation."))
+
+
+RO = ReorganisationState
+REORGANISATION_WORKFLOW: Workflow[Reorganisation] = Workflow(
+    model=Reorganisation,
+    transitions=[
+        Transition(
+            "complete",
+            frozenset({RO.IN_FORCE}),
+            RO.COMPLETED,
+            LEAD_OFFICE,
+            gettext_lazy("Plan performed"),
+        ),
+        Transition(
+            "end",
+            frozenset({RO.IN_FORCE}),
+            RO.ENDED,
+            LEAD_OFFICE,
+            gettext_lazy("Ended without performance"),
+            needs_text=True,
+        ),
+    ],
+    authorize=_authorize_reorganisation,
+    state_labels=dict(ReorganisationState.choices),
+    conflict=gettext_lazy("Someone else changed this reorganisation first; reload and try again."),
+    final=frozenset({RO.COMPLETED, RO.ENDED}),
+    effects=(_audit,),
 )

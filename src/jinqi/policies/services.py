@@ -23,6 +23,7 @@ from jinqi.audit.enums import AuditAction
 from jinqi.audit.services import audit_record, snapshot
 from jinqi.core import clock
 from jinqi.core.errors import DomainError, PermissionDenied
+from jinqi.core.gates import PAYMENT, Decision, gates_enforce
 from jinqi.notifications.services import notification_send
 from jinqi.policies.enums import Allocation, Delivery, GrantState, Outcome, PolicyState
 from jinqi.policies.evaluation import compiled, decide_all
@@ -547,11 +548,22 @@ def grant_decline(*, grant: Grant, acting_user: User, reason: str = "") -> Grant
     return grant
 
 
-@transaction.atomic
 def grant_disburse(*, grant: Grant, acting_user: User) -> Grant:
-    """兑付: the department records the payment (or the benefit as applied)."""
+    """兑付: the department records the payment (or the benefit as applied), unless a decision
+    gate (a credit gate) stops it; the gate is asked outside the payment's transaction so that
+    its log stays when the payment is refused."""
     GRANT_WORKFLOW.authorize(grant, DEPARTMENT, acting_user)
-    return _grant_step(grant, "disburse", acting_user)
+    gates_enforce(
+        Decision(
+            action=PAYMENT,
+            enterprise_id=grant.enterprise_id,
+            subject=f"policies.grant:{grant.pk}",
+            subject_label=f"{grant.policy.title} — {grant.enterprise.name}",
+            department_id=acting_user.department_id,
+        )
+    )
+    with transaction.atomic():
+        return _grant_step(grant, "disburse", acting_user)
 
 
 @transaction.atomic

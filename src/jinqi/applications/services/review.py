@@ -12,9 +12,11 @@ from jinqi.accounts.models import User
 from jinqi.applications.enums import ApplicationState as S
 from jinqi.applications.models import Application
 from jinqi.applications.services.moves import application_move
+from jinqi.applications.workflow import WORKFLOW
 from jinqi.core import clock
 from jinqi.core.calendar import add_working_days
 from jinqi.core.errors import DomainError
+from jinqi.core.gates import APPROVAL, Decision, gates_enforce
 
 # A rejection is a different action of the workflow in each state it can happen in.
 REJECTING: dict[str, str] = {
@@ -55,7 +57,6 @@ def application_accept(
     )
 
 
-@transaction.atomic
 def application_review_pass(
     *,
     application: Application,
@@ -65,7 +66,31 @@ def application_review_pass(
     approved_amount: Decimal | None = None,
 ) -> Application:
     """The current review step agrees: the next step begins, or after the last the application
-    is approved (with the amount, if the policy pays one)."""
+    is approved (with the amount, if the policy pays one) unless a decision gate (a credit
+    gate) stops it. The gate is asked outside the approval's transaction, once the reviewer is
+    known to be allowed to approve, so that its log stays when the approval is refused."""
+    if application.step + 1 >= len(application.form.definition.steps):
+        WORKFLOW.check(application, "approve", acting_user)
+        gates_enforce(
+            Decision(
+                action=APPROVAL,
+                enterprise_id=application.enterprise_id,
+                subject=f"applications.application:{application.pk}",
+                subject_label=f"{application.policy.title} — {application.enterprise.name}",
+                department_id=acting_user.department_id,
+            )
+        )
+    with transaction.atomic():
+        return _review_pass(application, lock_version, acting_user, comment, approved_amount)
+
+
+def _review_pass(
+    application: Application,
+    lock_version: int,
+    acting_user: User,
+    comment: str,
+    approved_amount: Decimal | None,
+) -> Application:
     steps = application.form.definition.steps
     if application.step + 1 < len(steps):
         following = steps[application.step + 1]

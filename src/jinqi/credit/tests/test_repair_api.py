@@ -12,7 +12,7 @@ from jinqi.accounts.services import api_token_create, system_user
 from jinqi.core import clock
 from jinqi.credit import repairs
 from jinqi.credit.enums import RecordStatus, RepairState
-from jinqi.credit.permissions import REPAIR
+from jinqi.credit.repair_permissions import REPAIR
 from jinqi.credit.tests import repair_builders as b
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,8 @@ import pytest
 from jinqi.core import clock
 from jinqi.core.tests.workflow_matrix import assert_only_declared_moves
 from jinqi.credit.models import RepairApplication
+from jinqi.credit.repair_workflow import DEPARTMENT, ENTERPRISE, REPAIR_WORKFLOW
 from jinqi.credit.tests import repair_builders as b
-from jinqi.credit.workflow import DEPARTMENT, ENTERPRISE, REPAIR_WORKFLOW
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from jinqi.core import clock
 from jinqi.core.errors import DomainError, PermissionDenied
 from jinqi.core.models import VerifiableDocument
-from jinqi.credit import repairs, reports
+from jinqi.credit import reports, services
 from jinqi.credit.enums import CreditDomain, RecordStatus
 from jinqi.credit.models import CreditRecord, CreditReport
 from jinqi.credit.tests import repair_builders as b
@@ -50,7 +50,9 @@ def test_pdf_lists_records_per_domain_with_repaired_label():
     or 无违法违规记录, and says it is the district's report, not the city's."""
     firm = b.firm()
     repaired = b.record(firm)
-    repairs.record_repair(record=repaired, acting_user=b.staff())
+    services.credit_record_repaired(
+        record=repaired, repaired_on=clock.today(), acting_user=b.staff()
+    )
     published = b.record(firm, decided_on=dt.date(2026, 5, 6), severity="serious")
     report = issue(firm)
     text = pdf_text(report)
@@ -96,7 +98,9 @@ def test_a_record_change_in_scope_revokes(change):
     elif change == "changed":
         CreditRecord.objects.filter(pk=record.pk).update(summary="更正", updated_at=clock.now())
     elif change == "repaired":
-        repairs.record_repair(record=record, acting_user=b.staff())
+        services.credit_record_repaired(
+            record=record, repaired_on=clock.today(), acting_user=b.staff()
+        )
     elif change == "taken_down":
         CreditRecord.objects.filter(pk=record.pk).update(status=RecordStatus.TAKEN_DOWN)
     else:
