@@ -8,6 +8,7 @@ and real dates."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 
 from django.utils.translation import gettext as _
@@ -115,7 +116,7 @@ def ledger_xlsx(plan: Plan) -> bytes:
         for cell in cells:
             keep_as_text(cell)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-            if cell.column_letter == "J":
+            if isinstance(cell.value, dt.date):
                 cell.number_format = "yyyy-mm-dd"
     sheet.freeze_panes = "A2"
     buffer = io.BytesIO()

@@ -355,7 +355,11 @@ def test_matches_filter_and_export(firms: dict[str, Enterprise]) -> None:
     assert [cell.value for cell in sheet[1]][:3] == ["企业", "统一社会信用代码", "结果"]
     first_matched = Match.objects.filter(policy=policy).earliest("matched_at").matched_at
     local = timezone.localtime(first_matched).replace(tzinfo=None, microsecond=0)
-    times = [row[6].replace(microsecond=0) for row in sheet.iter_rows(min_row=2, values_only=True)]
+    times = [
+        value.replace(microsecond=0)
+        for (*_rest, value) in sheet.iter_rows(min_row=2, values_only=True)
+        if isinstance(value, dt.datetime)
+    ]
     assert local in times  # Beijing time, not UTC
 
 
