@@ -209,7 +209,7 @@ def measure_states(plan: Plan, *, measures: QuerySet[Measure] | None = None) -> 
                 status=status,
                 units_text="、".join(u.written_as for u in measure.units.all()),
                 assignments=assignment_states,
-                last_report_on=max(submitted).date() if submitted else None,
+                last_report_on=timezone.localdate(max(submitted)) if submitted else None,
                 overdue=any(a.overdue for a in assignment_states),
                 due_soon=(
                     measure.deadline_kind == DeadlineKind.MONTH

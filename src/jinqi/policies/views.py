@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -92,7 +93,12 @@ AWARD_COLUMNS = ("policy", "enterprise", "uscc", "amount_10k_cny", "state", "pub
 
 
 def _award_rows(policy: Policy, grants: QuerySet[Grant]) -> list[dict[str, Any]]:
-    published = policy.awards_published_at.isoformat() if policy.awards_published_at else ""
+    # Open data keeps its English keys; the time is local (+08:00), as the pages show it.
+    published = (
+        localtime(policy.awards_published_at).isoformat(timespec="seconds")
+        if policy.awards_published_at
+        else ""
+    )
     return [
         {
             "policy": policy.code,
@@ -377,11 +383,11 @@ def matches_xlsx(request: AuthenticatedRequest, code: str) -> HttpResponse:
             "、".join(label(k) for k in match.missing or []),
             match.version.number,
             match.data_as_of,
-            match.matched_at.replace(tzinfo=None),
+            match.matched_at,
         ]
         for match in selectors.matches_of(policy)
     )
-    return xlsx_response(f"{policy.code}-matches.xlsx", policy.code, header, rows)
+    return xlsx_response(f"{policy.code}-matches.xlsx", _("Matched enterprises"), header, rows)
 
 
 @requires(MANAGE)

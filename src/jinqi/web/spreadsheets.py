@@ -1,4 +1,5 @@
-"""Lists offered as an XLSX download: one sheet, a header row, the rows as they are.
+"""Lists offered as an XLSX download: one sheet, a header row, the rows as people read them
+(是/否 for yes/no, times in local time).
 
 Text that a spreadsheet would read as a formula (starting with = + - @, a tab or a carriage
 return: CSV/formula injection) is written as a text cell with Excel's quote prefix, so it shows
@@ -6,11 +7,14 @@ as typed and stays text even when someone edits the cell."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.http import HttpResponse
+from django.utils.timezone import is_aware, localtime
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -41,9 +45,23 @@ def xlsx_bytes(title: str, header: Sequence[Any], rows: Iterable[Sequence[Any]])
 
 def _write(sheet: Any, row: int, column: int, value: Any) -> Any:
     cell = sheet.cell(row=row, column=column)
-    cell.value = value
+    cell.value = for_people(value)
     keep_as_text(cell)
+    if isinstance(cell.value, dt.datetime):
+        cell.number_format = "yyyy-mm-dd hh:mm"
+    elif isinstance(cell.value, dt.date):
+        cell.number_format = "yyyy-mm-dd"
     return cell
+
+
+def for_people(value: Any) -> Any:
+    """A value as a person reads it in a spreadsheet: 是/否 for yes/no, a moment in local time
+    (Excel keeps no time zone), anything else as it is."""
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, dt.datetime) and is_aware(value):
+        return localtime(value).replace(tzinfo=None)
+    return value
 
 
 def keep_as_text(cell: Any) -> None:

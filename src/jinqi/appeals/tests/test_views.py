@@ -204,3 +204,29 @@ def test_the_statistics_page_and_its_export() -> None:
     export = client.get(reverse("appeals:statistics_xlsx"))
     sheet = load_workbook(io.BytesIO(export.content)).active
     assert sheet is not None and sheet.cell(row=2, column=2).value == 1
+
+
+def test_appeals_use_their_own_words_on_pages_and_in_exports() -> None:
+    """An appeal's number is 诉求编号 (not an application's 申报编号), its time limits are 首次
+    响应期限 and 办结期限, a closed appeal is 已办结 (not 已截止), and the statistics say 响应率
+    and 按时响应数 throughout."""
+    appeal, user, staff = f.resolved()
+    f.step(services.appeal_confirm, appeal, user, rating=5)
+    queue = client_for(staff).get(reverse("appeals:queue")).content.decode()
+    assert "诉求编号" in queue and "申报编号" not in queue
+    assert "已办结" in client_for(user).get(reverse("appeals:mine")).content.decode()
+    export = client_for(staff).get(reverse("appeals:queue_xlsx"))
+    sheet = load_workbook(io.BytesIO(export.content)).active
+    assert sheet is not None and sheet.cell(row=1, column=1).value == "诉求编号"
+    assert sheet.cell(row=2, column=8).value == "已办结"
+    fresh = f.filed(title="新事项", text="关于社保缴费基数的确认。")
+    handling = client_for(f.staff_of(fresh)).get(reverse("appeals:queue")).content.decode()
+    assert "首次响应期限" in handling and "答卷" not in handling
+
+    lead = client_for(f.lead())
+    page = lead.get(reverse("appeals:statistics")).content.decode()
+    assert page.count("响应率") >= 2 and "回复率" not in page
+    stats = load_workbook(io.BytesIO(lead.get(reverse("appeals:statistics_xlsx")).content)).active
+    assert stats is not None
+    header = [cell.value for cell in stats[1]]
+    assert "按时响应数" in header and "办结数" in header and "按时报送" not in header

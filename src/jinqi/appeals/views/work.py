@@ -100,7 +100,7 @@ def queue_xlsx(request: AuthenticatedRequest) -> HttpResponse:
             a.response_due,
             a.resolution_due,
             limits[a.pk].days_left,
-            _("yes") if a.escalated_at else "",
+            a.escalated_at is not None,
             a.rating,
             a.reopen_count,
         )

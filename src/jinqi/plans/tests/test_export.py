@@ -14,7 +14,6 @@ from django.core.management import CommandError, call_command
 from django.utils import translation
 
 from jinqi.audit.models import AuditEvent
-from jinqi.plans.exporting import LEDGER_COLUMNS
 from jinqi.plans.models import Assignment, Measure, Plan
 from jinqi.plans.tests.factories import import_plan, jinshan_2022_csv, small_plan_csv
 
@@ -70,30 +69,64 @@ def test_csv_ledger_keeps_the_plans_wording(jinshan: Plan) -> None:
     assert all(None not in row and None not in row.values() for row in rows)
 
 
-def test_xlsx_ledger_is_a_real_workbook_with_the_same_rows(jinshan: Plan, tmp_path: Path) -> None:
-    """The XLSX export opens in openpyxl and holds the same 100 rows as the CSV."""
+def test_xlsx_ledger_is_for_people_in_chinese(jinshan: Plan, tmp_path: Path) -> None:
+    """The XLSX opens in openpyxl with the plan's Chinese headings, 是/否, the status in words
+    and the same 100 measures as the CSV, in the same order."""
     target = tmp_path / "ledger.xlsx"
-    out, err = run("export", "jinshan-2022", "--format", "xlsx", "--output", str(target))
+    with translation.override("zh-hans"):
+        out, err = run("export", "jinshan-2022", "--format", "xlsx", "--output", str(target))
     assert out == ""
     assert "exported 100 measures" in err
 
     book = openpyxl.load_workbook(target, read_only=True)
-    cells = [list(row) for row in book.worksheets[0].iter_rows(values_only=True)]
+    sheet = book.worksheets[0]
+    title = sheet.title
+    cells = [list(row) for row in sheet.iter_rows(values_only=True)]
     book.close()
     csv_out, _err = run("export", "jinshan-2022")
-    csv_rows = list(csv.reader(io.StringIO(csv_out.removeprefix("\ufeff"))))
+    csv_rows = list(csv.DictReader(io.StringIO(csv_out.removeprefix("\ufeff"))))
 
-    assert tuple(cells[0]) == LEDGER_COLUMNS
-    assert len(cells) == 101
-    as_text = [
-        [
-            "" if value is None else str(value).lower() if isinstance(value, bool) else str(value)
-            for value in row
-        ]
-        for row in cells
+    assert title == "台账"
+    assert cells[0] == [
+        "序号",
+        "创新试点",
+        "三个服务",
+        "相关行动",
+        "改革事项",
+        "具体举措",
+        "责任单位",
+        "时间节点",
+        "推进状态",
+        "最近报告",
     ]
-    assert as_text == csv_rows
-    assert cells[1][0] == 1 and cells[1][1] is True  # numbers and booleans, not text
+    assert len(cells) == 101
+    assert [row[0] for row in cells[1:]] == list(range(1, 101))  # numbers, not text
+    assert [row[5] for row in cells[1:]] == [row["measure"] for row in csv_rows]
+    assert {row[1] for row in cells[1:]} == {"是", "否"}
+    assert sum(row[1] == "是" for row in cells[1:]) == 40
+    assert {row[8] for row in cells[1:]} <= {"未启动", "已完成"}
+    flat = {str(value) for row in cells[1:] for value in row if value is not None}
+    assert not flat & {"true", "false", "TRUE", "FALSE", "not_started", "completed"}
+
+
+@pytest.mark.parametrize("form", ["csv", "xlsx"])
+def test_an_exported_ledger_imports_back_as_the_same_plan(
+    jinshan: Plan, tmp_path: Path, form: str
+) -> None:
+    """The CSV (stable keys) and the XLSX (Chinese headings) both import back into a plan with
+    the same measures, pilots, units and deadlines."""
+    target = tmp_path / f"ledger.{form}"
+    run("export", "jinshan-2022", "--format", form, "--output", str(target))
+    run("import", str(target), "--code", "again-2022", "--title", "再导入", "--year", "2022")
+
+    def measures(code: str) -> list[tuple[object, ...]]:
+        return list(
+            Measure.objects.filter(plan__code=code)
+            .order_by("seq")
+            .values_list("seq", "pilot", "service_area", "text", "deadline_text", "due_date")
+        )
+
+    assert measures("again-2022") == measures("jinshan-2022")
 
 
 def test_xlsx_needs_an_output_file(jinshan: Plan) -> None:

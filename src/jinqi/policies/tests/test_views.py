@@ -13,6 +13,7 @@ import openpyxl
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from jinqi.accounts.models import User
 from jinqi.accounts.tests.factories import UserFactory, department_user
@@ -350,6 +351,16 @@ def test_matches_filter_and_export(firms: dict[str, Enterprise]) -> None:
     assert sheet is not None
     names = sorted(str(row[0]) for row in sheet.iter_rows(min_row=2, values_only=True))
     assert names == ["金山合格科技有限公司", "金山缺数据科技有限公司"]
+    assert sheet.title == "匹配企业"
+    assert [cell.value for cell in sheet[1]][:3] == ["企业", "统一社会信用代码", "结果"]
+    first_matched = Match.objects.filter(policy=policy).earliest("matched_at").matched_at
+    local = timezone.localtime(first_matched).replace(tzinfo=None, microsecond=0)
+    times = [
+        value.replace(microsecond=0)
+        for (*_rest, value) in sheet.iter_rows(min_row=2, values_only=True)
+        if isinstance(value, dt.datetime)
+    ]
+    assert local in times  # Beijing time, not UTC
 
 
 def test_auto_grant_pipeline_through_the_pages(firms: dict[str, Enterprise]) -> None:
@@ -377,6 +388,10 @@ def test_auto_grant_pipeline_through_the_pages(firms: dict[str, Enterprise]) -> 
     assert data["awards"][0]["uscc"] == firms["fit"].uscc
     csv_text = public.get(reverse("policies:awards_csv", args=[policy.code])).content.decode()
     assert firms["fit"].uscc in csv_text
+    # Open data keeps its documented keys, with the time in local time (+08:00).
+    header, row = csv_text.removeprefix("\ufeff").splitlines()[:2]
+    assert header == "policy,enterprise,uscc,amount_10k_cny,state,published_at"
+    assert row.endswith("+08:00") and data["awards"][0]["published_at"].endswith("+08:00")
 
 
 def test_confirm_list_of_a_push_policy_is_refused(firms: dict[str, Enterprise]) -> None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import openpyxl
 import pytest
+from django.utils import translation
 
 from jinqi.web.spreadsheets import csv_text, xlsx_bytes
 
@@ -28,3 +30,15 @@ def test_xlsx_cells_that_look_like_formulas_stay_text() -> None:
     assert formula_like.data_type == "s" and formula_like.quotePrefix
     assert formula_like.value == '=HYPERLINK("http://x","y")'
     assert plain.value == "普通文字"
+
+
+def test_xlsx_cells_read_as_people_read_them() -> None:
+    """Yes/no becomes 是/否 and a moment is written in local time (Beijing), with a date
+    format, since a spreadsheet keeps no time zone."""
+    moment = dt.datetime(2026, 3, 1, 17, 30, tzinfo=dt.UTC)
+    with translation.override("zh-hans"):
+        data = xlsx_bytes("t", ["a", "b", "c"], [[True, False, moment]])
+    sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+    assert sheet is not None
+    assert [cell.value for cell in sheet[2]] == ["是", "否", dt.datetime(2026, 3, 2, 1, 30)]
+    assert sheet["C2"].number_format == "yyyy-mm-dd hh:mm"
