@@ -14,6 +14,7 @@ from jinqi.accounts.http import AuthenticatedRequest
 from jinqi.accounts.models import Department
 from jinqi.core import clock
 from jinqi.core.errors import DomainError
+from jinqi.core.pagination import EstimatedCountPaginator
 from jinqi.core.permissions import requires
 from jinqi.registry import selectors, services
 from jinqi.registry.forms import (
@@ -45,7 +46,8 @@ def enterprise_list(request: AuthenticatedRequest) -> HttpResponse:
         town=data.get("town", ""),
         industry=data.get("industry", ""),
     )
-    page = Paginator(enterprises, 25).get_page(request.GET.get("page"))
+    # Millions of rows: no exact count of them all on every view (core/pagination.py).
+    page = EstimatedCountPaginator(enterprises, 25).get_page(request.GET.get("page"))
     return render(
         request,
         "registry/enterprise_list.html",

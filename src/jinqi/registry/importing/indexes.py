@@ -26,13 +26,26 @@ from jinqi.registry.models import Delivery, Enterprise, Profile
 DEFERRED: tuple[type[models.Model], ...] = (Enterprise, Delivery)
 
 
+# Indexes the migrations create on PostgreSQL only (no model can declare them for one database):
+# the registry list's name search, a trigram index on what `icontains` compares (migration 0012).
+POSTGRES_ONLY: dict[type[models.Model], dict[str, str]] = {
+    Enterprise: {
+        "registry_enterprise_name_trgm": "CREATE INDEX registry_enterprise_name_trgm ON "
+        "registry_enterprise USING gin ((UPPER(name::text)) gin_trgm_ops)"
+    }
+}
+
+
 def declared(model: type[models.Model]) -> dict[str, str]:
     """Index name → its CREATE INDEX statement, as the migrations create them."""
     # Not entered as a context: only the statements' text is needed, no transaction (SQLite's
     # editor refuses to open inside one).
     editor = connection.schema_editor(collect_sql=True, atomic=False)
     statements = editor._model_indexes_sql(model)  # type: ignore[attr-defined]
-    return {str(s.parts["name"]).strip('"'): str(s) for s in statements}
+    found = {str(s.parts["name"]).strip('"'): str(s) for s in statements}
+    if connection.vendor == "postgresql":
+        found.update(POSTGRES_ONLY.get(model, {}))
+    return found
 
 
 def declared_constraints(model: type[models.Model]) -> dict[str, str]:
