@@ -40,6 +40,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
@@ -87,18 +88,50 @@ class Run:
 
 
 def measure(command: Sequence[str | Path], log: Path) -> tuple[float, float, float, str, int]:
-    """Run a command; (wall s, user+sys CPU s, peak RSS MiB, output, exit status)."""
+    """Run a command; (wall s, user+sys CPU s, peak RSS MiB, output, exit status). The peak is
+    the larger of the process's own (with the children it waited for) and the whole process
+    tree's sampled every 0.1 s: PySpark's JVM is a child Python never waits for."""
     with log.open("wb") as sink:
         started = time.perf_counter()
         child = subprocess.Popen(
             [str(c) for c in command], cwd=REPO, stdout=sink, stderr=subprocess.STDOUT
         )
+        tree_peak = [0.0]
+        done = threading.Event()
+
+        def sample() -> None:
+            while not done.wait(0.1):
+                tree_peak[0] = max(tree_peak[0], tree_rss_mib(child.pid))
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
         _, status, usage = os.wait4(child.pid, 0)
+        done.set()
+        sampler.join()
         wall = time.perf_counter() - started
     child.returncode = os.waitstatus_to_exitcode(status)  # keep Popen from waiting again
     output = log.read_text(encoding="utf-8", errors="replace")
     # ru_maxrss is in KiB on Linux.
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, output, child.returncode
+    peak = max(usage.ru_maxrss / 1024, tree_peak[0])
+    return wall, usage.ru_utime + usage.ru_stime, peak, output, child.returncode
+
+
+def tree_rss_mib(pid: int) -> float:
+    """The resident memory of a process and all its descendants now, in MiB (0 once gone)."""
+    total, pending = 0, [pid]
+    while pending:
+        current = pending.pop()
+        proc = Path(f"/proc/{current}")
+        try:
+            status = (proc / "status").read_text()
+            total += next(
+                int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")
+            )
+            for task in (proc / "task").iterdir():
+                pending += [int(c) for c in (task / "children").read_text().split()]
+        except (OSError, StopIteration, ValueError):
+            continue  # exited meanwhile, or a zombie without memory
+    return total / 1024
 
 
 def warm(path: Path) -> None:
