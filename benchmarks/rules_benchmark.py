@@ -52,7 +52,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 REPO = Path(__file__).resolve().parent.parent
-SQL_ENGINES = ("sql-duckdb", "sql-spark")  # contenders: `jinqi rules evaluate --engine …`
+SQL_ENGINES = ("sql-duckdb", "sql-spark")
+TIMEOUT: list[float | None] = [
+    None
+]  # --timeout: seconds a contender may run  # contenders: `jinqi rules evaluate --engine …`
 HERE = Path(__file__).resolve().parent
 SEED = 20260630
 GOALS = {
@@ -87,14 +90,21 @@ class Run:
         return max(self.peak_rss_mib)
 
 
-def measure(command: Sequence[str | Path], log: Path) -> tuple[float, float, float, str, int]:
+def measure(
+    command: Sequence[str | Path], log: Path, timeout: float | None = None
+) -> tuple[float, float, float, str, int]:
     """Run a command; (wall s, user+sys CPU s, peak RSS MiB, output, exit status). The peak is
     the larger of the process's own (with the children it waited for) and the whole process
-    tree's sampled every 0.1 s: PySpark's JVM is a child Python never waits for."""
+    tree's sampled every 0.1 s: PySpark's JVM is a child Python never waits for. After
+    `timeout` seconds the process group is killed (the status is then negative)."""
     with log.open("wb") as sink:
         started = time.perf_counter()
         child = subprocess.Popen(
-            [str(c) for c in command], cwd=REPO, stdout=sink, stderr=subprocess.STDOUT
+            [str(c) for c in command],
+            cwd=REPO,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group, killed whole on a timeout
         )
         tree_peak = [0.0]
         done = threading.Event()
@@ -102,6 +112,9 @@ def measure(command: Sequence[str | Path], log: Path) -> tuple[float, float, flo
         def sample() -> None:
             while not done.wait(0.1):
                 tree_peak[0] = max(tree_peak[0], tree_rss_mib(child.pid))
+                if timeout is not None and time.perf_counter() - started > timeout:
+                    with contextlib.suppress(ProcessLookupError):
+                        os.killpg(child.pid, 9)
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
@@ -145,7 +158,7 @@ def warm(path: Path) -> None:
 def run(run_: Run, work: Path) -> Run:
     log = work / f"{run_.contender}-{run_.mode}.log"
     warm(work / "profiles.parquet")
-    wall, cpu, rss, output, code = measure(run_.command, log)
+    wall, cpu, rss, output, code = measure(run_.command, log, TIMEOUT[0])
     run_.output_tail = "\n".join(output.strip().splitlines()[-5:])
     if code != 0:
         run_.failed = f"exit {code}: {output.strip()[-2000:]}"
@@ -421,10 +434,14 @@ def main() -> None:
         help="run contenders with the venv's executables, or each through `uv run` "
         "(adds uv's start-up to every side alike)",
     )
+    parser.add_argument(
+        "--timeout", type=float, help="seconds a contender may run before it is killed (failed)"
+    )
     parser.add_argument("--workdir", type=Path, help="reuse this directory (data kept there)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
     parser.add_argument("--output-dir", type=Path, default=HERE / "results")
     args = parser.parse_args()
+    TIMEOUT[0] = args.timeout
     if args.only:
         chosen = {name.strip() for name in args.only.split(",")}
         unknown = chosen - {"baseline", "engine", "openfisca", "duckdb", "pyloop", *SQL_ENGINES}
