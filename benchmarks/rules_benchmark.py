@@ -40,6 +40,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
@@ -51,7 +52,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 REPO = Path(__file__).resolve().parent.parent
-SQL_ENGINES = ("sql-duckdb", "sql-spark")  # contenders: `jinqi rules evaluate --engine …`
+SQL_ENGINES = ("sql-duckdb", "sql-spark")
+TIMEOUT: list[float | None] = [
+    None
+]  # --timeout: seconds a contender may run  # contenders: `jinqi rules evaluate --engine …`
 HERE = Path(__file__).resolve().parent
 SEED = 20260630
 GOALS = {
@@ -86,19 +90,61 @@ class Run:
         return max(self.peak_rss_mib)
 
 
-def measure(command: Sequence[str | Path], log: Path) -> tuple[float, float, float, str, int]:
-    """Run a command; (wall s, user+sys CPU s, peak RSS MiB, output, exit status)."""
+def measure(
+    command: Sequence[str | Path], log: Path, timeout: float | None = None
+) -> tuple[float, float, float, str, int]:
+    """Run a command; (wall s, user+sys CPU s, peak RSS MiB, output, exit status). The peak is
+    the larger of the process's own (with the children it waited for) and the whole process
+    tree's sampled every 0.1 s: PySpark's JVM is a child Python never waits for. After
+    `timeout` seconds the process group is killed (the status is then negative)."""
     with log.open("wb") as sink:
         started = time.perf_counter()
         child = subprocess.Popen(
-            [str(c) for c in command], cwd=REPO, stdout=sink, stderr=subprocess.STDOUT
+            [str(c) for c in command],
+            cwd=REPO,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group, killed whole on a timeout
         )
+        tree_peak = [0.0]
+        done = threading.Event()
+
+        def sample() -> None:
+            while not done.wait(0.1):
+                tree_peak[0] = max(tree_peak[0], tree_rss_mib(child.pid))
+                if timeout is not None and time.perf_counter() - started > timeout:
+                    with contextlib.suppress(ProcessLookupError):
+                        os.killpg(child.pid, 9)
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
         _, status, usage = os.wait4(child.pid, 0)
+        done.set()
+        sampler.join()
         wall = time.perf_counter() - started
     child.returncode = os.waitstatus_to_exitcode(status)  # keep Popen from waiting again
     output = log.read_text(encoding="utf-8", errors="replace")
     # ru_maxrss is in KiB on Linux.
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, output, child.returncode
+    peak = max(usage.ru_maxrss / 1024, tree_peak[0])
+    return wall, usage.ru_utime + usage.ru_stime, peak, output, child.returncode
+
+
+def tree_rss_mib(pid: int) -> float:
+    """The resident memory of a process and all its descendants now, in MiB (0 once gone)."""
+    total, pending = 0, [pid]
+    while pending:
+        current = pending.pop()
+        proc = Path(f"/proc/{current}")
+        try:
+            status = (proc / "status").read_text()
+            total += next(
+                int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")
+            )
+            for task in (proc / "task").iterdir():
+                pending += [int(c) for c in (task / "children").read_text().split()]
+        except (OSError, StopIteration, ValueError):
+            continue  # exited meanwhile, or a zombie without memory
+    return total / 1024
 
 
 def warm(path: Path) -> None:
@@ -112,7 +158,7 @@ def warm(path: Path) -> None:
 def run(run_: Run, work: Path) -> Run:
     log = work / f"{run_.contender}-{run_.mode}.log"
     warm(work / "profiles.parquet")
-    wall, cpu, rss, output, code = measure(run_.command, log)
+    wall, cpu, rss, output, code = measure(run_.command, log, TIMEOUT[0])
     run_.output_tail = "\n".join(output.strip().splitlines()[-5:])
     if code != 0:
         run_.failed = f"exit {code}: {output.strip()[-2000:]}"
@@ -388,10 +434,14 @@ def main() -> None:
         help="run contenders with the venv's executables, or each through `uv run` "
         "(adds uv's start-up to every side alike)",
     )
+    parser.add_argument(
+        "--timeout", type=float, help="seconds a contender may run before it is killed (failed)"
+    )
     parser.add_argument("--workdir", type=Path, help="reuse this directory (data kept there)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
     parser.add_argument("--output-dir", type=Path, default=HERE / "results")
     args = parser.parse_args()
+    TIMEOUT[0] = args.timeout
     if args.only:
         chosen = {name.strip() for name in args.only.split(",")}
         unknown = chosen - {"baseline", "engine", "openfisca", "duckdb", "pyloop", *SQL_ENGINES}

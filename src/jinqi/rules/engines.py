@@ -114,7 +114,8 @@ class SparkEngine(SqlEngine):
 
 def spark_session(master: str | None = None) -> Any:
     """A Spark session: under spark-submit the cluster's (its master and resources come from
-    the submit), otherwise local on `master` (default every core) with no UI."""
+    the submit); otherwise on `master`, else JINQI_SPARK_MASTER (a cluster's, the caller the
+    driver), else locally on every core; local sessions bind to loopback and have no UI."""
     from pyspark.sql import SparkSession  # an optional engine: uv sync --group spark
 
     builder = (
@@ -124,12 +125,14 @@ def spark_session(master: str | None = None) -> Any:
     )
     # spark-submit starts the JVM and hands its gateway to Python through this variable.
     if "PYSPARK_GATEWAY_PORT" not in os.environ:
-        builder = (
-            builder.master(master or "local[*]")
-            .config("spark.ui.enabled", "false")
-            .config("spark.driver.host", "127.0.0.1")
-            .config("spark.driver.bindAddress", "127.0.0.1")
-        )
+        master = master or os.environ.get("JINQI_SPARK_MASTER") or "local[*]"
+        builder = builder.master(master)
+        if master.startswith("local"):
+            builder = (
+                builder.config("spark.ui.enabled", "false")
+                .config("spark.driver.host", "127.0.0.1")
+                .config("spark.driver.bindAddress", "127.0.0.1")
+            )
     session = builder.getOrCreate()
     session.sparkContext.setLogLevel("ERROR")
     return session

@@ -167,6 +167,34 @@ def test_evaluate_without_pairs_writes_counts_only(
     assert not files["pairs"].exists()
 
 
+def test_duckdb_engine_writes_the_same_files(
+    files: dict[str, Path],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`--engine duckdb` writes COUNTS.json and PAIRS.parquet equal to the vectorised run's."""
+    status, _, stderr = run_here(evaluate_command(files), capsys, monkeypatch)
+    assert status == 0, stderr
+    engine_files = {**files, "output": tmp_path / "e.json", "pairs": tmp_path / "e.parquet"}
+    command = [*evaluate_command(engine_files), "--engine", "duckdb"]
+    status, _, stderr = run_here(command, capsys, monkeypatch)
+    assert status == 0, stderr
+    assert engine_files["output"].read_text(encoding="utf-8") == files["output"].read_text(
+        encoding="utf-8"
+    )
+    assert pq.read_table(engine_files["pairs"]).equals(pq.read_table(files["pairs"]))
+    assert pq.read_table(files["pairs"]).num_rows == 10
+
+
+def test_unknown_engine_is_a_usage_error(files: dict[str, Path]) -> None:
+    """An engine the command does not know is refused with exit status 2, nothing written."""
+    result = run(*evaluate_command(files), "--engine", "polars")
+    assert result.returncode == 2
+    assert "invalid choice" in result.stderr
+    assert not files["output"].exists()
+
+
 @pytest.mark.parametrize(
     ("pack", "counts", "pairs"),
     [
