@@ -64,6 +64,17 @@ class Policy(models.Model):
     )
     # Dated parameters of the benefit, e.g. a refund share by year: [{name, from, value}].
     parameters = models.JSONField(_("parameters"), default=list, blank=True)
+    # The amount computed by the rules (policies/amounts.py, docs/adr/0017): an expression over
+    # the profile and `{parameter}`s, in 万元, and its calculation in words.
+    amount_expression = models.TextField(_("amount, as a calculation"), blank=True)
+    amount_calculation = models.TextField(_("the calculation in words"), blank=True)
+    # An offer not answered within this many working days expires and frees its place.
+    offer_expiry_days = models.PositiveSmallIntegerField(
+        _("working days to answer an offer"), null=True, blank=True
+    )
+    offer_reminder_days = models.PositiveSmallIntegerField(
+        _("reminder, working days before an offer expires"), default=2
+    )
     shipped = models.BooleanField(_("shipped reference policy"), default=False)
     awards_published_at = models.DateTimeField(_("award list published at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"))
@@ -164,9 +175,21 @@ class Grant(models.Model):
     data_as_of = models.DateField(_("data as of"))
     position = models.PositiveIntegerField(_("place in line"))
     state = models.CharField(_("state"), max_length=20, choices=GrantState.choices)
+    # What is offered or paid, in 万元 to the yuan: the amount claimed, cut pro rata if need be.
     amount = models.DecimalField(
-        _("amount (10,000 CNY)"), max_digits=14, decimal_places=2, null=True, blank=True
+        _("amount (10,000 CNY)"), max_digits=16, decimal_places=4, null=True, blank=True
     )
+    claimed = models.DecimalField(
+        _("amount before any pro-rata cut (10,000 CNY)"),
+        max_digits=16,
+        decimal_places=4,
+        null=True,
+        blank=True,
+    )
+    calculation = models.TextField(_("how the amount was calculated"), blank=True)
+    offered_at = models.DateTimeField(_("offered at"), null=True, blank=True)
+    expires_on = models.DateField(_("offer expires after"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
     payee_account = models.CharField(_("account to be paid into"), max_length=100, blank=True)
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
