@@ -24,7 +24,7 @@ def _places(policy: Policy) -> int | None:
         policy.allocation == Allocation.FIRST_MATCHED
         and policy.budget is not None
         and policy.grant_amount
-        and not policy.amount_expression
+        and not policy.pays_computed_amounts
     ):
         limits.append(int(policy.budget / policy.grant_amount))
     return min(limits) if limits else None
@@ -42,7 +42,7 @@ def places_fill(policy: Policy, acting_user: User) -> None:
     action = "offer" if policy.needs_confirmation else "grant"
     # Computed amounts differ: first-matched places go in line order while the budget covers
     # the next claim in full.
-    left = _budget_left(policy, grants) if policy.amount_expression else None
+    left = _budget_left(policy, grants) if policy.pays_computed_amounts else None
     for grant in waiting[:free] if free is not None else waiting:
         if left is not None:
             if (grant.claimed or 0) > left:
@@ -75,7 +75,7 @@ def _share_budget(policy: Policy) -> None:
     """Pro rata (each allocation run): when the claims exceed the budget left after payments,
     each open grant gets its claim × budget left ÷ all claims (down to the cent, so the total
     never exceeds the budget; equal claims share equally); paid-out grants are not changed."""
-    if policy.budget is None or not (policy.grant_amount or policy.amount_expression):
+    if policy.budget is None or not (policy.grant_amount or policy.pays_computed_amounts):
         return
     holders = Grant.objects.filter(policy=policy, state__in=HOLDING)
     paid = sum((g.amount or Decimal(0)) for g in holders.filter(state=GrantState.DISBURSED))

@@ -21,6 +21,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from jinqi.accounts.models import Department
 from jinqi.core.errors import DomainError
 from jinqi.policies.vocabulary import label, rules_vocabulary
 from jinqi.registry.vocabulary import BY_KEY
@@ -42,10 +43,14 @@ class Amount:
 
     value: Decimal | None
     calculation: str
+    estimate: bool = False  # 优惠测算: what a tax preference is worth, never paid
+    # The values it was computed from: (label, value with unit, department that supplied it).
+    inputs: tuple[tuple[str, str, str], ...] = ()
 
     def json(self) -> dict[str, Any]:
         value = float(self.value) if self.value is not None else None
-        return {"value": value, "unit": UNIT, "calculation": self.calculation}
+        shown = {"value": value, "unit": UNIT, "calculation": self.calculation}
+        return {**shown, "estimate": True} if self.estimate else shown
 
 
 def parameters_on(parameters: list[dict[str, Any]], day: datetime.date) -> dict[str, float]:
@@ -106,20 +111,37 @@ def amount_compute(
     profile: Mapping[str, Any],
     as_of: datetime.date,
     eligible: bool | None,
+    estimate: bool = False,
 ) -> Amount:
     """The amount for a prepared profile (`evaluation.prepared_profile`): None, with the
     reason in words, unless the enterprise is eligible and every value it needs is known."""
     if eligible is not True:
-        return Amount(None, _("No amount: the enterprise is not found eligible."))
+        return Amount(None, _("No amount: the enterprise is not found eligible."), estimate)
     values = parameters_on(parameters, as_of)
     tree = amount_tree(amount_sql(expression, values))
     missing = [key for key in fields_used(tree) if profile.get(key) is None]
     result = value_of(tree, profile)
     if result is None or (isinstance(result, float) and math.isnan(result)):
         labels = "、".join(label(key) for key in missing) or _("the data it needs")
-        return Amount(None, _("No amount yet: missing %(labels)s.") % {"labels": labels})
+        return Amount(None, _("No amount yet: missing %(labels)s.") % {"labels": labels}, estimate)
     amount = max(Decimal(str(result)), Decimal(0)).quantize(TO_THE_YUAN, ROUND_HALF_UP)
-    return Amount(amount, calculation_words(calculation, profile, values, amount))
+    words = calculation_words(calculation, profile, values, amount)
+    return Amount(amount, words, estimate, _inputs(fields_used(tree), profile))
+
+
+def _inputs(keys: list[str], profile: Mapping[str, Any]) -> tuple[tuple[str, str, str], ...]:
+    sources = {key: BY_KEY[key].source for key in keys if key in BY_KEY}
+    names = dict(
+        Department.objects.filter(code__in=set(sources.values())).values_list("code", "name")
+    )
+    return tuple(
+        (
+            label(key),
+            _shown(key, profile.get(key)),
+            names.get(sources.get(key, ""), _("worked out by the platform")),
+        )
+        for key in keys
+    )
 
 
 def calculation_words(

@@ -78,6 +78,7 @@ class ShippedPolicy:
             offer_expiry_days=pipeline.get("offer_expiry_days"),
             amount_expression=amount.get("expression", "").strip(),
             amount_calculation=amount.get("calculation", "").strip(),
+            amount_is_estimate=bool(amount.get("estimate", False)),
             parameters=[
                 {"name": p["name"], "from": p["from"].isoformat(), "value": p["value"]}
                 for p in self.data.get("parameters", [])

@@ -101,6 +101,7 @@ def amount_for(
         profile=prepared_profile(values, as_of),
         as_of=as_of,
         eligible=eligible,
+        estimate=policy.amount_is_estimate,
     )
 
 

@@ -68,6 +68,8 @@ class Policy(models.Model):
     # the profile and `{parameter}`s, in 万元, and its calculation in words.
     amount_expression = models.TextField(_("amount, as a calculation"), blank=True)
     amount_calculation = models.TextField(_("the calculation in words"), blank=True)
+    # 优惠测算: the amount estimates what a tax preference is worth; it is shown, never paid.
+    amount_is_estimate = models.BooleanField(_("the amount is an estimate"), default=False)
     # An offer not answered within this many working days expires and frees its place.
     offer_expiry_days = models.PositiveSmallIntegerField(
         _("working days to answer an offer"), null=True, blank=True
@@ -97,6 +99,11 @@ class Policy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
+
+    @property
+    def pays_computed_amounts(self) -> bool:
+        """Grants claim the amount computed by the rules (not an estimate, not a fixed sum)."""
+        return bool(self.amount_expression) and not self.amount_is_estimate
 
 
 class RuleVersion(models.Model):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -16,8 +16,15 @@ from django.utils.translation import gettext as _
 from jinqi.accounts.models import Department, User
 from jinqi.core.permissions import has_capability
 from jinqi.policies import workflow
+from jinqi.policies.amounts import Amount
 from jinqi.policies.enums import Outcome
-from jinqi.policies.evaluation import compiled, decide, prepared_profile, version_of
+from jinqi.policies.evaluation import (
+    amount_for,
+    compiled,
+    decide,
+    prepared_profile,
+    version_of,
+)
 from jinqi.policies.models import Grant, Match, Policy, RuleVersion
 from jinqi.policies.permissions import FOR_ME, MANAGE, VIEW, VIEW_ALL
 from jinqi.policies.snapshot import profiles_snapshot
@@ -301,6 +308,7 @@ class Verdict:
     outcome: str
     conditions: list[ConditionView]
     missing: list[MissingData]
+    amount: Amount | None = None  # the computed amount or estimate, for an eligible one
 
     @property
     def failed(self) -> list[ConditionView]:
@@ -369,6 +377,9 @@ def policies_for_me(user: User, enterprise: Enterprise, today: datetime.date) ->
         pending.append((policy, version, decide(version, values, today)))
     verdicts: dict[str, list[Verdict]] = {o: [] for o in Outcome.values}
     for verdict in _verdicts(pending):
+        if verdict.outcome == Outcome.ELIGIBLE and verdict.policy.amount_expression:
+            amount = amount_for(verdict.policy, values, today, True)
+            verdict = replace(verdict, amount=amount)
         verdicts[verdict.outcome].append(verdict)
     grants = list(
         Grant.objects.filter(enterprise=enterprise)

@@ -71,6 +71,7 @@ class PolicyData:
     parameters: list[dict[str, Any]] | None = None
     amount_expression: str = ""
     amount_calculation: str = ""
+    amount_is_estimate: bool = False
     offer_expiry_days: int | None = None
     offer_reminder_days: int = 2
 
@@ -383,7 +384,7 @@ def auto_grant_list_confirm(
         if match.enterprise_id in in_line:
             continue
         claim = _claim(policy, match)
-        if policy.amount_expression and claim.value is None:
+        if policy.pays_computed_amounts and claim.value is None:
             continue  # its amount cannot be computed yet: lined up once the data arrives
         position += 1
         grant = Grant.objects.create(
@@ -415,7 +416,7 @@ def auto_grant_list_confirm(
 def _claim(policy: Policy, match: Match) -> Amount:
     """What the enterprise is owed: the policy's computed amount for its profile today, or the
     fixed amount per grant (None when the policy states neither)."""
-    if not policy.amount_expression:
+    if not policy.pays_computed_amounts:
         return Amount(policy.grant_amount, "")
     today = clock.today()
     version = match.version

@@ -130,6 +130,7 @@ def _amount_args(shipped: ShippedPolicy) -> dict[str, Any]:
     }
 
 
+@pytest.mark.django_db  # the inputs name the departments that supplied them
 @pytest.mark.parametrize("shipped", AMOUNTED, ids=lambda p: p.code)
 def test_each_case_is_paid_the_amount_the_catalogue_says(shipped: ShippedPolicy) -> None:
     """Python executor: an eligible case with an amount gets it to the yuan, with its
