@@ -1,6 +1,8 @@
 """Demo policies: the shipped catalogue matched against the demo registry, plus a park's
 auto-grant with a quota and a budget, its list confirmed so the eligible enterprises (the demo
-enterprise among them) hold offers to confirm or decline."""
+enterprise among them) hold offers to confirm or decline; and the district's own output
+milestone reward (金经委规〔2023〕2号 第1条) offered to the industrial enterprises whose output
+history the economy department delivered."""
 
 from __future__ import annotations
 
@@ -19,6 +21,8 @@ from jinqi.policies.services import (
     policy_create,
     policy_publish,
 )
+from jinqi.registry.models import Enterprise
+from jinqi.registry.services import FactIn, facts_record
 
 DEMO_CODE = "jinshan-park-demo-retention-subsidy"
 
@@ -27,6 +31,7 @@ def demo_policies_load(report: Callable[[str], None]) -> None:
     if Policy.objects.filter(code=DEMO_CODE).exists():
         report("policies already loaded; kept as they are")
         return
+    _industrial_output_history(report)
     # The catalogue was published at migrate time, before the registry had enterprises.
     runs = matches_recompute_all(progress=lambda done, total: report(f"policies: {done}/{total}"))
     report(f"policies: {len(runs)} live policies matched")
@@ -56,3 +61,42 @@ def demo_policies_load(report: Callable[[str], None]) -> None:
         policy_publish(policy=policy, acting_user=actor, check=False)
     grants = auto_grant_list_confirm(policy=policy, acting_user=actor, check=False)
     report(f"policies: demo auto-grant list confirmed, {len(grants)} in line")
+    milestone = Policy.objects.get(code=MILESTONE_CODE)
+    grants = auto_grant_list_confirm(policy=milestone, acting_user=actor, check=False)
+    report(f"policies: output milestone offered to {len(grants)} industrial enterprises")
+
+
+MILESTONE_CODE = "jinshan-output-milestone"
+# 工业总产值 in 万元 for 2023, 2024, 2025 (None: not delivered): one enterprise first passes
+# 10亿, one 30亿, one crosses 10亿 and 30亿 in one year (paid the higher tier once), one had
+# passed 10亿 before (nothing), one has no earlier year (possibly eligible, data needed).
+OUTPUT_HISTORIES = (
+    (86_000, 95_500, 104_800),
+    (241_000, 276_000, 312_500),
+    (71_000, 88_000, 336_000),
+    (103_000, 118_000, 131_000),
+    (None, None, 122_000),
+)
+
+
+def _industrial_output_history(report: Callable[[str], None]) -> None:
+    """The economy department delivers industrial output for a few of the largest industrial
+    enterprises (sections B, C, D) of the synthetic population."""
+    economy = Department.objects.get(code="economy")
+    firms = Enterprise.objects.filter(industry__code__regex=r"^[BCD]").order_by(
+        "-profile__revenue", "pk"
+    )[: len(OUTPUT_HISTORIES)]
+    for firm, history in zip(firms, OUTPUT_HISTORIES, strict=False):
+        facts = [
+            FactIn("industrial_output", value, year)
+            for year, value in zip((2023, 2024, 2025), history, strict=True)
+            if value is not None
+        ]
+        facts_record(
+            enterprise=firm,
+            facts=facts,
+            source=economy,
+            as_of=dt.date(2026, 3, 31),
+            acting_user=system_user(),
+        )
+    report(f"policies: industrial output history for {len(firms)} enterprises")

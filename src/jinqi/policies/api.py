@@ -37,4 +37,4 @@ def evaluate(request: HttpRequest, policy_code: str, data: EvaluateIn) -> dict[s
         raise DomainError(" ".join(problems), details=problems)
     as_of = data.as_of or clock.today()
     explanation = decide(version, data.profile, as_of)
-    return decision_json(policy, version, explanation, as_of)
+    return decision_json(policy, version, explanation, as_of, data.profile)

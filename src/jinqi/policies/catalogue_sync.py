@@ -32,6 +32,7 @@ class ShippedCase:
     as_of: datetime.date
     expected: str  # "eligible" | "not_eligible" | "unknown"
     profile: dict[str, Any]
+    amount: float | None = None  # the computed amount in 万元, for a policy that states one
 
 
 @dataclass(frozen=True)
@@ -50,12 +51,15 @@ class ShippedPolicy:
     @property
     def cases(self) -> list[ShippedCase]:
         return [
-            ShippedCase(c["name"], c["as_of"], c["expected"], dict(c.get("profile", {})))
+            ShippedCase(
+                c["name"], c["as_of"], c["expected"], dict(c.get("profile", {})), c.get("amount")
+            )
             for c in self.data.get("cases", [])
         ]
 
     def policy_data(self) -> PolicyData:
         pipeline = self.data.get("pipeline", {})
+        amount = self.data.get("amount", {})
         return PolicyData(
             code=self.code,
             title=self.data["title"],
@@ -71,6 +75,10 @@ class ShippedPolicy:
             staff_note=self.data.get("staff_note", "").strip(),
             delivery=self.data["delivery"],
             needs_confirmation=bool(pipeline.get("confirmation", False)),
+            offer_expiry_days=pipeline.get("offer_expiry_days"),
+            amount_expression=amount.get("expression", "").strip(),
+            amount_calculation=amount.get("calculation", "").strip(),
+            amount_is_estimate=bool(amount.get("estimate", False)),
             parameters=[
                 {"name": p["name"], "from": p["from"].isoformat(), "value": p["value"]}
                 for p in self.data.get("parameters", [])

@@ -30,5 +30,6 @@ class GrantState(models.TextChoices):
     OFFERED = "offered", _("Offered, awaiting the enterprise's confirmation")
     CONFIRMED = "confirmed", _("Confirmed by the enterprise")
     DECLINED = "declined", _("Declined by the enterprise")
+    EXPIRED = "expired", _("Offer expired unanswered")
     GRANTED = "granted", _("Granted")
     DISBURSED = "disbursed", _("Paid out")

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from jinqi.policies.amounts import Amount, amount_compute
 from jinqi.policies.models import Policy, RuleVersion
 from jinqi.policies.vocabulary import rules_vocabulary
 from jinqi.registry.profile import profile_on
@@ -96,9 +97,33 @@ def decide_all(
     return [explain(compiled(version.sql), prepared) for version in versions]
 
 
+def amount_for(
+    policy: Policy, values: Mapping[str, Any], as_of: datetime.date, eligible: bool | None
+) -> Amount | None:
+    """The policy's computed amount for a profile (None when the policy states none)."""
+    if not policy.amount_expression:
+        return None
+    return amount_compute(
+        expression=policy.amount_expression,
+        calculation=policy.amount_calculation,
+        parameters=policy.parameters,
+        profile=prepared_profile(values, as_of),
+        as_of=as_of,
+        eligible=eligible,
+        estimate=policy.amount_is_estimate,
+    )
+
+
 def decision_json(
-    policy: Policy, version: RuleVersion, explanation: Explanation, as_of: datetime.date
+    policy: Policy,
+    version: RuleVersion,
+    explanation: Explanation,
+    as_of: datetime.date,
+    values: Mapping[str, Any],
 ) -> dict[str, Any]:
+    """The decision; with `amount` ({value in 万元 or null, unit, calculation}) when the policy
+    states one (pro-rata cuts apply to offers, not to this figure)."""
+    amount = amount_for(policy, values, as_of, explanation.eligible)
     return {
         "policy": policy.code,
         "version": version.number,
@@ -112,6 +137,7 @@ def decision_json(
             }
             for condition in explanation.conditions
         ],
+        **({"amount": amount.json()} if amount is not None else {}),
     }
 
 

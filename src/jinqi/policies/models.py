@@ -65,6 +65,19 @@ class Policy(models.Model):
     )
     # Dated parameters of the benefit, e.g. a refund share by year: [{name, from, value}].
     parameters = models.JSONField(_("parameters"), default=list, blank=True)
+    # The amount computed by the rules (policies/amounts.py, docs/adr/0017): an expression over
+    # the profile and `{parameter}`s, in 万元, and its calculation in words.
+    amount_expression = models.TextField(_("amount, as a calculation"), blank=True)
+    amount_calculation = models.TextField(_("the calculation in words"), blank=True)
+    # 优惠测算: the amount estimates what a tax preference is worth; it is shown, never paid.
+    amount_is_estimate = models.BooleanField(_("the amount is an estimate"), default=False)
+    # An offer not answered within this many working days expires and frees its place.
+    offer_expiry_days = models.PositiveSmallIntegerField(
+        _("working days to answer an offer"), null=True, blank=True
+    )
+    offer_reminder_days = models.PositiveSmallIntegerField(
+        _("reminder, working days before an offer expires"), default=2
+    )
     shipped = models.BooleanField(_("shipped reference policy"), default=False)
     awards_published_at = models.DateTimeField(_("award list published at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"))
@@ -87,6 +100,11 @@ class Policy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
+
+    @property
+    def pays_computed_amounts(self) -> bool:
+        """Grants claim the amount computed by the rules (not an estimate, not a fixed sum)."""
+        return bool(self.amount_expression) and not self.amount_is_estimate
 
 
 class RuleVersion(models.Model):
@@ -165,9 +183,21 @@ class Grant(models.Model):
     data_as_of = models.DateField(_("data as of"))
     position = models.PositiveIntegerField(_("place in line"))
     state = models.CharField(_("state"), max_length=20, choices=GrantState.choices)
+    # What is offered or paid, in 万元 to the yuan: the amount claimed, cut pro rata if need be.
     amount = models.DecimalField(
-        _("amount (10,000 CNY)"), max_digits=14, decimal_places=2, null=True, blank=True
+        _("amount (10,000 CNY)"), max_digits=16, decimal_places=4, null=True, blank=True
     )
+    claimed = models.DecimalField(
+        _("amount before any pro-rata cut (10,000 CNY)"),
+        max_digits=16,
+        decimal_places=4,
+        null=True,
+        blank=True,
+    )
+    calculation = models.TextField(_("how the amount was calculated"), blank=True)
+    offered_at = models.DateTimeField(_("offered at"), null=True, blank=True)
+    expires_on = models.DateField(_("offer expires after"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
     payee_account = models.CharField(_("account to be paid into"), max_length=100, blank=True)
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()

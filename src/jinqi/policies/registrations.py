@@ -12,7 +12,7 @@ from jinqi.policies import permissions
 from jinqi.policies.catalogue_sync import sync_after_migrate
 from jinqi.policies.panels import policies_for_me_panel
 from jinqi.policies.search import register_search_source
-from jinqi.policies.tasks import matches_refresh_changed_task
+from jinqi.policies.tasks import matches_refresh_changed_task, offers_expire_task
 from jinqi.web.navigation import CONTENT, PUBLIC, NavEntry, register_nav
 from jinqi.web.portal import PortalPanel, register_panel
 
@@ -27,6 +27,14 @@ def register() -> None:
             "policies.rematch_changed",
             matches_refresh_changed_task.enqueue,
             cron={"minute": "*/5"},
+        )
+    )
+    register_periodic_job(
+        PeriodicJob(
+            "policies.offers_expire",
+            offers_expire_task.enqueue,
+            cron={"hour": "1", "minute": "15"},
+            run_at_start=True,
         )
     )
     register_nav(

@@ -20,9 +20,16 @@ class ConditionOut(Schema):
     values: dict[str, Any]
 
 
+class AmountOut(Schema):
+    value: float | None
+    unit: str
+    calculation: str
+
+
 class DecisionOut(Schema):
     policy: str
     version: int
     in_force: bool
     eligible: bool | None
     conditions: list[ConditionOut]
+    amount: AmountOut | None = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db.models import Max, QuerySet
@@ -15,8 +15,10 @@ from django.utils.translation import gettext as _
 from jinqi.accounts.models import Department, User
 from jinqi.core.permissions import has_capability
 from jinqi.policies import workflow
+from jinqi.policies.amounts import Amount
 from jinqi.policies.enums import Outcome
 from jinqi.policies.evaluation import (
+    amount_for,
     compiled,
     decide,
     decide_all,
@@ -244,6 +246,7 @@ class Verdict:
     outcome: str
     conditions: list[ConditionView]
     missing: list[MissingData]
+    amount: Amount | None = None  # the computed amount or estimate, for an eligible one
 
     @property
     def failed(self) -> list[ConditionView]:
@@ -310,6 +313,9 @@ def policies_for_me(user: User, enterprise: Enterprise, today: datetime.date) ->
     ]
     verdicts: dict[str, list[Verdict]] = {o: [] for o in Outcome.values}
     for verdict in _verdicts(pending, registry_selectors.profile_with_sources(enterprise)):
+        if verdict.outcome == Outcome.ELIGIBLE and verdict.policy.amount_expression:
+            amount = amount_for(verdict.policy, values, today, True)
+            verdict = replace(verdict, amount=amount)
         verdicts[verdict.outcome].append(verdict)
     grants = list(
         Grant.objects.filter(enterprise=enterprise)

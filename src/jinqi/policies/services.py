@@ -9,7 +9,7 @@ import datetime
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, fields
-from decimal import ROUND_DOWN, Decimal
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -25,8 +25,10 @@ from jinqi.core import clock
 from jinqi.core.errors import DomainError, PermissionDenied
 from jinqi.core.gates import PAYMENT, Decision, gates_enforce
 from jinqi.notifications.services import notification_send
+from jinqi.policies.allocation import grant_step, places_fill
+from jinqi.policies.amounts import Amount, amount_compute, amount_validate
 from jinqi.policies.enums import Allocation, Delivery, GrantState, Outcome, PolicyState
-from jinqi.policies.evaluation import compiled, decide_all
+from jinqi.policies.evaluation import compiled, decide, decide_all, prepared_profile
 from jinqi.policies.models import Grant, Match, MatchRun, Policy, RematchMark, RuleVersion
 from jinqi.policies.permissions import can_manage
 from jinqi.policies.snapshot import profiles_snapshot
@@ -36,7 +38,6 @@ from jinqi.policies.workflow import (
     DEPARTMENT,
     ENTERPRISE,
     GRANT_WORKFLOW,
-    HOLDING,
     POLICY_WORKFLOW,
 )
 from jinqi.registry.exporting import ENTERPRISE_ID, matching_export
@@ -73,6 +74,11 @@ class PolicyData:
     grant_amount: Decimal | None = None
     allocation: str = Allocation.FIRST_MATCHED
     parameters: list[dict[str, Any]] | None = None
+    amount_expression: str = ""
+    amount_calculation: str = ""
+    amount_is_estimate: bool = False
+    offer_expiry_days: int | None = None
+    offer_reminder_days: int = 2
 
     def values(self) -> dict[str, Any]:
         values = {f.name: getattr(self, f.name) for f in fields(self)}
@@ -103,6 +109,7 @@ def policy_create(
     *, data: PolicyData, sql: str, department: Department, acting_user: User, shipped: bool = False
 ) -> Policy:
     rule_validate(sql)
+    amount_validate(data.amount_expression, data.parameters or [])
     if data.valid_until and data.valid_until < data.valid_from:
         raise DomainError(_("The end of validity cannot be before its start."))
     if Policy.objects.filter(code=data.code).exists():
@@ -130,6 +137,7 @@ def policy_update(
         _check_manager(policy, acting_user)
     if data.valid_until and data.valid_until < data.valid_from:
         raise DomainError(_("The end of validity cannot be before its start."))
+    amount_validate(data.amount_expression, data.parameters or [])
     before = snapshot(policy)
     values = data.values()
     stated = [name for name in values if name != "code"]
@@ -430,9 +438,12 @@ def auto_grant_list_confirm(
     eligible = Match.objects.filter(policy=policy, outcome=Outcome.ELIGIBLE).select_related(
         "version"
     )
-    for match in eligible.order_by("matched_at", "enterprise_id"):
+    for match in eligible.order_by("matched_at", "enterprise_id").select_related("enterprise"):
         if match.enterprise_id in in_line:
             continue
+        claim = _claim(policy, match)
+        if policy.pays_computed_amounts and claim.value is None:
+            continue  # its amount cannot be computed yet: lined up once the data arrives
         position += 1
         grant = Grant.objects.create(
             policy=policy,
@@ -441,7 +452,9 @@ def auto_grant_list_confirm(
             data_as_of=match.data_as_of,
             position=position,
             state=GrantState.WAITING,
-            amount=policy.grant_amount,
+            amount=claim.value,
+            claimed=claim.value,
+            calculation=claim.calculation,
             created_at=now,
             updated_at=now,
         )
@@ -454,79 +467,27 @@ def auto_grant_list_confirm(
         after={"list_confirmed": len(created)},
         note="auto_grant_list_confirm",
     )
-    _fill_places(policy, acting_user)
+    places_fill(policy, acting_user)
     return created
 
 
-def _places(policy: Policy) -> int | None:
-    """How many grants may hold a place at once (None: no limit)."""
-    limits = []
-    if policy.quota is not None:
-        limits.append(policy.quota)
-    if (
-        policy.allocation == Allocation.FIRST_MATCHED
-        and policy.budget is not None
-        and policy.grant_amount
-    ):
-        limits.append(int(policy.budget / policy.grant_amount))
-    return min(limits) if limits else None
-
-
-def _fill_places(policy: Policy, acting_user: User) -> None:
-    """Offer free places to those waiting, in line order; then share a short budget pro rata."""
-    grants = Grant.objects.filter(policy=policy)
-    holding = grants.filter(state__in=HOLDING).count()
-    places = _places(policy)
-    waiting = (
-        grants.filter(state=GrantState.WAITING).order_by("position").select_related("enterprise")
+def _claim(policy: Policy, match: Match) -> Amount:
+    """What the enterprise is owed: the policy's computed amount for its profile today, or the
+    fixed amount per grant (None when the policy states neither)."""
+    if not policy.pays_computed_amounts:
+        return Amount(policy.grant_amount, "")
+    today = clock.today()
+    version = match.version
+    values = profile_dict(match.enterprise)
+    explanation = decide(version, values, today)
+    return amount_compute(
+        expression=policy.amount_expression,
+        calculation=policy.amount_calculation,
+        parameters=policy.parameters,
+        profile=prepared_profile(values, today),
+        as_of=today,
+        eligible=explanation.eligible,
     )
-    free = None if places is None else max(places - holding, 0)
-    action = "offer" if policy.needs_confirmation else "grant"
-    for grant in waiting[:free] if free is not None else waiting:
-        # A consequence of the step that freed the place, taken by the platform.
-        _grant_step(grant, action, acting_user, authorized=True)
-    if policy.allocation == Allocation.PRO_RATA:
-        _share_budget(policy)
-
-
-def _share_budget(policy: Policy) -> None:
-    """Pro rata: when the claims exceed the budget, each holder gets budget ÷ holders (down to
-    the cent, so the total never exceeds the budget); paid-out grants are not changed."""
-    if policy.budget is None or not policy.grant_amount:
-        return
-    holders = Grant.objects.filter(policy=policy, state__in=HOLDING)
-    paid = sum((g.amount or Decimal(0)) for g in holders.filter(state=GrantState.DISBURSED))
-    open_grants = list(holders.exclude(state=GrantState.DISBURSED))
-    if not open_grants:
-        return
-    remaining = policy.budget - paid
-    share = min(
-        policy.grant_amount,
-        (remaining / len(open_grants)).quantize(Decimal("0.01"), rounding=ROUND_DOWN),
-    )
-    Grant.objects.filter(pk__in=[g.pk for g in open_grants]).update(amount=max(share, Decimal(0)))
-
-
-def _grant_step(
-    grant: Grant,
-    action: str,
-    acting_user: User,
-    *,
-    text: str = "",
-    authorized: bool = False,
-    **changes: Any,
-) -> Grant:
-    """One step of the grant workflow on the version the caller read."""
-    GRANT_WORKFLOW.apply(
-        grant,
-        action,
-        lock_version=grant.lock_version,
-        acting_user=acting_user,
-        text=text,
-        authorized=authorized,
-        changes={**changes, "updated_at": clock.now()},
-    )
-    return grant
 
 
 @transaction.atomic
@@ -536,15 +497,15 @@ def grant_confirm(*, grant: Grant, payee_account: str, acting_user: User) -> Gra
     account = payee_account.strip()
     if not account:
         raise DomainError(_("Say which account the benefit should be paid into."))
-    return _grant_step(grant, "confirm", acting_user, payee_account=account)
+    return grant_step(grant, "confirm", acting_user, payee_account=account)
 
 
 @transaction.atomic
 def grant_decline(*, grant: Grant, acting_user: User, reason: str = "") -> Grant:
     """The enterprise declines: it gets nothing, and the next one in line is offered the place."""
     GRANT_WORKFLOW.authorize(grant, ENTERPRISE, acting_user)
-    grant = _grant_step(grant, "decline", acting_user, text=reason[:300])
-    _fill_places(grant.policy, acting_user)
+    grant = grant_step(grant, "decline", acting_user, text=reason[:300])
+    places_fill(grant.policy, acting_user)
     return grant
 
 
@@ -563,7 +524,7 @@ def grant_disburse(*, grant: Grant, acting_user: User) -> Grant:
         )
     )
     with transaction.atomic():
-        return _grant_step(grant, "disburse", acting_user)
+        return grant_step(grant, "disburse", acting_user)
 
 
 @transaction.atomic

@@ -113,7 +113,12 @@ def _grant_log(step: Step[Grant]) -> GrantTransition:
 def _audit_grant(step: Step[Grant]) -> None:
     if not step.source:
         return  # lining up is audited once for the whole list (auto_grant_list_confirm)
-    changes = {k: v for k, v in step.changes.items() if k != "updated_at"}
+    # Dates and times (an offer's terms) are recorded in their ISO form.
+    changes = {
+        k: v.isoformat() if hasattr(v, "isoformat") else v
+        for k, v in step.changes.items()
+        if k != "updated_at"
+    }
     audit_record(
         actor=step.actor,
         action=AuditAction.TRANSITION,
@@ -130,6 +135,9 @@ def _notify_grant(step: Step[Grant]) -> None:
     if step.transition.action == "offer":
         title = _("You are offered %(policy)s without applying") % {"policy": policy.title}
         body = _("Confirm that you want the benefit and where it should be paid, or decline.")
+    elif step.transition.action == "expire":
+        title = _("Your offer of %(policy)s has expired") % {"policy": policy.title}
+        body = _("It was not answered in time; the place goes to the next enterprise in line.")
     elif step.transition.action == "grant":
         title = _("You have been granted %(policy)s without applying") % {"policy": policy.title}
         body = str(policy.benefit)
@@ -159,6 +167,7 @@ GRANT_WORKFLOW: Workflow[Grant] = Workflow(
         Transition(
             "decline", frozenset({G.OFFERED}), G.DECLINED, ENTERPRISE, gettext_lazy("Decline")
         ),
+        Transition("expire", frozenset({G.OFFERED}), G.EXPIRED, PLATFORM, G.EXPIRED.label),
         Transition(
             "disburse",
             frozenset({G.CONFIRMED, G.GRANTED}),
@@ -170,7 +179,7 @@ GRANT_WORKFLOW: Workflow[Grant] = Workflow(
     authorize=_authorize_grant,
     state_labels=dict(GrantState.choices),
     conflict=gettext_lazy("Someone else changed this grant first; reload and try again."),
-    final=frozenset({G.DECLINED, G.DISBURSED}),
+    final=frozenset({G.DECLINED, G.EXPIRED, G.DISBURSED}),
     log=_grant_log,
     effects=(_audit_grant, _notify_grant),
 )

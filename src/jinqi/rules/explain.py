@@ -276,6 +276,14 @@ def explain(rule: Rule, values: Values) -> Explanation:
     return pack.explanation(0, values, pack.decide(values)[0])
 
 
+def value_of(expression: Node, values: Values) -> Value:
+    """An expression's value for one profile (a number, text…; None when unknown): what a
+    policy's amount is computed with, by the same closures as the decisions."""
+    pack = PythonPack([])
+    compiled = pack._compile(expression)
+    return compiled(pack.prepare(values), [])
+
+
 @lru_cache(maxsize=4096)
 def _pack_of(rule: Rule) -> PythonPack:
     return PythonPack([rule])

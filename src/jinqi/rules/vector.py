@@ -103,6 +103,17 @@ def evaluate_rows(rule: Rule, snapshot: Snapshot) -> list[bool | None]:
     return [True if t else (None if u else False) for t, u in zip(true, unknown, strict=True)]
 
 
+def evaluate_numbers(expression: Node, snapshot: Snapshot) -> list[float | None]:
+    """A numeric expression's value per row (None where unknown): a policy's amount over a
+    table, by the same column operations as the decisions."""
+    result = _Evaluator(snapshot, [expression]).number(expression)
+    values = np.broadcast_to(np.asarray(result.values, dtype=np.float64), (snapshot.rows,))
+    missing = np.isnan(values)
+    if result.missing is not None:
+        missing = missing | np.broadcast_to(np.asarray(result.missing, dtype=bool), missing.shape)
+    return [None if gone else float(v) for v, gone in zip(values, missing, strict=True)]
+
+
 class _Evaluator:
     def __init__(self, snapshot: Snapshot, trees: Iterable[Node]) -> None:
         self.snapshot = snapshot

@@ -4,11 +4,13 @@ Python executor (with explanations) and by the vectorised one over all cases at 
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 import pyarrow as pa
 import pytest
 
+from jinqi.policies.amounts import amount_compute, amount_sql, amount_tree, parameters_on
 from jinqi.policies.catalogue_sync import ShippedPolicy, shipped_policies
 from jinqi.policies.evaluation import compiled, prepared_profile
 from jinqi.policies.snapshot import profiles_snapshot
@@ -18,7 +20,7 @@ from jinqi.registry.profile import PROFILE_KEYS
 from jinqi.registry.tests.factories import enterprise
 from jinqi.rules import explain
 from jinqi.rules.types import FieldType
-from jinqi.rules.vector import Snapshot, evaluate_rows
+from jinqi.rules.vector import Snapshot, evaluate_numbers, evaluate_rows
 
 SHIPPED = shipped_policies()
 EXPECTED = {"eligible": True, "not_eligible": False, "unknown": None}
@@ -114,3 +116,53 @@ def test_the_matching_snapshot_agrees_on_every_case(shipped: ShippedPolicy) -> N
         for case, firm_id in zip(shipped.cases, stored_by_case, strict=True)
     ]
     assert decisions == [EXPECTED[c.expected] for c in shipped.cases]
+
+
+AMOUNTED = [p for p in SHIPPED if "amount" in p.data]
+
+
+def _amount_args(shipped: ShippedPolicy) -> dict[str, Any]:
+    data = shipped.policy_data()
+    return {
+        "expression": data.amount_expression,
+        "calculation": data.amount_calculation,
+        "parameters": data.parameters or [],
+    }
+
+
+@pytest.mark.django_db  # the inputs name the departments that supplied them
+@pytest.mark.parametrize("shipped", AMOUNTED, ids=lambda p: p.code)
+def test_each_case_is_paid_the_amount_the_catalogue_says(shipped: ShippedPolicy) -> None:
+    """Python executor: an eligible case with an amount gets it to the yuan, with its
+    calculation in words; a case that is not eligible gets none."""
+    rule = compiled(shipped.rule)
+    assert any(c.amount is not None for c in shipped.cases)
+    for case in shipped.cases:
+        profile = prepared_profile(case.profile, case.as_of)
+        eligible = explain(rule, profile).eligible
+        amount = amount_compute(
+            **_amount_args(shipped), profile=profile, as_of=case.as_of, eligible=eligible
+        )
+        if case.amount is None:
+            assert amount.value is None or eligible is True, case.name
+        else:
+            assert amount.value == Decimal(str(case.amount)).quantize(Decimal("0.0001")), case.name
+            assert "万元" in amount.calculation and "{" not in amount.calculation, case.name
+        if eligible is not True:
+            assert amount.value is None, case.name
+
+
+@pytest.mark.parametrize("shipped", AMOUNTED, ids=lambda p: p.code)
+def test_the_vectorised_executor_computes_the_same_amounts(shipped: ShippedPolicy) -> None:
+    """All of a policy's amounted cases as one columnar table: the same amounts, row by row."""
+    cases = [c for c in shipped.cases if c.amount is not None]
+    by_date = {c.as_of for c in cases}
+    for day in by_date:
+        on_day = [c for c in cases if c.as_of == day]
+        args = _amount_args(shipped)
+        tree = amount_tree(amount_sql(args["expression"], parameters_on(args["parameters"], day)))
+        table = _table([prepared_profile(c.profile, c.as_of) for c in on_day])
+        values = evaluate_numbers(tree, Snapshot(table))
+        assert [round(v, 4) if v is not None else None for v in values] == [
+            c.amount for c in on_day
+        ]

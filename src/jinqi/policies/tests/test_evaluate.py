@@ -164,3 +164,45 @@ def test_endpoint_refuses_a_bad_profile_and_enterprises() -> None:
         headers={"Authorization": f"Bearer {key}"},
     )
     assert refused.status_code == 403
+
+
+def test_a_policy_with_an_amount_adds_it_with_its_calculation(tmp_path: Path) -> None:
+    """The milestone's JSON carries the amount in 万元 with its calculation when eligible, and
+    a null value when the data to decide it is missing; a policy without one has no key."""
+    profile = {"industry_code": "C2614", "industrial_output": 104800.5}
+    paid = _evaluate(
+        tmp_path,
+        {**profile, "industrial_output_prev_max": 95500},
+        "--policy",
+        "jinshan-output-milestone",
+        "--as-of",
+        "2026-06-30",
+    )
+    assert paid["eligible"] is True
+    assert paid["amount"] == {
+        "value": 20.0,
+        "unit": "万元",
+        "calculation": "上年度工业总产值 104,800.5 万元，以前年度最高 95,500 万元，"
+        "首次突破的最高档次奖励 20 万元",
+    }
+    unknown = _evaluate(
+        tmp_path, profile, "--policy", "jinshan-output-milestone", "--as-of", "2026-06-30"
+    )
+    assert unknown["eligible"] is None
+    assert unknown["amount"]["value"] is None  # type: ignore[index]
+    plain = _evaluate(tmp_path, {"employees": 10}, "--policy", "tech-sme")
+    assert "amount" not in plain
+
+
+def test_an_estimate_is_marked_as_one(tmp_path: Path) -> None:
+    """优惠测算: the R&D super deduction's estimate for a high-tech firm, marked as an estimate."""
+    result = _evaluate(
+        tmp_path,
+        {"industry_code": "C3511", "rd_expense": 123.45678, "is_high_tech": True},
+        "--policy",
+        "rd-super-deduction",
+        "--as-of",
+        "2024-06-30",
+    )
+    assert result["amount"]["value"] == 18.5185  # type: ignore[index]
+    assert result["amount"]["estimate"] is True  # type: ignore[index]

@@ -84,7 +84,7 @@ class Command(BaseCommand):
             raise CommandError("\n".join(problems))
         as_of = options["as_of"] or clock.today()
         explanation = decide(version, values, as_of)
-        result = decision_json(policy, version, explanation, as_of)
+        result = decision_json(policy, version, explanation, as_of, values)
         self.stdout.write(json.dumps(result, ensure_ascii=False, indent=2))
 
     def match(self, engine: str, export: Path | None) -> None:
