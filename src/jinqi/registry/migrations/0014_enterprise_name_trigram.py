@@ -28,6 +28,6 @@ def backward(apps: Any, schema_editor: Any) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("registry", "0011_correction_request_one_open_per_fact")]
+    dependencies = [("registry", "0013_market_risk_class")]
 
     operations = [migrations.RunPython(forward, backward)]
