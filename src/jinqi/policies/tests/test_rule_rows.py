@@ -45,7 +45,8 @@ def _as_the_builder_writes(row: BuilderRow) -> str:
             "employees <= 300 AND is_high_tech AND NOT in_abnormal_list",
         ),
         (
-            "town IN ('park-jinshan-industrial', 'town-zhujing') AND established_on >= '2020-01-01'",
+            "town IN ('park-jinshan-industrial', 'town-zhujing')"
+            " AND established_on >= '2020-01-01'",
             "",
         ),
         ("tax_credit_level = 'A' AND revenue > 2.5", ""),
