@@ -24,7 +24,7 @@ __all__ = ["item", "owner"]  # fixtures used by name below
 
 
 def _latest(policy: Policy) -> Any:
-    return ApplicationForm.objects.filter(policy=policy).order_by("-number").first().definition
+    return ApplicationForm.objects.filter(policy=policy).order_by("-number")[0].definition
 
 
 def test_the_editor_shows_no_key_to_type(item: Policy, owner: User) -> None:
