@@ -29,15 +29,20 @@ YES, NO = "是", "否"
 
 
 def _prefill_choices() -> list[tuple[str, Any]]:
-    return [("", _("Asked on the form")), *((f.key, f"{f.label} ({f.key})") for f in FIELDS)]
+    return [("", _("Asked on the form")), *((f.key, f.label) for f in FIELDS)]
+
+
+# A field's key is the platform's, never typed: generated for a new row, then carried from
+# version to version (hidden) whatever later happens to its label.
+FIELD_KEY_PREFIX, MATERIAL_KEY_PREFIX = "field_", "material_"
+
+
+def _key_field() -> LineField:
+    return LineField(max_length=40, required=False, widget=forms.HiddenInput)
 
 
 class FieldForm(forms.Form):
-    key = LineField(
-        label=_("Key"),
-        max_length=40,
-        help_text=_("Lower-case letters, digits and _; stays the same across versions."),
-    )
+    key = _key_field()
     label = LineField(label=_("Question"), max_length=200)
     kind = forms.ChoiceField(label=_("Type"), choices=FieldKind.choices)
     required = forms.BooleanField(label=_("Required"), required=False, initial=True)
@@ -51,7 +56,10 @@ class FieldForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     show_when_field = LineField(
-        label=_("Show only when field (key)"), max_length=40, required=False
+        label=_("Show only when the question"),
+        max_length=200,
+        required=False,
+        help_text=_("An earlier question, as written above."),
     )
     show_when_value = LineField(
         label=_("has the value"),
@@ -68,7 +76,7 @@ class FieldForm(forms.Form):
 
 
 class MaterialForm(forms.Form):
-    key = LineField(label=_("Key"), max_length=40)
+    key = _key_field()
     label = LineField(label=_("Name"), max_length=200)
     held_by = forms.ChoiceField(label=_("Provided by"), required=False)
     required = forms.BooleanField(label=_("Required"), required=False, initial=True)
@@ -120,7 +128,15 @@ StepFormSet = forms.formset_factory(StepForm, extra=1, can_delete=True, max_num=
 class Editor:
     """The four parts of the editor, bound or not, with their prefixes."""
 
-    def __init__(self, data: Any = None, *, current: ApplicationForm | None = None) -> None:
+    def __init__(
+        self,
+        data: Any = None,
+        *,
+        current: ApplicationForm | None = None,
+        keys_used: frozenset[str] = frozenset(),
+    ) -> None:
+        """`keys_used`: every key of every version so far; a new row never takes one."""
+        self.keys_used = keys_used
         initial = editor_initial(current)
         self.settings = SettingsForm(data, initial=initial["settings"], prefix="settings")
         self.fields = FieldFormSet(data, initial=initial["fields"], prefix="fields")
@@ -132,19 +148,22 @@ class Editor:
         return all([part.is_valid() for part in parts])  # a list: validate every part
 
     def definition(self) -> Definition:
+        kept_fields, kept_materials = _kept(self.fields), _kept(self.materials)
+        taken = set(self.keys_used) | {d["key"].strip() for d in kept_fields + kept_materials}
         fields: list[FormField] = []
-        for data in _kept(self.fields):
-            fields.append(_field(data, {f.key: f for f in fields}))
+        for data in kept_fields:
+            key = data["key"].strip() or _new_key(FIELD_KEY_PREFIX, taken)
+            fields.append(_field(data, key, fields))
         return Definition(
             fields=tuple(fields),
             materials=tuple(
                 Material(
-                    key=d["key"].strip(),
+                    key=d["key"].strip() or _new_key(MATERIAL_KEY_PREFIX, taken),
                     label=d["label"].strip(),
                     held_by=d["held_by"] or "",
                     required=d["required"],
                 )
-                for d in _kept(self.materials)
+                for d in kept_materials
             ),
             steps=tuple(
                 ReviewStep(label=d["label"].strip(), reviewer=d["reviewer"], days=d["days"])
@@ -165,13 +184,24 @@ def _kept(formset: forms.BaseFormSet) -> list[dict[str, Any]]:
     ]
 
 
-def _field(data: dict[str, Any], earlier: dict[str, FormField]) -> FormField:
+def _new_key(prefix: str, taken: set[str]) -> str:
+    """The next `prefix<n>` no version has used (a retired key is never given a new meaning)."""
+    number = 1
+    while f"{prefix}{number}" in taken:
+        number += 1
+    taken.add(f"{prefix}{number}")
+    return f"{prefix}{number}"
+
+
+def _field(data: dict[str, Any], key: str, earlier: list[FormField]) -> FormField:
     show_when = None
     if data["show_when_field"].strip():
-        other = data["show_when_field"].strip()
+        named = data["show_when_field"].strip()
+        # The question is named by its text (its key is accepted too, as older versions did).
+        spec = next((f for f in earlier if named in (f.label, f.key)), None)
+        other = spec.key if spec is not None else named
         raw = data["show_when_value"].strip()
         value: Any = raw
-        spec = earlier.get(other)
         if spec is not None and spec.kind == FieldKind.BOOLEAN:
             value = {YES: True, NO: False}.get(raw, raw)
         elif spec is not None:
@@ -181,7 +211,7 @@ def _field(data: dict[str, Any], earlier: dict[str, FormField]) -> FormField:
             value = raw if problem else coerced
         show_when = ShowWhen(field=other, equals=value)
     return FormField(
-        key=data["key"].strip(),
+        key=key,
         label=data["label"].strip(),
         kind=data["kind"],
         required=data["required"],
@@ -214,6 +244,7 @@ def editor_initial(current: ApplicationForm | None) -> dict[str, Any]:
             "steps": [{"label": str(_("Department review")), "reviewer": Reviewer.DEPARTMENT}],
         }
     definition = current.definition
+    labels = {f.key: f.label for f in definition.fields}
     return {
         "settings": {
             "admission": current.admission,
@@ -233,7 +264,9 @@ def editor_initial(current: ApplicationForm | None) -> dict[str, Any]:
                 "maximum": f.maximum,
                 "max_length": f.max_length,
                 "choices": "\n".join(f.choices),
-                "show_when_field": f.show_when.field if f.show_when else "",
+                "show_when_field": labels.get(f.show_when.field, f.show_when.field)
+                if f.show_when
+                else "",
                 "show_when_value": _shown(f.show_when.equals) if f.show_when else "",
                 "prefill": f.prefill,
             }

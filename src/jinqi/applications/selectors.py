@@ -143,6 +143,16 @@ def forms_of(policy: Policy) -> QuerySet[ApplicationForm]:
     return policy.forms.order_by("-number")
 
 
+def form_keys_used(policy: Policy) -> frozenset[str]:
+    """Every field and material key of every version of the policy's form."""
+    keys: set[str] = set()
+    for version in forms_of(policy):
+        definition = version.definition
+        keys.update(f.key for f in definition.fields)
+        keys.update(m.key for m in definition.materials)
+    return frozenset(keys)
+
+
 def attachment_for(user: User, pk: int) -> Attachment:
     """An attachment of an application the user may see (applicant or reviewing side)."""
     attachment = (

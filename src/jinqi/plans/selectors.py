@@ -473,11 +473,13 @@ def todo_reports_to_review(user: Any) -> int | None:
 
 
 def todo_reports_returned(user: Any) -> int | None:
-    """A department: its reports returned for rework."""
+    """A department: its reports in the latest plan returned for rework."""
     if not can_report(user):
         return None
     return ProgressReport.objects.filter(
-        assignment__department_id=user.department_id, state=ReportState.RETURNED
+        assignment__measure__plan=plans_all().first(),
+        assignment__department_id=user.department_id,
+        state=ReportState.RETURNED,
     ).count()
 
 

@@ -33,6 +33,7 @@ from jinqi.policies.forms import (
 )
 from jinqi.policies.models import Grant, Policy
 from jinqi.policies.permissions import FOR_ME, MANAGE, VIEW, can_manage
+from jinqi.policies.rule_rows import rule_rows
 from jinqi.policies.vocabulary import label
 from jinqi.registry.selectors import enterprise_of
 from jinqi.web.actions import perform
@@ -232,6 +233,9 @@ FORM_GROUPS = {
 
 
 def _editor(request: AuthenticatedRequest, form: PolicyForm, policy: Policy | None) -> HttpResponse:
+    fields = [vars(f) for f in selectors.builder_fields()]
+    # The rule as it stands (saved, or as just posted) opens as builder rows where it can.
+    opened = rule_rows(str(form["rule"].value() or ""), {f["key"] for f in fields})
     return render(
         request,
         "policies/edit.html",
@@ -242,7 +246,8 @@ def _editor(request: AuthenticatedRequest, form: PolicyForm, policy: Policy | No
             },
             "policy": policy,
             "versions": selectors.versions_of(policy) if policy else [],
-            "fields": [vars(f) for f in selectors.builder_fields()],
+            "fields": fields,
+            "builder": {"rows": [vars(r) for r in opened.rows], "rest": opened.rest},
             "draft": policy is None or policy.state == PolicyState.DRAFT,
         },
     )

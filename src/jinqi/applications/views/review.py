@@ -375,7 +375,11 @@ def forms(request: AuthenticatedRequest) -> HttpResponse:
 def form_edit(request: AuthenticatedRequest, code: str) -> HttpResponse:
     policy = selectors.department_policy(request.user, code)
     current = services.form_current(policy)
-    editor = Editor(request.POST if request.method == "POST" else None, current=current)
+    editor = Editor(
+        request.POST if request.method == "POST" else None,
+        current=current,
+        keys_used=selectors.form_keys_used(policy),
+    )
     problems: list[str] = []
     if request.method == "POST" and editor.is_valid():
         try:

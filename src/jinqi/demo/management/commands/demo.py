@@ -9,6 +9,7 @@ messages go to files under var/outbox/, and task and request lines appear only w
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from pathlib import Path
@@ -108,6 +109,9 @@ class Command(BaseCommand):
     def _serve(
         self, bind: str, workers: int, worker_class: str, threads: int, verbosity: int, table: str
     ) -> None:
+        if verbosity < 2:
+            # Each log-in writes four lock-out bookkeeping lines; warnings still show.
+            logging.getLogger("axes").setLevel(logging.WARNING)
         if verbosity < 2 and "JINQI_EMAIL_BACKEND" not in os.environ:
             # The worker (a child process, reading these at start) files e-mails and texts
             # instead of printing their bodies.

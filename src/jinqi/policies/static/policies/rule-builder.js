@@ -27,7 +27,11 @@
     var type = option.getAttribute("data-type");
     var op = row.querySelector("[data-op]").value;
     var raw = row.querySelector("[data-value]").value;
-    if (type === "boolean") return op === "false" ? "NOT " + field.value : field.value;
+    if (type === "boolean") {
+      if (op === "false") return "NOT " + field.value;
+      if (op === "not_true") return field.value + " IS NOT TRUE";
+      return field.value;
+    }
     if (op === "in") {
       var items = raw.split(/[,，、]/).map(function (v) { return v.trim(); }).filter(Boolean);
       if (!items.length) return null;
@@ -70,6 +74,17 @@
       return row;
     }
 
+    // An existing rule opens as the rows it was made of; what rows cannot say stays as text
+    // (kept after the rows when they are put back into the rule).
+    var opened = JSON.parse(document.getElementById("rule-builder-opened").textContent);
+    function openRow(saved) {
+      var row = addRow();
+      row.querySelector("[data-field]").value = saved.field;
+      fitOperators(row);
+      row.querySelector("[data-op]").value = saved.op;
+      row.querySelector("[data-value]").value = saved.value;
+    }
+
     builder.addEventListener("change", function (event) {
       var row = event.target.closest(".builder-row");
       if (row && event.target.matches("[data-field]")) fitOperators(row);
@@ -95,12 +110,17 @@
         var written = target.value.trim();
         if (written && written !== builder.dataset.filled &&
             !window.confirm(builder.getAttribute("data-confirm-replace"))) return;
-        target.value = parts.join("\nAND ");
+        target.value = parts.concat(opened.rest).join("\nAND ");
         builder.dataset.filled = target.value;
         target.dispatchEvent(new Event("input", { bubbles: true }));
       }
     });
-    addRow();
+    if (opened.rows.length) {
+      opened.rows.forEach(openRow);
+      builder.dataset.filled = target.value.trim();
+    } else {
+      addRow();
+    }
     builder.hidden = false;
   }
 
