@@ -117,7 +117,7 @@ def measure_states(plan: Plan, *, measures: QuerySet[Measure] | None = None) -> 
         for m in measure_list
         for a in m.assignments.all()
     }
-    public_ids = {m.pk: m.newest_public_id for m in measure_list}  # type: ignore[attr-defined]
+    public_ids = {m.pk: m.newest_public_id for m in measure_list}
     reports = ProgressReport.objects.filter(
         pk__in=(newest_ids | set(public_ids.values())) - {None}
     ).only(
@@ -184,7 +184,7 @@ def measure_states(plan: Plan, *, measures: QuerySet[Measure] | None = None) -> 
     return states
 
 
-def _newest_report(outer: str, public_only: bool) -> QuerySet[ProgressReport]:
+def _newest_report(outer: str, public_only: bool) -> QuerySet[ProgressReport, Any]:
     """The id of the newest counted report (by period, then submission) of the unit or measure
     named by `outer`, for a subquery."""
     reports = ProgressReport.objects.filter(**{outer: OuterRef("pk")}, state__in=COUNTED_STATES)
