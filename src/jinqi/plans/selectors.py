@@ -52,7 +52,7 @@ def reference_date(plan: Plan) -> dt.date:
 
 def report_due_date(period: dt.date) -> dt.date:
     """When the report for the month starting `period` is due."""
-    next_month = (period.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    next_month = _next_month(period)
     return calendar.add_working_days(next_month - dt.timedelta(days=1), REPORT_DUE_WORKING_DAY)
 
 
@@ -345,7 +345,7 @@ def expected_periods(
     month = first
     while month <= last and _due_date(month, due_dates) < ref:
         periods.append(month)
-        month = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        month = _next_month(month)
     return periods
 
 
