@@ -42,7 +42,7 @@ def once_per_request(function: Callable[P, R]) -> Callable[P, R]:
             return function(*args, **kwargs)
         key = (function, args, tuple(sorted(kwargs.items())))
         try:
-            return memo[key]  # type: ignore[no-any-return]
+            return memo[key]
         except KeyError:
             result = memo[key] = function(*args, **kwargs)
             return result

@@ -52,7 +52,7 @@ def reference_date(plan: Plan) -> dt.date:
 
 def report_due_date(period: dt.date) -> dt.date:
     """When the report for the month starting `period` is due."""
-    next_month = (period.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    next_month = _next_month(period)
     return calendar.add_working_days(next_month - dt.timedelta(days=1), REPORT_DUE_WORKING_DAY)
 
 
@@ -159,7 +159,7 @@ def measure_states(plan: Plan, *, measures: QuerySet[Measure] | None = None) -> 
         for m in measure_list
         for a in m.assignments.all()
     }
-    public_ids = {m.pk: m.newest_public_id for m in measure_list}  # type: ignore[attr-defined]
+    public_ids = {m.pk: m.newest_public_id for m in measure_list}
     reports = ProgressReport.objects.filter(
         pk__in=(newest_ids | set(public_ids.values())) - {None}
     ).only(
@@ -226,7 +226,7 @@ def measure_states(plan: Plan, *, measures: QuerySet[Measure] | None = None) -> 
     return states
 
 
-def _newest_report(outer: str, public_only: bool) -> QuerySet[ProgressReport]:
+def _newest_report(outer: str, public_only: bool) -> QuerySet[ProgressReport, Any]:
     """The id of the newest counted report (by period, then submission) of the unit or measure
     named by `outer`, for a subquery."""
     reports = ProgressReport.objects.filter(**{outer: OuterRef("pk")}, state__in=COUNTED_STATES)
@@ -387,7 +387,7 @@ def expected_periods(
     month = first
     while month <= last and _due_date(month, due_dates) < ref:
         periods.append(month)
-        month = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        month = _next_month(month)
     return periods
 
 

@@ -23,6 +23,7 @@ from jinqi.plans.selectors import (
     measure_states,
     reference_date,
     report_due_date,
+    report_due_dates,
     report_timeliness,
     reports_visible_to,
     roll_up,
@@ -234,6 +235,15 @@ def test_september_report_is_due_after_golden_week() -> None:
     """The 5th working day of October 2022 is the 12th: 1–7 are holidays, 8–9 make-up days."""
     assert report_due_date(dt.date(2022, 9, 1)) == dt.date(2022, 10, 12)
     assert report_due_date(dt.date(2022, 10, 1)) == dt.date(2022, 11, 7)
+
+
+def test_a_years_due_dates_read_at_once_agree_with_each_months() -> None:
+    """The year's due dates from one calendar read are those computed month by month,
+    December's in the next January included."""
+    dates = report_due_dates(2022)
+    assert len(dates) == 12
+    assert all(due == report_due_date(month) for month, due in dates.items())
+    assert dates[dt.date(2022, 9, 1)] == dt.date(2022, 10, 12)
 
 
 @pytest.fixture
