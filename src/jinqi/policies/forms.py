@@ -126,6 +126,28 @@ class PolicyForm(forms.Form):
         choices=Allocation.choices,
         initial=Allocation.FIRST_MATCHED,
     )
+    amount_expression = TextField(
+        label=_("Amount, as a calculation (10,000 CNY)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=4000,
+        help_text=_(
+            "Optional: a calculation over the enterprise's data that gives the amount, e.g. "
+            "share × contributions; dated parameters are written in braces."
+        ),
+    )
+    amount_calculation = TextField(
+        label=_("The calculation in words"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=1000,
+    )
+    offer_expiry_days = forms.IntegerField(
+        label=_("Working days to answer an offer (auto-grant)"),
+        min_value=1,
+        max_value=60,
+        required=False,
+    )
     rule = RuleField()
     note = LineField(
         label=_("What changed in the rule"),
@@ -170,8 +192,14 @@ class PolicyForm(forms.Form):
             budget=data["budget"],
             grant_amount=data["grant_amount"],
             allocation=data["allocation"],
-            # Dated parameters are not edited on this page; keep the stored ones.
+            amount_expression=data["amount_expression"],
+            amount_calculation=data["amount_calculation"],
+            offer_expiry_days=data["offer_expiry_days"],
+            # Dated parameters, the estimate flag and the reminder are not edited on this page;
+            # keep the stored ones.
             parameters=list(self.policy.parameters) if self.policy else [],
+            amount_is_estimate=self.policy.amount_is_estimate if self.policy else False,
+            offer_reminder_days=self.policy.offer_reminder_days if self.policy else 2,
         )
 
     @classmethod

@@ -228,6 +228,9 @@ FORM_GROUPS = {
         "budget",
         "grant_amount",
         "allocation",
+        "amount_expression",
+        "amount_calculation",
+        "offer_expiry_days",
     ),
 }
 

@@ -8,6 +8,8 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 
 from jinqi.core import clock
 from jinqi.core.errors import DomainError
@@ -18,6 +20,7 @@ from jinqi.policies.offers import offers_expire
 from jinqi.policies.services import auto_grant_list_confirm, policy_publish
 from jinqi.policies.tests.factories import employer, policy
 from jinqi.policies.tests.test_pipeline import _enterprise_user, _staff
+from jinqi.registry.tests.factories import enterprise, facts, industry
 
 pytestmark = pytest.mark.django_db
 
@@ -102,3 +105,19 @@ def test_an_unanswered_offer_expires_and_the_next_in_line_is_offered() -> None:
     assert waiting.state == GrantState.OFFERED
     assert waiting.expires_on == dt.date(2026, 12, 14)
     assert Notification.objects.filter(recipient=owners[waiting.enterprise_id]).exists()
+
+
+def test_policies_for_me_shows_an_estimate_with_its_inputs_and_sources() -> None:
+    """An eligible R&D firm reads what the super deduction is worth, labelled as an estimate,
+    with the figures it was computed from and who supplied them."""
+    firm = enterprise(industry=industry("C3511", "化学原料制造"))
+    facts(firm, "tax-jinshan", dt.date(2026, 6, 30), rd_expense_2025=200)
+    facts(firm, "science", dt.date(2026, 6, 30), is_high_tech=True)
+    client = Client()
+    client.force_login(_enterprise_user(firm))
+    page = client.get(reverse("policies:mine")).content.decode()
+    card = page.split('id="eligible"')[1].split('id="unknown"')[0]
+    section = card.split("研发费用税前加计扣除")[1].split("</article>")[0]
+    assert "优惠测算" in section and "估算" in section
+    assert "30 万元" in section
+    assert "来源：金山税务局" in section and "来源：区科委" in section
