@@ -24,7 +24,7 @@ pytestmark = [
 FIRM = "上海金山信用修复示范有限公司"
 
 
-def penalty(number: str, decided: dt.date) -> RecordIn:
+def penalty(number: str, decided: dt.date, *, fulfilled: bool = True) -> RecordIn:
     return RecordIn(
         kind="penalty",
         severity="general",
@@ -33,7 +33,7 @@ def penalty(number: str, decided: dt.date) -> RecordIn:
         decided_on=decided,
         summary="未按规定公示年度报告，罚款二千元。",
         legal_basis="《企业信息公示暂行条例》第十八条",
-        fulfilled_on=decided + dt.timedelta(days=22),
+        fulfilled_on=decided + dt.timedelta(days=22) if fulfilled else None,
     )
 
 
@@ -46,7 +46,9 @@ def test_record_repaired_then_report_issued_and_revoked(
         UserFactory(username="firm", enterprise=True, enterprise_uscc=firm.uscc)
         staff = department_user("market-regulation", username="market")
         credit_record_deliver(
-            uscc=firm.uscc, data=penalty("金市监处〔2026〕18号", dt.date(2026, 3, 10)), acting_user=staff
+            uscc=firm.uscc,
+            data=penalty("金市监处〔2026〕18号", dt.date(2026, 3, 10)),
+            acting_user=staff,
         )
 
         owner = new_page()
@@ -82,21 +84,24 @@ def test_record_repaired_then_report_issued_and_revoked(
         assert "已修复" in card.inner_text()
         owner.get_by_label("市场监管").check()
         owner.get_by_role("button", name="出具报告").click()
-        assert owner.locator('[data-status="valid"]').is_visible()
+        owner.locator('[data-status="valid"]').wait_for()
         page_text = owner.locator("main").inner_text()
         for expected in (FIRM, firm.uscc, "金市监处〔2026〕18号", "已修复", "不是上海市"):
             assert expected in page_text, expected
         shot(owner, "credit-5-report-verified")
 
-        pdf = owner.request.get(owner.get_by_role("link", name="打开 PDF 文件").get_attribute("href"))
+        href = owner.get_by_role("link", name="打开 PDF 文件").get_attribute("href")
+        pdf = owner.request.get(f"{live_server.url}{href}")
         text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.body())).pages)
         assert FIRM in text and firm.uscc in text and "已修复" in text
 
         verify_url = owner.url
         credit_record_deliver(
-            uscc=firm.uscc, data=penalty("金市监处〔2026〕31号", dt.date(2026, 6, 20)), acting_user=staff
+            uscc=firm.uscc,
+            data=penalty("金市监处〔2026〕31号", dt.date(2026, 6, 20), fulfilled=False),
+            acting_user=staff,
         )
         public = new_page("phone")
         public.goto(verify_url)
-        assert public.locator('[data-status="revoked"]').is_visible()
+        public.locator('[data-status="revoked"]').wait_for()
         shot(public, "credit-6-report-revoked")

@@ -51,10 +51,10 @@ class RepairActForm(forms.Form):
 
 class ReportForm(forms.Form):
     period_start = forms.DateField(
-        label=_("Period from"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Period from"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     period_end = forms.DateField(
-        label=_("Period to"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Period to"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     domains = forms.MultipleChoiceField(
         label=_("Domains"), choices=CreditDomain.choices, widget=forms.CheckboxSelectMultiple

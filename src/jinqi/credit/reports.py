@@ -132,7 +132,7 @@ def _content(
         subject=[
             (_("Enterprise"), enterprise.name),
             (_("Unified social credit code"), enterprise.uscc),
-            (_("Period"), _("%(start)s to %(end)s") % {"start": start, "end": end}),
+            (_("Report period"), _("%(start)s to %(end)s") % {"start": start, "end": end}),
             (_("Domains"), "、".join(str(labels[d]) for d in domains)),
         ],
         sections=sections,
