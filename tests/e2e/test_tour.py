@@ -76,13 +76,9 @@ TOUR_DETAILS: dict[str, tuple[str, ...]] = {
         "appeals:statistics",
         "surveys:detail",
     ),
-    Role.SYSTEM_ADMIN: ("admin:index", "admin:accounts_user_changelist"),
-    Role.SECURITY_ADMIN: (
-        "admin:index",
-        "accounts:security",
-        "admin:axes_accessattempt_changelist",
-    ),
-    Role.AUDIT_ADMIN: ("admin:index", "audit:trail", "admin:audit_auditevent_changelist"),
+    Role.SYSTEM_ADMIN: ("admin:index",),
+    Role.SECURITY_ADMIN: ("admin:index", "accounts:security"),
+    Role.AUDIT_ADMIN: ("admin:index", "audit:trail"),
 }
 
 
