@@ -77,8 +77,8 @@ TOUR_DETAILS: dict[str, tuple[str, ...]] = {
         "surveys:detail",
     ),
     Role.SYSTEM_ADMIN: ("admin:index",),
-    Role.SECURITY_ADMIN: ("accounts:security",),
-    Role.AUDIT_ADMIN: ("audit:trail",),
+    Role.SECURITY_ADMIN: ("admin:index", "accounts:security"),
+    Role.AUDIT_ADMIN: ("admin:index", "audit:trail"),
 }
 
 

@@ -110,7 +110,9 @@ FORM_RENDERER = "jinqi.web.forms.FormRenderer"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # Overrides of the Django admin's templates, which come before every app's (the admin
+        # app is the first installed).
+        "DIRS": [BASE_DIR / "web" / "admin_templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
