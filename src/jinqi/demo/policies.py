@@ -10,6 +10,8 @@ import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
 
+from django.db.models import F
+
 from jinqi.accounts.models import Department
 from jinqi.accounts.services import system_user
 from jinqi.policies.enums import Delivery, PolicyState
@@ -84,7 +86,7 @@ def _industrial_output_history(report: Callable[[str], None]) -> None:
     enterprises (sections B, C, D) of the synthetic population."""
     economy = Department.objects.get(code="economy")
     firms = Enterprise.objects.filter(industry__code__regex=r"^[BCD]").order_by(
-        "-profile__revenue", "pk"
+        F("profile__revenue").desc(nulls_last=True), "pk"
     )[: len(OUTPUT_HISTORIES)]
     for firm, history in zip(firms, OUTPUT_HISTORIES, strict=False):
         facts = [
