@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from typing import cast
+from typing import Any, cast
 
 import pytest
 from django.test import Client
@@ -135,7 +135,7 @@ def test_a_second_ruling_for_the_same_enterprise_is_refused() -> None:
     """One reorganisation in force per enterprise: the second is refused, nothing changes."""
     grant = _granted()
     lead = cast(User, UserFactory())
-    data = {
+    data: dict[str, Any] = {
         "enterprise": grant.enterprise,
         "kind": "reorganisation",
         "court": "上海市第三中级人民法院",
