@@ -52,13 +52,11 @@ def _post(key: str, body: dict[str, Any], **headers: str) -> Any:
 
 
 def _key(scopes: list[str] | None = None) -> str:
-    _token, key = api_token_create(
-        acting_user=system_user(),
-        user=department_user("market-regulation"),
-        name="市场监管系统",
-        **({"scopes": scopes} if scopes else {}),
-    )
-    return key
+    """A market-regulation token: every capability of the role, or only `scopes`."""
+    user = department_user("market-regulation")
+    if scopes is None:
+        return api_token_create(acting_user=system_user(), user=user, name="市场监管系统")[1]
+    return api_token_create(acting_user=system_user(), user=user, name="只读", scopes=scopes)[1]
 
 
 def test_a_push_stores_the_record_once_and_answers_its_dates() -> None:
