@@ -64,7 +64,7 @@ def demo_credit_load(report: Callable[[str], None]) -> None:
                 kind=kind,
                 severity=severity,
                 domain=domain,
-                decision_number=f"沪金{staff.department.name[1:3]}罚〔{today.year}〕{101 + index}号",
+                decision_number=f"金{code[:3]}罚〔{today.year}〕{101 + index}号",
                 decided_on=today - dt.timedelta(days=decided),
                 summary=summary,
                 legal_basis=basis,
