@@ -20,6 +20,7 @@ from jinqi.plans.services import measure_indicators_set
 from jinqi.registry.models import Enterprise
 
 MEASURE_SEQS = (43, 44, 45, 46)  # credit supervision in the Jinshan 2022 plan
+PREFIX = {"market-regulation": "市监", "tax-jinshan": "税", "water": "水务"}  # 文号 abbreviations
 
 # (department, kind, class, domain, days before today decided, days before today fulfilled or
 # None, what was decided, legal basis)
@@ -64,7 +65,7 @@ def demo_credit_load(report: Callable[[str], None]) -> None:
                 kind=kind,
                 severity=severity,
                 domain=domain,
-                decision_number=f"金{code[:3]}罚〔{today.year}〕{101 + index}号",
+                decision_number=f"金{PREFIX[code]}罚〔{today.year}〕{101 + index}号",
                 decided_on=today - dt.timedelta(days=decided),
                 summary=summary,
                 legal_basis=basis,
