@@ -14,6 +14,8 @@ from django.utils import translation
 
 from jinqi.accounts.models import User
 from jinqi.accounts.tests.factories import UserFactory, department_user
+from jinqi.applications.services import application_accept, application_review_pass
+from jinqi.applications.tests import factories as application_factories
 from jinqi.core import clock
 from jinqi.core.errors import DomainError
 from jinqi.credit.enums import RecordStatus
@@ -146,3 +148,28 @@ def test_a_second_ruling_for_the_same_enterprise_is_refused() -> None:
     reorganisation_register(ruling_number="A1", **data)
     with translation.override("en"), pytest.raises(DomainError, match="already on file"):
         reorganisation_register(ruling_number="A2", **data)
+
+
+def test_a_gate_blocks_a_grant_approval_at_the_last_review_step() -> None:
+    """The last review step cannot approve while the applicant is on the serious-dishonesty
+    list; the earlier step passes; the gate is logged with the record."""
+    owner = application_factories.staff()
+    item = application_factories.applying_policy(owner, grant_amount="10")
+    firm = application_factories.applicant_enterprise()
+    application = application_factories.submitted(item, application_factories.applicant(firm))
+    application = application_accept(
+        application=application, lock_version=application.lock_version, acting_user=owner
+    )
+    application = application_review_pass(
+        application=application, lock_version=application.lock_version, acting_user=owner
+    )
+    blocking = record(firm)
+    with pytest.raises(DomainError, match=blocking.decision_number):
+        application_review_pass(
+            application=application,
+            lock_version=application.lock_version,
+            acting_user=cast(User, UserFactory(lead_office=True)),
+        )
+    application.refresh_from_db()
+    assert application.state == "in_review"
+    assert GateEvent.objects.get(enterprise=firm, action="approval").record == blocking
