@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from jinqi.demo.accounts import demo_accounts, demo_accounts_load
 from jinqi.demo.appeals import demo_appeals_load
 from jinqi.demo.applications import demo_applications_load
+from jinqi.demo.credit import demo_credit_load
 from jinqi.demo.guides import demo_guides_load
 from jinqi.demo.plans import demo_plan_load
 from jinqi.demo.policies import demo_policies_load
@@ -35,6 +36,7 @@ STEPS: tuple[DemoStep, ...] = (
     DemoStep("plans", demo_plan_load),
     DemoStep("surveys", demo_surveys_load),
     DemoStep("appeals", demo_appeals_load),
+    DemoStep("credit", demo_credit_load),
     DemoStep("search", demo_search_index),
 )
 
