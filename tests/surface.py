@@ -504,6 +504,23 @@ def _verifiable_code(world: World) -> dict[str, Any]:
     return {"code": world.made["credit_report"].short_code}
 
 
+def _reorganisation(world: World) -> dict[str, Any]:
+    """A court ruling the lead office put on file for the enterprise user's enterprise."""
+    if "reorganisation" not in world.made:
+        from jinqi.credit.services import reorganisation_register
+
+        world.made["reorganisation"] = reorganisation_register(
+            enterprise=world.enterprise,
+            kind="reorganisation",
+            court="上海市第三中级人民法院",
+            ruling_number="（2026）沪03破1号",
+            ruled_on=dt.date(2026, 1, 5),
+            ruling=None,
+            acting_user=world.users[Role.LEAD_OFFICE],  # type: ignore[arg-type]
+        )
+    return {"pk": world.made["reorganisation"].pk}
+
+
 # Sample kwargs for each URL that takes some: objects the department itself is responsible for,
 # so that a role holding the capability reaches the view rather than a scoping 404.
 URL_KWARGS: dict[str, Callable[[World], dict[str, Any]]] = {
@@ -583,6 +600,7 @@ URL_KWARGS: dict[str, Callable[[World], dict[str, Any]]] = {
     "credit:repair_act": lambda w: {"pk": _credit_repair(w).pk},
     "verify:document": _verifiable_code,
     "verify:pdf": _verifiable_code,
+    "credit:reorganisation_close": _reorganisation,
     # A link that is not valid: the page answers everyone, saying so.
     "accounts:password_reset_confirm": lambda w: {"uidb64": "MQ", "token": "not-a-token"},
 }
@@ -658,6 +676,16 @@ API_BODIES: dict[str, Callable[[World], dict[str, Any]]] = {
     "jinqi_credit_repair_api_repair_decide": lambda w: {
         "action": "accept",
         "lock_version": _credit_repair(w).lock_version,
+    },
+    "jinqi_credit_api_record_push": lambda w: {
+        "uscc": w.enterprise.uscc,
+        "kind": "penalty",
+        "severity": "minor",
+        "domain": "market",
+        "decision_number": "金市监处〔2026〕1号",
+        "decided_on": "2026-01-05",
+        "summary": "未按时公示年度报告",
+        "legal_basis": "《企业信息公示暂行条例》第八条",
     },
     "jinqi_plans_api_report_review": lambda w: {
         "rating": Rating.GOOD,

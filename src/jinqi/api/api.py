@@ -10,6 +10,7 @@ from ninja.openapi.schema import OpenAPISchema
 from jinqi.api.auth import authenticated
 from jinqi.api.errors import document_errors, install_error_handlers
 from jinqi.applications.api import router as applications_router
+from jinqi.credit.api import router as credit_router
 from jinqi.credit.repair_api import router as credit_repair_router
 from jinqi.notifications.api import router as notifications_router
 from jinqi.plans.api import router as plans_router
@@ -42,4 +43,5 @@ api.add_router("/notifications", notifications_router)
 api.add_router("/registry", registry_router)
 api.add_router("/policies", policies_router)
 api.add_router("/applications", applications_router)
+api.add_router("/credit", credit_router)
 api.add_router("/credit", credit_repair_router)

@@ -25,6 +25,26 @@ class CalendarOverride(models.Model):
         return f"{self.day} {'+' if self.is_working_day else '-'}"
 
 
+class CalendarGap(models.Model):
+    """A year the holiday library does not know, reached by a working-day count: flagged to the
+    lead office until it enters that year's holidays and days off (CalendarOverride) and says
+    so. Until then such counts take Monday to Friday, and the lead office is told."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    first_flagged_at = models.DateTimeField(_("first flagged at"))
+    last_flagged_at = models.DateTimeField(_("last flagged at"))
+    counts = models.PositiveIntegerField(_("deadlines counted into it"), default=1)
+    resolved_at = models.DateTimeField(_("holidays entered at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["year"]
+        verbose_name = _("calendar gap")
+        verbose_name_plural = _("calendar gaps")
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
 def _upload_path(instance: StoredFile, filename: str) -> str:
     return f"uploads/{instance.purpose}/{instance.uuid.hex[:2]}/{instance.uuid.hex}"
 

@@ -13,7 +13,7 @@ from jinqi.core.gates import register_gate_checker
 from jinqi.core.permissions import has_capability
 from jinqi.core.schedule import PeriodicJob, register_periodic_job
 from jinqi.core.uploads import UploadPurpose, register_purpose
-from jinqi.credit import permissions, repair_registrations
+from jinqi.credit import indicators, permissions, repair_registrations
 from jinqi.credit.cli import REPAIR_DATE, TAX_LEVEL
 from jinqi.credit.gates import credit_gates_check
 from jinqi.credit.panels import my_credit_panel
@@ -26,6 +26,7 @@ RULING_TYPES = ("application/pdf", "image/jpeg", "image/png")
 
 
 def register() -> None:
+    indicators.register()
     register_subcommand("credit", REPAIR_DATE)
     register_subcommand("credit", TAX_LEVEL)
     register_gate_checker("credit", credit_gates_check)

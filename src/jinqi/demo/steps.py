@@ -10,6 +10,7 @@ from jinqi.demo.accounts import demo_accounts, demo_accounts_load
 from jinqi.demo.appeals import demo_appeals_load
 from jinqi.demo.applications import demo_applications_load
 from jinqi.demo.awards import demo_awards_load
+from jinqi.demo.credit import demo_credit_load
 from jinqi.demo.guides import demo_guides_load
 from jinqi.demo.inboxes import demo_inboxes_settle
 from jinqi.demo.plans import demo_plan_load
@@ -39,6 +40,7 @@ STEPS: tuple[DemoStep, ...] = (
     DemoStep("plans", demo_plan_load),
     DemoStep("surveys", demo_surveys_load),
     DemoStep("appeals", demo_appeals_load),
+    DemoStep("credit", demo_credit_load),
     DemoStep("inboxes", demo_inboxes_settle),
     DemoStep("search", demo_search_index),
 )

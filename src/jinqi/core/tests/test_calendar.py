@@ -6,8 +6,15 @@ import datetime as dt
 
 import pytest
 
-from jinqi.core.calendar import add_working_days, is_working_day, working_days_between
-from jinqi.core.models import CalendarOverride
+from jinqi.core.calendar import (
+    add_working_days,
+    calendar_gap_resolve,
+    calendar_gaps_open,
+    calendar_override_set,
+    is_working_day,
+    working_days_between,
+)
+from jinqi.core.models import CalendarGap, CalendarOverride
 
 pytestmark = pytest.mark.django_db
 
@@ -66,8 +73,30 @@ def test_working_days_between_matches_add_working_days() -> None:
     assert working_days_between(D(2022, 10, 1), D(2022, 10, 7)) == 0
 
 
-def test_years_beyond_the_library_fall_back_to_weekdays() -> None:
-    """For a year the holiday library does not know, Monday to Friday are working days."""
+def test_years_beyond_the_library_count_weekdays_and_are_flagged() -> None:
+    """For a year the holiday library does not know, Monday to Friday count, and the year is
+    flagged to the lead office, never silently."""
+    assert not CalendarGap.objects.exists()
     assert is_working_day(D(2100, 1, 4)) is True  # a Monday
     assert is_working_day(D(2100, 1, 9)) is False  # a Saturday
     assert add_working_days(D(2100, 1, 8), 1) == D(2100, 1, 11)
+    gap = CalendarGap.objects.get(year=2100)
+    assert gap.counts == 3 and gap.resolved_at is None
+    assert [g.year for g in calendar_gaps_open()] == [2100]
+
+
+def test_a_count_within_known_years_flags_nothing() -> None:
+    """A deadline inside the library's years leaves no flag."""
+    add_working_days(D(2025, 12, 1), 10)
+    assert not CalendarGap.objects.exists()
+
+
+def test_a_resolved_year_follows_the_lead_offices_entries_unflagged() -> None:
+    """Once the lead office entered the year's days off and resolved it, counts follow those
+    entries and flag nothing more."""
+    add_working_days(D(2100, 1, 29), 1)
+    calendar_override_set(day=D(2100, 2, 1), is_working_day=False, note="春节")
+    assert calendar_gap_resolve(year=2100) is not None
+    assert add_working_days(D(2100, 1, 29), 1) == D(2100, 2, 2)
+    assert CalendarGap.objects.get(year=2100).counts == 1
+    assert calendar_gaps_open() == []

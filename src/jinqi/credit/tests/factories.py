@@ -6,7 +6,7 @@ import datetime as dt
 import itertools
 from typing import Any, cast
 
-from jinqi.accounts.models import User
+from jinqi.accounts.models import Department, User
 from jinqi.accounts.tests.factories import UserFactory, department_user
 from jinqi.credit.models import CreditRecord
 from jinqi.credit.services import RecordIn, credit_record_receive
@@ -27,6 +27,11 @@ def record_in(**data: Any) -> RecordIn:
         **data,
     }
     return RecordIn(**values)
+
+
+def staff_department(staff: User) -> Department:
+    assert staff.department is not None
+    return staff.department
 
 
 def record(enterprise: Enterprise, staff: User | None = None, **data: Any) -> CreditRecord:

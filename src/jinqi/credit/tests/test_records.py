@@ -15,7 +15,7 @@ from jinqi.core.models import WorkflowStep
 from jinqi.credit.enums import RecordStatus
 from jinqi.credit.models import CreditRecord
 from jinqi.credit.services import credit_record_receive, credit_records_take_down
-from jinqi.credit.tests.factories import owner_of, record, record_in
+from jinqi.credit.tests.factories import owner_of, record, record_in, staff_department
 from jinqi.notifications.models import Notification
 from jinqi.registry.selectors import profile_dict
 from jinqi.registry.tests.factories import enterprise
@@ -69,10 +69,10 @@ def test_the_same_decision_twice_is_stored_once() -> None:
     staff = department_user("market-regulation")
     data = record_in(decision_number="金市监处〔2026〕99号")
     first, created = credit_record_receive(
-        enterprise=firm, data=data, department=staff.department, acting_user=staff
+        enterprise=firm, data=data, department=staff_department(staff), acting_user=staff
     )
     again, created_again = credit_record_receive(
-        enterprise=firm, data=data, department=staff.department, acting_user=staff
+        enterprise=firm, data=data, department=staff_department(staff), acting_user=staff
     )
     assert created and not created_again and first.pk == again.pk
     assert CreditRecord.objects.filter(decision_number="金市监处〔2026〕99号").count() == 1
@@ -96,7 +96,7 @@ def test_bad_records_are_refused_and_nothing_is_stored(change: dict, message: st
         credit_record_receive(
             enterprise=firm,
             data=record_in(**change),
-            department=staff.department,
+            department=staff_department(staff),
             acting_user=staff,
         )
     assert not CreditRecord.objects.filter(enterprise=firm).exists()

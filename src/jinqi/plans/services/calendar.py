@@ -36,3 +36,20 @@ def calendar_day_set(
         after={"is_working_day": is_working_day, "note": override.note},
     )
     return override
+
+
+@transaction.atomic
+def calendar_year_resolve(*, year: int, acting_user: User) -> None:
+    """The lead office says it has entered the holidays and days off of a flagged year: counts
+    into it follow its entries and are no longer flagged."""
+    ensure_capability(acting_user, SUPERVISE)
+    gap = calendar.calendar_gap_resolve(year=year)
+    if gap is None:
+        raise DomainError(_("This year is not flagged."))
+    audit_record(
+        actor=acting_user,
+        action=AuditAction.UPDATE,
+        target=gap,
+        before={"resolved": False},
+        after={"resolved": True},
+    )

@@ -21,6 +21,7 @@ from jinqi.plans.forms import (
 )
 from jinqi.plans.importing import PlanFileError
 from jinqi.plans.permissions import SUPERVISE
+from jinqi.web.actions import perform
 
 
 @requires(SUPERVISE)
@@ -117,6 +118,17 @@ def working_calendar(request: AuthenticatedRequest) -> HttpResponse:
         year = int(asked)
     elif asked:
         messages.warning(request, _("Enter a year from 2000 to 2100; this year is shown."))
+    resolved = request.POST.get("resolve_year", "")
+    if request.method == "POST" and resolved:
+        if resolved.isdigit():
+            perform(
+                request,
+                lambda: services.calendar_year_resolve(
+                    year=int(resolved), acting_user=request.user
+                ),
+                lambda _r: _("Counts into that year now follow the calendar entered here."),
+            )
+        return redirect(request.path)
     form = CalendarDayForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -134,5 +146,6 @@ def working_calendar(request: AuthenticatedRequest) -> HttpResponse:
             "form": form,
             "overrides": calendar.calendar_overrides(year),
             "library_knows": calendar.library_knows(year),
+            "gaps": calendar.calendar_gaps_open(),
         },
     )

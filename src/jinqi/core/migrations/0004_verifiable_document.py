@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("core", "0002_workflow_step"),
+        ("core", "0003_calendar_gap"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
