@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from jinqi.credit.levels import tax_level
 
@@ -36,5 +37,5 @@ def test_tax_level(score: int, flags: dict[str, bool], level: str) -> None:
 @pytest.mark.parametrize("score", [-1, 101, 89.5, True, "90"])
 def test_a_score_outside_0_to_100_is_refused(score: object) -> None:
     """Only whole numbers from 0 to 100 are scores."""
-    with pytest.raises(ValueError, match="0 to 100"):
+    with translation.override("en"), pytest.raises(ValueError, match="0 to 100"):
         tax_level(score)  # type: ignore[arg-type]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import translation
 
 from jinqi.credit.periods import (
     RULES_2019,
@@ -83,7 +84,7 @@ def test_repair_dates(
 
 def test_fulfilment_before_decision_is_refused() -> None:
     """A fulfilment dated before the decision is refused."""
-    with pytest.raises(ValueError, match="before the decision"):
+    with translation.override("en"), pytest.raises(ValueError, match="before the decision"):
         repair_dates(severity="general", decided=D(2025, 3, 10), fulfilled=D(2025, 3, 9))
 
 

@@ -27,9 +27,9 @@ from jinqi.registry.enums import FieldType
 from jinqi.registry.importing.bulk import Copy, stamps
 from jinqi.registry.importing.reading import MAX_CELL, RawRow
 from jinqi.registry.importing.rows import (
+    CLOSED_VALUES,
     REGISTRATION,
     REGISTRATION_ATTRIBUTES,
-    TAX_CREDIT_LEVELS,
     Column,
     Rejection,
     RowValidator,
@@ -303,8 +303,8 @@ def _fact(key: str, column: pa.Array) -> tuple[pa.Array, np.ndarray]:
         return _refuse(column)
     if kind == FieldType.TEXT:
         text, ok = _text(column, MAX_TEXT)
-        if key == "tax_credit_level":
-            ok &= _absent(text) | _true(pc.is_in(text, pa.array(sorted(TAX_CREDIT_LEVELS))))
+        if key in CLOSED_VALUES:
+            ok &= _absent(text) | _true(pc.is_in(text, pa.array(sorted(CLOSED_VALUES[key]))))
         else:  # stored in JSON as it is: leave quotes, backslashes and controls to json.dumps
             ok &= _absent(text) | ~_true(pc.match_substring_regex(text, r'["\\\x00-\x1f]'))
         return text, ok
