@@ -93,7 +93,7 @@ def test_a_token_without_the_push_scope_is_refused() -> None:
 def test_bad_pushes_are_refused_with_a_message_and_store_nothing(change: dict[str, Any]) -> None:
     """Invalid dates, classes, texts and codes: a 4xx with a message, no record."""
     firm = enterprise()
-    response = _post(_key(), _body(firm.uscc, **change))
+    response = _post(_key(), {**_body(firm.uscc), **change})
     assert 400 <= response.status_code < 500
     assert response.json()["error"]["message"]
     assert not CreditRecord.objects.exists()
