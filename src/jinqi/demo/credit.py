@@ -76,7 +76,7 @@ def demo_credit_load(report: Callable[[str], None]) -> None:
         )
     lead = User.objects.get(username="lead")
     reorganisation_register(
-        enterprise=firms[len(RECORDS) - 1],
+        enterprise=targets[5],  # the serious penalty: masked while the plan is performed
         kind="reorganisation",
         court="上海市第三中级人民法院",
         ruling_number=f"（{today.year}）沪03破18号之一",

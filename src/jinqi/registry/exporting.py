@@ -47,6 +47,7 @@ DICTIONARY_KEYS = frozenset(
         "industry_division",
         "town",
         "tax_credit_level",
+        "market_risk_class",
         "size_class",
         "entity_type",
     }

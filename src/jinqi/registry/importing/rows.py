@@ -25,8 +25,13 @@ from jinqi.registry.values import ValueReadError, coerce
 from jinqi.registry.vocabulary import BY_KEY, ENTITY_TYPES, FIELDS
 
 TAX_CREDIT_LEVELS = frozenset("ABMCD")
-# Text keys that take one of a fixed set of values.
-CHOICES = {"tax_credit_level": TAX_CREDIT_LEVELS, "entity_type": ENTITY_TYPES}
+RISK_CLASSES = frozenset("ABCD")  # the market-regulation credit-risk class (SAMR, monthly)
+# Text keys that take one of a fixed set of values: anything else is refused on import.
+CHOICES: dict[str, frozenset[str]] = {
+    "tax_credit_level": TAX_CREDIT_LEVELS,
+    "market_risk_class": RISK_CLASSES,
+    "entity_type": ENTITY_TYPES,
+}
 
 # Registration columns: field of Enterprise → (vocabulary type, maximum length of text).
 REGISTRATION: dict[str, tuple[str, int]] = {
@@ -79,6 +84,7 @@ CHINESE_HEADINGS = {
     "出口收入": "export_revenue",
     "实缴税款": "tax_paid",
     "纳税信用等级": "tax_credit_level",
+    "信用风险分类": "market_risk_class",
     "参保职工人数": "insured_employees",
     "裁员率": "layoff_rate_last_year",
     "失业保险足额缴费月数": "ui_contribution_months",
@@ -336,6 +342,10 @@ class RowValidator:
                     "(enterprise, individual_business or other)"
                 )
                 % {"value": value}
+            )
+        if key == "market_risk_class" and clean not in RISK_CLASSES:
+            raise ValueReadError(
+                _("“%(value)s” is not a credit-risk class (A, B, C or D)") % {"value": value}
             )
         return clean
 
