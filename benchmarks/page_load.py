@@ -525,6 +525,7 @@ def main(argv: list[str] | None = None) -> int:
         "server": {"workers": workers, "worker_class": worker_class, "threads": threads},
         **results,
     }
+    print_table("warm-up (every page once per client, untimed)", results["warm_up"])
     print_table("mix", results["mix"])
     print_table("ceiling", results["ceiling"])
     if not options.smoke or options.output:
