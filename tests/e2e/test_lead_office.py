@@ -7,6 +7,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.utils import translation
 from openpyxl import load_workbook
 
 from jinqi.accounts.models import Department
@@ -14,7 +15,7 @@ from jinqi.accounts.tests.factories import PASSWORD
 from jinqi.core import clock
 from jinqi.plans import selectors, services
 from jinqi.plans.enums import MeasureStatus, Rating, ReportState, SupervisionKind
-from jinqi.plans.exporting import LEDGER_COLUMNS
+from jinqi.plans.exporting import LEDGER_COLUMNS, ledger_headings
 from jinqi.plans.models import ProgressReport, SupervisionEntry, UrgingNotice
 
 pytestmark = [
@@ -93,14 +94,18 @@ def test_dashboard_shows_charts_and_overdue_measures_and_the_ledger_exports_to_e
     book = load_workbook(target, read_only=True)
     rows = list(book.worksheets[0].iter_rows(values_only=True))
     book.close()
-    assert list(rows[0][: len(LEDGER_COLUMNS)]) == list(LEDGER_COLUMNS)
+    with translation.override("zh-hans"):
+        headings = ledger_headings()
+        labels = {s.measure.seq: str(MeasureStatus(s.status).label) for s in states}
+    assert list(rows[0]) == headings
+    assert headings[0] == "序号" and headings[-2:] == ["推进状态", "最近报告"]
     data = [r for r in rows[1:] if any(v not in (None, "") for v in r)]
     assert len(data) == 100
     assert [int(r[0]) for r in data] == list(range(1, 101))
     by_seq = {int(r[0]): r for r in data}
     status = LEDGER_COLUMNS.index("status")
-    for s in states:
-        assert by_seq[s.measure.seq][status] == s.status
+    for seq, label in labels.items():
+        assert by_seq[seq][status] == label
 
 
 def test_lead_office_rates_one_report_and_returns_another(

@@ -95,7 +95,11 @@ def test_department_drafts_a_rule_with_the_builder_tests_it_and_publishes(
     assert policy.department == staff.department and policy.state == PolicyState.DRAFT
     shot(page, "policies-department-draft-saved")
 
-    # On the saved draft the builder does not overwrite the rule unless asked.
+    # On the saved draft the builder opens as the rule's rows; a rule then changed by hand is
+    # not overwritten by the rows unless the user says so.
+    written = "employees <= 300\nAND tech_staff_ratio >= 0.1"
+    assert page.locator("[data-rule-builder] .builder-row").count() == 2
+    page.fill("#id_rule", written + "\nAND NOT in_abnormal_list")
     row = page.locator("[data-rule-builder] .builder-row").first
     row.locator("[data-field]").select_option("in_abnormal_list")
     row.locator("[data-op]").select_option("false")
@@ -103,7 +107,8 @@ def test_department_drafts_a_rule_with_the_builder_tests_it_and_publishes(
     page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
     page.get_by_role("button", name="将这些条件写入规则文本").click()
     assert asked == ["用这些条件替换规则文本？"]
-    assert page.input_value("#id_rule") == "employees <= 300\nAND tech_staff_ratio >= 0.1"
+    assert page.input_value("#id_rule") == written + "\nAND NOT in_abnormal_list"
+    page.fill("#id_rule", written)
 
     with page.expect_navigation():
         page.locator("[data-publish]").click()
@@ -147,7 +152,8 @@ def test_enterprise_sees_a_policy_for_it_with_the_reasons(
     reasons = eligible.locator("ul.explanation li")
     assert reasons.count() == 8  # the eight conditions of the rule, each met
     first = reasons.first.inner_text()
-    assert "从业人数（年平均） ≤ 500 人" in first and "从业人数（年平均）：120 人" in first
+    assert "从业人数（年平均） ≤ 500 人" in first
+    assert "从业人数（年平均）（2025 年）：120 人，来源：金山税务局" in first
 
     # Not eligible for the small low-profit enterprise tax relief: assets over 5,000 万元.
     refused = page.locator("article.verdict-not-eligible", has_text="小型微利企业所得税优惠")

@@ -19,7 +19,7 @@ from jinqi.credit.gates import credit_gates_check
 from jinqi.credit.panels import my_credit_panel
 from jinqi.credit.services import RULING_UPLOAD
 from jinqi.credit.tasks import credit_records_take_down_task
-from jinqi.web.navigation import NavEntry, register_nav
+from jinqi.web.navigation import DATA, NavEntry, register_nav
 from jinqi.web.portal import PortalPanel, register_panel
 
 RULING_TYPES = ("application/pdf", "image/jpeg", "image/png")
@@ -39,7 +39,7 @@ def register() -> None:
         )
     )
     register_panel(
-        PortalPanel("credit", _("My credit"), "credit/portal/panel.html", my_credit_panel, order=15)
+        PortalPanel("credit", _("My credit"), "credit/portal/panel.html", my_credit_panel, order=35)
     )
     register_purpose(
         UploadPurpose(
@@ -50,12 +50,13 @@ def register() -> None:
             ),
         )
     )
-    for name, label, capability, order in (
-        ("credit:mine", _("My credit"), permissions.OWN_CREDIT, 32),
-        ("credit:department", _("Credit records"), permissions.VIEW_DEPARTMENT, 37),
-        ("credit:lead", _("Credit supervision"), permissions.OVERSEE, 37),
+    # Staff find credit among the enterprise data (a dropdown when their menu is long).
+    for name, label, capability, order, group in (
+        ("credit:mine", _("My credit"), permissions.OWN_CREDIT, 32, ""),
+        ("credit:department", _("Credit records"), permissions.VIEW_DEPARTMENT, 37, DATA),
+        ("credit:lead", _("Credit supervision"), permissions.OVERSEE, 37, DATA),
     ):
-        register_nav(NavEntry(name, label, _holder_of(capability), order=order))
+        register_nav(NavEntry(name, label, _holder_of(capability), order=order, group=group))
     repair_registrations.register()
 
 

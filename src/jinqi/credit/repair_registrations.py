@@ -15,7 +15,7 @@ from jinqi.credit.models import CreditRecord
 from jinqi.credit.repair_permissions import REPAIR
 from jinqi.credit.repairs import MATERIAL_PURPOSE, material_download_allowed, repair_queue
 from jinqi.credit.signals import record_changed
-from jinqi.web.navigation import NavEntry, register_nav
+from jinqi.web.navigation import DATA, NavEntry, register_nav
 
 
 def _revoke_reports(sender: Any, record: CreditRecord, **kwargs: Any) -> None:
@@ -33,5 +33,6 @@ def register() -> None:
             lambda r: has_capability(r.user, REPAIR),
             order=38,
             badge=lambda r: repair_queue(r.user).count(),
+            group=DATA,
         )
     )

@@ -99,12 +99,13 @@ def test_a_phrase_only_in_a_policys_full_text_finds_it() -> None:
 def test_draft_and_withdrawn_policies_are_not_results() -> None:
     """A draft is not indexed; publishing indexes it; withdrawing removes it."""
     staff = department_user("economy")
-    target = policy(staff, code="draft-check", title="绿色低碳转型示范奖励")
-    assert _titles("绿色低碳转型示范奖励") == []
+    target = policy(staff, code="draft-check", title="翡翠湖畔养蜂示范奖励")
+    # Asked by words only this policy has: the shipped catalogue has awards (奖励) too.
+    assert _titles("翡翠湖畔养蜂") == []
     policy_services.policy_publish(policy=target, acting_user=staff)
-    assert _titles("绿色低碳转型示范奖励") == ["绿色低碳转型示范奖励"]
+    assert _titles("翡翠湖畔养蜂") == ["翡翠湖畔养蜂示范奖励"]
     policy_services.policy_withdraw(policy=target, acting_user=staff)
-    assert _titles("绿色低碳转型示范奖励") == []
+    assert _titles("翡翠湖畔养蜂") == []
     _corpus_exact()
 
 
