@@ -79,7 +79,7 @@ def ci_passes(item: pytest.Item) -> frozenset[str]:
     the same on either, runs once (ADR 0007 gives the reasons)."""
     if item.get_closest_marker("postgres"):
         return frozenset({"postgresql"})
-    if item.get_closest_marker("browser") or item.get_closest_marker("spark"):
+    if any(item.get_closest_marker(name) for name in ("browser", "spark", "sqlite_pass")):
         return frozenset({"sqlite"})
     if item.get_closest_marker("hostile_walk"):
         return frozenset({"postgresql"})

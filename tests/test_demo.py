@@ -30,6 +30,7 @@ def _counts() -> dict[str, int]:
 
 
 @pytest.mark.slow
+@pytest.mark.sqlite_pass  # the demo is the embedded SQLite platform (ADR 0007, revised)
 # Transactional: the demo's thousands of atomic blocks are real transactions, as in production;
 # inside one test transaction they become savepoints, which PostgreSQL handles slowly (4×).
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

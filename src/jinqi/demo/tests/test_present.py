@@ -40,6 +40,7 @@ def test_the_current_plan_has_reports_for_the_months_just_before_this_one(
 
 
 @pytest.mark.slow
+@pytest.mark.sqlite_pass  # the demo is the embedded SQLite platform (ADR 0007, revised)
 def test_the_2022_plan_is_rolled_over_into_the_clock_year_with_this_month_open() -> None:
     """The 2022 plan stays; this year's plan has its measures, reports up to last month and
     none for this month, which the report form offers; a second run changes nothing."""

@@ -674,7 +674,12 @@ ROWS, CHUNK = 3_000, 250
 Count = Callable[[str], int]
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+@pytest.fixture(
+    params=[
+        pytest.param("sqlite", marks=pytest.mark.sqlite_pass),
+        pytest.param("postgresql", marks=pytest.mark.postgres),
+    ]
+)
 def cli_database(
     request: pytest.FixtureRequest, tmp_path: Path
 ) -> Iterator[tuple[dict[str, str], Count]]:
