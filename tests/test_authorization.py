@@ -87,7 +87,13 @@ DOCUMENTED_404: dict[tuple[str, str], str] = {
     ),
     **{
         ("core:file_download", role): "as for enterprise users: not entitled by the purpose."
-        for role in (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN)
+        for role in (
+            Role.PROVIDER,
+            Role.INSTITUTION,
+            Role.SYSTEM_ADMIN,
+            Role.SECURITY_ADMIN,
+            Role.AUDIT_ADMIN,
+        )
     },
 }
 

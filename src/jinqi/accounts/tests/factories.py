@@ -24,6 +24,8 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     class Params:
         lead_office = factory.Trait(role=Role.LEAD_OFFICE)
+        provider = factory.Trait(role=Role.PROVIDER)
+        institution = factory.Trait(role=Role.INSTITUTION)
         system_admin = factory.Trait(role=Role.SYSTEM_ADMIN, is_staff=True)
         security_admin = factory.Trait(role=Role.SECURITY_ADMIN, is_staff=True)
         audit_admin = factory.Trait(role=Role.AUDIT_ADMIN, is_staff=True)
