@@ -20,3 +20,12 @@ class ProviderStatus(models.TextChoices):
     SUSPENDED = "suspended", _("Suspended")
     REFUSED = "refused", _("Application refused")
     REMOVED = "removed", _("Removed")
+
+
+class NeedState(models.TextChoices):
+    """Where an enterprise's need stands; moved only by `providers.workflow.NEED_WORKFLOW`."""
+
+    OPEN = "open", _("Waiting for a provider")
+    ANSWERED = "answered", _("Answered")
+    RATED = "rated", _("Rated")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
