@@ -41,6 +41,7 @@ from jinqi.policies import services as policy_services
 from jinqi.policies.enums import Delivery
 from jinqi.policies.models import Grant
 from jinqi.policies.services import PolicyData
+from jinqi.providers.tests import factories as provider_factories
 from jinqi.registry import services as registry_services
 from jinqi.registry.models import CorrectionRequest, Enterprise, Fact
 from jinqi.registry.tests import factories as registry_factories
@@ -147,6 +148,8 @@ def build_world() -> World:
     correction = registry_services.correction_request_raise(
         fact=fact, reason="应为 4 件", acting_user=users[Role.ENTERPRISE]
     )
+    # The provider user acts for an admitted provider (the alliance's pages need one).
+    provider_factories.member_of_admitted(users[Role.PROVIDER])  # type: ignore[arg-type]
     queued_import = upload_store(
         file=SimpleUploadedFile("facts.csv", b"uscc,core_ip_count\n"),
         purpose_key="registry.import_file",
@@ -525,6 +528,38 @@ def _reorganisation(world: World) -> dict[str, Any]:
     return {"pk": world.made["reorganisation"].pk}
 
 
+def _provider_need(world: World) -> dict[str, Any]:
+    """A need the enterprise user's enterprise sent to the provider user's provider, answered
+    (so both see its conversation, and the enterprise its rating form); built on first use."""
+    if "provider_need" not in world.made:
+        from jinqi.providers.selectors import admitted_provider_for
+        from jinqi.providers.services import need_message_send
+
+        provider_user = world.users[Role.PROVIDER]
+        provider = admitted_provider_for(provider_user)
+        need = provider_factories.posted_need(
+            world.enterprise,
+            world.users[Role.ENTERPRISE],  # type: ignore[arg-type]
+            provider=provider,
+        )
+        need_message_send(
+            need=need,
+            text="可以协助。",
+            lock_version=need.lock_version,
+            acting_user=provider_user,  # type: ignore[arg-type]
+        )
+        world.made["provider_need"] = need
+    return {"pk": world.made["provider_need"].pk}
+
+
+def _admitted_provider(world: World) -> dict[str, Any]:
+    from jinqi.providers.selectors import admitted_provider_for
+
+    provider = admitted_provider_for(world.users[Role.PROVIDER])
+    assert provider is not None
+    return {"pk": provider.pk}
+
+
 # Sample kwargs for each URL that takes some: objects the department itself is responsible for,
 # so that a role holding the capability reaches the view rather than a scoping 404.
 URL_KWARGS: dict[str, Callable[[World], dict[str, Any]]] = {
@@ -605,6 +640,13 @@ URL_KWARGS: dict[str, Callable[[World], dict[str, Any]]] = {
     "verify:document": _verifiable_code,
     "verify:pdf": _verifiable_code,
     "credit:reorganisation_close": _reorganisation,
+    "providers:provider": _admitted_provider,
+    "providers:office_provider": _admitted_provider,
+    "providers:office_act": _admitted_provider,
+    "providers:need": _provider_need,
+    "providers:need_message": _provider_need,
+    "providers:need_rate": _provider_need,
+    "providers:need_withdraw": _provider_need,
     # A link that is not valid: the page answers everyone, saying so.
     "accounts:password_reset_confirm": lambda w: {"uidb64": "MQ", "token": "not-a-token"},
 }

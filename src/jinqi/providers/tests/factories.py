@@ -10,9 +10,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from jinqi.accounts.models import Department, User
 from jinqi.accounts.tests.factories import UserFactory, department_user
+from jinqi.core import clock
 from jinqi.providers import services
 from jinqi.providers.enums import ProviderCategory
-from jinqi.providers.models import ServiceNeed, ServiceProvider
+from jinqi.providers.models import ProviderMembership, ServiceNeed, ServiceProvider
 from jinqi.registry.models import Enterprise
 from jinqi.registry.tests import factories as registry_factories
 from jinqi.registry.uscc import generate_uscc
@@ -89,3 +90,10 @@ def posted_need(
     return services.need_post(
         enterprise=enterprise, data=services.NeedIn(**values), acting_user=user
     )
+
+
+def member_of_admitted(user: User, **overrides: Any) -> ServiceProvider:
+    """Make `user` (of Role.PROVIDER) a second member of a newly admitted provider."""
+    provider, _first = admitted_provider(**overrides)
+    ProviderMembership.objects.create(user=user, provider=provider, joined_at=clock.now())
+    return provider
