@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ProviderCategory(models.TextChoices):
@@ -27,5 +28,5 @@ class NeedState(models.TextChoices):
 
     OPEN = "open", _("Waiting for a provider")
     ANSWERED = "answered", _("Answered")
-    RATED = "rated", _("Rated")
+    RATED = "rated", pgettext_lazy("providers", "Rated")
     WITHDRAWN = "withdrawn", _("Withdrawn")

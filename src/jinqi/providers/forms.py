@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jinqi.core.forms import LineField, TextField
 from jinqi.providers.enums import ProviderCategory
@@ -93,7 +94,7 @@ class DecisionForm(forms.Form):
         choices=[(a, a) for a in ("admit", "refuse", "suspend", "reinstate", "remove")]
     )
     lock_version = forms.IntegerField(min_value=0)
-    text = TextField(label=_("Reason"), max_length=2000, required=False)
+    text = TextField(label=pgettext_lazy("providers", "Reason"), max_length=2000, required=False)
 
 
 class DirectoryFilter(forms.Form):
@@ -102,7 +103,12 @@ class DirectoryFilter(forms.Form):
         choices=[("", _("All categories")), *ProviderCategory.choices],
         required=False,
     )
-    town = TownField(label=_("Town"), queryset=towns(), required=False, empty_label=_("All towns"))
+    town = TownField(
+        label=pgettext_lazy("providers", "Town"),
+        queryset=towns(),
+        required=False,
+        empty_label=_("All towns"),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -114,12 +120,16 @@ class NeedForm(forms.Form):
 
     category = forms.ChoiceField(label=_("Kind of provider"), choices=ProviderCategory.choices)
     town = TownField(
-        label=_("Town"),
+        label=pgettext_lazy("providers", "Town"),
         queryset=towns(),
         required=False,
         empty_label=_("Any town"),
     )
-    text = TextField(label=_("What you need"), max_length=2000, widget=forms.Textarea({"rows": 5}))
+    text = TextField(
+        label=pgettext_lazy("providers", "What you need"),
+        max_length=2000,
+        widget=forms.Textarea({"rows": 5}),
+    )
 
     def __init__(self, *args: Any, picked: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -140,7 +150,11 @@ class NeedForm(forms.Form):
 
 class MessageForm(forms.Form):
     lock_version = forms.IntegerField(min_value=0)
-    text = TextField(label=_("Message"), max_length=4000, widget=forms.Textarea({"rows": 4}))
+    text = TextField(
+        label=pgettext_lazy("providers", "Message"),
+        max_length=4000,
+        widget=forms.Textarea({"rows": 4}),
+    )
 
 
 class RatingForm(forms.Form):

@@ -139,7 +139,10 @@ def _first_account(provider: ServiceProvider, *, acting_user: User) -> User:
         kind="providers.admitted",
         title=_("%(provider)s is admitted to the service-provider alliance")
         % {"provider": provider.name},
-        body=_("Your login name is %(username)s. Set your password through the link.")
+        body=_(
+            "Your login name is %(username)s. Set your password through the link within an "
+            "hour; later, ask for a new link with “Forgot your password?” on the login page."
+        )
         % {"username": user.username},
         link=link,
     )

@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from jinqi.audit.enums import AuditAction
 from jinqi.audit.services import audit_record
@@ -130,7 +130,9 @@ NEED_WORKFLOW: Workflow[ServiceNeed] = Workflow(
             gettext_lazy("Answer"),
             needs_text=True,
         ),
-        Transition("rate", frozenset({N.ANSWERED}), N.RATED, ENTERPRISE, gettext_lazy("Rate")),
+        Transition(
+            "rate", frozenset({N.ANSWERED}), N.RATED, ENTERPRISE, pgettext_lazy("providers", "Rate")
+        ),
         Transition(
             "withdraw", frozenset({N.OPEN}), N.WITHDRAWN, ENTERPRISE, gettext_lazy("Withdraw")
         ),
