@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from jinqi.core.forms import LineField, TextField
+from jinqi.core.forms import EmailField, LineField, TextField
 from jinqi.providers.enums import ProviderCategory
 from jinqi.providers.selectors import towns
 from jinqi.providers.services import NeedIn, ProviderApplication
@@ -43,7 +43,7 @@ class ApplicationForm(forms.Form):
     )
     contact_person = LineField(label=_("Contact person"), max_length=60)
     contact_phone = LineField(label=_("Contact phone"), max_length=30)
-    contact_email = forms.EmailField(
+    contact_email = EmailField(
         label=_("Contact e-mail"),
         help_text=_("The first account is made for this address when the office admits you."),
     )

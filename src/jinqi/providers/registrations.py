@@ -12,14 +12,14 @@ from jinqi.core.indicators import Indicator, register_indicator
 from jinqi.core.permissions import has_capability
 from jinqi.core.uploads import UploadPurpose, register_purpose
 from jinqi.providers import permissions
-from jinqi.providers.enums import ProviderStatus
-from jinqi.providers.models import ServiceProvider
 from jinqi.providers.selectors import (
     admitted_provider_for,
     alliance_summary,
+    applications_waiting,
     qualification_download_allowed,
 )
-from jinqi.web.navigation import PUBLIC, NavEntry, register_nav
+from jinqi.web.navigation import DATA, PUBLIC, NavEntry, register_nav
+from jinqi.web.todo import TodoItem, register_todo
 
 QUALIFICATION_UPLOAD = "providers.qualification"
 # Licences and certificates are scans or PDFs.
@@ -68,17 +68,25 @@ def register() -> None:
             _("Alliance members"),
             lambda r: permissions.is_alliance_office(r.user),
             order=39,
-            badge=lambda r: ServiceProvider.objects.filter(status=ProviderStatus.APPLIED).count(),
+            badge=lambda r: applications_waiting(r.user) or 0,
         )
     )
     register_nav(
         NavEntry(
             "providers:figures",
             _("Service-provider figures"),
-            lambda r: (
-                has_capability(r.user, permissions.OVERSEE) and permissions.may_oversee(r.user)
-            ),
+            lambda r: permissions.may_oversee(r.user),
             order=39,
+            group=DATA,
+        )
+    )
+    register_todo(
+        TodoItem(
+            "providers.applications",
+            _("Provider applications waiting"),
+            "providers:office",
+            lambda r: applications_waiting(r.user),
+            order=60,
         )
     )
     for key, label, unit, compute in (

@@ -267,3 +267,10 @@ def alliance_summary() -> AllianceSummary:
         rating_average=round(float(average), 2) if average is not None else None,
         rating_count=ratings["count"],
     )
+
+
+def applications_waiting(user: Any) -> int | None:
+    """For the office's menu badge and to-do page: applications not decided; None for others."""
+    if not permissions.is_alliance_office(user):
+        return None
+    return ServiceProvider.objects.filter(status=ProviderStatus.APPLIED).count()
