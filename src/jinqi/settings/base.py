@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "jinqi.registry",
     "jinqi.plans",
     "jinqi.credit",
+    "jinqi.providers",
     "jinqi.search",
     "jinqi.policies",
     "jinqi.applications",
