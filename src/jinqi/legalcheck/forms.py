@@ -31,8 +31,9 @@ class StepForm(forms.Form):
 class FindingsForm(forms.Form):
     """One grade, observation and advice per item of the checklist (prefilled where known)."""
 
-    def __init__(self, *args: Any, items: list[ChecklistItem], findings: dict[int, Finding],
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, items: list[ChecklistItem], findings: dict[int, Finding], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.items = items
         for item in items:
@@ -83,8 +84,13 @@ class FindingsForm(forms.Form):
         }
 
 
+class RiskChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Finding) -> str:
+        return obj.item.question
+
+
 class RectificationForm(forms.Form):
-    finding = forms.ModelChoiceField(label=_("Risk"), queryset=Finding.objects.none())
+    finding = RiskChoiceField(label=_("Risk"), queryset=Finding.objects.none())
     action = TextField(label=_("What is to be done"), max_length=2000)
     working_days = forms.IntegerField(
         label=_("Working days allowed"), min_value=1, max_value=MAX_WORKING_DAYS, initial=20
@@ -93,9 +99,8 @@ class RectificationForm(forms.Form):
     def __init__(self, *args: Any, check: LegalCheck, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["finding"]
-        assert isinstance(field, forms.ModelChoiceField)
+        assert isinstance(field, RiskChoiceField)
         field.queryset = check.findings.exclude(grade=Grade.GREEN).select_related("item")
-        field.label_from_instance = lambda f: f.item.question
 
 
 class VisitForm(forms.Form):

@@ -18,6 +18,7 @@ from jinqi.legalcheck.enums import (
     RectificationResult,
     Section,
 )
+from jinqi.providers.models import ServiceProvider
 from jinqi.registry.models import Enterprise
 
 
@@ -80,8 +81,12 @@ class LegalCheck(models.Model):
         related_name="+",
         verbose_name=_("checked by"),
     )
+    # Who took it: the 区司法局 (its 司法所 staff) or an admitted law firm; one of the two.
     provider_department = models.ForeignKey(
         Department, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    provider_organisation = models.ForeignKey(
+        ServiceProvider, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     # The organisation's name as it stood when the check was taken (the report prints it).
     provider_name = models.CharField(_("provider"), max_length=200, blank=True)
@@ -99,7 +104,12 @@ class LegalCheck(models.Model):
                 fields=["enterprise"],
                 condition=Q(state__in=[s.value for s in OPEN_STATES]),
                 name="legalcheck_one_open_check",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(provider_department__isnull=True)
+                | Q(provider_organisation__isnull=True),
+                name="legalcheck_one_provider",
+            ),
         ]
         verbose_name = _("legal health check")
         verbose_name_plural = _("legal health checks")
@@ -140,7 +150,9 @@ class Rectification(models.Model):
     """Something the enterprise is to put right by a working-day deadline; the return visit
     records whether it was."""
 
-    legal_check = models.ForeignKey(LegalCheck, on_delete=models.CASCADE, related_name="rectifications")
+    legal_check = models.ForeignKey(
+        LegalCheck, on_delete=models.CASCADE, related_name="rectifications"
+    )
     finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="rectifications")
     action = models.TextField(_("what is to be done"))
     working_days = models.PositiveSmallIntegerField(_("working days allowed"))

@@ -9,6 +9,9 @@ from typing import Any
 
 from jinqi.accounts.enums import Role
 from jinqi.core.permissions import has_capability, register_capabilities
+from jinqi.providers.enums import ProviderCategory
+from jinqi.providers.models import ServiceProvider
+from jinqi.providers.selectors import admitted_provider_for
 
 REQUEST = "legalcheck.request"  # an enterprise asks for a check and follows its own
 PROVIDE = "legalcheck.provide"  # take, fill in, report, rectify, return visit
@@ -42,9 +45,22 @@ def can_edit_checklist(user: Any) -> bool:
     return has_capability(user, EDIT_CHECKLIST) and is_justice_staff(user)
 
 
+def law_firm_of(user: Any) -> ServiceProvider | None:
+    """The admitted law firm the user acts for, if any (other kinds of provider do not check)."""
+    if getattr(user, "role", "") != Role.PROVIDER:
+        return None
+    provider = admitted_provider_for(user)
+    if provider is None or provider.category != ProviderCategory.LAW_FIRM:
+        return None
+    return provider
+
+
 def is_provider(user: Any) -> bool:
-    """Whether the user may take legal checks: 司法所 staff, or an admitted provider's member."""
-    return has_capability(user, PROVIDE) and is_justice_staff(user)
+    """Whether the user may take legal checks: 司法所 staff, or a member of an admitted law
+    firm."""
+    if not has_capability(user, PROVIDE):
+        return False
+    return is_justice_staff(user) or law_firm_of(user) is not None
 
 
 def is_own_enterprise(user: Any, uscc: str) -> bool:

@@ -43,14 +43,24 @@ def _listed(records: list[CreditRecord], kind: str, today: dt.date) -> Known:
             "Fulfil the obligations of the decision at once and apply for credit repair from "
             "the day it becomes possible; until then credit gates stop payments and approvals."
         )
-        return Known(Grade.RED, _("Listed: %(records)s.") % {"records": lines}, advice,
-                     "、".join(sorted({r.department.name for r in found})), today)
+        return Known(
+            Grade.RED,
+            _("Listed: %(records)s.") % {"records": lines},
+            advice,
+            "、".join(sorted({r.department.name for r in found})),
+            today,
+        )
     advice = _(
         "Put right what caused the listing (annual report, registered address) and apply to "
         "the market regulator to be removed from the list."
     )
-    return Known(Grade.AMBER, _("Listed: %(records)s.") % {"records": lines}, advice,
-                 "、".join(sorted({r.department.name for r in found})), today)
+    return Known(
+        Grade.AMBER,
+        _("Listed: %(records)s.") % {"records": lines},
+        advice,
+        "、".join(sorted({r.department.name for r in found})),
+        today,
+    )
 
 
 def _penalties(records: list[CreditRecord], today: dt.date) -> Known:
@@ -96,7 +106,13 @@ def _penalties(records: list[CreditRecord], today: dt.date) -> Known:
     )
 
 
-TAX_GRADES = {"A": Grade.GREEN, "B": Grade.GREEN, "M": Grade.GREEN, "C": Grade.AMBER, "D": Grade.RED}
+TAX_GRADES = {
+    "A": Grade.GREEN,
+    "B": Grade.GREEN,
+    "M": Grade.GREEN,
+    "C": Grade.AMBER,
+    "D": Grade.RED,
+}
 
 
 def _tax(enterprise: Enterprise, today: dt.date) -> Known | None:

@@ -63,14 +63,15 @@ def report_content(check: LegalCheck, today: dt.date) -> DocumentContent:
         }
         for r in check.rectifications.select_related("finding__item")
     ]
-    sections.append(
-        Section(_("Rectification items"), rectifications or [_("None agreed.")])
-    )
+    sections.append(Section(_("Rectification items"), rectifications or [_("None agreed.")]))
     sections.append(
         Section(
             _("Signatures"),
             [
-                _("Responsible person of the enterprise (signature): ______________  Date: ________"),
+                _(
+                    "Responsible person of the enterprise (signature): ______________  "
+                    "Date: ________"
+                ),
                 _("Checked by (signature): ______________  Date: ________"),
                 _("Seal of the provider:"),
             ],

@@ -13,7 +13,12 @@ from jinqi.core.models import VerifiableDocument
 from jinqi.legalcheck.enums import SECTION_ORDER, CheckState, Grade
 from jinqi.legalcheck.enums import Section as ChecklistSection
 from jinqi.legalcheck.models import ChecklistItem, Finding, LegalCheck
-from jinqi.legalcheck.permissions import can_edit_checklist, is_own_enterprise, is_provider
+from jinqi.legalcheck.permissions import (
+    can_edit_checklist,
+    is_own_enterprise,
+    is_provider,
+    law_firm_of,
+)
 from jinqi.registry.models import Enterprise
 from jinqi.registry.selectors import enterprise_of
 
@@ -33,9 +38,15 @@ def provider_checks(user: User) -> QuerySet[LegalCheck]:
     """Open requests nobody took, and the checks the user's provider took."""
     if not is_provider(user):
         return LegalCheck.objects.none()
-    return LegalCheck.objects.filter(
-        Q(state=CheckState.REQUESTED) | Q(provider_department_id=user.department_id)
-    ).select_related("enterprise")
+    firm = law_firm_of(user)
+    taken = (
+        Q(provider_organisation=firm)
+        if firm is not None
+        else Q(provider_department_id=user.department_id, provider_organisation__isnull=True)
+    )
+    return LegalCheck.objects.filter(Q(state=CheckState.REQUESTED) | taken).select_related(
+        "enterprise"
+    )
 
 
 def check_for(user: User, pk: int) -> LegalCheck:

@@ -20,7 +20,7 @@ from jinqi.core.documents import document_issue
 from jinqi.core.errors import DomainError, PermissionDenied
 from jinqi.legalcheck.enums import CheckState, Grade, RectificationResult, Section
 from jinqi.legalcheck.models import ChecklistItem, Finding, LegalCheck, Rectification
-from jinqi.legalcheck.permissions import can_edit_checklist, is_own_enterprise
+from jinqi.legalcheck.permissions import can_edit_checklist, is_own_enterprise, law_firm_of
 from jinqi.legalcheck.prefill import known_answers
 from jinqi.legalcheck.report import KIND, VALID_DAYS, report_content
 from jinqi.legalcheck.workflow import LEGAL_CHECK_WORKFLOW, acts_for_provider
@@ -52,9 +52,7 @@ def checklist_item_save(
     if not data.question.strip():
         raise DomainError(_("Write the question."))
     before = (
-        {"question": item.question, "section": item.section, "active": item.active}
-        if item
-        else {}
+        {"question": item.question, "section": item.section, "active": item.active} if item else {}
     )
     target = item or ChecklistItem()
     for field, value in vars(data).items():
@@ -69,8 +67,11 @@ def checklist_item_save(
                 action=AuditAction.UPDATE if item else AuditAction.CREATE,
                 target=target,
                 before=before,
-                after={"question": target.question, "section": target.section,
-                       "active": target.active},
+                after={
+                    "question": target.question,
+                    "section": target.section,
+                    "active": target.active,
+                },
             )
     except IntegrityError:
         raise DomainError(_("This section has an item with this number already.")) from None
@@ -100,13 +101,16 @@ def legal_check_request(*, enterprise: Enterprise, topics: str, acting_user: Use
 
 
 def legal_check_withdraw(*, check: LegalCheck, lock_version: int, acting_user: User) -> LegalCheck:
-    LEGAL_CHECK_WORKFLOW.apply(check, "withdraw", lock_version=lock_version, acting_user=acting_user)
+    LEGAL_CHECK_WORKFLOW.apply(
+        check, "withdraw", lock_version=lock_version, acting_user=acting_user
+    )
     return check
 
 
 def legal_check_accept(*, check: LegalCheck, lock_version: int, acting_user: User) -> LegalCheck:
     """A provider takes the check; the items the platform knows are prefilled and cited."""
-    department = acting_user.department
+    firm = law_firm_of(acting_user)
+    department = None if firm else acting_user.department
     with transaction.atomic():
         LEGAL_CHECK_WORKFLOW.apply(
             check,
@@ -116,7 +120,8 @@ def legal_check_accept(*, check: LegalCheck, lock_version: int, acting_user: Use
             changes={
                 "provider": acting_user,
                 "provider_department": department,
-                "provider_name": department.name if department else "",
+                "provider_organisation": firm,
+                "provider_name": firm.name if firm else department.name if department else "",
             },
         )
         _prefill(check)
@@ -224,9 +229,7 @@ def rectification_add(
     if not action.strip():
         raise DomainError(_("Write what is to be done."))
     if not 1 <= working_days <= MAX_WORKING_DAYS:
-        raise DomainError(
-            _("Allow from 1 to %(max)s working days.") % {"max": MAX_WORKING_DAYS}
-        )
+        raise DomainError(_("Allow from 1 to %(max)s working days.") % {"max": MAX_WORKING_DAYS})
     with transaction.atomic():
         rectification = Rectification.objects.create(
             legal_check=check,
@@ -285,8 +288,10 @@ def return_visit(
     open_items = {r.pk: r for r in check.rectifications.all()}
     if set(results) != set(open_items):
         raise DomainError(_("Record the result of every rectification item at the return visit."))
-    if any(r.result not in (RectificationResult.DONE, RectificationResult.NOT_DONE)
-           for r in results.values()):
+    if any(
+        r.result not in (RectificationResult.DONE, RectificationResult.NOT_DONE)
+        for r in results.values()
+    ):
         raise DomainError(_("Say for each item whether it was done."))
     if not note.strip():
         raise DomainError(_("Write what the return visit found."))

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from jinqi.accounts.models import Department
+from jinqi.accounts.models import Department, User
 from jinqi.accounts.selectors import department_staff, enterprise_users
 from jinqi.audit.enums import AuditAction
 from jinqi.audit.services import audit_record
@@ -24,7 +24,12 @@ from jinqi.core.errors import PermissionDenied
 from jinqi.core.workflow import Step, Transition, Workflow
 from jinqi.legalcheck.enums import CheckState as S
 from jinqi.legalcheck.models import ChecklistItem, LegalCheck
-from jinqi.legalcheck.permissions import JUSTICE_BUREAU, is_own_enterprise, is_provider
+from jinqi.legalcheck.permissions import (
+    JUSTICE_BUREAU,
+    is_own_enterprise,
+    is_provider,
+    law_firm_of,
+)
 from jinqi.notifications.services import notification_send
 
 ENTERPRISE = "enterprise"  # a user of the checked enterprise
@@ -35,11 +40,12 @@ def acts_for_provider(user: Any, check: LegalCheck) -> bool:
     """Whether `user` acts for the provider of `check` (any provider while nobody took it)."""
     if not is_provider(user):
         return False
-    if check.provider_id is None:
-        return True
-    return check.provider_department_id is not None and (
-        check.provider_department_id == getattr(user, "department_id", None)
-    )
+    if check.provider_organisation_id is not None:
+        firm = law_firm_of(user)
+        return firm is not None and firm.pk == check.provider_organisation_id
+    if check.provider_department_id is not None:
+        return check.provider_department_id == getattr(user, "department_id", None)
+    return True
 
 
 def _authorize(check: LegalCheck, actor: str, user: Any) -> None:
@@ -86,12 +92,15 @@ def _notify(step: Step[LegalCheck]) -> None:
     link = reverse("legalcheck:detail", kwargs={"pk": check.pk})
     if step.transition.actor == ENTERPRISE:
         department = (
-            check.provider_department
-            or Department.objects.filter(code=JUSTICE_BUREAU).first()
+            check.provider_department or Department.objects.filter(code=JUSTICE_BUREAU).first()
         )
         if department is None:
             return
         recipients = department_staff(department)
+        if check.provider_organisation_id is not None:
+            recipients = User.objects.filter(
+                provider_membership__provider_id=check.provider_organisation_id
+            )
     else:
         recipients = enterprise_users([check.enterprise.uscc])
     notification_send(

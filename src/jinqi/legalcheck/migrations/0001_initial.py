@@ -6,112 +6,315 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0006_provider_institution_roles'),
-        ('registry', '0014_enterprise_name_trigram'),
+        ("accounts", "0006_provider_institution_roles"),
+        ("registry", "0014_enterprise_name_trigram"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ChecklistItem',
+            name="ChecklistItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('section', models.CharField(choices=[('governance', 'Corporate governance'), ('organisation', 'Company rules and organisation'), ('contracts', 'Commercial contracts'), ('intellectual_property', 'Intellectual property protection'), ('labour', 'Labour and personnel'), ('finance_tax', 'Finance and tax'), ('legal_affairs', 'Legal affairs'), ('abnormal', 'Abnormal-operation information'), ('litigation', 'Litigation')], max_length=30, verbose_name='section')),
-                ('number', models.PositiveSmallIntegerField(verbose_name='number in the section')),
-                ('question', models.CharField(max_length=300, verbose_name='question')),
-                ('guidance', models.TextField(blank=True, verbose_name='what to look at')),
-                ('basis', models.CharField(blank=True, max_length=300, verbose_name='legal basis')),
-                ('prefill', models.CharField(blank=True, choices=[('', 'Asked at the visit'), ('abnormal_list', 'Abnormal-operation list (credit records)'), ('serious_dishonesty', 'Serious-dishonesty list (credit records)'), ('penalties', 'Administrative penalties and their repair (credit records)'), ('tax_credit', 'Tax credit level (enterprise profile)')], default='', max_length=30, verbose_name='prefilled from')),
-                ('active', models.BooleanField(default=True, verbose_name='in use')),
-                ('updated_at', models.DateTimeField(blank=True, null=True, verbose_name='changed at')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "section",
+                    models.CharField(
+                        choices=[
+                            ("governance", "Corporate governance"),
+                            ("organisation", "Company rules and organisation"),
+                            ("contracts", "Commercial contracts"),
+                            ("intellectual_property", "Intellectual property protection"),
+                            ("labour", "Labour and personnel"),
+                            ("finance_tax", "Finance and tax"),
+                            ("legal_affairs", "Legal affairs"),
+                            ("abnormal", "Abnormal-operation information"),
+                            ("litigation", "Litigation"),
+                        ],
+                        max_length=30,
+                        verbose_name="section",
+                    ),
+                ),
+                ("number", models.PositiveSmallIntegerField(verbose_name="number in the section")),
+                ("question", models.CharField(max_length=300, verbose_name="question")),
+                ("guidance", models.TextField(blank=True, verbose_name="what to look at")),
+                ("basis", models.CharField(blank=True, max_length=300, verbose_name="legal basis")),
+                (
+                    "prefill",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "Asked at the visit"),
+                            ("abnormal_list", "Abnormal-operation list (credit records)"),
+                            ("serious_dishonesty", "Serious-dishonesty list (credit records)"),
+                            (
+                                "penalties",
+                                "Administrative penalties and their repair (credit records)",
+                            ),
+                            ("tax_credit", "Tax credit level (enterprise profile)"),
+                        ],
+                        default="",
+                        max_length=30,
+                        verbose_name="prefilled from",
+                    ),
+                ),
+                ("active", models.BooleanField(default=True, verbose_name="in use")),
+                (
+                    "updated_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="changed at"),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'checklist item',
-                'verbose_name_plural': 'checklist items',
-                'ordering': ['number', 'id'],
+                "verbose_name": "checklist item",
+                "verbose_name_plural": "checklist items",
+                "ordering": ["number", "id"],
             },
         ),
         migrations.CreateModel(
-            name='LegalCheck',
+            name="LegalCheck",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('topics', models.TextField(blank=True, verbose_name='what the enterprise wants looked at')),
-                ('requested_at', models.DateTimeField(verbose_name='requested at')),
-                ('state', models.CharField(choices=[('requested', 'Requested, awaiting a provider'), ('in_progress', 'Being checked'), ('reported', 'Report issued, rectifying'), ('closed', 'Closed after the return visit'), ('withdrawn', 'Withdrawn')], default='', max_length=20, verbose_name='state')),
-                ('provider_name', models.CharField(blank=True, max_length=200, verbose_name='provider')),
-                ('report_code', models.CharField(blank=True, max_length=20, verbose_name='report verification code')),
-                ('reported_at', models.DateTimeField(blank=True, null=True, verbose_name='report issued at')),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='closed at')),
-                ('visit_note', models.TextField(blank=True, verbose_name='return visit')),
-                ('lock_version', models.PositiveIntegerField(default=0)),
-                ('enterprise', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.enterprise', verbose_name='enterprise')),
-                ('provider', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='checked by')),
-                ('provider_department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.department')),
-                ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "topics",
+                    models.TextField(
+                        blank=True, verbose_name="what the enterprise wants looked at"
+                    ),
+                ),
+                ("requested_at", models.DateTimeField(verbose_name="requested at")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("requested", "Requested, awaiting a provider"),
+                            ("in_progress", "Being checked"),
+                            ("reported", "Report issued, rectifying"),
+                            ("closed", "Closed after the return visit"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        default="",
+                        max_length=20,
+                        verbose_name="state",
+                    ),
+                ),
+                (
+                    "provider_name",
+                    models.CharField(blank=True, max_length=200, verbose_name="provider"),
+                ),
+                (
+                    "report_code",
+                    models.CharField(
+                        blank=True, max_length=20, verbose_name="report verification code"
+                    ),
+                ),
+                (
+                    "reported_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="report issued at"),
+                ),
+                (
+                    "closed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="closed at"),
+                ),
+                ("visit_note", models.TextField(blank=True, verbose_name="return visit")),
+                ("lock_version", models.PositiveIntegerField(default=0)),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="registry.enterprise",
+                        verbose_name="enterprise",
+                    ),
+                ),
+                (
+                    "provider",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="checked by",
+                    ),
+                ),
+                (
+                    "provider_department",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.department",
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'legal health check',
-                'verbose_name_plural': 'legal health checks',
-                'ordering': ['-requested_at', '-id'],
+                "verbose_name": "legal health check",
+                "verbose_name_plural": "legal health checks",
+                "ordering": ["-requested_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Finding',
+            name="Finding",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('grade', models.CharField(choices=[('red', 'Red: major and urgent'), ('amber', 'Amber: needs attention'), ('green', 'Green: no risk found')], max_length=10, verbose_name='grade')),
-                ('observation', models.TextField(verbose_name='what was found')),
-                ('advice', models.TextField(blank=True, verbose_name='advice')),
-                ('source', models.CharField(blank=True, max_length=300, verbose_name='source')),
-                ('as_of', models.DateField(blank=True, null=True, verbose_name='as of')),
-                ('prefilled', models.BooleanField(default=False, verbose_name='prefilled by the platform')),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='legalcheck.checklistitem')),
-                ('legal_check', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='findings', to='legalcheck.legalcheck')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "grade",
+                    models.CharField(
+                        choices=[
+                            ("red", "Red: major and urgent"),
+                            ("amber", "Amber: needs attention"),
+                            ("green", "Green: no risk found"),
+                        ],
+                        max_length=10,
+                        verbose_name="grade",
+                    ),
+                ),
+                ("observation", models.TextField(verbose_name="what was found")),
+                ("advice", models.TextField(blank=True, verbose_name="advice")),
+                ("source", models.CharField(blank=True, max_length=300, verbose_name="source")),
+                ("as_of", models.DateField(blank=True, null=True, verbose_name="as of")),
+                (
+                    "prefilled",
+                    models.BooleanField(default=False, verbose_name="prefilled by the platform"),
+                ),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="legalcheck.checklistitem",
+                    ),
+                ),
+                (
+                    "legal_check",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="findings",
+                        to="legalcheck.legalcheck",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'finding',
-                'verbose_name_plural': 'findings',
-                'ordering': ['item__number', 'id'],
+                "verbose_name": "finding",
+                "verbose_name_plural": "findings",
+                "ordering": ["item__number", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Rectification',
+            name="Rectification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.TextField(verbose_name='what is to be done')),
-                ('working_days', models.PositiveSmallIntegerField(verbose_name='working days allowed')),
-                ('due_on', models.DateField(verbose_name='due on')),
-                ('result', models.CharField(blank=True, choices=[('', 'Open'), ('done', 'Done'), ('not_done', 'Not done')], default='', max_length=10, verbose_name='result')),
-                ('result_note', models.TextField(blank=True, verbose_name='found at the return visit')),
-                ('checked_on', models.DateField(blank=True, null=True, verbose_name='checked on')),
-                ('finding', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rectifications', to='legalcheck.finding')),
-                ('legal_check', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rectifications', to='legalcheck.legalcheck')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("action", models.TextField(verbose_name="what is to be done")),
+                (
+                    "working_days",
+                    models.PositiveSmallIntegerField(verbose_name="working days allowed"),
+                ),
+                ("due_on", models.DateField(verbose_name="due on")),
+                (
+                    "result",
+                    models.CharField(
+                        blank=True,
+                        choices=[("", "Open"), ("done", "Done"), ("not_done", "Not done")],
+                        default="",
+                        max_length=10,
+                        verbose_name="result",
+                    ),
+                ),
+                (
+                    "result_note",
+                    models.TextField(blank=True, verbose_name="found at the return visit"),
+                ),
+                ("checked_on", models.DateField(blank=True, null=True, verbose_name="checked on")),
+                (
+                    "finding",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="rectifications",
+                        to="legalcheck.finding",
+                    ),
+                ),
+                (
+                    "legal_check",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="rectifications",
+                        to="legalcheck.legalcheck",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'rectification item',
-                'verbose_name_plural': 'rectification items',
-                'ordering': ['due_on', 'id'],
+                "verbose_name": "rectification item",
+                "verbose_name_plural": "rectification items",
+                "ordering": ["due_on", "id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='checklistitem',
-            constraint=models.UniqueConstraint(fields=('section', 'number'), name='legalcheck_item_number'),
+            model_name="checklistitem",
+            constraint=models.UniqueConstraint(
+                fields=("section", "number"), name="legalcheck_item_number"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='legalcheck',
-            constraint=models.UniqueConstraint(condition=models.Q(('state__in', ['requested', 'in_progress', 'reported'])), fields=('enterprise',), name='legalcheck_one_open_check'),
+            model_name="legalcheck",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("state__in", ["requested", "in_progress", "reported"])),
+                fields=("enterprise",),
+                name="legalcheck_one_open_check",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='finding',
-            constraint=models.UniqueConstraint(fields=('legal_check', 'item'), name='legalcheck_one_finding'),
+            model_name="finding",
+            constraint=models.UniqueConstraint(
+                fields=("legal_check", "item"), name="legalcheck_one_finding"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='finding',
-            constraint=models.CheckConstraint(condition=models.Q(('grade', 'green'), models.Q(('advice', ''), _negated=True), _connector='OR'), name='legalcheck_risk_has_advice'),
+            model_name="finding",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("grade", "green"), models.Q(("advice", ""), _negated=True), _connector="OR"
+                ),
+                name="legalcheck_risk_has_advice",
+            ),
         ),
     ]

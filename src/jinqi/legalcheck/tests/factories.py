@@ -4,6 +4,7 @@ walks in tests/)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from jinqi.accounts.models import User
@@ -99,7 +100,7 @@ def closed(target: Enterprise, provider: User) -> LegalCheck:
 
 
 def in_state(state: str, target: Enterprise, provider: User) -> LegalCheck:
-    builders = {
+    builders: dict[str, Callable[[], LegalCheck]] = {
         CheckState.REQUESTED: lambda: requested(target),
         CheckState.IN_PROGRESS: lambda: accepted(target, provider),
         CheckState.REPORTED: lambda: reported(target, provider),
@@ -110,6 +111,6 @@ def in_state(state: str, target: Enterprise, provider: User) -> LegalCheck:
         return services.legal_check_withdraw(
             check=check, lock_version=check.lock_version, acting_user=owner(target)
         )
-    check: LegalCheck = builders[state]()
-    check.refresh_from_db()
-    return check
+    made = builders[state]()
+    made.refresh_from_db()
+    return made

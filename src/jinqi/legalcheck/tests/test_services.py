@@ -48,7 +48,7 @@ def test_one_open_check_per_enterprise():
     firm = f.firm()
     user = f.owner(firm)
     check = f.requested(firm, user)
-    with pytest.raises(DomainError, match="已有|under way"):
+    with pytest.raises(DomainError, match="已有正在进行"):
         f.requested(firm, user)
     services.legal_check_withdraw(check=check, lock_version=check.lock_version, acting_user=user)
     assert f.requested(firm, user).state == CheckState.REQUESTED
@@ -120,7 +120,7 @@ def test_a_risk_needs_advice_and_nothing_is_saved():
     check = f.accepted(f.firm(), provider)
     before = check.findings.count()
     items = list(ChecklistItem.objects.filter(prefill="")[:2])
-    with pytest.raises(DomainError, match="建议|advice"):
+    with pytest.raises(DomainError, match="提出建议"):
         services.findings_save(
             check=check,
             answers={
@@ -151,7 +151,7 @@ def test_report_needs_every_item_answered():
     provider = f.justice_staff()
     check = f.accepted(f.firm(), provider)
     check.refresh_from_db()
-    with pytest.raises(DomainError, match="项|items"):
+    with pytest.raises(DomainError, match="未作答"):
         services.legal_check_report(
             check=check, lock_version=check.lock_version, acting_user=provider
         )
@@ -191,7 +191,10 @@ def test_return_visit_records_every_item_and_closes():
     check = f.reported(f.firm(), provider)
     with pytest.raises(DomainError):
         services.return_visit(
-            check=check, lock_version=check.lock_version, results={}, note="回访",
+            check=check,
+            lock_version=check.lock_version,
+            results={},
+            note="回访",
             acting_user=provider,
         )
     [item] = check.rectifications.all()
@@ -228,3 +231,34 @@ def test_checklist_is_edited_by_the_justice_bureau_only():
     assert item.pk and item.active
     with pytest.raises(DomainError):
         services.checklist_item_save(item=None, data=data, acting_user=f.justice_staff())
+
+
+def test_an_admitted_law_firm_takes_and_keeps_a_check():
+    """A member of an admitted law firm takes a check; the report names the firm, 司法所 staff
+    cannot act on it, and a member of another firm does not see it."""
+    from jinqi.providers.tests.factories import admitted_provider
+
+    firm_provider, lawyer = admitted_provider()
+    check = f.accepted(f.firm(), lawyer)
+    assert check.provider_organisation == firm_provider
+    assert check.provider_department is None and check.provider_name == firm_provider.name
+    with pytest.raises(PermissionDenied):
+        services.findings_save(check=check, answers={}, acting_user=f.justice_staff())
+    _other, other_lawyer = admitted_provider()
+    from jinqi.legalcheck.selectors import provider_checks
+
+    assert check not in provider_checks(other_lawyer)
+    assert check in provider_checks(lawyer)
+
+
+def test_other_kinds_of_provider_do_not_check():
+    """An admitted accounting firm is not a legal-check provider."""
+    from jinqi.providers.enums import ProviderCategory
+    from jinqi.providers.tests.factories import admitted_provider
+
+    _provider, accountant = admitted_provider(category=ProviderCategory.ACCOUNTING_FIRM)
+    check = f.requested(f.firm())
+    with pytest.raises(DomainError):
+        services.legal_check_accept(
+            check=check, lock_version=check.lock_version, acting_user=accountant
+        )
