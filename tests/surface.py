@@ -525,6 +525,39 @@ def _reorganisation(world: World) -> dict[str, Any]:
     return {"pk": world.made["reorganisation"].pk}
 
 
+def _legal_check(world: World, state: str) -> Any:
+    """A legal check taken by an admitted law firm the provider user belongs to: `reported` for
+    the enterprise user's own enterprise (its page shows the return visit), `in_progress` for
+    another enterprise (the checklist being filled in). Built on first use."""
+    key = f"legal_check_{state}"
+    if key not in world.made:
+        from jinqi.legalcheck.tests import factories as legal
+        from jinqi.providers.models import ProviderMembership
+        from jinqi.providers.tests.factories import admitted_provider
+
+        lawyer = world.users[Role.PROVIDER]
+        if "law_firm" not in world.made:
+            world.made["law_firm"], _first = admitted_provider()
+            ProviderMembership.objects.create(
+                user=lawyer, provider=world.made["law_firm"], joined_at=clock.now()
+            )
+        if state == "reported":
+            world.made[key] = legal.reported(world.enterprise, lawyer)
+        else:
+            world.made[key] = legal.accepted(registry_factories.enterprise(), lawyer)
+    return world.made[key]
+
+
+def _reported_check(world: World) -> dict[str, Any]:
+    return {"pk": _legal_check(world, "reported").pk}
+
+
+def _checklist_item(world: World) -> dict[str, Any]:
+    from jinqi.legalcheck.models import ChecklistItem
+
+    return {"pk": ChecklistItem.objects.order_by("pk").values_list("pk", flat=True)[0]}
+
+
 # Sample kwargs for each URL that takes some: objects the department itself is responsible for,
 # so that a role holding the capability reaches the view rather than a scoping 404.
 URL_KWARGS: dict[str, Callable[[World], dict[str, Any]]] = {
@@ -605,6 +638,12 @@ URL_KWARGS: dict[str, Callable[[World], dict[str, Any]]] = {
     "verify:document": _verifiable_code,
     "verify:pdf": _verifiable_code,
     "credit:reorganisation_close": _reorganisation,
+    "legalcheck:detail": _reported_check,
+    "legalcheck:step": _reported_check,
+    "legalcheck:rectification_add": _reported_check,
+    "legalcheck:visit": _reported_check,
+    "legalcheck:fill": lambda w: {"pk": _legal_check(w, "in_progress").pk},
+    "legalcheck:item_edit": _checklist_item,
     # A link that is not valid: the page answers everyone, saying so.
     "accounts:password_reset_confirm": lambda w: {"uidb64": "MQ", "token": "not-a-token"},
 }
