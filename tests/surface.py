@@ -536,6 +536,7 @@ def _legal_check(world: World, state: str) -> Any:
         from jinqi.providers.tests.factories import admitted_provider
 
         lawyer = world.users[Role.PROVIDER]
+        assert lawyer is not None
         if "law_firm" not in world.made:
             world.made["law_firm"], _first = admitted_provider()
             ProviderMembership.objects.create(
