@@ -11,19 +11,17 @@ from django.utils.translation import gettext_lazy as _
 from jinqi.core.permissions import has_capability
 from jinqi.legalcheck import indicators, permissions
 from jinqi.legalcheck.enums import OPEN_STATES
-from jinqi.legalcheck.selectors import checks_of_enterprise
-from jinqi.registry.selectors import enterprise_of
+from jinqi.legalcheck.models import LegalCheck
 from jinqi.web.navigation import NavEntry, register_nav
 from jinqi.web.portal import PortalPanel, register_panel
 
 
 def legal_check_panel(request: HttpRequest) -> dict[str, Any] | None:
-    if not has_capability(request.user, permissions.REQUEST):
+    uscc = getattr(request.user, "enterprise_uscc", "")
+    if not uscc or not has_capability(request.user, permissions.REQUEST):
         return None
-    enterprise = enterprise_of(request.user)
-    if enterprise is None:
-        return None
-    checks = list(checks_of_enterprise(enterprise)[:3])
+    # By the code the user is bound to: one query, whether or not the registry has the firm.
+    checks = list(LegalCheck.objects.filter(enterprise__uscc=uscc)[:3])
     open_checks = [c for c in checks if c.state in OPEN_STATES]
     return {"checks": checks, "badge": len(open_checks) or None}
 
