@@ -560,6 +560,34 @@ def _admitted_provider(world: World) -> dict[str, Any]:
     return {"pk": provider.pk}
 
 
+def _legal_check(world: World, state: str) -> Any:
+    """A legal check taken by the admitted law firm the provider user belongs to: `reported` for
+    the enterprise user's own enterprise (its page shows the return visit), `in_progress` for
+    another enterprise (the checklist being filled in). Built on first use."""
+    key = f"legal_check_{state}"
+    if key not in world.made:
+        from jinqi.legalcheck.tests import factories as legal
+
+        # build_world made the provider user a member of an admitted law firm.
+        lawyer = world.users[Role.PROVIDER]
+        assert lawyer is not None
+        if state == "reported":
+            world.made[key] = legal.reported(world.enterprise, lawyer)
+        else:
+            world.made[key] = legal.accepted(registry_factories.enterprise(), lawyer)
+    return world.made[key]
+
+
+def _reported_check(world: World) -> dict[str, Any]:
+    return {"pk": _legal_check(world, "reported").pk}
+
+
+def _checklist_item(world: World) -> dict[str, Any]:
+    from jinqi.legalcheck.models import ChecklistItem
+
+    return {"pk": ChecklistItem.objects.order_by("pk").values_list("pk", flat=True)[0]}
+
+
 # Sample kwargs for each URL that takes some: objects the department itself is responsible for,
 # so that a role holding the capability reaches the view rather than a scoping 404.
 URL_KWARGS: dict[str, Callable[[World], dict[str, Any]]] = {
@@ -647,6 +675,12 @@ URL_KWARGS: dict[str, Callable[[World], dict[str, Any]]] = {
     "providers:need_message": _provider_need,
     "providers:need_rate": _provider_need,
     "providers:need_withdraw": _provider_need,
+    "legalcheck:detail": _reported_check,
+    "legalcheck:step": _reported_check,
+    "legalcheck:rectification_add": _reported_check,
+    "legalcheck:visit": _reported_check,
+    "legalcheck:fill": lambda w: {"pk": _legal_check(w, "in_progress").pk},
+    "legalcheck:item_edit": _checklist_item,
     # A link that is not valid: the page answers everyone, saying so.
     "accounts:password_reset_confirm": lambda w: {"uidb64": "MQ", "token": "not-a-token"},
 }

@@ -94,6 +94,14 @@ DOCUMENTED_404: dict[tuple[str, str], str] = {
         "reporting department; others get a 404 that does not reveal the file exists."
     ),
     **{
+        (name, Role.DEPARTMENT): (
+            "legal checks are taken by the 区司法局 (its 司法所) and admitted law firms; the "
+            "walk's department is market regulation, for which a check is not found "
+            "(legalcheck.selectors.check_for, checklist_item_for)."
+        )
+        for name in ("legalcheck:detail", "legalcheck:fill", "legalcheck:item_edit")
+    },
+    **{
         ("core:file_download", role): "as for enterprise users: not entitled by the purpose."
         for role in (
             Role.PROVIDER,

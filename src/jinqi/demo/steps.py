@@ -13,6 +13,7 @@ from jinqi.demo.awards import demo_awards_load
 from jinqi.demo.credit import demo_credit_load
 from jinqi.demo.guides import demo_guides_load
 from jinqi.demo.inboxes import demo_inboxes_settle
+from jinqi.demo.legalcheck import demo_legalcheck_load
 from jinqi.demo.plans import demo_plan_load
 from jinqi.demo.policies import demo_policies_load
 from jinqi.demo.providers import demo_provider_accounts, demo_providers_load
@@ -43,6 +44,7 @@ STEPS: tuple[DemoStep, ...] = (
     DemoStep("appeals", demo_appeals_load),
     DemoStep("credit", demo_credit_load),
     DemoStep("providers", demo_providers_load, demo_provider_accounts),
+    DemoStep("legalcheck", demo_legalcheck_load),
     DemoStep("inboxes", demo_inboxes_settle),
     DemoStep("search", demo_search_index),
 )
