@@ -32,7 +32,6 @@ from jinqi.policies.evaluation import compiled, decide, decide_all, prepared_pro
 from jinqi.policies.models import Grant, Match, MatchRun, Policy, RematchMark, RuleVersion
 from jinqi.policies.permissions import can_manage
 from jinqi.policies.snapshot import profiles_snapshot
-from jinqi.policies.vocabulary import rules_vocabulary
 from jinqi.policies.workflow import (
     AWARDED,
     DEPARTMENT,
@@ -42,6 +41,7 @@ from jinqi.policies.workflow import (
 )
 from jinqi.registry.exporting import ENTERPRISE_ID, matching_export
 from jinqi.registry.models import Enterprise
+from jinqi.registry.rules_vocabulary import rules_vocabulary
 from jinqi.registry.selectors import enterprises_refreshed_since, profile_dict
 from jinqi.rules import Rule, RuleError, compile_rule, explain
 from jinqi.rules.engines import SqlEngine, decided_rows, sql_engine

@@ -1,5 +1,6 @@
-"""The words policy rules are written in: the registry's profile vocabulary and the shared
-derived fields of the catalogue (`catalogue/derived.toml`)."""
+"""The words rules about enterprises are written in (policies' eligibility, financing products'):
+the profile vocabulary and the shared derived fields (`derived.toml`, beside this module). It
+lives in the registry, below every app that writes such rules."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from jinqi.registry.vocabulary import label as field_label
 from jinqi.rules import Vocabulary
 from jinqi.rules.types import field_type
 
-CATALOGUE = Path(__file__).resolve().parent / "catalogue"
+DERIVED = Path(__file__).resolve().parent / "derived.toml"
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,7 @@ class DerivedSpec:
 
 @cache
 def derived_fields() -> dict[str, DerivedSpec]:
-    data = tomllib.loads((CATALOGUE / "derived.toml").read_text(encoding="utf-8"))
+    data = tomllib.loads(DERIVED.read_text(encoding="utf-8"))
     return {
         name: DerivedSpec(name, spec["sql"], spec.get("label", name), spec.get("label_en", name))
         for name, spec in data.items()
