@@ -10,11 +10,14 @@ from functools import cache
 from pathlib import Path
 
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
+from jinqi.core.errors import DomainError
 from jinqi.registry.exporting import DICTIONARY_KEYS
 from jinqi.registry.vocabulary import FIELDS
 from jinqi.registry.vocabulary import label as field_label
-from jinqi.rules import Vocabulary
+from jinqi.rules import RuleError, Vocabulary, compile_rule
+from jinqi.rules.errors import KIND_NAMES
 from jinqi.rules.types import field_type
 
 DERIVED = Path(__file__).resolve().parent / "derived.toml"
@@ -52,3 +55,14 @@ def label(name: str) -> str:
     if derived is None:
         return field_label(name)
     return derived.label_en if (get_language() or "").startswith("en") else derived.label
+
+
+def rule_validate(sql: str) -> None:
+    """Raise DomainError with the rule engine's message (pointing at the offending part)."""
+    try:
+        compile_rule(sql, rules_vocabulary())
+    except RuleError as error:
+        params = {k: _(KIND_NAMES.get(str(v), str(v))) for k, v in error.params.items()}
+        raise DomainError(
+            _(error.template) % {"fragment": f"「{error.fragment}」", **params}
+        ) from error
