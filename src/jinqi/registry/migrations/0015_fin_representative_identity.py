@@ -4,20 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registry', '0014_enterprise_name_trigram'),
+        ("registry", "0014_enterprise_name_trigram"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='enterprise',
-            name='legal_representative_id_number',
-            field=models.CharField(blank=True, max_length=18, verbose_name="legal representative's identity number"),
+            model_name="enterprise",
+            name="legal_representative_id_number",
+            field=models.CharField(
+                blank=True, max_length=18, verbose_name="legal representative's identity number"
+            ),
         ),
         migrations.AddField(
-            model_name='enterprise',
-            name='legal_representative_phone',
-            field=models.CharField(blank=True, max_length=30, verbose_name="legal representative's phone"),
+            model_name="enterprise",
+            name="legal_representative_phone",
+            field=models.CharField(
+                blank=True, max_length=30, verbose_name="legal representative's phone"
+            ),
         ),
     ]
