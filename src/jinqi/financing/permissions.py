@@ -10,6 +10,7 @@ from jinqi.core.permissions import confine_tokens, has_capability, register_capa
 REQUEST = "financing.request"  # an enterprise: products for it, requests, consents, reads of them
 WORK = "financing.work"  # an institution member: the open requests, its own, its consents' pages
 READ_PACKAGE = "financing.read_package"  # an institution: a data package under a consent (API)
+CONSENT = "financing.consent"  # a consent's page: its enterprise and its institution
 FOLLOW = "financing.follow"  # a request's page: its enterprise, its institution, the offices
 OVERSEE = "financing.oversee"  # the finance office (and the lead office): catalogue, statistics
 
@@ -22,6 +23,7 @@ register_capabilities(
         REQUEST: {Role.ENTERPRISE},
         WORK: {Role.INSTITUTION},
         READ_PACKAGE: {Role.INSTITUTION},
+        CONSENT: {Role.ENTERPRISE, Role.INSTITUTION},
         FOLLOW: {Role.ENTERPRISE, Role.INSTITUTION, Role.DEPARTMENT, Role.LEAD_OFFICE},
         OVERSEE: {Role.DEPARTMENT, Role.LEAD_OFFICE},
     }

@@ -21,6 +21,7 @@ from jinqi.financing.enums import ReadChannel, RequestState
 from jinqi.financing.forms import ConsentForm, ProductForm, RequestActForm, RequestForm
 from jinqi.financing.models import FinancingRequest
 from jinqi.financing.permissions import (
+    CONSENT,
     FOLLOW,
     OVERSEE,
     REQUEST,
@@ -161,7 +162,7 @@ def consent_new(request: AuthenticatedRequest) -> HttpResponse:
     )
 
 
-@requires(FOLLOW)
+@requires(CONSENT)
 def consent_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     consent = selectors.consent_for(request.user, pk)
     return render(
