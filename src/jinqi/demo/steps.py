@@ -11,6 +11,7 @@ from jinqi.demo.appeals import demo_appeals_load
 from jinqi.demo.applications import demo_applications_load
 from jinqi.demo.awards import demo_awards_load
 from jinqi.demo.credit import demo_credit_load
+from jinqi.demo.financing import demo_financing_accounts, demo_financing_load
 from jinqi.demo.guides import demo_guides_load
 from jinqi.demo.inboxes import demo_inboxes_settle
 from jinqi.demo.plans import demo_plan_load
@@ -41,6 +42,7 @@ STEPS: tuple[DemoStep, ...] = (
     DemoStep("surveys", demo_surveys_load),
     DemoStep("appeals", demo_appeals_load),
     DemoStep("credit", demo_credit_load),
+    DemoStep("financing", demo_financing_load, demo_financing_accounts),
     DemoStep("inboxes", demo_inboxes_settle),
     DemoStep("search", demo_search_index),
 )
