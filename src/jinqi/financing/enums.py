@@ -27,7 +27,7 @@ class RequestState(models.TextChoices):
     SUBMITTED = "submitted", _("Waiting for an institution")
     TAKEN = "taken", _("Being assessed")
     ASKED = "asked", _("Question to the enterprise")
-    GRANTED = "granted", _("Granted")
+    GRANTED = "granted", _("Approved and granted")
     DECLINED = "declined", _("Declined")
     WITHDRAWN = "withdrawn", _("Withdrawn")
 

@@ -13,7 +13,7 @@ from jinqi.financing.enums import Collateral, ProductKind
 from jinqi.financing.models import FinancingRequest, Institution, Product
 from jinqi.financing.services import ConsentData, GrantTerms, ProductData, RequestData
 
-DATE = forms.DateInput({"type": "date"})
+DATE = forms.DateInput({"type": "date"}, format="%Y-%m-%d")
 
 
 class RequestForm(forms.Form):
@@ -72,8 +72,8 @@ class RequestActForm(forms.Form):
 class ConsentForm(forms.Form):
     institution = forms.ModelChoiceField(label=_("Institution"), queryset=Institution.objects.all())
     purpose = LineField(label=_("Purpose"), max_length=200)
-    valid_from = forms.DateField(label=_("From"), widget=DATE)
-    valid_until = forms.DateField(label=_("Until"), widget=DATE)
+    valid_from = forms.DateField(label=_("Valid from"), widget=DATE)
+    valid_until = forms.DateField(label=_("Valid until"), widget=DATE)
     request = forms.ModelChoiceField(
         label=_("For the financing request"),
         queryset=FinancingRequest.objects.none(),
