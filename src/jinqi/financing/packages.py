@@ -216,7 +216,7 @@ def package_of(consent: Consent) -> Package:
         uscc=enterprise.uscc,
         name=enterprise.name,
         registration=[
-            (_("Status"), enterprise.get_status_display()),
+            (_("Registration status"), enterprise.get_status_display()),
             (_("Established on"), show_value(enterprise.established_on)),
             (_("Registered capital"), show_value(enterprise.registered_capital, "万元")),
             (_("Enterprise type"), enterprise.enterprise_type),
