@@ -15,8 +15,7 @@ from jinqi.financing import permissions, statistics
 from jinqi.financing.enums import RequestState
 from jinqi.financing.models import FinancingRequest
 from jinqi.financing.tasks import requests_escalate_task
-from jinqi.registry.selectors import enterprise_of
-from jinqi.web.navigation import NavEntry, register_nav
+from jinqi.web.navigation import DATA, NavEntry, register_nav
 from jinqi.web.portal import PortalPanel, register_panel
 
 SHOWN = 5
@@ -37,13 +36,14 @@ def register() -> None:
             "financing", _("Financing"), "financing/portal/panel.html", _my_financing, order=40
         )
     )
-    for name, label, capability, order in (
-        ("financing:mine", _("Financing"), permissions.REQUEST, 34),
-        ("financing:institution", _("Financing requests"), permissions.WORK, 10),
-        ("financing:consents_received", _("Data consents"), permissions.WORK, 11),
-        ("financing:oversight", _("Financing"), permissions.OVERSEE, 60),
+    # Staff find financing among the enterprise data (a dropdown when their menu is long).
+    for name, label, capability, order, group in (
+        ("financing:mine", _("Financing"), permissions.REQUEST, 34, ""),
+        ("financing:institution", _("Financing requests"), permissions.WORK, 10, ""),
+        ("financing:consents_received", _("Data consents"), permissions.WORK, 11, ""),
+        ("financing:oversight", _("Financing"), permissions.OVERSEE, 38, DATA),
     ):
-        register_nav(NavEntry(name, label, _holder_of(capability), order=order))
+        register_nav(NavEntry(name, label, _holder_of(capability), order=order, group=group))
 
 
 def _holder_of(capability: str) -> Callable[[HttpRequest], bool]:
@@ -53,11 +53,11 @@ def _holder_of(capability: str) -> Callable[[HttpRequest], bool]:
 def _my_financing(request: HttpRequest) -> dict[str, Any] | None:
     if not has_capability(request.user, permissions.REQUEST):
         return None
-    enterprise = enterprise_of(request.user)
-    if enterprise is None:
-        return None
+    # By the user's code, joined: one query for the panel (the page's budget counts it).
     requests = list(
-        FinancingRequest.objects.filter(enterprise=enterprise).select_related("institution")[:SHOWN]
+        FinancingRequest.objects.filter(
+            enterprise__uscc=request.user.enterprise_uscc  # type: ignore[union-attr]
+        ).select_related("institution")[:SHOWN]
     )
     asked = sum(1 for r in requests if r.state == RequestState.ASKED)
     return {"requests": requests, "attention": bool(asked), "badge": asked or None}
