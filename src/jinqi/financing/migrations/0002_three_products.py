@@ -13,7 +13,7 @@ PRODUCTS = (
         "terms": "示例条款：单户担保贷款额度不超过 1000 万元，期限不超过 12 个月；担保费由区财政给予补贴；银行按批次快速审批。",
         "max_amount": "1000.00",
         "max_term_months": 12,
-        "rate_note": "示例：贷款利率不高于同期贷款市场报价利率（LPR）加 50 个基点，担保费率 0.5%/年",
+        "rate_note": "示例：贷款利率不高于同期贷款市场报价利率加 50 个基点，担保费率 0.5%/年",
         "eligibility_sql": (
             "size_class IN ('medium', 'small', 'micro')"
             " AND in_serious_dishonesty_list IS NOT TRUE"
