@@ -32,6 +32,8 @@ from jinqi.core import clock
 from jinqi.core.models import StoredFile
 from jinqi.core.permissions import AUTHENTICATED, PUBLIC, all_capabilities
 from jinqi.core.uploads import upload_store
+from jinqi.financing import services as financing_services
+from jinqi.financing.tests import factories as financing_factories
 from jinqi.notifications.models import Notification
 from jinqi.plans import services
 from jinqi.plans.enums import MeasureStatus, Rating
@@ -99,6 +101,7 @@ class World:
     fact: Fact
     correction: CorrectionRequest  # raised by the enterprise, for market regulation
     queued_import: StoredFile  # a file market regulation sent for import, not yet imported
+    institution_member: User  # the institution user, a member of a bank (financing)
     made: dict[str, Any] = field(default_factory=dict)  # objects built on first use
 
 
@@ -150,12 +153,17 @@ def build_world() -> World:
     )
     # The provider user acts for an admitted provider (the alliance's pages need one).
     provider_factories.member_of_admitted(users[Role.PROVIDER])  # type: ignore[arg-type]
+    bank = financing_factories.institution()
+    financing_services.institution_member_add(
+        institution=bank, user=users[Role.INSTITUTION], acting_user=lead
+    )
     queued_import = upload_store(
         file=SimpleUploadedFile("facts.csv", b"uscc,core_ip_count\n"),
         purpose_key="registry.import_file",
         acting_user=department,
     )
     return World(
+        institution_member=users[Role.INSTITUTION],  # type: ignore[arg-type]
         queued_import=queued_import,
         enterprise=firm,
         fact=fact,
@@ -588,6 +596,31 @@ def _checklist_item(world: World) -> dict[str, Any]:
     return {"pk": ChecklistItem.objects.order_by("pk").values_list("pk", flat=True)[0]}
 
 
+def _financing_request(world: World) -> dict[str, Any]:
+    """A financing request of the enterprise user's enterprise, waiting for an institution."""
+    if "financing_request" not in world.made:
+        world.made["financing_request"] = financing_factories.request(
+            world.users[Role.ENTERPRISE]  # type: ignore[arg-type]
+        )
+    return {"pk": world.made["financing_request"].pk}
+
+
+def _financing_consent(world: World) -> Any:
+    """The enterprise user's consent, in force, to the institution user's bank."""
+    if "financing_consent" not in world.made:
+        world.made["financing_consent"] = financing_factories.consent(
+            world.users[Role.ENTERPRISE],  # type: ignore[arg-type]
+            world.institution_member.institution_membership.institution,
+        )
+    return world.made["financing_consent"]
+
+
+def _product(world: World) -> dict[str, Any]:
+    from jinqi.financing.models import Product
+
+    return {"pk": Product.objects.get(code="batch-guarantee").pk}
+
+
 # Sample kwargs for each URL that takes some: objects the department itself is responsible for,
 # so that a role holding the capability reaches the view rather than a scoping 404.
 URL_KWARGS: dict[str, Callable[[World], dict[str, Any]]] = {
@@ -681,6 +714,12 @@ URL_KWARGS: dict[str, Callable[[World], dict[str, Any]]] = {
     "legalcheck:visit": _reported_check,
     "legalcheck:fill": lambda w: {"pk": _legal_check(w, "in_progress").pk},
     "legalcheck:item_edit": _checklist_item,
+    "financing:request_detail": _financing_request,
+    "financing:request_act": _financing_request,
+    "financing:consent_detail": lambda w: {"pk": _financing_consent(w).pk},
+    "financing:consent_withdraw": lambda w: {"pk": _financing_consent(w).pk},
+    "financing:package": lambda w: {"uscc": w.enterprise.uscc, "consent": _financing_consent(w).pk},
+    "financing:product_edit": _product,
     # A link that is not valid: the page answers everyone, saying so.
     "accounts:password_reset_confirm": lambda w: {"uidb64": "MQ", "token": "not-a-token"},
 }
@@ -721,6 +760,12 @@ PATH_PARAMS: dict[str, Callable[[World], Any]] = {
     "policy_code": lambda w: "small-low-profit-cit",  # shipped in every install
     "reference": lambda w: _application(w).reference,
     "repair_id": lambda w: _credit_repair(w).pk,
+}
+
+# Samples for optional query parameters an operation needs to do its work (without them the
+# operation answers, but refuses: a data package without its consent is a 403).
+QUERY_PARAMS: dict[str, Callable[[World], Any]] = {
+    "consent": lambda w: _financing_consent(w).pk,
 }
 
 MULTIPART = "multipart"

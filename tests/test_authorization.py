@@ -37,6 +37,7 @@ from surface import (
     PUBLIC_BY_DESIGN,
     PUBLIC_SUMMARY,
     PUBLISHED_NARRATIVE,
+    QUERY_PARAMS,
     ROLES,
     SUBMITTED_NARRATIVE,
     URL_KWARGS,
@@ -100,6 +101,15 @@ DOCUMENTED_404: dict[tuple[str, str], str] = {
             "(legalcheck.selectors.check_for, checklist_item_for)."
         )
         for name in ("legalcheck:detail", "legalcheck:fill", "legalcheck:item_edit")
+    },
+    **{
+        (name, role): (
+            "financing.oversee lets every department and the lead office read the statistics; "
+            "the catalogue is edited by the finance office (金融办) alone "
+            "(financing.selectors.products_managed)."
+        )
+        for name in ("financing:product_new", "financing:product_edit")
+        for role in (Role.DEPARTMENT, Role.LEAD_OFFICE)
     },
     **{
         ("core:file_download", role): "as for enterprise users: not entitled by the purpose."
@@ -234,9 +244,12 @@ def test_api_operation_enforces_its_capability(
         )
     assert known(capability), f"{operation_id} declares {capability!r}, which no app registers"
     params = {}
+    query = {}
     for parameter in operation.get("parameters", []):
         name = parameter["name"]
-        if parameter["in"] == "path":
+        if parameter["in"] == "query" and name in QUERY_PARAMS:
+            query[name] = QUERY_PARAMS[name](world)
+        elif parameter["in"] == "path":
             if name not in PATH_PARAMS:
                 pytest.fail(f"{operation_id}: no sample for path parameter {name!r} in PATH_PARAMS")
             params[name] = PATH_PARAMS[name](world)
@@ -251,6 +264,8 @@ def test_api_operation_enforces_its_capability(
             pytest.fail(f"{operation_id} takes a body but API_BODIES has no sample for it")
         body = API_BODIES[operation_id](world)
     url = re.sub(r"{(\w+)}", lambda m: str(params[m.group(1)]), path)
+    if query:
+        url += "?" + "&".join(f"{k}={v}" for k, v in query.items())
 
     response = api_call(client_for(world, role), method, url, body)
     status = response.status_code

@@ -22,7 +22,7 @@ from django.urls import Resolver404, resolve
 from surface import ROLES, URL_KWARGS, World, all_routes, client_for, get_page, url_for
 
 from jinqi.accounts.models import Department
-from jinqi.policies.vocabulary import derived_fields
+from jinqi.registry.rules_vocabulary import derived_fields
 from jinqi.registry.vocabulary import FIELDS
 
 # English a Chinese page may show: units, file formats, code names people use as words.

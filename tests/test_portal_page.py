@@ -147,5 +147,7 @@ def test_the_page_runs_a_fixed_number_of_queries(
         survey(lead(), title=f"调查{i}")
     client = Client()
     client.force_login(me)
-    with django_assert_max_num_queries(27):  # 25, the credit panel's records, the legal checks
+    with django_assert_max_num_queries(
+        28
+    ):  # 25, the credit panel's records, the legal checks, financing's
         assert client.get(reverse("web:portal")).status_code == 200

@@ -31,6 +31,7 @@ urlpatterns = [
     path("credit/", include("jinqi.credit.urls")),
     path("providers/", include("jinqi.providers.urls")),
     path("legalcheck/", include("jinqi.legalcheck.urls")),
+    path("financing/", include("jinqi.financing.urls")),
     path("search/", include("jinqi.search.urls")),
     path("audit/", include("jinqi.audit.urls")),
     path("inbox/", include("jinqi.notifications.urls")),

@@ -21,6 +21,7 @@ PUBLIC = "public"  # anyone, logged in or not
 AUTHENTICATED = "authenticated"  # any logged-in user
 
 _capabilities: dict[str, frozenset[str]] = {}
+_confining: set[str] = set()
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -35,14 +36,20 @@ def all_capabilities() -> dict[str, frozenset[str]]:
     return dict(_capabilities)
 
 
+def confine_tokens(capability: str) -> None:
+    """An API token carrying `capability` may exercise its scopes and nothing else, not even
+    what any logged-in user may (a financial institution's token reads data packages only)."""
+    _confining.add(capability)
+
+
 def has_capability(user: Any, name: str) -> bool:
     if name == PUBLIC:
         return True
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    if name == AUTHENTICATED:
-        return True
     scopes = getattr(user, "token_scopes", None)
+    if name == AUTHENTICATED:
+        return scopes is None or not _confining.intersection(scopes)
     if scopes is not None and name not in scopes:
         return False  # a request made with an API token can do only what the token allows
     return getattr(user, "role", None) in _capabilities[name]

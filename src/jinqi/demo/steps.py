@@ -11,6 +11,7 @@ from jinqi.demo.appeals import demo_appeals_load
 from jinqi.demo.applications import demo_applications_load
 from jinqi.demo.awards import demo_awards_load
 from jinqi.demo.credit import demo_credit_load
+from jinqi.demo.financing import demo_financing_accounts, demo_financing_load
 from jinqi.demo.guides import demo_guides_load
 from jinqi.demo.inboxes import demo_inboxes_settle
 from jinqi.demo.legalcheck import demo_legalcheck_load
@@ -45,6 +46,7 @@ STEPS: tuple[DemoStep, ...] = (
     DemoStep("credit", demo_credit_load),
     DemoStep("providers", demo_providers_load, demo_provider_accounts),
     DemoStep("legalcheck", demo_legalcheck_load),
+    DemoStep("financing", demo_financing_load, demo_financing_accounts),
     DemoStep("inboxes", demo_inboxes_settle),
     DemoStep("search", demo_search_index),
 )

@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
-from jinqi.core.permissions import AUTHENTICATED, declares
+from jinqi.core.permissions import AUTHENTICATED, declares, ensure_capability
 from jinqi.notifications.models import Notification
 from jinqi.notifications.selectors import notifications_for
 
@@ -28,4 +28,5 @@ class NotificationOut(Schema):
 @router.get("/", response=list[NotificationOut], openapi_extra=declares(AUTHENTICATED))
 @paginate
 def notifications_list(request: HttpRequest) -> list[Notification]:
+    ensure_capability(request.user, AUTHENTICATED)  # a confined token (financing) is refused
     return notifications_for(request.user)  # type: ignore[return-value]  # paginate slices it

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from jinqi.accounts.models import Department
 from jinqi.core.errors import DomainError
-from jinqi.policies.vocabulary import label, rules_vocabulary
+from jinqi.registry.rules_vocabulary import label, rules_vocabulary
 from jinqi.registry.vocabulary import BY_KEY
 from jinqi.rules import RuleError, compile_expression
 from jinqi.rules.explain import value_of

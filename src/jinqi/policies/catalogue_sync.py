@@ -23,7 +23,8 @@ from jinqi.policies.services import (
     policy_update,
     rule_version_create,
 )
-from jinqi.policies.vocabulary import CATALOGUE
+
+CATALOGUE = Path(__file__).resolve().parent / "catalogue"
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,6 @@ def shipped_policies() -> list[ShippedPolicy]:
     return [
         ShippedPolicy(path, tomllib.loads(path.read_text(encoding="utf-8")))
         for path in sorted(CATALOGUE.glob("*.toml"))
-        if path.name != "derived.toml"
     ]
 
 

@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 
 from jinqi.policies.amounts import Amount, amount_compute
 from jinqi.policies.models import Policy, RuleVersion
-from jinqi.policies.vocabulary import rules_vocabulary
 from jinqi.registry.profile import profile_on
+from jinqi.registry.rules_vocabulary import rules_vocabulary
 from jinqi.rules import Explanation, Rule, compile_rule, explain
 from jinqi.rules.errors import KIND_NAMES
 from jinqi.rules.types import FieldType

@@ -9,7 +9,8 @@ from jinqi.core.errors import DomainError
 from jinqi.core.forms import LineField, LinkField, SlugField, TextField
 from jinqi.policies.enums import Allocation, Delivery, Outcome
 from jinqi.policies.models import Policy
-from jinqi.policies.services import PolicyData, rule_validate
+from jinqi.policies.services import PolicyData
+from jinqi.registry.rules_vocabulary import rule_validate
 
 
 class DateInput(forms.DateInput):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from jinqi.policies.vocabulary import rules_vocabulary
+from jinqi.registry.rules_vocabulary import rules_vocabulary
 from jinqi.rules import RuleError, compile_rule, render
 from jinqi.rules.tree import (
     COMPARISONS,

@@ -28,12 +28,12 @@ from jinqi.policies.evaluation import (
 from jinqi.policies.models import Grant, Match, Policy, RuleVersion
 from jinqi.policies.permissions import FOR_ME, MANAGE, VIEW, VIEW_ALL
 from jinqi.policies.snapshot import profiles_snapshot
-from jinqi.policies.vocabulary import derived_fields, label, rules_vocabulary
-from jinqi.policies.wording import field_unit, readable, show_value
 from jinqi.registry import selectors as registry_selectors
 from jinqi.registry.models import Enterprise
+from jinqi.registry.rules_vocabulary import derived_fields, label, rules_vocabulary
 from jinqi.registry.selectors import SourcedValue
 from jinqi.registry.vocabulary import BY_KEY, FIELDS, value_label
+from jinqi.registry.wording import field_unit, readable, show_value
 from jinqi.rules import ConditionResult, Explanation, Rule, compile_rule, explain, render
 from jinqi.rules.tree import (
     Derived,

@@ -32,7 +32,6 @@ from jinqi.policies.evaluation import compiled, decide, decide_all, prepared_pro
 from jinqi.policies.models import Grant, Match, MatchRun, Policy, RematchMark, RuleVersion
 from jinqi.policies.permissions import can_manage
 from jinqi.policies.snapshot import profiles_snapshot
-from jinqi.policies.vocabulary import rules_vocabulary
 from jinqi.policies.workflow import (
     AWARDED,
     DEPARTMENT,
@@ -42,10 +41,10 @@ from jinqi.policies.workflow import (
 )
 from jinqi.registry.exporting import ENTERPRISE_ID, matching_export
 from jinqi.registry.models import Enterprise
+from jinqi.registry.rules_vocabulary import rule_validate
 from jinqi.registry.selectors import enterprises_refreshed_since, profile_dict
-from jinqi.rules import Rule, RuleError, compile_rule, explain
+from jinqi.rules import Rule, explain
 from jinqi.rules.engines import SqlEngine, decided_rows, sql_engine
-from jinqi.rules.errors import KIND_NAMES
 from jinqi.rules.tree import fields_used
 from jinqi.rules.vector import evaluate_masks
 
@@ -84,19 +83,6 @@ class PolicyData:
         values = {f.name: getattr(self, f.name) for f in fields(self)}
         values["parameters"] = values["parameters"] or []
         return values
-
-
-def rule_validate(sql: str) -> None:
-    """Raise DomainError with the rule engine's message (pointing at the offending part)."""
-    try:
-        compile_rule(sql, rules_vocabulary())
-    except RuleError as error:
-        raise DomainError(_(error.template) % _message_params(error)) from error
-
-
-def _message_params(error: RuleError) -> dict[str, Any]:
-    params = {k: _(KIND_NAMES.get(str(v), str(v))) for k, v in error.params.items()}
-    return {"fragment": f"「{error.fragment}」", **params}
 
 
 def _check_manager(policy: Policy, user: User) -> None:

@@ -34,7 +34,7 @@ from jinqi.policies.forms import (
 from jinqi.policies.models import Grant, Policy
 from jinqi.policies.permissions import FOR_ME, MANAGE, VIEW, can_manage
 from jinqi.policies.rule_rows import rule_rows
-from jinqi.policies.vocabulary import label
+from jinqi.registry.rules_vocabulary import label
 from jinqi.registry.selectors import enterprise_of
 from jinqi.web.actions import perform
 from jinqi.web.spreadsheets import csv_text, xlsx_response

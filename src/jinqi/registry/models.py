@@ -86,6 +86,14 @@ class Enterprise(models.Model):
     registered_address = models.CharField(_("registered address"), max_length=300, blank=True)
     # Personal data: masked in lists, exports and API responses unless the role needs it.
     legal_representative = models.CharField(_("legal representative"), max_length=60, blank=True)
+    # Personal data: shown masked, given to a financial institution only under a consent that
+    # names it (financing).
+    legal_representative_id_number = models.CharField(
+        _("legal representative's identity number"), max_length=18, blank=True
+    )
+    legal_representative_phone = models.CharField(
+        _("legal representative's phone"), max_length=30, blank=True
+    )
     contact_person = models.CharField(_("contact person"), max_length=60, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
     # The database's default stamps the rows imports COPY (`importing.bulk.stamps`).

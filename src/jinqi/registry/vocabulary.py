@@ -383,6 +383,13 @@ FIELDS: tuple[ProfileField, ...] = (
         derivation="统计上大中小微型企业划分办法（2017） from industry, employees, "
         "revenue and total assets",
         origin=Origin.WRITTEN,
+        # Labels only: a rule's condition on the class reads 中型、小型 rather than the codes.
+        choices=(
+            ("large", _("Large enterprise")),
+            ("medium", _("Medium-sized enterprise")),
+            ("small", _("Small enterprise")),
+            ("micro", _("Micro enterprise")),
+        ),
         derive=lambda facts: size_classes(
             facts.value("industry_code"),
             employees=facts.value("employees"),

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "jinqi.plans",
     "jinqi.credit",
     "jinqi.providers",
+    "jinqi.financing",
     "jinqi.search",
     "jinqi.policies",
     "jinqi.applications",
@@ -239,6 +240,9 @@ DEFAULT_FROM_EMAIL = env.DEFAULT_FROM_EMAIL
 
 # Calls per minute for one API token, counted in the database for all web processes together.
 API_RATE_LIMIT_PER_MINUTE = env.API_RATE_LIMIT_PER_MINUTE
+# Working days a financial institution has, once it takes a financing request up, to report
+# its decision; later, the request goes to the finance office (金融办).
+FINANCING_DECIDE_WORKING_DAYS = env.FINANCING_DECIDE_WORKING_DAYS
 # Pages of API lists: a caller cannot ask for a million rows or an offset past any table.
 NINJA_PAGINATION_CLASS = "jinqi.api.pagination.BoundedLimitOffsetPagination"
 

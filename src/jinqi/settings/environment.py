@@ -36,6 +36,7 @@ EMAIL_USE_TLS = _flag("JINQI_EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("JINQI_DEFAULT_FROM_EMAIL", "jinqi@localhost")
 MEDIA_ROOT = Path(os.environ.get("JINQI_MEDIA_ROOT", VAR_DIR / "media"))
 API_RATE_LIMIT_PER_MINUTE = int(os.environ.get("JINQI_API_RATE_LIMIT_PER_MINUTE", "600"))
+FINANCING_DECIDE_WORKING_DAYS = int(os.environ.get("JINQI_FINANCING_DECIDE_WORKING_DAYS", "10"))
 # Who runs the platform and how users reach them, named in every page's footer.
 HOST_ORGANISATION = os.environ.get("JINQI_HOST_ORGANISATION", "上海市金山区人民政府")
 HOST_OFFICE = os.environ.get("JINQI_HOST_OFFICE", "金山区优化营商环境工作领导小组办公室")

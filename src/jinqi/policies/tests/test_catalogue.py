@@ -14,9 +14,9 @@ from jinqi.policies.amounts import amount_compute, amount_sql, amount_tree, para
 from jinqi.policies.catalogue_sync import ShippedPolicy, shipped_policies
 from jinqi.policies.evaluation import compiled, prepared_profile
 from jinqi.policies.snapshot import profiles_snapshot
-from jinqi.policies.vocabulary import rules_vocabulary
 from jinqi.registry.models import Profile
 from jinqi.registry.profile import PROFILE_KEYS
+from jinqi.registry.rules_vocabulary import rules_vocabulary
 from jinqi.registry.tests.factories import enterprise
 from jinqi.rules import explain
 from jinqi.rules.types import FieldType

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from jinqi.policies.catalogue_sync import ShippedPolicy, shipped_policies
 from jinqi.policies.evaluation import compiled
-from jinqi.policies.vocabulary import rules_vocabulary
+from jinqi.registry.rules_vocabulary import rules_vocabulary
 from jinqi.rules import explain
 from jinqi.rules.tree import fields_used
 from jinqi.rules.types import FieldType

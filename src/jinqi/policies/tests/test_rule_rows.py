@@ -14,7 +14,7 @@ from jinqi.accounts.tests.factories import department_user
 from jinqi.policies import selectors
 from jinqi.policies.rule_rows import BuilderRow, rule_rows
 from jinqi.policies.tests.test_views import _policy
-from jinqi.policies.vocabulary import rules_vocabulary
+from jinqi.registry.rules_vocabulary import rules_vocabulary
 from jinqi.rules import compile_rule
 
 OFFERED = {f.key for f in selectors.builder_fields()}

@@ -9,8 +9,8 @@ import pytest
 from django.utils import translation
 
 from jinqi.policies.evaluation import compiled
-from jinqi.policies.wording import readable
 from jinqi.registry.vocabulary import FIELDS
+from jinqi.registry.wording import readable
 from jinqi.rules.tree import conditions
 
 # (a condition in the rules language, how a person reads it)

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from jinqi.policies.vocabulary import label
+from jinqi.registry.rules_vocabulary import label
 from jinqi.registry.vocabulary import BY_KEY, value_label
 from jinqi.rules.tree import (
     Arith,
