@@ -28,6 +28,7 @@ urlpatterns = [
     path("surveys/", include("jinqi.surveys.urls")),
     path("appeals/", include("jinqi.appeals.urls")),
     path("guides/", include("jinqi.guides.urls")),
+    path("assist/", include("jinqi.assist.urls")),
     path("credit/", include("jinqi.credit.urls")),
     path("search/", include("jinqi.search.urls")),
     path("audit/", include("jinqi.audit.urls")),
