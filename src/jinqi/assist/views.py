@@ -27,6 +27,8 @@ from jinqi.registry.selectors import enterprise_of
 from jinqi.web.actions import form_refused, perform
 
 PAGE_SIZE = 30
+# The actions by name for templates (a class would be called by the template engine).
+ACTIONS = {action.name: action.value for action in Action}
 
 
 @requires(BOOK)
@@ -69,7 +71,7 @@ def booking(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     context: dict[str, Any] = {
         "booking": record,
         "allowed": allowed,
-        "actions": Action,
+        "actions": ACTIONS,
         "steps": selectors.timeline(record, BOOKING_WORKFLOW),
         "items": record.items.select_related("department").order_by("pk"),
         "today": clock.today(),
@@ -218,7 +220,7 @@ def item(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         {
             "item": record,
             "allowed": allowed,
-            "actions": Action,
+            "actions": ACTIONS,
             "steps": selectors.timeline(record, ITEM_WORKFLOW),
             "overdue": record.overdue_on(clock.today()),
             "departments": selectors.departments_for_routing().exclude(pk=record.department_id)

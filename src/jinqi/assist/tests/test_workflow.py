@@ -59,6 +59,7 @@ def test_only_declared_booking_moves_by_their_actor() -> None:
     """Every state × action × actor of the booking workflow: allowed exactly as declared."""
     firm = f.firm_user()
     enterprise = enterprise_of(firm)
+    assert enterprise is not None
     official = department_user("economy")
     window = f.window()
     days = itertools.count(1)
@@ -82,7 +83,11 @@ def test_only_declared_booking_moves_by_their_actor() -> None:
             created_at=clock.now(),
         )
 
-    users = {Actor.ENTERPRISE: firm, Actor.CENTRE: f.centre_staff(), Actor.OFFICIAL: official}
+    users: dict[str, object] = {
+        Actor.ENTERPRISE: firm,
+        Actor.CENTRE: f.centre_staff(),
+        Actor.OFFICIAL: official,
+    }
     assert assert_only_declared_moves(BOOKING_WORKFLOW, booking_in, users) > 50
 
 
@@ -102,7 +107,7 @@ def test_only_declared_item_moves_by_their_actor() -> None:
             due_on=first.due_on,
         )
 
-    users = {
+    users: dict[str, object] = {
         Actor.OFFICIAL: official,
         Actor.DEPARTMENT: department_user("market-regulation"),
         Actor.LEAD_OFFICE: f.lead(),
