@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from jinqi.demo.accounts import demo_accounts, demo_accounts_load
 from jinqi.demo.appeals import demo_appeals_load
 from jinqi.demo.applications import demo_applications_load
+from jinqi.demo.assist import demo_assist_load
 from jinqi.demo.awards import demo_awards_load
 from jinqi.demo.credit import demo_credit_load
 from jinqi.demo.guides import demo_guides_load
@@ -41,6 +42,7 @@ STEPS: tuple[DemoStep, ...] = (
     DemoStep("surveys", demo_surveys_load),
     DemoStep("appeals", demo_appeals_load),
     DemoStep("credit", demo_credit_load),
+    DemoStep("assist", demo_assist_load),
     DemoStep("inboxes", demo_inboxes_settle),
     DemoStep("search", demo_search_index),
 )
