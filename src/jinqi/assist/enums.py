@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class BookingState(models.TextChoices):
@@ -23,4 +24,4 @@ class DifficultyKind(models.TextChoices):
 class ItemState(models.TextChoices):
     OPEN = "open", _("Waiting for the department")
     IN_PROGRESS = "in_progress", _("Being worked on")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("assist", "Closed")

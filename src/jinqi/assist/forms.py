@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jinqi.assist import selectors
 from jinqi.assist.enums import DifficultyKind
@@ -94,7 +95,7 @@ class ActForm(forms.Form):
 
 
 class DifficultyForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind"), choices=DifficultyKind.choices)
+    kind = forms.ChoiceField(label=pgettext_lazy("assist", "Kind"), choices=DifficultyKind.choices)
     description = TextField(
         label=_("What went wrong and what should change"),
         max_length=3000,
@@ -118,8 +119,12 @@ class SlotsForm(forms.Form):
     window = forms.ModelChoiceField(
         label=_("Service window"), queryset=selectors.windows_run_by(None)
     )
-    first = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    last = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    first = forms.DateField(
+        label=pgettext_lazy("assist", "From"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    last = forms.DateField(
+        label=pgettext_lazy("assist", "To"), widget=forms.DateInput(attrs={"type": "date"})
+    )
     times = LineField(
         label=_("Times"),
         max_length=200,

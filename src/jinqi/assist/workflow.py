@@ -23,7 +23,7 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from jinqi.accounts.selectors import department_staff, enterprise_users, lead_office_users
 from jinqi.assist.enums import BookingState as B
@@ -218,7 +218,7 @@ BOOKING_WORKFLOW: Workflow[Booking] = Workflow(
             [B.HELD],
             B.HELD,
             Actor.ENTERPRISE,
-            gettext_lazy("Rate"),
+            pgettext_lazy("assist", "Rate"),
             guard=_not_rated,
         ),
     ],
@@ -265,7 +265,7 @@ ITEM_WORKFLOW: Workflow[ImprovementItem] = Workflow(
             [I.CLOSED],
             I.IN_PROGRESS,
             Actor.LEAD_OFFICE,
-            gettext_lazy("Reopen"),
+            pgettext_lazy("assist", "Reopen"),
             needs_text=True,
         ),
     ],
