@@ -133,7 +133,11 @@ def booking_act(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if step is None:
         messages.error(request, _("This action does not exist."))
     else:
-        perform(request, step, lambda b: _("Done: %(state)s.") % {"state": b.get_state_display()})
+        perform(
+            request,
+            step,
+            lambda b: _("The procedure is now “%(state)s”.") % {"state": b.get_state_display()},
+        )
     return redirect("assist:booking", record.pk)
 
 
@@ -254,7 +258,7 @@ def item_act(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             department=department,
             acting_user=request.user,
         ),
-        lambda i: _("Done: %(state)s.") % {"state": i.get_state_display()},
+        lambda i: _("The improvement item is now “%(state)s”.") % {"state": i.get_state_display()},
     )
     return redirect("assist:item", record.pk)
 
