@@ -621,6 +621,60 @@ def _product(world: World) -> dict[str, Any]:
     return {"pk": Product.objects.get(code="batch-guarantee").pk}
 
 
+def _assist(world: World) -> Any:
+    """An accompanied procedure of the enterprise user's enterprise at a window market regulation
+    runs, accompanied and held by the department user, with one difficulty routed back to market
+    regulation (built on first use)."""
+    if "assist_booking" not in world.made:
+        from jinqi.assist import services as assist_services
+        from jinqi.assist.models import Matter, ServiceWindow, Slot
+        from jinqi.core.calendar import add_working_days
+
+        staff = world.users[Role.DEPARTMENT]
+        firm_user = world.users[Role.ENTERPRISE]
+        assert staff is not None and firm_user is not None
+        window = ServiceWindow.objects.create(name="市场监管登记窗口", department=staff.department)
+        slot = Slot.objects.create(
+            window=window,
+            day=add_working_days(clock.today(), 1),
+            starts_at=dt.time(9),
+            ends_at=dt.time(10),
+            capacity=5,
+        )
+        booking = assist_services.booking_book(
+            matter=Matter.objects.get(name="企业设立登记"),
+            slot=slot,
+            note="首次办理",
+            contact_phone="",
+            acting_user=firm_user,
+        )
+        assist_services.booking_assign(
+            booking=booking, official=staff, lock_version=booking.lock_version, acting_user=staff
+        )
+        booking.refresh_from_db()
+        assist_services.booking_hold(
+            booking=booking, record="已办结", lock_version=booking.lock_version, acting_user=staff
+        )
+        world.made["assist_item"] = assist_services.difficulty_record(
+            booking=booking,
+            kind="block",
+            description="窗口材料清单与办事指南不一致",
+            department=None,
+            acting_user=staff,
+        )
+        world.made["assist_booking"] = booking
+    return world.made["assist_booking"]
+
+
+def _assist_booking(world: World) -> dict[str, Any]:
+    return {"pk": _assist(world).pk}
+
+
+def _assist_item(world: World) -> dict[str, Any]:
+    _assist(world)
+    return {"pk": world.made["assist_item"].pk}
+
+
 # Sample kwargs for each URL that takes some: objects the department itself is responsible for,
 # so that a role holding the capability reaches the view rather than a scoping 404.
 URL_KWARGS: dict[str, Callable[[World], dict[str, Any]]] = {
@@ -720,6 +774,11 @@ URL_KWARGS: dict[str, Callable[[World], dict[str, Any]]] = {
     "financing:consent_withdraw": lambda w: {"pk": _financing_consent(w).pk},
     "financing:package": lambda w: {"uscc": w.enterprise.uscc, "consent": _financing_consent(w).pk},
     "financing:product_edit": _product,
+    "assist:booking": _assist_booking,
+    "assist:booking_act": _assist_booking,
+    "assist:difficulty_add": _assist_booking,
+    "assist:item": _assist_item,
+    "assist:item_act": _assist_item,
     # A link that is not valid: the page answers everyone, saying so.
     "accounts:password_reset_confirm": lambda w: {"uidb64": "MQ", "token": "not-a-token"},
 }

@@ -28,6 +28,7 @@ urlpatterns = [
     path("surveys/", include("jinqi.surveys.urls")),
     path("appeals/", include("jinqi.appeals.urls")),
     path("guides/", include("jinqi.guides.urls")),
+    path("assist/", include("jinqi.assist.urls")),
     path("credit/", include("jinqi.credit.urls")),
     path("providers/", include("jinqi.providers.urls")),
     path("legalcheck/", include("jinqi.legalcheck.urls")),

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from jinqi.demo.accounts import demo_accounts, demo_accounts_load
 from jinqi.demo.appeals import demo_appeals_load
 from jinqi.demo.applications import demo_applications_load
+from jinqi.demo.assist import demo_assist_load
 from jinqi.demo.awards import demo_awards_load
 from jinqi.demo.credit import demo_credit_load
 from jinqi.demo.financing import demo_financing_accounts, demo_financing_load
@@ -47,6 +48,7 @@ STEPS: tuple[DemoStep, ...] = (
     DemoStep("providers", demo_providers_load, demo_provider_accounts),
     DemoStep("legalcheck", demo_legalcheck_load),
     DemoStep("financing", demo_financing_load, demo_financing_accounts),
+    DemoStep("assist", demo_assist_load),
     DemoStep("inboxes", demo_inboxes_settle),
     DemoStep("search", demo_search_index),
 )

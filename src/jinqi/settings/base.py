@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "jinqi.appeals",
     "jinqi.guides",
     "jinqi.legalcheck",
+    "jinqi.assist",
     # No models: the `jinqi demo` command and the demo and benchmark data it generates.
     "jinqi.demo",
     "jinqi.api",
