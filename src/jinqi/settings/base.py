@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "jinqi.surveys",
     "jinqi.appeals",
     "jinqi.guides",
+    "jinqi.inspections",
     # No models: the `jinqi demo` command and the demo and benchmark data it generates.
     "jinqi.demo",
     "jinqi.api",
