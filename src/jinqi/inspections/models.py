@@ -476,6 +476,8 @@ class Rectification(models.Model):
         _("re-check result"), max_length=20, choices=FindingResult.choices, blank=True
     )
     recheck_note = models.TextField(_("re-check note"), blank=True)
+    # What the enterprise says it did when it reports the rectification done.
+    report_text = models.TextField(_("what was done"), blank=True)
     lock_version = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -509,3 +511,32 @@ class Rating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.visit_id}: {self.score}"
+
+
+class SectorRule(models.Model):
+    """Per sector (a GB/T 4754 code prefix; the longest matching prefix applies): the department
+    that regulates it and so leads its joint visits, and the yearly cap on visits to one
+    enterprise the sector publishes (国办发〔2024〕54号 asks each sector for one; no national
+    number). Data the lead office keeps."""
+
+    industry_prefix = models.CharField(_("industry code prefix"), max_length=5, unique=True)
+    lead_department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("lead department"),
+    )
+    yearly_cap = models.PositiveSmallIntegerField(
+        _("visits per enterprise per year"), null=True, blank=True
+    )
+    note = models.CharField(_("source"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["industry_prefix"]
+        verbose_name = _("sector rule")
+        verbose_name_plural = _("sector rules")
+
+    def __str__(self) -> str:
+        return self.industry_prefix
