@@ -6,3 +6,9 @@ class InspectionsConfig(AppConfig):
     name = "jinqi.inspections"
     label = "inspections"
     verbose_name = _("Inspections")
+
+    def ready(self) -> None:
+        # Here, not at the top: the registrations import models, which load after app configs.
+        from jinqi.inspections import registrations
+
+        registrations.register()
