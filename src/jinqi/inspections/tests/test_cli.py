@@ -36,7 +36,8 @@ def write(path: Path, text: str) -> Path:
 def population_file(tmp_path: Path) -> Path:
     rng = random.Random(3)
     lines = ["uscc,credit_class"]
-    lines += [f"{generate_uscc(rng)},{cls}" for cls, n in zip("ABCD", (120, 60, 20, 4)) for _ in range(n)]  # fmt: skip
+    sizes = {"A": 120, "B": 60, "C": 20, "D": 4}
+    lines += [f"{generate_uscc(rng)},{cls}" for cls, n in sizes.items() for _ in range(n)]
     return write(tmp_path / "P.csv", "\n".join(lines) + "\n")
 
 
@@ -145,7 +146,7 @@ def test_merge_reports_tasks_without_a_working_day_and_writes_nothing(tmp_path: 
         (
             f"a,amr,{CODES[0]},2026-06-01,2026-06-05,false\na,env,{CODES[0]},2026-06-01,2026-06-05,false\n",
             "重复出现",
-        ),  # noqa: E501 (one table row)
+        ),
         (",amr,x,2026-06-01,2026-06-05,false\n", "没有task_id"),
     ],
 )
