@@ -145,13 +145,12 @@ def population_hash(codes: Iterable[str]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def sample(members: Iterable[Member], ratios: Mapping[str, Decimal], seed: int) -> list[Member]:
-    """The drawn members, sorted by class then code; SampleRefusedError for a bad population or
-    ratios. The algorithm is the module's docstring."""
+def _sample_with(
+    rng: random.Random, members: Iterable[Member], ratios: Mapping[str, Decimal]
+) -> list[Member]:
     checked = check_population(members)
     classes = by_class(checked)
     check_ratios(ratios, [name for name, codes in classes.items() if codes])
-    rng = random.Random(seed)
     drawn: list[Member] = []
     for name in CLASSES:
         codes = classes[name]
@@ -160,3 +159,49 @@ def sample(members: Iterable[Member], ratios: Mapping[str, Decimal], seed: int) 
         picked = rng.sample(codes, sample_size(ratios[name], len(codes)))
         drawn.extend(Member(name, code) for code in picked)
     return sorted(drawn)
+
+
+def sample(members: Iterable[Member], ratios: Mapping[str, Decimal], seed: int) -> list[Member]:
+    """The drawn members, sorted by class then code; SampleRefusedError for a bad population or
+    ratios. The algorithm is the module's docstring."""
+    return _sample_with(random.Random(seed), members, ratios)
+
+
+@dataclass(frozen=True)
+class Drawn:
+    """A drawn enterprise and the certificate numbers of the inspectors drawn for it."""
+
+    member: Member
+    inspectors: tuple[str, ...]
+
+
+def draw(
+    members: Iterable[Member],
+    ratios: Mapping[str, Decimal],
+    seed: int,
+    *,
+    roster: Iterable[str],
+    conflicts: Iterable[tuple[str, str]],
+    per_enterprise: int,
+) -> list[Drawn]:
+    """The sample, then inspectors for each drawn enterprise in the sample's order: from the
+    roster's certificate numbers sorted, less those with a declared conflict with it,
+    `rng.sample(eligible, per_enterprise)` with the same generator, continued. The enterprises
+    are exactly `sample(members, ratios, seed)`."""
+    rng = random.Random(seed)
+    drawn = _sample_with(rng, members, ratios)
+    certificates = sorted(set(roster))
+    barred = set(conflicts)
+    result = []
+    for member in drawn:
+        eligible = [c for c in certificates if (c, member.uscc) not in barred]
+        if len(eligible) < per_enterprise:
+            raise SampleRefusedError(
+                _(
+                    "Only %(n)s inspectors with a valid certificate and no declared conflict "
+                    "can go to %(uscc)s; %(needed)s are needed."
+                )
+                % {"n": len(eligible), "uscc": member.uscc, "needed": per_enterprise}
+            )
+        result.append(Drawn(member, tuple(sorted(rng.sample(eligible, per_enterprise)))))
+    return result
