@@ -9,6 +9,7 @@ class InspectionsConfig(AppConfig):
 
     def ready(self) -> None:
         # Here, not at the top: the registrations import models, which load after app configs.
-        from jinqi.inspections import visit_registrations
+        from jinqi.inspections import registrations, visit_registrations
 
+        registrations.register()
         visit_registrations.register()

@@ -275,8 +275,14 @@ class Draw(models.Model):
     population_hashes = models.JSONField(_("population hash per class"), default=dict)
     ratios = models.JSONField(_("ratios used"), default=dict)
     class_counts = models.JSONField(_("population per class"), default=dict)
-    # [{"uscc": ..., "inspectors": [certificate numbers]}, ...] in drawn order, sorted as output.
+    # [{"uscc": ..., "inspectors": [certificate numbers]}, ...] sorted by class, then code.
     result = models.JSONField(_("result"), default=list)
+    # What the lead office's re-run reads, never published: each class's codes as drawn from,
+    # the certificates valid on the day, and the declared conflicts [[certificate, uscc], ...]
+    # between them and the population.
+    population = models.JSONField(_("population by class"), default=dict)
+    roster = models.JSONField(_("certificates drawn from"), default=list)
+    conflicts = models.JSONField(_("declared conflicts"), default=list)
     result_hash = models.CharField(_("hash of the result"), max_length=64)
     drawn_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

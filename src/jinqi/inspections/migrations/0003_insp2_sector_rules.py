@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0006_provider_institution_roles"),
-        ("inspections", "0001_initial"),
+        ("inspections", "0002_draw_inputs"),
     ]
 
     operations = [
