@@ -525,6 +525,20 @@ def _reorganisation(world: World) -> dict[str, Any]:
     return {"pk": world.made["reorganisation"].pk}
 
 
+def _inspection_visit(world: World) -> Any:
+    """A visit to the enterprise user's firm with a task of the department user's department
+    and an open rectification (built on first use)."""
+    if "inspection_visit" not in world.made:
+        from jinqi.inspections.tests.visit_builders import visit_with_rectification
+
+        world.made["inspection_visit"] = visit_with_rectification(
+            world.enterprise,
+            world.users[Role.DEPARTMENT].department,  # type: ignore[union-attr]
+            world.users[Role.LEAD_OFFICE],
+        )
+    return world.made["inspection_visit"]
+
+
 # Sample kwargs for each URL that takes some: objects the department itself is responsible for,
 # so that a role holding the capability reaches the view rather than a scoping 404.
 URL_KWARGS: dict[str, Callable[[World], dict[str, Any]]] = {
@@ -605,6 +619,11 @@ URL_KWARGS: dict[str, Callable[[World], dict[str, Any]]] = {
     "verify:document": _verifiable_code,
     "verify:pdf": _verifiable_code,
     "credit:reorganisation_close": _reorganisation,
+    **{
+        f"inspection_visits:{name}": lambda w: {"pk": _inspection_visit(w)[0].pk}
+        for name in ("detail", "findings_add", "act", "rate")
+    },
+    "inspection_visits:rectification_act": lambda w: {"pk": _inspection_visit(w)[1].pk},
     # A link that is not valid: the page answers everyone, saying so.
     "accounts:password_reset_confirm": lambda w: {"uidb64": "MQ", "token": "not-a-token"},
 }

@@ -118,3 +118,34 @@ def safety_and_ecology(firm: Enterprise) -> dict[str, Any]:
         "ecology_inspectors": [inspector(ecology, "31000000101", "钱环保")],
         "firm": firm,
     }
+
+
+def visit_with_rectification(
+    firm: Enterprise, owner: Department, lead_office_user: Any
+) -> tuple[Any, Any]:
+    """A visit built today from one open task of `owner` on `firm` (window: the next two
+    weeks), with a non-compliant finding and its open rectification written straight to the
+    models (a result waits for the visit's day): (visit, rectification)."""
+    from jinqi.inspections.enums import FindingResult
+    from jinqi.inspections.models import Finding, Rectification
+    from jinqi.inspections.visits import visits_build
+
+    checked = item(owner, "SURF-001", "表面检查事项")
+    plan(owner, [checked])
+    inspector(owner, f"9{owner.pk:05d}0001", "表面执法员")
+    today = clock.today()
+    made = task(owner, firm, today, today + dt.timedelta(days=14))
+    [visit] = visits_build(
+        acting_user=lead_office_user, tasks=Task.objects.filter(pk=made.pk)
+    ).visits
+    finding = Finding.objects.create(
+        visit=visit,
+        item=checked,
+        result=FindingResult.NON_COMPLIANT,
+        note="消防通道堵塞",
+        recorded_at=clock.now(),
+    )
+    rectification = Rectification.objects.create(
+        finding=finding, deadline=today + dt.timedelta(days=14)
+    )
+    return visit, rectification
