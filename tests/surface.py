@@ -664,6 +664,8 @@ PATH_PARAMS: dict[str, Callable[[World], Any]] = {
     "policy_code": lambda w: "small-low-profit-cit",  # shipped in every install
     "reference": lambda w: _application(w).reference,
     "repair_id": lambda w: _credit_repair(w).pk,
+    "short_code": lambda w: _inspection_visit(w)[0].short_code,
+    "rectification_id": lambda w: _inspection_visit(w)[1].pk,
 }
 
 MULTIPART = "multipart"
@@ -709,6 +711,14 @@ API_BODIES: dict[str, Callable[[World], dict[str, Any]]] = {
         "decided_on": "2026-01-05",
         "summary": "未按时公示年度报告",
         "legal_basis": "《企业信息公示暂行条例》第八条",
+    },
+    "jinqi_inspections_visit_api_findings_report": lambda w: {
+        "findings": [{"item_code": "SURF-001", "result": "compliant", "note": ""}]
+    },
+    "jinqi_inspections_visit_api_rectification_recheck": lambda w: {
+        "action": "pass",
+        "lock_version": _inspection_visit(w)[1].lock_version,
+        "text": "复查合格",
     },
     "jinqi_plans_api_report_review": lambda w: {
         "rating": Rating.GOOD,
