@@ -147,7 +147,7 @@ def draw_population(*, industry_prefix: str, town_id: int | None, size_class: st
     class (unclassed ones as class B)."""
     enterprises = Enterprise.objects.active()
     if industry_prefix:
-        enterprises = enterprises.filter(industry_id__startswith=industry_prefix)
+        enterprises = enterprises.filter(industry__code__startswith=industry_prefix)
     if town_id is not None:
         enterprises = enterprises.filter(town_id=town_id)
     if size_class:
