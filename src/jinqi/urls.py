@@ -29,6 +29,7 @@ urlpatterns = [
     path("appeals/", include("jinqi.appeals.urls")),
     path("guides/", include("jinqi.guides.urls")),
     path("credit/", include("jinqi.credit.urls")),
+    path("inspections/", include("jinqi.inspections.urls")),
     path("search/", include("jinqi.search.urls")),
     path("audit/", include("jinqi.audit.urls")),
     path("inbox/", include("jinqi.notifications.urls")),

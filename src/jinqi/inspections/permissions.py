@@ -11,6 +11,8 @@ DRAW = "inspections.draw"  # a department draws enterprises and inspectors under
 TASKS = "inspections.tasks"  # a department system receives its drawn tasks (API)
 APPROVE_PLANS = "inspections.approve_plans"  # the lead office approves special plans
 OVERSEE = "inspections.oversee"  # the lead office: every department's, and re-runs of draws
+# A plan's page and its steps, for both sides of its workflow (the workflow says who does what).
+PLAN_STEPS = "inspections.plan_steps"
 
 register_capabilities(
     {
@@ -19,5 +21,6 @@ register_capabilities(
         TASKS: {Role.DEPARTMENT},
         APPROVE_PLANS: {Role.LEAD_OFFICE},
         OVERSEE: {Role.LEAD_OFFICE},
+        PLAN_STEPS: {Role.DEPARTMENT, Role.LEAD_OFFICE},
     }
 )

@@ -37,13 +37,14 @@ def setting():
 def test_draw_takes_ceil_of_each_class_and_makes_tasks(setting) -> None:
     """Ratios 5/20/60/100 %: A 5→1, B 3→1, C 1→1, D 1→1; each drawn firm gets a task with the
     plan's items and two inspectors of the roster."""
-    staff, plan, firms, inspectors, item = setting
+    staff, plan, firms, _inspectors, item = setting
     draw = services.draw_make(data=draw_in(plan), acting_user=staff)
     assert draw.class_counts == {"A": 5, "B": 3, "C": 1, "D": 1}
     assert len(draw.result) == 4
     tasks = Task.objects.filter(draw=draw)
     assert tasks.count() == 4
     task = tasks.first()
+    assert task is not None
     assert task.state == TaskState.OPEN and list(task.items.all()) == [item]
     assert task.inspectors.count() == 2
     assert draw.algorithm == sampling.ALGORITHM
