@@ -30,6 +30,7 @@ urlpatterns = [
     path("guides/", include("jinqi.guides.urls")),
     path("credit/", include("jinqi.credit.urls")),
     path("inspections/visits/", include("jinqi.inspections.visit_urls")),
+    path("inspections/", include("jinqi.inspections.urls")),
     path("search/", include("jinqi.search.urls")),
     path("audit/", include("jinqi.audit.urls")),
     path("inbox/", include("jinqi.notifications.urls")),

@@ -131,10 +131,10 @@ def visit_with_rectification(
     from jinqi.inspections.visits import visits_build
 
     checked = item(owner, "SURF-001", "表面检查事项")
-    plan(owner, [checked])
+    filed = plan(owner, [checked])
     inspector(owner, f"9{owner.pk:05d}0001", "表面执法员")
     today = clock.today()
-    made = task(owner, firm, today, today + dt.timedelta(days=14))
+    made = task(owner, firm, today, today + dt.timedelta(days=14), of_plan=filed)
     [visit] = visits_build(
         acting_user=lead_office_user, tasks=Task.objects.filter(pk=made.pk)
     ).visits
