@@ -3,6 +3,7 @@ visits, findings and rectifications."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class RiskLevel(models.TextChoices):
@@ -30,7 +31,7 @@ class PlanState(models.TextChoices):
     # A special plan waits for the lead office, then for its publication.
     SUBMITTED = "submitted", _("Awaiting the lead office's approval")
     APPROVED = "approved", _("Approved, to be published")
-    REFUSED = "refused", _("Refused")
+    REFUSED = "refused", pgettext_lazy("inspection plan", "Refused")
     # Filed: tasks may use it (a special plan once published).
     FILED = "filed", _("Filed")
     WITHDRAWN = "withdrawn", _("Withdrawn")

@@ -152,7 +152,7 @@ class ConflictForm(forms.Form):
 
 
 class DrawForm(forms.Form):
-    plan = forms.ModelChoiceField(label=_("Plan"), queryset=Plan.objects.none())
+    plan = forms.ModelChoiceField(label=_("Inspection plan"), queryset=Plan.objects.none())
     window_start = forms.DateField(label=_("Window start"), widget=DATE)
     window_end = forms.DateField(label=_("Window end"), widget=DATE)
     industry_prefix = LineField(

@@ -72,13 +72,13 @@ S = PlanState
 PLAN_WORKFLOW: Workflow[Plan] = Workflow(
     model=Plan,
     transitions=[
-        Transition("draft", frozenset({""}), S.DRAFT, DEPARTMENT, gettext_lazy("Draft")),
+        Transition("draft", frozenset({""}), S.DRAFT, DEPARTMENT, gettext_lazy("Draft the plan")),
         Transition(
             "file",
             frozenset({S.DRAFT}),
             S.FILED,
             DEPARTMENT,
-            gettext_lazy("File"),
+            gettext_lazy("File the plan"),
             guard=_not_special,
         ),
         Transition(
@@ -90,7 +90,11 @@ PLAN_WORKFLOW: Workflow[Plan] = Workflow(
             guard=_special,
         ),
         Transition(
-            "approve", frozenset({S.SUBMITTED}), S.APPROVED, LEAD_OFFICE, gettext_lazy("Approve")
+            "approve",
+            frozenset({S.SUBMITTED}),
+            S.APPROVED,
+            LEAD_OFFICE,
+            gettext_lazy("Approve the plan"),
         ),
         Transition(
             "refuse",
@@ -105,7 +109,7 @@ PLAN_WORKFLOW: Workflow[Plan] = Workflow(
             frozenset({S.APPROVED}),
             S.FILED,
             DEPARTMENT,
-            gettext_lazy("Publish"),
+            gettext_lazy("Publish the plan"),
             guard=_in_time,
         ),
         Transition(
@@ -113,7 +117,7 @@ PLAN_WORKFLOW: Workflow[Plan] = Workflow(
             frozenset({S.DRAFT, S.SUBMITTED, S.APPROVED}),
             S.WITHDRAWN,
             DEPARTMENT,
-            gettext_lazy("Withdraw"),
+            gettext_lazy("Withdraw the plan"),
         ),
     ],
     authorize=_authorize,
