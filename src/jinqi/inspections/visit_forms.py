@@ -28,7 +28,10 @@ class FindingsForm(forms.Form):
                 required=False,
             )
             self.fields[f"note_{item.pk}"] = TextField(
-                label=_("What was found"), required=False, max_length=2000
+                label=_("What was found"),
+                required=False,
+                max_length=2000,
+                widget=forms.Textarea(attrs={"rows": 2}),
             )
             self.fields[f"days_{item.pk}"] = forms.IntegerField(
                 label=_("Rectify within (working days)"),

@@ -131,7 +131,7 @@ def _content(
             (_("Date of the visit"), day.isoformat()),
             (_("Lead department"), lead.name),
             (_("Departments"), "、".join(departments)),
-            (_("Kind"), kind),
+            (_("Kind of inspection"), kind),
         ],
         sections=[
             Section(
