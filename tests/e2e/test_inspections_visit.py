@@ -152,7 +152,7 @@ def test_draw_merge_verify_findings_rectification_recheck_rating(logged_in, live
 
         department.reload()
         department.get_by_label("备注").fill("现场复查，已整改到位")
-        department.get_by_role("button", name="复查合格").click()
+        department.get_by_role("button", name="复查通过").click()
         assert department.locator('[data-rectification="passed"]').count() == 1
 
         other = logged_in(ecology)

@@ -81,7 +81,10 @@ def visit_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "findings_form": FindingsForm(items=own_items)
             if own_items and has_capability(request.user, WORK_VISITS)
             else None,
-            "visit_actions": VISIT_WORKFLOW.available(visit, request.user),
+            # A visit begins with its first results, not with a button.
+            "visit_actions": [
+                t for t in VISIT_WORKFLOW.available(visit, request.user) if t.action != "begin"
+            ],
             "rectification_actions": actions,
             "can_rate": has_capability(request.user, OWN_INSPECTIONS)
             and visit.state == "done"
