@@ -533,7 +533,7 @@ def _inspection_visit(world: World) -> Any:
 
         world.made["inspection_visit"] = visit_with_rectification(
             world.enterprise,
-            world.users[Role.DEPARTMENT].department,  # type: ignore[union-attr]
+            world.users[Role.DEPARTMENT].department,  # type: ignore[union-attr,arg-type]  # the world has them
             world.users[Role.LEAD_OFFICE],
         )
     return world.made["inspection_visit"]
