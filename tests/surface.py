@@ -675,6 +675,66 @@ def _assist_item(world: World) -> dict[str, Any]:
     return {"pk": world.made["assist_item"].pk}
 
 
+def _inspection_visit(world: World) -> Any:
+    """A visit to the enterprise user's firm with a task of the department user's department
+    and an open rectification (built on first use)."""
+    if "inspection_visit" not in world.made:
+        from jinqi.inspections.tests.visit_builders import visit_with_rectification
+
+        world.made["inspection_visit"] = visit_with_rectification(
+            world.enterprise,
+            world.users[Role.DEPARTMENT].department,  # type: ignore[union-attr,arg-type]  # the world has them
+            world.users[Role.LEAD_OFFICE],
+        )
+    return world.made["inspection_visit"]
+
+
+def _inspections(world: World) -> dict[str, Any]:
+    """Market regulation's published item, checklist, filed plan, inspector and a draw."""
+    if "inspections" not in world.made:
+        from jinqi.inspections import services as inspections
+
+        staff = world.users[Role.DEPARTMENT]
+        item = inspections.item_publish(
+            item=inspections.item_save(
+                data=inspections.ItemIn(
+                    "SC-001", "食品经营许可检查", "《食品安全法》第三十五条", "许可证", "在有效期内"
+                ),
+                acting_user=staff,  # type: ignore[arg-type]
+            ),
+            acting_user=staff,  # type: ignore[arg-type]
+        )
+        checklist = inspections.checklist_save(
+            data=inspections.ChecklistIn("食品企业体检单", ["C14"], "", "", [item.pk]),
+            acting_user=staff,  # type: ignore[arg-type]
+        )
+        plan = inspections.plan_receive(
+            data=inspections.PlanIn(2026, "planned", "2026年度抽查计划", item_ids=[item.pk]),
+            acting_user=staff,  # type: ignore[arg-type]
+        )
+        inspector = inspections.inspector_add(
+            data=inspections.InspectorIn(
+                "王检查", "31011699001", dt.date(2024, 1, 1), dt.date(2030, 12, 31)
+            ),
+            acting_user=staff,  # type: ignore[arg-type]
+        )
+        draw = inspections.draw_make(
+            data=inspections.DrawIn(
+                plan, dt.date(2026, 6, 1), dt.date(2026, 6, 30), per_enterprise=1, seed=7
+            ),
+            acting_user=staff,  # type: ignore[arg-type]
+        )
+        world.made["inspections"] = {
+            "item": item.pk, "checklist": checklist.pk, "plan": plan.pk,
+            "inspector": inspector.pk, "draw": draw.pk, "number": draw.number,
+        }  # fmt: skip
+    return world.made["inspections"]
+
+
+def _inspections_pk(kind: str) -> Callable[[World], dict[str, Any]]:
+    return lambda world: {"pk": _inspections(world)[kind]}
+
+
 # Sample kwargs for each URL that takes some: objects the department itself is responsible for,
 # so that a role holding the capability reaches the view rather than a scoping 404.
 URL_KWARGS: dict[str, Callable[[World], dict[str, Any]]] = {
@@ -779,6 +839,19 @@ URL_KWARGS: dict[str, Callable[[World], dict[str, Any]]] = {
     "assist:difficulty_add": _assist_booking,
     "assist:item": _assist_item,
     "assist:item_act": _assist_item,
+    **{
+        f"inspection_visits:{name}": lambda w: {"pk": _inspection_visit(w)[0].pk}
+        for name in ("detail", "findings_add", "act", "rate")
+    },
+    "inspection_visits:rectification_act": lambda w: {"pk": _inspection_visit(w)[1].pk},
+    "inspections:item_edit": _inspections_pk("item"),
+    "inspections:item_publish": _inspections_pk("item"),
+    "inspections:checklist_detail": _inspections_pk("checklist"),
+    "inspections:plan_detail": _inspections_pk("plan"),
+    "inspections:plan_act": _inspections_pk("plan"),
+    "inspections:draw_detail": _inspections_pk("draw"),
+    "inspections:draw_rerun": _inspections_pk("draw"),
+    "inspections:public_draw": lambda w: {"number": _inspections(w)["number"]},
     # A link that is not valid: the page answers everyone, saying so.
     "accounts:password_reset_confirm": lambda w: {"uidb64": "MQ", "token": "not-a-token"},
 }
@@ -819,6 +892,8 @@ PATH_PARAMS: dict[str, Callable[[World], Any]] = {
     "policy_code": lambda w: "small-low-profit-cit",  # shipped in every install
     "reference": lambda w: _application(w).reference,
     "repair_id": lambda w: _credit_repair(w).pk,
+    "short_code": lambda w: _inspection_visit(w)[0].short_code,
+    "rectification_id": lambda w: _inspection_visit(w)[1].pk,
 }
 
 # Samples for optional query parameters an operation needs to do its work (without them the
@@ -870,6 +945,14 @@ API_BODIES: dict[str, Callable[[World], dict[str, Any]]] = {
         "decided_on": "2026-01-05",
         "summary": "未按时公示年度报告",
         "legal_basis": "《企业信息公示暂行条例》第八条",
+    },
+    "jinqi_inspections_visit_api_findings_report": lambda w: {
+        "findings": [{"item_code": "SURF-001", "result": "compliant", "note": ""}]
+    },
+    "jinqi_inspections_visit_api_rectification_recheck": lambda w: {
+        "action": "pass",
+        "lock_version": _inspection_visit(w)[1].lock_version,
+        "text": "复查合格",
     },
     "jinqi_plans_api_report_review": lambda w: {
         "rating": Rating.GOOD,

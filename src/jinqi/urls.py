@@ -33,6 +33,8 @@ urlpatterns = [
     path("providers/", include("jinqi.providers.urls")),
     path("legalcheck/", include("jinqi.legalcheck.urls")),
     path("financing/", include("jinqi.financing.urls")),
+    path("inspections/visits/", include("jinqi.inspections.visit_urls")),
+    path("inspections/", include("jinqi.inspections.urls")),
     path("search/", include("jinqi.search.urls")),
     path("audit/", include("jinqi.audit.urls")),
     path("inbox/", include("jinqi.notifications.urls")),

@@ -62,6 +62,10 @@ BUREAUS = (
     DepartmentSeed("culture-tourism", "区文化旅游局", K.BUREAU),
     DepartmentSeed("water", "区水务局", K.BUREAU),
     DepartmentSeed("commerce", "区商务委", K.BUREAU),
+    # Not named by the plan's attachment; they inspect (安全+环保 joint inspection, measure 48).
+    DepartmentSeed("emergency-management", "区应急管理局", K.BUREAU),
+    DepartmentSeed("ecology-environment", "区生态环境局", K.BUREAU),
+    DepartmentSeed("fire-rescue", "区消防救援支队", K.BUREAU),
     DepartmentSeed("trade-union", "区总工会", K.ORGANISATION),
     DepartmentSeed("womens-federation", "区妇联", K.ORGANISATION),
     DepartmentSeed("commerce-federation", "区工商联", K.ORGANISATION),

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "jinqi.guides",
     "jinqi.legalcheck",
     "jinqi.assist",
+    "jinqi.inspections",
     # No models: the `jinqi demo` command and the demo and benchmark data it generates.
     "jinqi.demo",
     "jinqi.api",
