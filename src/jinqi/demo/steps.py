@@ -15,8 +15,8 @@ from jinqi.demo.credit import demo_credit_load
 from jinqi.demo.financing import demo_financing_accounts, demo_financing_load
 from jinqi.demo.guides import demo_guides_load
 from jinqi.demo.inboxes import demo_inboxes_settle
-from jinqi.demo.legalcheck import demo_legalcheck_load
 from jinqi.demo.inspection_visits import demo_inspection_visits_load
+from jinqi.demo.legalcheck import demo_legalcheck_load
 from jinqi.demo.plans import demo_plan_load
 from jinqi.demo.policies import demo_policies_load
 from jinqi.demo.providers import demo_provider_accounts, demo_providers_load
