@@ -106,3 +106,6 @@ def test_provider_admitted_answers_a_need_and_is_rated(
     chief.goto(f"{live_server.url}/providers/figures/")
     assert LAW_FIRM in chief.locator("table").inner_text()
     shot(chief, "providers-7-figures")
+    # Let every page finish its requests before the live server's threads are torn down.
+    for page in (visitor, office, lawyer, owner, chief):
+        page.wait_for_load_state("networkidle")

@@ -43,6 +43,8 @@ TOUR_DETAILS: dict[str, tuple[str, ...]] = {
         "policies:awards",
         "applications:publicity",
         "applications:batch",
+        "providers:provider",
+        "providers:apply",
     ),
     Role.ENTERPRISE: (
         "web:portal",
@@ -51,6 +53,7 @@ TOUR_DETAILS: dict[str, tuple[str, ...]] = {
         "applications:detail",
         "appeals:detail",
         "registry:mine",
+        "providers:need",
     ),
     Role.DEPARTMENT: (
         "plans:measure_detail",
@@ -76,6 +79,7 @@ TOUR_DETAILS: dict[str, tuple[str, ...]] = {
         "appeals:statistics",
         "surveys:detail",
     ),
+    Role.PROVIDER: ("providers:need",),
     Role.SYSTEM_ADMIN: ("admin:index",),
     Role.SECURITY_ADMIN: ("admin:index", "accounts:security"),
     Role.AUDIT_ADMIN: ("admin:index", "audit:trail"),
