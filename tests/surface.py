@@ -41,6 +41,7 @@ from jinqi.policies import services as policy_services
 from jinqi.policies.enums import Delivery
 from jinqi.policies.models import Grant
 from jinqi.policies.services import PolicyData
+from jinqi.providers.tests import factories as provider_factories
 from jinqi.registry import services as registry_services
 from jinqi.registry.models import CorrectionRequest, Enterprise, Fact
 from jinqi.registry.tests import factories as registry_factories
@@ -147,6 +148,8 @@ def build_world() -> World:
     correction = registry_services.correction_request_raise(
         fact=fact, reason="应为 4 件", acting_user=users[Role.ENTERPRISE]
     )
+    # The provider user acts for an admitted provider (the alliance's pages need one).
+    provider_factories.member_of_admitted(users[Role.PROVIDER])  # type: ignore[arg-type]
     queued_import = upload_store(
         file=SimpleUploadedFile("facts.csv", b"uscc,core_ip_count\n"),
         purpose_key="registry.import_file",
@@ -525,23 +528,48 @@ def _reorganisation(world: World) -> dict[str, Any]:
     return {"pk": world.made["reorganisation"].pk}
 
 
+def _provider_need(world: World) -> dict[str, Any]:
+    """A need the enterprise user's enterprise sent to the provider user's provider, answered
+    (so both see its conversation, and the enterprise its rating form); built on first use."""
+    if "provider_need" not in world.made:
+        from jinqi.providers.selectors import admitted_provider_for
+        from jinqi.providers.services import need_message_send
+
+        provider_user = world.users[Role.PROVIDER]
+        provider = admitted_provider_for(provider_user)
+        need = provider_factories.posted_need(
+            world.enterprise,
+            world.users[Role.ENTERPRISE],  # type: ignore[arg-type]
+            provider=provider,
+        )
+        need_message_send(
+            need=need,
+            text="可以协助。",
+            lock_version=need.lock_version,
+            acting_user=provider_user,  # type: ignore[arg-type]
+        )
+        world.made["provider_need"] = need
+    return {"pk": world.made["provider_need"].pk}
+
+
+def _admitted_provider(world: World) -> dict[str, Any]:
+    from jinqi.providers.selectors import admitted_provider_for
+
+    provider = admitted_provider_for(world.users[Role.PROVIDER])
+    assert provider is not None
+    return {"pk": provider.pk}
+
+
 def _legal_check(world: World, state: str) -> Any:
-    """A legal check taken by an admitted law firm the provider user belongs to: `reported` for
+    """A legal check taken by the admitted law firm the provider user belongs to: `reported` for
     the enterprise user's own enterprise (its page shows the return visit), `in_progress` for
     another enterprise (the checklist being filled in). Built on first use."""
     key = f"legal_check_{state}"
     if key not in world.made:
         from jinqi.legalcheck.tests import factories as legal
-        from jinqi.providers.models import ProviderMembership
-        from jinqi.providers.tests.factories import admitted_provider
 
-        lawyer = world.users[Role.PROVIDER]
+        lawyer = world.users[Role.PROVIDER]  # a member of an admitted law firm (build_world)
         assert lawyer is not None
-        if "law_firm" not in world.made:
-            world.made["law_firm"], _first = admitted_provider()
-            ProviderMembership.objects.create(
-                user=lawyer, provider=world.made["law_firm"], joined_at=clock.now()
-            )
         if state == "reported":
             world.made[key] = legal.reported(world.enterprise, lawyer)
         else:
@@ -639,6 +667,13 @@ URL_KWARGS: dict[str, Callable[[World], dict[str, Any]]] = {
     "verify:document": _verifiable_code,
     "verify:pdf": _verifiable_code,
     "credit:reorganisation_close": _reorganisation,
+    "providers:provider": _admitted_provider,
+    "providers:office_provider": _admitted_provider,
+    "providers:office_act": _admitted_provider,
+    "providers:need": _provider_need,
+    "providers:need_message": _provider_need,
+    "providers:need_rate": _provider_need,
+    "providers:need_withdraw": _provider_need,
     "legalcheck:detail": _reported_check,
     "legalcheck:step": _reported_check,
     "legalcheck:rectification_add": _reported_check,

@@ -76,6 +76,14 @@ def _cases(kind: str) -> list[Any]:
 
 # (URL name, role) → why a role holding the view's capability still gets a 404.
 DOCUMENTED_404: dict[tuple[str, str], str] = {
+    **{
+        (name, Role.DEPARTMENT): (
+            "department staff hold the alliance office's capability by role, but only the 区经委 "
+            "runs the alliance (providers.permissions.is_alliance_office); the walk's department "
+            "is market regulation."
+        )
+        for name in ("providers:office", "providers:office_provider", "providers:figures")
+    },
     ("plans:ledger_export", Role.DEPARTMENT): (
         "VIEW_LEDGER lets departments see their own measures on screen; the full export is the "
         "lead office's (plans.views.ledger_export)."

@@ -29,6 +29,7 @@ urlpatterns = [
     path("appeals/", include("jinqi.appeals.urls")),
     path("guides/", include("jinqi.guides.urls")),
     path("credit/", include("jinqi.credit.urls")),
+    path("providers/", include("jinqi.providers.urls")),
     path("legalcheck/", include("jinqi.legalcheck.urls")),
     path("search/", include("jinqi.search.urls")),
     path("audit/", include("jinqi.audit.urls")),

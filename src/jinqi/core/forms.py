@@ -45,3 +45,7 @@ class LinkField(BoundaryField, forms.URLField):
 
 class SlugField(BoundaryField, forms.SlugField):
     """A code of letters, digits, hyphens and underscores."""
+
+
+class EmailField(BoundaryField, forms.EmailField):
+    """An e-mail address."""

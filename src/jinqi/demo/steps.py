@@ -16,6 +16,7 @@ from jinqi.demo.inboxes import demo_inboxes_settle
 from jinqi.demo.legalcheck import demo_legalcheck_load
 from jinqi.demo.plans import demo_plan_load
 from jinqi.demo.policies import demo_policies_load
+from jinqi.demo.providers import demo_provider_accounts, demo_providers_load
 from jinqi.demo.registry import demo_registry_load
 from jinqi.demo.search import demo_search_index
 from jinqi.demo.surveys import demo_surveys_load
@@ -42,6 +43,7 @@ STEPS: tuple[DemoStep, ...] = (
     DemoStep("surveys", demo_surveys_load),
     DemoStep("appeals", demo_appeals_load),
     DemoStep("credit", demo_credit_load),
+    DemoStep("providers", demo_providers_load, demo_provider_accounts),
     DemoStep("legalcheck", demo_legalcheck_load),
     DemoStep("inboxes", demo_inboxes_settle),
     DemoStep("search", demo_search_index),

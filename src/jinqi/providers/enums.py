@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ProviderCategory(models.TextChoices):
@@ -20,3 +21,12 @@ class ProviderStatus(models.TextChoices):
     SUSPENDED = "suspended", _("Suspended")
     REFUSED = "refused", _("Application refused")
     REMOVED = "removed", _("Removed")
+
+
+class NeedState(models.TextChoices):
+    """Where an enterprise's need stands; moved only by `providers.workflow.NEED_WORKFLOW`."""
+
+    OPEN = "open", _("Waiting for a provider")
+    ANSWERED = "answered", _("Answered")
+    RATED = "rated", pgettext_lazy("providers", "Rated")
+    WITHDRAWN = "withdrawn", _("Withdrawn")

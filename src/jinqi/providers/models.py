@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from jinqi.accounts.models import Department
 from jinqi.core.models import StoredFile
-from jinqi.providers.enums import ProviderCategory, ProviderStatus
+from jinqi.providers.enums import NeedState, ProviderCategory, ProviderStatus
+from jinqi.registry.models import Enterprise
 
 
 class ServiceProviderQuerySet(models.QuerySet["ServiceProvider"]):
@@ -90,3 +92,107 @@ class ProviderMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.provider}"
+
+
+class ServiceNeed(models.Model):
+    """An enterprise's need for a provider's service: posted to every admitted provider of the
+    category serving the town, or sent to one provider the enterprise picked. The first
+    provider to answer takes it up; `state` is moved only by `NEED_WORKFLOW`."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.PROTECT, related_name="+", verbose_name=_("enterprise")
+    )
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    category = models.CharField(_("category"), max_length=30, choices=ProviderCategory.choices)
+    town = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("town"),
+    )
+    text = models.TextField(_("what is needed"))
+    # The provider picked by the enterprise, or the one that took the need up by answering.
+    provider = models.ForeignKey(
+        ServiceProvider,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="needs",
+        verbose_name=_("provider"),
+    )
+    picked = models.BooleanField(_("provider picked by the enterprise"), default=False)
+    state = models.CharField(
+        _("state"), max_length=20, choices=NeedState.choices, default=NeedState.OPEN
+    )
+    posted_at = models.DateTimeField(_("posted at"))
+    answered_at = models.DateTimeField(_("first answered at"), null=True, blank=True)
+    lock_version = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-posted_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(picked=False) | Q(provider__isnull=False),
+                name="providers_picked_need_names_provider",
+            ),
+            models.CheckConstraint(
+                condition=Q(state="open") | Q(state="withdrawn") | Q(provider__isnull=False),
+                name="providers_answered_need_has_provider",
+            ),
+        ]
+        verbose_name = _("service need")
+        verbose_name_plural = _("service needs")
+
+    def __str__(self) -> str:
+        return self.text[:40]
+
+
+class NeedMessage(models.Model):
+    """One message of the conversation about a need, by the enterprise or the provider."""
+
+    need = models.ForeignKey(ServiceNeed, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Set when the author wrote for the provider (else the enterprise wrote).
+    provider = models.ForeignKey(
+        ServiceProvider, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    text = models.TextField(_("message"))
+    at = models.DateTimeField(_("sent at"))
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+
+    def __str__(self) -> str:
+        return self.text[:40]
+
+
+class ServiceRating(models.Model):
+    """The enterprise's rating of the service it received: one per need, by the database."""
+
+    need = models.OneToOneField(ServiceNeed, on_delete=models.PROTECT, related_name="rating")
+    provider = models.ForeignKey(ServiceProvider, on_delete=models.PROTECT, related_name="ratings")
+    score = models.PositiveSmallIntegerField(_("score"))
+    comment = models.TextField(_("comment"), blank=True)
+    rated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    rated_at = models.DateTimeField(_("rated at"))
+
+    class Meta:
+        ordering = ["-rated_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(score__gte=1) & Q(score__lte=5), name="providers_score_one_to_five"
+            )
+        ]
+        verbose_name = _("service rating")
+        verbose_name_plural = _("service ratings")
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.score}"

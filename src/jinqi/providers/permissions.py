@@ -15,6 +15,7 @@ ACT_AS_PROVIDER = "providers.act"  # answer enterprises' needs for one's admitte
 ADMINISTER = "providers.administer"  # the alliance office: admit, suspend, remove
 OVERSEE = "providers.oversee"  # response times and ratings
 POST_NEED = "providers.post_need"  # an enterprise posts a need or picks a provider, rates
+FOLLOW_NEED = "providers.follow_need"  # a need's page and messages: its enterprise, its provider
 DIRECTORY = PUBLIC  # the directory of admitted providers and the application form
 
 # The seeded department that runs the alliance (accounts/departments_seed.py: 区经委).
@@ -26,6 +27,7 @@ register_capabilities(
         ADMINISTER: {Role.DEPARTMENT},
         OVERSEE: {Role.DEPARTMENT, Role.LEAD_OFFICE},
         POST_NEED: {Role.ENTERPRISE},
+        FOLLOW_NEED: {Role.ENTERPRISE, Role.PROVIDER},
     }
 )
 
@@ -41,3 +43,12 @@ def may_oversee(user: Any) -> bool:
     if not has_capability(user, OVERSEE):
         return False
     return user.role == Role.LEAD_OFFICE or is_alliance_office(user)
+
+
+def is_own_enterprise(user: Any, uscc: str) -> bool:
+    """A user of the enterprise that posted a need."""
+    return (
+        has_capability(user, POST_NEED)
+        and bool(getattr(user, "enterprise_uscc", ""))
+        and user.enterprise_uscc == uscc
+    )

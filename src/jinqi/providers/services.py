@@ -13,8 +13,9 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from jinqi.accounts.enums import DepartmentKind, Role
+from jinqi.accounts.enums import Role
 from jinqi.accounts.models import Department, User
+from jinqi.accounts.selectors import enterprise_users
 from jinqi.accounts.services import system_user
 from jinqi.audit.enums import AuditAction
 from jinqi.audit.services import audit_record
@@ -22,13 +23,21 @@ from jinqi.core import clock
 from jinqi.core.errors import DomainError
 from jinqi.core.uploads import upload_store
 from jinqi.notifications.services import notification_send
-from jinqi.providers.enums import ProviderCategory, ProviderStatus
-from jinqi.providers.models import ProviderMembership, ProviderQualification, ServiceProvider
+from jinqi.providers.enums import NeedState, ProviderCategory, ProviderStatus
+from jinqi.providers.models import (
+    NeedMessage,
+    ProviderMembership,
+    ProviderQualification,
+    ServiceNeed,
+    ServiceProvider,
+    ServiceRating,
+)
+from jinqi.providers.permissions import is_own_enterprise
 from jinqi.providers.registrations import QUALIFICATION_UPLOAD
-from jinqi.providers.workflow import PROVIDER_WORKFLOW
+from jinqi.providers.selectors import TOWN_KINDS, admitted_provider_for, may_answer
+from jinqi.providers.workflow import NEED_WORKFLOW, PROVIDER_WORKFLOW
+from jinqi.registry.models import Enterprise
 from jinqi.registry.uscc import check_uscc
-
-TOWN_KINDS = (DepartmentKind.TOWN, DepartmentKind.STREET, DepartmentKind.PARK)
 
 
 @dataclass(frozen=True)
@@ -130,7 +139,10 @@ def _first_account(provider: ServiceProvider, *, acting_user: User) -> User:
         kind="providers.admitted",
         title=_("%(provider)s is admitted to the service-provider alliance")
         % {"provider": provider.name},
-        body=_("Your login name is %(username)s. Set your password through the link.")
+        body=_(
+            "Your login name is %(username)s. Set your password through the link within an "
+            "hour; later, ask for a new link with “Forgot your password?” on the login page."
+        )
         % {"username": user.username},
         link=link,
     )
@@ -175,3 +187,136 @@ def _tell_members(provider: ServiceProvider, text: str) -> None:
         % {"provider": provider.name, "status": ProviderStatus(provider.status).label},
         body=text,
     )
+
+
+@dataclass(frozen=True)
+class NeedIn:
+    """A need as the enterprise posts it (its text passed the text boundary)."""
+
+    category: str
+    town: Department | None
+    text: str
+    provider: ServiceProvider | None = None  # picked directly from the directory
+
+
+def need_post(*, enterprise: Enterprise, data: NeedIn, acting_user: User) -> ServiceNeed:
+    """An enterprise posts a need to a category and town, or to a provider it picked (then the
+    category is the provider's). The providers it is open to are told."""
+    if data.provider is not None and data.provider.status != ProviderStatus.ADMITTED:
+        raise DomainError(_("This provider is not admitted to the alliance now."))
+    category = data.provider.category if data.provider is not None else data.category
+    if category not in ProviderCategory.values:
+        raise DomainError(_("Choose a category."))
+    if data.town is not None and data.town.kind not in TOWN_KINDS:
+        raise DomainError(_("Choose towns, streets or parks only."))
+    if not data.text.strip():
+        raise DomainError(_("Say what you need."))
+    with transaction.atomic():
+        need = ServiceNeed.objects.create(
+            enterprise=enterprise,
+            posted_by=acting_user,
+            category=category,
+            town=data.town,
+            text=data.text.strip(),
+            provider=data.provider,
+            picked=data.provider is not None,
+            posted_at=clock.now(),
+        )
+        NEED_WORKFLOW.started(need, "post", acting_user=acting_user)
+        notification_send(
+            recipients=_provider_staff_for(need),
+            kind="providers.need",
+            title=_("A new need: %(category)s") % {"category": need.get_category_display()},
+            body=need.text[:200],
+            link=reverse("providers:need", kwargs={"pk": need.pk}),
+            dedup_key=f"providers-need:{need.pk}",
+        )
+    return need
+
+
+def _provider_staff_for(need: ServiceNeed) -> list[User]:
+    providers = ServiceProvider.objects.admitted()
+    if need.provider_id is not None:
+        providers = providers.filter(pk=need.provider_id)
+    else:
+        providers = providers.filter(category=need.category)
+        if need.town_id is not None:
+            providers = providers.filter(towns=need.town_id)
+    return list(User.objects.filter(provider_membership__provider__in=providers, is_active=True))
+
+
+def need_message_send(
+    *, need: ServiceNeed, text: str, lock_version: int, acting_user: User
+) -> NeedMessage:
+    """A message about a need. A provider's first answer takes the need up (the `answer` step,
+    which starts the response time); after it, the enterprise and that provider write freely
+    until the need is rated or withdrawn."""
+    text = text.strip()
+    if not text:
+        raise DomainError(_("Write the message."))
+    provider = admitted_provider_for(acting_user)
+    with transaction.atomic():
+        if need.state == NeedState.OPEN and provider is not None:
+            NEED_WORKFLOW.apply(
+                need,
+                "answer",
+                lock_version=lock_version,
+                acting_user=acting_user,
+                text=text,
+                changes={"provider": provider, "answered_at": clock.now()},
+            )
+            recipients = enterprise_users([need.enterprise.uscc])
+        elif need.state != NeedState.ANSWERED:
+            raise DomainError(
+                _("The conversation is closed: the need is “%(state)s”.")
+                % {"state": need.get_state_display()}
+            )
+        elif provider is not None and may_answer(acting_user, need):
+            recipients = enterprise_users([need.enterprise.uscc])
+        elif is_own_enterprise(acting_user, need.enterprise.uscc):
+            provider = None
+            recipients = User.objects.filter(provider_membership__provider_id=need.provider_id)
+        else:
+            raise DomainError(_("This need is not open to your organisation."))
+        message = NeedMessage.objects.create(
+            need=need, author=acting_user, provider=provider, text=text, at=clock.now()
+        )
+        notification_send(
+            recipients=recipients,
+            kind="providers.message",
+            title=_("A message about your need: %(need)s") % {"need": str(need)},
+            body=text[:200],
+            link=reverse("providers:need", kwargs={"pk": need.pk}),
+        )
+    return message
+
+
+def need_rate(
+    *, need: ServiceNeed, score: int, comment: str, lock_version: int, acting_user: User
+) -> ServiceRating:
+    """The enterprise rates the service it received, once (the database holds it to once)."""
+    if not 1 <= score <= 5:
+        raise DomainError(_("Give a score from 1 to 5."))
+    with transaction.atomic():
+        NEED_WORKFLOW.apply(need, "rate", lock_version=lock_version, acting_user=acting_user)
+        # Only an answered need can be rated, and an answered need names its provider (a check
+        # constraint says so).
+        assert need.provider is not None
+        try:
+            with transaction.atomic():
+                rating = ServiceRating.objects.create(
+                    need=need,
+                    provider=need.provider,
+                    score=score,
+                    comment=comment.strip(),
+                    rated_by=acting_user,
+                    rated_at=clock.now(),
+                )
+        except IntegrityError as error:
+            raise DomainError(_("This service has been rated already.")) from error
+    return rating
+
+
+def need_withdraw(*, need: ServiceNeed, lock_version: int, acting_user: User) -> ServiceNeed:
+    NEED_WORKFLOW.apply(need, "withdraw", lock_version=lock_version, acting_user=acting_user)
+    return need

@@ -9,10 +9,13 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from jinqi.accounts.models import Department, User
-from jinqi.accounts.tests.factories import department_user
+from jinqi.accounts.tests.factories import UserFactory, department_user
+from jinqi.core import clock
 from jinqi.providers import services
 from jinqi.providers.enums import ProviderCategory
-from jinqi.providers.models import ServiceProvider
+from jinqi.providers.models import ProviderMembership, ServiceNeed, ServiceProvider
+from jinqi.registry.models import Enterprise
+from jinqi.registry.tests import factories as registry_factories
 from jinqi.registry.uscc import generate_uscc
 
 PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
@@ -62,3 +65,35 @@ def admitted_provider(**overrides: Any) -> tuple[ServiceProvider, User]:
     )
     provider.refresh_from_db()
     return provider, provider.members.get().user
+
+
+def enterprise_user(target: Enterprise | None = None) -> tuple[Enterprise, User]:
+    """An enterprise of the registry and one of its users."""
+    target = target or registry_factories.enterprise(name="上海金山需求测试有限公司")
+    return target, UserFactory(enterprise=True, enterprise_uscc=target.uscc)
+
+
+def town(code: str = "town-zhujing") -> Department:
+    return Department.objects.get(code=code)
+
+
+def posted_need(
+    enterprise: Enterprise, user: User, *, provider: ServiceProvider | None = None, **overrides: Any
+) -> ServiceNeed:
+    values: dict[str, Any] = {
+        "category": ProviderCategory.LAW_FIRM,
+        "town": town(),
+        "text": "劳动合同模板需要律师审核。",
+        "provider": provider,
+    }
+    values.update(overrides)
+    return services.need_post(
+        enterprise=enterprise, data=services.NeedIn(**values), acting_user=user
+    )
+
+
+def member_of_admitted(user: User, **overrides: Any) -> ServiceProvider:
+    """Make `user` (of Role.PROVIDER) a second member of a newly admitted provider."""
+    provider, _first = admitted_provider(**overrides)
+    ProviderMembership.objects.create(user=user, provider=provider, joined_at=clock.now())
+    return provider
