@@ -578,6 +578,7 @@ def _legal_check(world: World, state: str) -> Any:
 
         # build_world made the provider user a member of an admitted law firm.
         lawyer = world.users[Role.PROVIDER]
+        lawyer = world.users[Role.PROVIDER]  # a member of an admitted law firm (build_world)
         assert lawyer is not None
         if state == "reported":
             world.made[key] = legal.reported(world.enterprise, lawyer)

@@ -13,6 +13,7 @@ from django.db import models
 from jinqi.audit.enums import AuditAction
 from jinqi.audit.models import AuditEvent
 from jinqi.core import clock
+from jinqi.core.workflow import Step
 
 
 def _plain(value: Any) -> Any:
@@ -74,4 +75,21 @@ def audit_api_call(
         object_id=str(status),
         object_repr=f"{method} {path}"[:200],
         changes={"token": token_id} if token_id else {},
+    )
+
+
+def workflow_step_audit(step: Step[Any]) -> None:
+    """A workflow effect (core.workflow): one audit row per step — created when the record
+    starts, else a transition — with the state before and after, the step's changes and its
+    text."""
+    audit_record(
+        actor=step.actor,
+        action=AuditAction.CREATE if not step.source else AuditAction.TRANSITION,
+        target=step.record,
+        before={"state": step.source},
+        after={
+            "state": step.transition.target,
+            **{key: _plain(value) for key, value in step.changes.items()},
+        },
+        note=step.text[:300],
     )

@@ -20,8 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jinqi.accounts.selectors import department_staff, enterprise_users
-from jinqi.audit.enums import AuditAction
-from jinqi.audit.services import audit_record
+from jinqi.audit.services import workflow_step_audit
 from jinqi.core.errors import PermissionDenied
 from jinqi.core.workflow import Step, Transition, Workflow
 from jinqi.credit.enums import RepairState as S
@@ -47,21 +46,6 @@ def _not_extended(application: RepairApplication) -> str | None:
     if application.extension_reason:
         return _("The decision period has been extended once already.")
     return None
-
-
-def _audit(step: Step[RepairApplication]) -> None:
-    changes = {
-        key: value.isoformat() if hasattr(value, "isoformat") else value
-        for key, value in step.changes.items()
-    }
-    audit_record(
-        actor=step.actor,
-        action=AuditAction.CREATE if not step.source else AuditAction.TRANSITION,
-        target=step.record,
-        before={"state": step.source},
-        after={"state": step.transition.target, **changes},
-        note=step.text[:300],
-    )
 
 
 def _notify(step: Step[RepairApplication]) -> None:
@@ -131,5 +115,5 @@ REPAIR_WORKFLOW: Workflow[RepairApplication] = Workflow(
     state_labels=dict(S.choices),
     conflict=gettext_lazy("Someone else changed this application first; reload and try again."),
     final=frozenset({S.NOT_ACCEPTED, S.APPROVED, S.REJECTED, S.WITHDRAWN}),
-    effects=(_audit, _notify),
+    effects=(workflow_step_audit, _notify),
 )

@@ -1,8 +1,9 @@
 """Demo legal health checks (法治体检, measures 50–51): five enterprises at five stages — asked
 for, being checked (an enterprise on the serious-dishonesty list, prefilled red), the demo
 enterprise's report issued with its rectification items open, a report whose rectification
-deadline has passed, and one closed after its return visit — all by the 区司法局's 司法所 staff,
-and the indicators linked to measures 50 and 51."""
+deadline has passed, and one closed after its return visit — by the 区司法局's 司法所 staff, the
+one being checked by the demo law firm (the providers demo's `provider` login) when it is
+there — and the indicators linked to measures 50 and 51."""
 
 from __future__ import annotations
 
@@ -13,10 +14,12 @@ from jinqi.accounts.models import User
 from jinqi.core import clock
 from jinqi.demo.accounts import DEMO_ENTERPRISE_USCC
 from jinqi.demo.plans import PLAN_CODE
+from jinqi.demo.providers import PROVIDER_USERNAME
 from jinqi.legalcheck import services
 from jinqi.legalcheck.enums import Grade
 from jinqi.legalcheck.indicators import INDICATOR_KEYS
 from jinqi.legalcheck.models import ChecklistItem, LegalCheck
+from jinqi.legalcheck.permissions import is_provider
 from jinqi.legalcheck.services import Answer, VisitResult
 from jinqi.plans.models import Measure
 from jinqi.plans.services import measure_indicators_set
@@ -104,10 +107,12 @@ def demo_legalcheck_load(report: Callable[[str], None]) -> None:
     check = services.legal_check_request(
         enterprise=firms[0], topics="", acting_user=_owner(firms[0])
     )
+    lawyer = User.objects.filter(username=PROVIDER_USERNAME).first()
+    taker = lawyer if lawyer is not None and is_provider(lawyer) else staff
     check = services.legal_check_accept(
-        check=check, lock_version=check.lock_version, acting_user=staff
+        check=check, lock_version=check.lock_version, acting_user=taker
     )
-    _fill(check, staff, complete=False)
+    _fill(check, taker, complete=False)
     # The demo enterprise: report issued, rectifications open.
     _report(demo_firm, staff, demo_user)
     # Reported two months ago: a deadline has passed.

@@ -53,5 +53,5 @@ OPEN_STATES = (CheckState.REQUESTED, CheckState.IN_PROGRESS, CheckState.REPORTED
 
 class RectificationResult(models.TextChoices):
     OPEN = "", _("Open")
-    DONE = "done", _("Done")
-    NOT_DONE = "not_done", _("Not done")
+    DONE = "done", _("Rectified")
+    NOT_DONE = "not_done", _("Not rectified")

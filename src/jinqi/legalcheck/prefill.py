@@ -39,23 +39,23 @@ def _listed(records: list[CreditRecord], kind: str, today: dt.date) -> Known:
         return Known(Grade.GREEN, _("Not listed."), "", _platform(), today)
     lines = "；".join(f"{r.decision_number}（{r.department.name}，{r.decided_on}）" for r in found)
     if kind == RecordKind.SERIOUS_DISHONESTY:
-        advice = _(
-            "Fulfil the obligations of the decision at once and apply for credit repair from "
-            "the day it becomes possible; until then credit gates stop payments and approvals."
-        )
-        return Known(
+        grade, advice = (
             Grade.RED,
-            _("Listed: %(records)s.") % {"records": lines},
-            advice,
-            "、".join(sorted({r.department.name for r in found})),
-            today,
+            _(
+                "Fulfil the obligations of the decision at once and apply for credit repair from "
+                "the day it becomes possible; until then credit gates stop payments and approvals."
+            ),
         )
-    advice = _(
-        "Put right what caused the listing (annual report, registered address) and apply to "
-        "the market regulator to be removed from the list."
-    )
+    else:
+        grade, advice = (
+            Grade.AMBER,
+            _(
+                "Put right what caused the listing (annual report, registered address) and apply "
+                "to the market regulator to be removed from the list."
+            ),
+        )
     return Known(
-        Grade.AMBER,
+        grade,
         _("Listed: %(records)s.") % {"records": lines},
         advice,
         "、".join(sorted({r.department.name for r in found})),

@@ -18,8 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from jinqi.accounts.models import Department, User
 from jinqi.accounts.selectors import department_staff, enterprise_users
-from jinqi.audit.enums import AuditAction
-from jinqi.audit.services import audit_record
+from jinqi.audit.services import workflow_step_audit
 from jinqi.core.errors import PermissionDenied
 from jinqi.core.workflow import Step, Transition, Workflow
 from jinqi.legalcheck.enums import CheckState as S
@@ -68,21 +67,6 @@ def _all_checked(check: LegalCheck) -> str | None:
     if check.rectifications.filter(result="").exists():
         return _("Record the result of every rectification item at the return visit.")
     return None
-
-
-def _audit(step: Step[LegalCheck]) -> None:
-    changes = {
-        key: value.isoformat() if hasattr(value, "isoformat") else str(value)
-        for key, value in step.changes.items()
-    }
-    audit_record(
-        actor=step.actor,
-        action=AuditAction.CREATE if not step.source else AuditAction.TRANSITION,
-        target=step.record,
-        before={"state": step.source},
-        after={"state": step.transition.target, **changes},
-        note=step.text[:300],
-    )
 
 
 def _notify(step: Step[LegalCheck]) -> None:
@@ -145,5 +129,5 @@ LEGAL_CHECK_WORKFLOW: Workflow[LegalCheck] = Workflow(
     state_labels=dict(S.choices),
     conflict=gettext_lazy("Someone else changed this check first; reload and try again."),
     final=frozenset({S.CLOSED, S.WITHDRAWN}),
-    effects=(_audit, _notify),
+    effects=(workflow_step_audit, _notify),
 )
