@@ -137,7 +137,7 @@ class Migration(migrations.Migration):
                             ("submitted", "Waiting for an institution"),
                             ("taken", "Being assessed"),
                             ("asked", "Question to the enterprise"),
-                            ("granted", "Granted"),
+                            ("granted", "Approved and granted"),
                             ("declined", "Declined"),
                             ("withdrawn", "Withdrawn"),
                         ],
