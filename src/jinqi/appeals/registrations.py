@@ -17,7 +17,7 @@ from jinqi.appeals.services import ATTACHMENT_PURPOSE
 from jinqi.appeals.tasks import appeals_escalate_overdue_task, appeals_follow_up_due_task
 from jinqi.core.schedule import PeriodicJob, register_periodic_job
 from jinqi.core.uploads import EVIDENCE_TYPES, UploadPurpose, register_purpose
-from jinqi.web.navigation import NavEntry, register_nav
+from jinqi.web.navigation import SERVICE, NavEntry, register_nav
 from jinqi.web.portal import PortalPanel, register_panel
 from jinqi.web.todo import TodoItem, register_todo
 
@@ -59,6 +59,7 @@ def register() -> None:
             _("Appeals"),
             lambda r: permissions.has_capability(r.user, permissions.WORK),
             order=43,
+            group=SERVICE,
             badge=lambda r: escalated(r.user).count(),
         )
     )

@@ -13,7 +13,7 @@ from jinqi.assist.permissions import BOOK, WORK
 from jinqi.assist.selectors import Figures
 from jinqi.core.indicators import Indicator, register_indicator
 from jinqi.core.permissions import has_capability
-from jinqi.web.navigation import NavEntry, register_nav
+from jinqi.web.navigation import SERVICE, NavEntry, register_nav
 from jinqi.web.todo import TodoItem, register_todo
 
 
@@ -32,6 +32,7 @@ def register() -> None:
             _("Accompanied procedures"),
             lambda r: has_capability(r.user, WORK),
             order=44,
+            group=SERVICE,
         )
     )
     register_todo(

@@ -22,12 +22,14 @@ from jinqi.web.permissions import LEAD_OFFICE_ROLE, PORTAL, TODO
 PUBLIC = "public"
 CONTENT = "content"
 DATA = "data"
+SERVICE = "service"  # the staff's work for enterprises: appeals, accompanied procedures
 GROUP_LABELS: dict[str, str | Promise] = {
     PUBLIC: _("Public information"),
     CONTENT: _("Content management"),
     DATA: _("Enterprise data"),
+    SERVICE: _("Enterprise services"),
 }
-GROUP_ORDER = {DATA: 30, CONTENT: 45, PUBLIC: 80}
+GROUP_ORDER = {DATA: 30, SERVICE: 43, CONTENT: 45, PUBLIC: 80}
 # Nine short Chinese labels fit in one line at 1366 px with room to spare; fourteen did not.
 FLAT_LIMIT = 9
 
