@@ -309,6 +309,12 @@ def plan_step(
     return step.record
 
 
+def unknown_items_message(codes: Sequence[str]) -> str:
+    return _("Your department has no item with the code(s) %(codes)s.") % {
+        "codes": "、".join(codes)
+    }
+
+
 @transaction.atomic
 def plan_receive(*, data: PlanIn, acting_user: User) -> Plan:
     """A department system files a plan in one call: planned and triggered plans are filed,
