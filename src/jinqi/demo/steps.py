@@ -13,6 +13,7 @@ from jinqi.demo.awards import demo_awards_load
 from jinqi.demo.credit import demo_credit_load
 from jinqi.demo.guides import demo_guides_load
 from jinqi.demo.inboxes import demo_inboxes_settle
+from jinqi.demo.inspections import demo_inspections_load
 from jinqi.demo.plans import demo_plan_load
 from jinqi.demo.policies import demo_policies_load
 from jinqi.demo.registry import demo_registry_load
@@ -41,6 +42,7 @@ STEPS: tuple[DemoStep, ...] = (
     DemoStep("surveys", demo_surveys_load),
     DemoStep("appeals", demo_appeals_load),
     DemoStep("credit", demo_credit_load),
+    DemoStep("inspections", demo_inspections_load),
     DemoStep("inboxes", demo_inboxes_settle),
     DemoStep("search", demo_search_index),
 )
