@@ -162,7 +162,7 @@ def _rosters(staff: dict[str, User | None]) -> None:
 def _draw(user: User | None, plan: Plan, report: Callable[[str], None]) -> None:
     assert user is not None
     firm = Enterprise.objects.active().order_by("uscc").first()
-    inspector = Inspector.objects.filter(department_id=user.department_id).first()
+    inspector = Inspector.objects.filter(department=user.department).first()
     if firm is not None and inspector is not None:
         services.conflict_declare(
             inspector=inspector, uscc=firm.uscc, reason="近亲属在该企业任职", acting_user=user
