@@ -478,10 +478,10 @@ def draw_make(*, data: DrawIn, acting_user: User) -> Draw:
     lock_until_commit("inspections.draw", department.pk)
     year = data.window_start.year
     serial = Draw.objects.filter(
-        department=department, number__startswith=f"{department.code}-{year}-"
+        department=department, number__startswith=f"{year}-{department.pk:03d}-"
     ).count()
     draw = Draw.objects.create(
-        number=f"{department.code}-{year}-{serial + 1:03d}",
+        number=f"{year}-{department.pk:03d}-{serial + 1:03d}",
         department=department,
         plan=data.plan,
         industry_prefix=data.industry_prefix,
