@@ -19,9 +19,10 @@ from jinqi.web.todo import TodoItem, register_todo
 def register() -> None:
     register_subcommand("inspections", SAMPLE)
     register_subcommand("inspections", MERGE)
+    # The lead office's menu is full: it reaches special plans through its to-do page and draws
+    # (with their re-run) through the public list.
     for name, label, capability, order, group in (
         ("inspections:plans", _("Inspections"), permissions.MANAGE, 39, ""),
-        ("inspections:plan_approvals", _("Inspections"), permissions.APPROVE_PLANS, 39, ""),
         ("inspections:public_draws", _("Random draws"), None, 70, PUBLIC),
     ):
         register_nav(NavEntry(name, label, _holder_of(capability), order=order, group=group))
