@@ -13,6 +13,7 @@ from jinqi.applications.api import router as applications_router
 from jinqi.credit.api import router as credit_router
 from jinqi.credit.repair_api import router as credit_repair_router
 from jinqi.financing.api import router as financing_router
+from jinqi.inspections.api import router as inspections_router
 from jinqi.inspections.visit_api import router as inspection_visits_router
 from jinqi.notifications.api import router as notifications_router
 from jinqi.plans.api import router as plans_router
@@ -49,3 +50,4 @@ api.add_router("/credit", credit_router)
 api.add_router("/credit", credit_repair_router)
 api.add_router("/financing", financing_router)
 api.add_router("/inspections", inspection_visits_router)
+api.add_router("/inspections", inspections_router)

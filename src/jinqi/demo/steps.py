@@ -16,6 +16,7 @@ from jinqi.demo.financing import demo_financing_accounts, demo_financing_load
 from jinqi.demo.guides import demo_guides_load
 from jinqi.demo.inboxes import demo_inboxes_settle
 from jinqi.demo.inspection_visits import demo_inspection_visits_load
+from jinqi.demo.inspections import demo_inspections_load
 from jinqi.demo.legalcheck import demo_legalcheck_load
 from jinqi.demo.plans import demo_plan_load
 from jinqi.demo.policies import demo_policies_load
@@ -51,6 +52,7 @@ STEPS: tuple[DemoStep, ...] = (
     DemoStep("financing", demo_financing_load, demo_financing_accounts),
     DemoStep("assist", demo_assist_load),
     DemoStep("inspection_visits", demo_inspection_visits_load),
+    DemoStep("inspections", demo_inspections_load),
     DemoStep("inboxes", demo_inboxes_settle),
     DemoStep("search", demo_search_index),
 )

@@ -39,7 +39,7 @@ def test_item_code_is_once_per_department() -> None:
     """A department cannot have two items with one code; another department can."""
     safety = department_user("emergency-management")
     factories.item(safety, code="AQ-1")
-    with pytest.raises(DomainError, match="code"):
+    with pytest.raises(DomainError, match="编码"):
         factories.item(safety, code="AQ-1")
     factories.item(department_user("ecology-environment"), code="AQ-1")
 
