@@ -359,9 +359,10 @@ def _refresh_planner_statistics() -> None:
             cursor.execute("ANALYZE plans_progressreport, plans_reportevent, plans_assignment")
 
 
-def demo_plan_load(report: Callable[[str], None]) -> None:
+def demo_plan_history_load(report: Callable[[str], None]) -> None:
+    """The 2022 plan and its simulated year: the same whatever the demo clock says, so `jinqi
+    demo` loads it from its recording (demo/recording.py)."""
     demo_plan_import(report, with_history=True)
-    demo_plan_roll_over(report)
 
 
 def demo_plan_import(report: Callable[[str], None], *, with_history: bool = False) -> None:

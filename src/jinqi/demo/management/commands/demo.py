@@ -21,6 +21,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection, connections
 
 from jinqi.core.server import DEFAULT_THREADS, DEFAULT_WORKER_CLASS, DEFAULT_WORKERS, serve
+from jinqi.demo.recording import RECORDINGS, step_record
 from jinqi.demo.steps import demo_steps
 from jinqi.settings import environment
 
@@ -38,6 +39,18 @@ class Command(BaseCommand):
             "--reset",
             action="store_true",
             help="Delete all data and start over (destroys the database!).",
+        )
+        parser.add_argument(
+            "--record",
+            action="store_true",
+            help="On a fresh database (--reset): run the steps up to the last recorded one, "
+            "the recorded ones through the services, write their recordings and exit.",
+        )
+        parser.add_argument(
+            "--recordings",
+            type=Path,
+            default=RECORDINGS,
+            help="Where --record writes (default: the demo package's recordings).",
         )
         parser.add_argument("--bind", default="127.0.0.1:8000", help="Address to serve on.")
         parser.add_argument(
@@ -66,8 +79,11 @@ class Command(BaseCommand):
             # Readers do not wait for the worker's writes in WAL mode; the mode stays set.
             with connection.cursor() as cursor:
                 cursor.execute("PRAGMA journal_mode=WAL")
+        if options["record"]:
+            self._record(options["recordings"])
+            return
         for step in demo_steps():
-            step.load(lambda message: self.stderr.write(f"  {message}"))
+            step.run(self._say)
         table = self._accounts_table()
         ACCOUNTS_FILE.write_text(table, encoding="utf-8")
         if options["no_serve"]:
@@ -81,6 +97,18 @@ class Command(BaseCommand):
                 verbosity,
                 table,
             )
+
+    def _record(self, directory: Path) -> None:
+        steps = demo_steps()
+        last = max((n for n, step in enumerate(steps) if step.recorded), default=-1)
+        for step in steps[: last + 1]:
+            if step.recorded:
+                step_record(step.key, step.load, self._say, directory=directory)
+            else:
+                step.run(self._say)
+
+    def _say(self, message: str) -> None:
+        self.stderr.write(f"  {message}")
 
     def _reset(self) -> None:
         vendor = connection.vendor
