@@ -36,9 +36,9 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
-from search_query import SEED, documents, percentiles, queries, sentences  # noqa: E402
+from search_query import SEED, documents, percentiles, queries, sentences
 
-from jinqi.search.segmentation import query_terms, tokens  # noqa: E402
+from jinqi.search.segmentation import query_terms, tokens
 
 REPO = Path(__file__).resolve().parent.parent
 PAGE = 10
@@ -227,8 +227,7 @@ def main() -> None:
     if args.postgres_url:
         results.append(postgres_tsvector(docs, pool_set, mix, args.postgres_url))
         print(json.dumps(results[-1]), file=sys.stderr)
-    with open("/proc/loadavg") as load:
-        loadavg = load.read().split()[:3]
+    loadavg = Path("/proc/loadavg").read_text().split()[:3]
     report = {
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "command": f"uv run python benchmarks/search_engines.py --documents {args.documents}",

@@ -110,6 +110,9 @@ def step_record(
         if _contents(model, old) != digests[label]:
             raise RuntimeError(f"demo step {key} changed existing rows of {label}: not recordable")
         added += list(new)
+    if not added:
+        # Its data was there already: recording nothing would wipe the recording.
+        raise RuntimeError(f"demo step {key} wrote nothing: record on a fresh database (--reset)")
     directory.mkdir(parents=True, exist_ok=True)
     path = recording_path(key, directory)
     written = {type(row) for row in added}
