@@ -5,6 +5,9 @@ loads each app's demo data once, then runs gunicorn on http://127.0.0.1:8000 (`-
 background worker beside it (a child process). The demo accounts are printed last and written to
 var/demo-accounts.txt. At the default verbosity the console stays quiet: e-mails and text
 messages go to files under var/outbox/, and task and request lines appear only with `-v 2`.
+
+Clock-independent steps load their recorded rows in bulk (docs/demo.md); `--record` makes
+those recordings again on a fresh database.
 """
 
 from __future__ import annotations
