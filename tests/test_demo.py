@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import io
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from django.apps import apps
@@ -15,6 +19,8 @@ from jinqi.applications.models import Application
 from jinqi.demo.inboxes import UNREAD_PER_USER
 from jinqi.demo.management.commands.demo import ACCOUNTS_FILE
 from jinqi.demo.plans import current_plan_code
+from jinqi.demo.recording import comparable, recording_path, recording_read
+from jinqi.demo.steps import demo_steps
 from jinqi.notifications.models import Notification
 from jinqi.plans.models import Measure, Plan
 from jinqi.policies.models import Policy
@@ -80,3 +86,33 @@ def test_demo_sets_up_every_role_and_a_second_run_duplicates_nothing() -> None:
     assert _counts() == first
     accounts_line = next(line for line in err.getvalue().splitlines() if "demo accounts:" in line)
     assert accounts_line in again.getvalue()
+
+
+@pytest.mark.slow
+@pytest.mark.sqlite_pass  # a fresh SQLite demo database in a child process; no test database
+def test_recordings_are_what_the_services_write(tmp_path: Path) -> None:
+    """Recording the recorded demo steps again on a fresh database gives the committed
+    recordings, row for row (values stamped with the wall clock aside), fingerprint included:
+    what `jinqi demo` loads in bulk is what the services would write."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("JINQI_", "DJANGO_"))}
+    env.update(
+        JINQI_HOME=str(tmp_path),
+        DATABASE_URL=f"sqlite:///{tmp_path / 'demo.sqlite3'}",
+        DJANGO_SETTINGS_MODULE="jinqi.settings.base",
+        JINQI_SECRET_KEY="recording-check",
+    )
+    fresh = tmp_path / "recordings"
+    subprocess.run(
+        [sys.executable, "-m", "jinqi", "demo", "--no-serve", "--record", "--recordings", fresh],
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=1800,
+    )
+    recorded = [step.key for step in demo_steps() if step.recorded]
+    assert recorded
+    for key in recorded:
+        committed = recording_read(recording_path(key))
+        again = recording_read(recording_path(key, fresh))
+        assert again["fingerprint"] == committed["fingerprint"], key
+        assert comparable(again["rows"]) == comparable(committed["rows"]), key

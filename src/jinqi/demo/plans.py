@@ -30,6 +30,7 @@ PLAN_CODE = "jinshan-2022"
 PLAN_TITLE = "金山区聚焦“三个服务”全面推进一流营商环境建设行动方案"
 PLAN_DOCUMENT = "金府办发〔2022〕7号"
 FIRST_MONTH = dt.date(2022, 3, 1)
+IMPORTED_AT = dt.datetime(2022, 2, 25, 9, 0)
 LAST_MONTH = dt.date(2022, 12, 1)
 # How many months before the current one the current year's plan has reports for.
 CURRENT_HISTORY_MONTHS = 3
@@ -359,9 +360,10 @@ def _refresh_planner_statistics() -> None:
             cursor.execute("ANALYZE plans_progressreport, plans_reportevent, plans_assignment")
 
 
-def demo_plan_load(report: Callable[[str], None]) -> None:
+def demo_plan_history_load(report: Callable[[str], None]) -> None:
+    """The 2022 plan and its simulated year: the same whatever the demo clock says, so `jinqi
+    demo` loads it from its recording (demo/recording.py)."""
     demo_plan_import(report, with_history=True)
-    demo_plan_roll_over(report)
 
 
 def demo_plan_import(report: Callable[[str], None], *, with_history: bool = False) -> None:
@@ -371,16 +373,19 @@ def demo_plan_import(report: Callable[[str], None], *, with_history: bool = Fals
         report(f"plan {PLAN_CODE} already loaded; kept as it is")
         return
     content = resources.files("jinqi.plans").joinpath("data/jinshan-2022.csv").read_bytes()
+    # Imported before its first reporting month, as the lead office did (and so the same rows
+    # whenever the demo is built: its recording compares them).
     with transaction.atomic():
-        result = services.plan_import(
-            code=PLAN_CODE,
-            title=PLAN_TITLE,
-            year=2022,
-            document_number=PLAN_DOCUMENT,
-            content=content,
-            file_name="jinshan-2022.csv",
-            acting_user=system_user(),
-        )
+        with clock.frozen_at(IMPORTED_AT):
+            result = services.plan_import(
+                code=PLAN_CODE,
+                title=PLAN_TITLE,
+                year=2022,
+                document_number=PLAN_DOCUMENT,
+                content=content,
+                file_name="jinshan-2022.csv",
+                acting_user=system_user(),
+            )
         report(f"plan {PLAN_CODE}: {result.created} measures imported")
         if with_history:
             lead = User.objects.get(username="lead")

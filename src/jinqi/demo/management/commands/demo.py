@@ -5,6 +5,9 @@ loads each app's demo data once, then runs gunicorn on http://127.0.0.1:8000 (`-
 background worker beside it (a child process). The demo accounts are printed last and written to
 var/demo-accounts.txt. At the default verbosity the console stays quiet: e-mails and text
 messages go to files under var/outbox/, and task and request lines appear only with `-v 2`.
+
+Clock-independent steps load their recorded rows in bulk (docs/demo.md); `--record` makes
+those recordings again on a fresh database.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection, connections
 
 from jinqi.core.server import DEFAULT_THREADS, DEFAULT_WORKER_CLASS, DEFAULT_WORKERS, serve
+from jinqi.demo.recording import RECORDINGS, step_record
 from jinqi.demo.steps import demo_steps
 from jinqi.settings import environment
 
@@ -38,6 +42,18 @@ class Command(BaseCommand):
             "--reset",
             action="store_true",
             help="Delete all data and start over (destroys the database!).",
+        )
+        parser.add_argument(
+            "--record",
+            action="store_true",
+            help="On a fresh database (--reset): run the steps up to the last recorded one, "
+            "the recorded ones through the services, write their recordings and exit.",
+        )
+        parser.add_argument(
+            "--recordings",
+            type=Path,
+            default=RECORDINGS,
+            help="Where --record writes (default: the demo package's recordings).",
         )
         parser.add_argument("--bind", default="127.0.0.1:8000", help="Address to serve on.")
         parser.add_argument(
@@ -66,8 +82,11 @@ class Command(BaseCommand):
             # Readers do not wait for the worker's writes in WAL mode; the mode stays set.
             with connection.cursor() as cursor:
                 cursor.execute("PRAGMA journal_mode=WAL")
+        if options["record"]:
+            self._record(options["recordings"])
+            return
         for step in demo_steps():
-            step.load(lambda message: self.stderr.write(f"  {message}"))
+            step.run(self._say)
         table = self._accounts_table()
         ACCOUNTS_FILE.write_text(table, encoding="utf-8")
         if options["no_serve"]:
@@ -81,6 +100,18 @@ class Command(BaseCommand):
                 verbosity,
                 table,
             )
+
+    def _record(self, directory: Path) -> None:
+        steps = demo_steps()
+        last = max((n for n, step in enumerate(steps) if step.recorded), default=-1)
+        for step in steps[: last + 1]:
+            if step.recorded:
+                step_record(step.key, step.load, self._say, directory=directory)
+            else:
+                step.run(self._say)
+
+    def _say(self, message: str) -> None:
+        self.stderr.write(f"  {message}")
 
     def _reset(self) -> None:
         vendor = connection.vendor
