@@ -92,11 +92,12 @@ class Application(models.Model):
     # Index into the form's review steps while IN_REVIEW.
     step = models.PositiveSmallIntegerField(_("review step"), default=0)
     deadline = models.DateField(_("due by"), null=True, blank=True)
+    # In 万元 to the yuan (four decimals), like the computed amounts (ADR 0017).
     approved_amount = models.DecimalField(
-        _("approved amount (10,000 CNY)"), max_digits=14, decimal_places=2, null=True, blank=True
+        _("approved amount (10,000 CNY)"), max_digits=16, decimal_places=4, null=True, blank=True
     )
     paid_amount = models.DecimalField(
-        _("amount paid (10,000 CNY)"), max_digits=14, decimal_places=2, null=True, blank=True
+        _("amount paid (10,000 CNY)"), max_digits=16, decimal_places=4, null=True, blank=True
     )
     paid_on = models.DateField(_("paid on"), null=True, blank=True)
     batch = models.ForeignKey(

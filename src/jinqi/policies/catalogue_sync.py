@@ -79,6 +79,7 @@ class ShippedPolicy:
             amount_expression=amount.get("expression", "").strip(),
             amount_calculation=amount.get("calculation", "").strip(),
             amount_is_estimate=bool(amount.get("estimate", False)),
+            amount_answers=tuple(amount.get("answers", ())),
             parameters=[
                 {"name": p["name"], "from": p["from"].isoformat(), "value": p["value"]}
                 for p in self.data.get("parameters", [])
