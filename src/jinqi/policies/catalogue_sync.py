@@ -67,6 +67,7 @@ class ShippedPolicy:
             document_number=self.data["document_number"],
             article=self.data.get("article", ""),
             source_url=self.data.get("source_url", ""),
+            source_reprint=bool(self.data.get("source_reprint", False)),
             valid_from=self.data["valid_from"],
             valid_until=self.data.get("valid_until"),
             summary=self.data["summary"].strip(),

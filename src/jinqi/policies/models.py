@@ -36,6 +36,9 @@ class Policy(models.Model):
     document_number = models.CharField(_("document number (文号)"), max_length=200)
     article = models.CharField(_("article"), max_length=200, blank=True)
     source_url = models.URLField(_("source"), blank=True)
+    # The link is a reprint (the official page could not be read): shown with the document
+    # number so that nobody takes it for the official publication.
+    source_reprint = models.BooleanField(_("the link is a reprint"), default=False)
     valid_from = models.DateField(_("valid from"))
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
     summary = models.TextField(_("summary"))

@@ -64,6 +64,7 @@ class PolicyData:
     title_en: str = ""
     article: str = ""
     source_url: str = ""
+    source_reprint: bool = False
     valid_until: datetime.date | None = None
     full_text: str = ""
     simplifications: str = ""

@@ -48,6 +48,8 @@ def test_the_catalogue_ships_every_required_policy_with_cases() -> None:
     for shipped in SHIPPED:
         assert shipped.data["document_number"], shipped.code
         assert len(shipped.cases) >= 3, shipped.code
+        # Linked to the text its clauses were checked against (issue #19).
+        assert shipped.data.get("source_url", "").startswith("http"), shipped.code
         assert any(c.expected == "unknown" for c in shipped.cases), shipped.code
 
 
