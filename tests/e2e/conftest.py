@@ -24,6 +24,10 @@ from jinqi.core import clock
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
+    # The browser's own language (date and month widgets: 年/月/日, not mm/dd/yyyy); the
+    # contexts' `locale` sets only navigator.language, Intl and Accept-Language. It takes
+    # effect where Chromium's Chinese resources are installed (Debian: chromium-l10n).
+    "--lang=zh-CN",
     "--no-sandbox",
     "--disable-gpu",
     "--disable-background-networking",

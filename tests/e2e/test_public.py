@@ -26,7 +26,8 @@ def test_public_progress_lists_the_100_measures_with_statuses_and_published_summ
 
     rows = page.locator(".table-wrap table tbody tr")
     assert rows.count() == 100
-    assert rows.first.locator("td").first.inner_text().strip().startswith("1")
+    # The rows are folded away (hidden, so read as text content, not rendered text).
+    assert (rows.first.locator("td").first.text_content() or "").strip().startswith("1")
     # Every row shows one of the four statuses, as a badge.
     assert page.locator("tbody tr .status").count() == 100
     for status in (MeasureStatus.COMPLETED, MeasureStatus.IN_PROGRESS, MeasureStatus.BLOCKED):
@@ -37,16 +38,27 @@ def test_public_progress_lists_the_100_measures_with_statuses_and_published_summ
     for report in published:
         seq = report.assignment.measure.seq
         row = rows.nth(seq - 1)
-        assert row.locator("td").first.inner_text().strip().startswith(str(seq))
-        assert report.public_summary in row.inner_text()
-        assert "2022-06" in row.inner_text()
+        assert (row.locator("td").first.text_content() or "").strip().startswith(str(seq))
+        assert report.public_summary in (row.text_content() or "")
+        assert "2022-06" in (row.text_content() or "")
     # …and nothing internal: review comments and unpublished narratives stay inside.
-    body = page.locator("main").inner_text()
+    body = page.locator("main").text_content() or ""
     assert "按节点推进，请继续巩固成效" not in body
     assert "形成阶段成果" not in body
 
     assert wait_for_charts(page) == 1
+    # 100 measures folded by service area: the page is an overview, not 12,000 pixels of rows;
+    # every area folded with its counts until opened (a status filter opens them all).
+    groups = page.locator("details.area-group")
+    assert groups.count() >= 3  # the plan's three service areas
+    assert page.locator("details.area-group[open]").count() == 0
+    height = page.evaluate("() => document.documentElement.scrollHeight")
+    assert height < 2500, f"the public progress page is {height}px long"
     shot(page, "public-progress-desktop")
+    second = groups.nth(1)
+    assert second.locator("tbody tr").first.is_hidden()
+    second.locator("summary").click()
+    assert second.locator("tbody tr").first.is_visible()
 
     # Filtering by status keeps only the completed measures.
     page.locator("select[name=status]").select_option(MeasureStatus.COMPLETED)
@@ -54,6 +66,7 @@ def test_public_progress_lists_the_100_measures_with_statuses_and_published_summ
         page.locator("form.toolbar:has(select[name=status]) button").click()
     assert "status=completed" in page.url
     assert rows.count() == page.locator(f"tbody tr .status-{MeasureStatus.COMPLETED}").count()
+    assert page.locator("details.area-group:not([open])").count() == 0
     assert rows.count() >= len(published)
 
 

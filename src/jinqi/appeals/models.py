@@ -84,14 +84,26 @@ class Category(models.Model):
 class Appeal(models.Model):
     reference = models.CharField(pgettext_lazy("appeal", "reference"), max_length=20, unique=True)
     kind = models.CharField(_("kind"), max_length=10, choices=AppealKind.choices)
-    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="appeals")
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="appeals", verbose_name=_("category")
+    )
     department = models.ForeignKey(
         Department, on_delete=models.PROTECT, related_name="+", verbose_name=_("department")
     )
-    regime = models.ForeignKey(DeadlineRegime, on_delete=models.PROTECT, related_name="+")
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="+")
+    regime = models.ForeignKey(
+        DeadlineRegime,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("time-limit regime"),
+    )
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.PROTECT, related_name="+", verbose_name=_("enterprise")
+    )
     filed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("filed by"),
     )
     title = models.CharField(_("title"), max_length=100)
     text = models.TextField(_("text"))
@@ -108,7 +120,9 @@ class Appeal(models.Model):
     response_due = models.DateField(_("first response due"))
     resolution_due = models.DateField(_("resolution due"))
     responded_on = models.DateField(_("first response on"), null=True, blank=True)
-    info_requested_on = models.DateField(null=True, blank=True)
+    info_requested_on = models.DateField(
+        null=True, blank=True, verbose_name=_("more information requested on")
+    )
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     answer = models.TextField(_("answer"), blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
@@ -122,12 +136,25 @@ class Appeal(models.Model):
         _("escalated for"), max_length=20, choices=Overdue.choices, blank=True
     )
     merged_into = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged"
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged",
+        verbose_name=_("merged into"),
     )
-    follow_up_sent_at = models.DateTimeField(null=True, blank=True)
-    follow_up_answered_at = models.DateTimeField(null=True, blank=True)
-    follow_up_solved = models.BooleanField(null=True, blank=True)
-    lock_version = models.PositiveIntegerField(default=0)
+    follow_up_sent_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("follow-up sent at")
+    )
+    follow_up_answered_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("follow-up answered at")
+    )
+    follow_up_solved = models.BooleanField(
+        null=True, blank=True, verbose_name=_("solved, says the follow-up")
+    )
+    lock_version = models.PositiveIntegerField(
+        default=0, verbose_name=_("version for optimistic locking")
+    )
     updated_at = models.DateTimeField(_("updated at"))
 
     class Meta:

@@ -30,7 +30,9 @@ OPEN_STATES = (
 class ApplicationForm(models.Model):
     """One version of a policy's form; an application keeps the version it was started with."""
 
-    policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="forms")
+    policy = models.ForeignKey(
+        Policy, on_delete=models.CASCADE, related_name="forms", verbose_name=_("policy")
+    )
     number = models.PositiveIntegerField(_("version"))
     schema = models.JSONField(_("JSON Schema of the answers"))
     layout = models.JSONField(_("layout hints"))
@@ -52,7 +54,11 @@ class ApplicationForm(models.Model):
     )
     note = models.CharField(_("what changed"), max_length=300, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("created at"))
 
@@ -77,11 +83,23 @@ class ApplicationForm(models.Model):
 
 class Application(models.Model):
     reference = models.CharField(_("reference"), max_length=20, unique=True)
-    policy = models.ForeignKey(Policy, on_delete=models.PROTECT, related_name="applications")
-    form = models.ForeignKey(ApplicationForm, on_delete=models.PROTECT, related_name="+")
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="+")
+    policy = models.ForeignKey(
+        Policy, on_delete=models.PROTECT, related_name="applications", verbose_name=_("policy")
+    )
+    form = models.ForeignKey(
+        ApplicationForm,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("application form"),
+    )
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.PROTECT, related_name="+", verbose_name=_("enterprise")
+    )
     applicant = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("applicant"),
     )
     state = models.CharField(
         _("state"), max_length=20, choices=ApplicationState.choices, default=ApplicationState.DRAFT
@@ -92,11 +110,12 @@ class Application(models.Model):
     # Index into the form's review steps while IN_REVIEW.
     step = models.PositiveSmallIntegerField(_("review step"), default=0)
     deadline = models.DateField(_("due by"), null=True, blank=True)
+    # In 万元 to the yuan (four decimals), like the computed amounts (ADR 0017).
     approved_amount = models.DecimalField(
-        _("approved amount (10,000 CNY)"), max_digits=14, decimal_places=2, null=True, blank=True
+        _("approved amount (10,000 CNY)"), max_digits=16, decimal_places=4, null=True, blank=True
     )
     paid_amount = models.DecimalField(
-        _("amount paid (10,000 CNY)"), max_digits=14, decimal_places=2, null=True, blank=True
+        _("amount paid (10,000 CNY)"), max_digits=16, decimal_places=4, null=True, blank=True
     )
     paid_on = models.DateField(_("paid on"), null=True, blank=True)
     batch = models.ForeignKey(
@@ -105,8 +124,11 @@ class Application(models.Model):
         related_name="applications",
         null=True,
         blank=True,
+        verbose_name=_("publicity batch"),
     )
-    lock_version = models.PositiveIntegerField(default=0)
+    lock_version = models.PositiveIntegerField(
+        default=0, verbose_name=_("version for optimistic locking")
+    )
     created_at = models.DateTimeField(_("created at"))
     updated_at = models.DateTimeField(_("updated at"))
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
@@ -175,12 +197,17 @@ class Attachment(models.Model):
 class PublicityBatch(models.Model):
     """A list of approved applications published for public notice (公示)."""
 
-    policy = models.ForeignKey(Policy, on_delete=models.PROTECT, related_name="publicity_batches")
+    policy = models.ForeignKey(
+        Policy, on_delete=models.PROTECT, related_name="publicity_batches", verbose_name=_("policy")
+    )
     number = models.PositiveIntegerField(_("batch"))
     starts_on = models.DateField(_("notice from"))
     ends_on = models.DateField(_("notice until"))
     published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("published by"),
     )
     published_at = models.DateTimeField(_("published at"))
 
@@ -199,7 +226,12 @@ class PublicityBatch(models.Model):
 class Objection(models.Model):
     """An objection raised by anyone during a public notice; answered by the department."""
 
-    batch = models.ForeignKey(PublicityBatch, on_delete=models.CASCADE, related_name="objections")
+    batch = models.ForeignKey(
+        PublicityBatch,
+        on_delete=models.CASCADE,
+        related_name="objections",
+        verbose_name=_("publicity batch"),
+    )
     application = models.ForeignKey(
         Application, on_delete=models.SET_NULL, null=True, blank=True, related_name="objections"
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, F, Max, Q, QuerySet
@@ -25,8 +26,11 @@ from jinqi.core import clock
 from jinqi.core.calendar import WorkingDays
 from jinqi.core.models import StoredFile
 from jinqi.core.permissions import has_capability
+from jinqi.policies.amounts import Amount, amount_compute
 from jinqi.policies.enums import Delivery, PolicyState
+from jinqi.policies.evaluation import prepared_profile
 from jinqi.policies.models import Policy
+from jinqi.registry.selectors import profile_dict
 
 S = ApplicationState
 # Soonest deadline first, those without one last.
@@ -270,3 +274,44 @@ def todo_waiting(user: Any) -> int | None:
             mine = (step.reviewer == Reviewer.LEAD_OFFICE) != department
         count += int(mine)
     return count
+
+
+def application_amount(application: Application) -> Amount | None:
+    """The amount the policy computes from this application's figures (金经委规〔2023〕2号
+    第3条: 10 % of the hardware and software investment, at most 300 万元), with its
+    calculation in words; None for a policy whose amount does not read an application."""
+    policy = application.policy
+    if not (policy.amount_expression and policy.amount_answers):
+        return None
+    labels = {f.key: f.label for f in application.form.definition.fields}
+    figures = {key: labels.get(key, key) for key in policy.amount_answers}
+    today = clock.today()
+    profile = prepared_profile(profile_dict(application.enterprise), today)
+    for key in figures:
+        profile[key] = _figure(application.answers.get(key))
+    return amount_compute(
+        expression=policy.amount_expression,
+        calculation=policy.amount_calculation,
+        parameters=policy.parameters,
+        profile=profile,
+        as_of=today,
+        eligible=True,  # the review decides admission; the amount follows the figures given
+        answers=figures,
+    )
+
+
+def _figure(value: Any) -> float | None:
+    """An answer as a number (a form's number fields hold numbers; anything else is missing)."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        return None
+
+
+def default_amount(application: Application) -> Decimal | None:
+    """What approval pays unless the reviewer states otherwise: the amount computed from the
+    application's figures when the policy computes one, else the policy's fixed sum."""
+    computed = application_amount(application)
+    return computed.value if computed is not None else application.policy.grant_amount

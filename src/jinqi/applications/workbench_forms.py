@@ -71,7 +71,7 @@ class ReviewAction:
 
 def _amount(label: Any) -> forms.DecimalField:
     return forms.DecimalField(
-        label=label, required=False, min_value=0, max_digits=14, decimal_places=2
+        label=label, required=False, min_value=0, max_digits=16, decimal_places=4
     )
 
 

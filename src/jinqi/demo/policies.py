@@ -14,6 +14,7 @@ from django.db.models import F
 
 from jinqi.accounts.models import Department
 from jinqi.accounts.services import system_user
+from jinqi.core import clock
 from jinqi.policies.enums import Delivery, PolicyState
 from jinqi.policies.models import Policy
 from jinqi.policies.services import (
@@ -38,14 +39,15 @@ def demo_policies_load(report: Callable[[str], None]) -> None:
     runs = matches_recompute_all(progress=lambda done, total: report(f"policies: {done}/{total}"))
     report(f"policies: {len(runs)} live policies matched")
     actor = system_user()
+    year = clock.today().year  # the offers live in the demo clock's year, not a fixed one
     policy = policy_create(
         data=PolicyData(
             code=DEMO_CODE,
             title="（演示）金山工业区高新技术企业稳岗补贴",
             title_en="(Demo) Jinshan Industrial Park job-retention subsidy for high-tech firms",
             document_number="演示数据，非真实文件",
-            valid_from=dt.date(2026, 1, 1),
-            valid_until=dt.date(2026, 12, 31),
+            valid_from=dt.date(year, 1, 1),
+            valid_until=dt.date(year, 12, 31),
             summary="（演示）金山工业区内持有有效高新技术企业证书、未列入经营异常名录的企业，"
             "免申即享稳岗补贴，确认收款账户后发放。",
             benefit="每户2万元，名额100个，预算200万元，先匹配先得。",
@@ -69,9 +71,10 @@ def demo_policies_load(report: Callable[[str], None]) -> None:
 
 
 MILESTONE_CODE = "jinshan-output-milestone"
-# 工业总产值 in 万元 for 2023, 2024, 2025 (None: not delivered): one enterprise first passes
-# 10亿, one 30亿, one crosses 10亿 and 30亿 in one year (paid the higher tier once), one had
-# passed 10亿 before (nothing), one has no earlier year (possibly eligible, data needed).
+# 工业总产值 in 万元 for the three years before the demo clock's (None: not delivered): one
+# enterprise first passes 10亿, one 30亿, one crosses 10亿 and 30亿 in one year (paid the
+# higher tier once), one had passed 10亿 before (nothing), one has no earlier year (possibly
+# eligible, data needed).
 OUTPUT_HISTORIES = (
     (86_000, 95_500, 104_800),
     (241_000, 276_000, 312_500),
@@ -85,20 +88,24 @@ def _industrial_output_history(report: Callable[[str], None]) -> None:
     """The economy department delivers industrial output for a few of the largest industrial
     enterprises (sections B, C, D) of the synthetic population."""
     economy = Department.objects.get(code="economy")
+    today = clock.today()
+    years = (today.year - 3, today.year - 2, today.year - 1)
+    # Delivered this spring, or today when the demo clock is earlier in the year.
+    delivered = min(dt.date(today.year, 3, 31), today)
     firms = Enterprise.objects.filter(industry__code__regex=r"^[BCD]").order_by(
         F("profile__revenue").desc(nulls_last=True), "pk"
     )[: len(OUTPUT_HISTORIES)]
     for firm, history in zip(firms, OUTPUT_HISTORIES, strict=False):
         facts = [
             FactIn("industrial_output", value, year)
-            for year, value in zip((2023, 2024, 2025), history, strict=True)
+            for year, value in zip(years, history, strict=True)
             if value is not None
         ]
         facts_record(
             enterprise=firm,
             facts=facts,
             source=economy,
-            as_of=dt.date(2026, 3, 31),
+            as_of=delivered,
             acting_user=system_user(),
         )
     report(f"policies: industrial output history for {len(firms)} enterprises")

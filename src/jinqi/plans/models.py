@@ -63,7 +63,9 @@ class MeasureQuerySet(models.QuerySet["Measure"]):
 class Measure(models.Model):
     """One row of the plan's attachment: a 具体举措 with its units and deadline."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="measures")
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="measures", verbose_name=_("action plan")
+    )
     seq = models.PositiveSmallIntegerField(_("number"))
     pilot = models.BooleanField(_("innovation pilot"), default=False)
     service_area = models.CharField(_("service area"), max_length=100)
@@ -100,8 +102,12 @@ class Measure(models.Model):
 class MeasureUnit(models.Model):
     """A responsible unit as the plan names it (possibly a group); position 0 leads."""
 
-    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="units")
-    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
+    measure = models.ForeignKey(
+        Measure, on_delete=models.CASCADE, related_name="units", verbose_name=_("measure")
+    )
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="+", verbose_name=_("department")
+    )
     written_as = models.CharField(_("name as written"), max_length=100)
     position = models.PositiveSmallIntegerField(_("position"))
 
@@ -120,8 +126,15 @@ class MeasureUnit(models.Model):
 class Assignment(models.Model):
     """A department that reports on a measure for itself (group units expanded to members)."""
 
-    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="assignments")
-    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="assignments")
+    measure = models.ForeignKey(
+        Measure, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("measure")
+    )
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        related_name="assignments",
+        verbose_name=_("department"),
+    )
     via_group = models.ForeignKey(
         Department, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -144,7 +157,9 @@ class Assignment(models.Model):
 class ProgressReport(models.Model):
     """A department's monthly report on one measure."""
 
-    assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="reports")
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.PROTECT, related_name="reports", verbose_name=_("assignment")
+    )
     period = models.DateField(_("month"), help_text=_("First day of the reported month."))
     status = models.CharField(_("status"), max_length=20, choices=MeasureStatus.choices)
     narrative = models.TextField(_("progress"))
@@ -158,14 +173,21 @@ class ProgressReport(models.Model):
     is_public = models.BooleanField(_("public"), default=False)
     # Optimistic locking (core.locking). Starts at 1, not 0: the API showed a new report's
     # `version` as 1 before the field was renamed, and still does.
-    lock_version = models.PositiveIntegerField(default=1)
+    lock_version = models.PositiveIntegerField(
+        default=1, verbose_name=_("version for optimistic locking")
+    )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("reported by"),
     )
     created_at = models.DateTimeField(_("created at"))
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
-    evidence = models.ManyToManyField(StoredFile, blank=True, related_name="+")
+    evidence = models.ManyToManyField(
+        StoredFile, blank=True, related_name="+", verbose_name=_("evidence")
+    )
 
     class Meta:
         ordering = ["-period", "assignment"]
@@ -205,17 +227,29 @@ class ReportEvent(models.Model):
 class UrgingNotice(models.Model):
     """催办: the lead office urges a department on a measure and expects a reply by a date."""
 
-    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="urgings")
-    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="urgings")
+    measure = models.ForeignKey(
+        Measure, on_delete=models.CASCADE, related_name="urgings", verbose_name=_("measure")
+    )
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="urgings", verbose_name=_("department")
+    )
     message = models.TextField(_("message"))
     reply_due = models.DateField(_("reply due"))
     issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("issued by"),
     )
     issued_at = models.DateTimeField(_("issued at"))
     reply = models.TextField(_("reply"), blank=True)
     replied_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("replied by"),
     )
     replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
 
@@ -231,15 +265,28 @@ class UrgingNotice(models.Model):
 class SupervisionEntry(models.Model):
     """A meeting, visit or inquiry (会、访、问) recorded against measures."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="supervision_entries")
+    plan = models.ForeignKey(
+        Plan,
+        on_delete=models.CASCADE,
+        related_name="supervision_entries",
+        verbose_name=_("action plan"),
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=SupervisionKind.choices)
     held_on = models.DateField(_("date"))
     title = models.CharField(_("title"), max_length=200)
     summary = models.TextField(_("summary"))
     participants = models.CharField(_("participants"), max_length=300, blank=True)
-    measures = models.ManyToManyField(Measure, blank=True, related_name="supervision_entries")
+    measures = models.ManyToManyField(
+        Measure,
+        blank=True,
+        related_name="supervision_entries",
+        verbose_name=_("measures concerned"),
+    )
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
     )
     recorded_at = models.DateTimeField(_("recorded at"))
 

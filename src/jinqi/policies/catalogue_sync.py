@@ -68,6 +68,7 @@ class ShippedPolicy:
             document_number=self.data["document_number"],
             article=self.data.get("article", ""),
             source_url=self.data.get("source_url", ""),
+            source_reprint=bool(self.data.get("source_reprint", False)),
             valid_from=self.data["valid_from"],
             valid_until=self.data.get("valid_until"),
             summary=self.data["summary"].strip(),
@@ -80,6 +81,7 @@ class ShippedPolicy:
             amount_expression=amount.get("expression", "").strip(),
             amount_calculation=amount.get("calculation", "").strip(),
             amount_is_estimate=bool(amount.get("estimate", False)),
+            amount_answers=tuple(amount.get("answers", ())),
             parameters=[
                 {"name": p["name"], "from": p["from"].isoformat(), "value": p["value"]}
                 for p in self.data.get("parameters", [])

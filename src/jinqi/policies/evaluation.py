@@ -103,6 +103,9 @@ def amount_for(
     """The policy's computed amount for a profile (None when the policy states none)."""
     if not policy.amount_expression:
         return None
+    if policy.amount_answers:
+        # Decided on an application (its figures), never from the profile alone.
+        return Amount(None, _("The amount is computed from the figures given in the application."))
     return amount_compute(
         expression=policy.amount_expression,
         calculation=policy.amount_calculation,

@@ -36,6 +36,9 @@ class Policy(models.Model):
     document_number = models.CharField(_("document number (文号)"), max_length=200)
     article = models.CharField(_("article"), max_length=200, blank=True)
     source_url = models.URLField(_("source"), blank=True)
+    # The link is a reprint (the official page could not be read): shown with the document
+    # number so that nobody takes it for the official publication.
+    source_reprint = models.BooleanField(_("the link is a reprint"), default=False)
     valid_from = models.DateField(_("valid from"))
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
     summary = models.TextField(_("summary"))
@@ -71,6 +74,11 @@ class Policy(models.Model):
     amount_calculation = models.TextField(_("the calculation in words"), blank=True)
     # 优惠测算: the amount estimates what a tax preference is worth; it is shown, never paid.
     amount_is_estimate = models.BooleanField(_("the amount is an estimate"), default=False)
+    # An amount decided on an application: the form's figures (field keys, in 万元) that the
+    # expression reads besides the profile, e.g. 金经委规〔2023〕2号 第3条's approved investment.
+    amount_answers = models.JSONField(
+        _("application figures the amount reads"), default=list, blank=True
+    )
     # An offer not answered within this many working days expires and frees its place.
     offer_expiry_days = models.PositiveSmallIntegerField(
         _("working days to answer an offer"), null=True, blank=True
@@ -104,7 +112,9 @@ class Policy(models.Model):
     @property
     def pays_computed_amounts(self) -> bool:
         """Grants claim the amount computed by the rules (not an estimate, not a fixed sum)."""
-        return bool(self.amount_expression) and not self.amount_is_estimate
+        return (
+            bool(self.amount_expression) and not self.amount_is_estimate and not self.amount_answers
+        )
 
 
 class RuleVersion(models.Model):

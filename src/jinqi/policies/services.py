@@ -63,6 +63,7 @@ class PolicyData:
     title_en: str = ""
     article: str = ""
     source_url: str = ""
+    source_reprint: bool = False
     valid_until: datetime.date | None = None
     full_text: str = ""
     simplifications: str = ""
@@ -76,12 +77,18 @@ class PolicyData:
     amount_expression: str = ""
     amount_calculation: str = ""
     amount_is_estimate: bool = False
+    # The application's figures (form field keys, in 万元) the amount reads; None keeps them
+    # as they are (the department's edit form does not state them: the catalogue does).
+    amount_answers: tuple[str, ...] | None = None
     offer_expiry_days: int | None = None
     offer_reminder_days: int = 2
 
     def values(self) -> dict[str, Any]:
         values = {f.name: getattr(self, f.name) for f in fields(self)}
         values["parameters"] = values["parameters"] or []
+        answers = values.pop("amount_answers")
+        if answers is not None:
+            values["amount_answers"] = list(answers)
         return values
 
 
@@ -95,7 +102,7 @@ def policy_create(
     *, data: PolicyData, sql: str, department: Department, acting_user: User, shipped: bool = False
 ) -> Policy:
     rule_validate(sql)
-    amount_validate(data.amount_expression, data.parameters or [])
+    amount_validate(data.amount_expression, data.parameters or [], data.amount_answers or ())
     if data.valid_until and data.valid_until < data.valid_from:
         raise DomainError(_("The end of validity cannot be before its start."))
     if Policy.objects.filter(code=data.code).exists():
@@ -123,7 +130,8 @@ def policy_update(
         _check_manager(policy, acting_user)
     if data.valid_until and data.valid_until < data.valid_from:
         raise DomainError(_("The end of validity cannot be before its start."))
-    amount_validate(data.amount_expression, data.parameters or [])
+    answers = policy.amount_answers if data.amount_answers is None else data.amount_answers
+    amount_validate(data.amount_expression, data.parameters or [], tuple(answers))
     before = snapshot(policy)
     values = data.values()
     stated = [name for name in values if name != "code"]

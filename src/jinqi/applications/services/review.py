@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from jinqi.accounts.models import User
 from jinqi.applications.enums import ApplicationState as S
 from jinqi.applications.models import Application
+from jinqi.applications.selectors import default_amount
 from jinqi.applications.services.moves import application_move
 from jinqi.applications.workflow import WORKFLOW
 from jinqi.core import clock
@@ -105,7 +106,7 @@ def _review_pass(
                 "deadline": add_working_days(clock.today(), following.days),
             },
         )
-    amount = approved_amount if approved_amount is not None else application.policy.grant_amount
+    amount = approved_amount if approved_amount is not None else default_amount(application)
     if amount is not None and amount < 0:
         raise DomainError(_("The approved amount cannot be negative."))
     return application_move(

@@ -457,7 +457,7 @@ def test_public_notice_shows_names_and_amounts_and_no_personal_data(notice: Any)
     page = client.get(
         reverse("applications:batch", args=[notice.policy.code, notice.number])
     ).content.decode()
-    assert "上海金山智造科技有限公司" in page and "20.00" in page
+    assert "上海金山智造科技有限公司" in page and '<td class="amount">20</td>' in page
     assert LEGAL_REPRESENTATIVE not in page and PHONE not in page
     download = client.get(
         reverse("applications:batch", args=[notice.policy.code, notice.number]),

@@ -254,6 +254,7 @@ def _detail_page(
         {
             "application": application,
             "policy": application.policy,
+            "computed": selectors.application_amount(application),
             "held": list(held.values()),
             "fields": _field_views(definition, application.answers, held, problems),
             "answered": [

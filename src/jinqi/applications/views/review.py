@@ -297,7 +297,8 @@ def application(request: AuthenticatedRequest, reference: str) -> HttpResponse:
             "today": clock.today(),
             "default_amount": item.approved_amount
             if item.approved_amount is not None
-            else item.policy.grant_amount,
+            else selectors.default_amount(item),
+            "computed": selectors.application_amount(item),
         },
     )
 

@@ -36,6 +36,14 @@ def test_enterprise_page_shows_repair_button_and_report_form():
     assert "出具报告" in page.text and "信用承诺书" in page.text
 
 
+def test_a_record_card_labels_its_publicity_status():
+    """The record's state is its publicity (公示状态), not a measure's progress (推进状态)."""
+    firm = b.firm()
+    b.record(firm)
+    page = client_of(b.owner(firm)).get(reverse("credit:mine")).text
+    assert "<dt>公示状态</dt>" in page and "推进状态" not in page
+
+
 def test_report_over_five_years_is_refused_in_chinese():
     """A period over five years: the message says so and no report is stored."""
     firm = b.firm()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -43,12 +46,38 @@ def public_progress(request: HttpRequest) -> HttpResponse:
             "plans": plans,
             "plan": plan,
             "states": shown,
+            "areas": _by_service_area(shown, open_all=bool(status)),
             "status": status,
             "statuses": MeasureStatus.choices,
             "summary": _status_summary(states),
             "chart_area": charts.stacked_bar(selectors.breakdown(states, "service_area")),
         },
     )
+
+
+@dataclass(frozen=True)
+class AreaGroup:
+    """The measures of one service area, in plan order, folded on the public page (100 rows
+    on one page were 12,000 pixels long) unless a filter has already narrowed them."""
+
+    area: str
+    states: list[MeasureState]
+    completed: int
+    open: bool
+
+
+def _by_service_area(states: list[MeasureState], *, open_all: bool) -> list[AreaGroup]:
+    by_area = itertools.groupby(states, key=lambda s: s.measure.service_area)
+    groups = [list(group) for _area, group in by_area]
+    return [
+        AreaGroup(
+            area=group[0].measure.service_area,
+            states=group,
+            completed=sum(s.status == MeasureStatus.COMPLETED for s in group),
+            open=open_all,
+        )
+        for group in groups
+    ]
 
 
 def _status_summary(states: list[MeasureState]) -> dict[str, int]:

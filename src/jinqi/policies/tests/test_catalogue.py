@@ -48,6 +48,8 @@ def test_the_catalogue_ships_every_required_policy_with_cases() -> None:
     for shipped in SHIPPED:
         assert shipped.data["document_number"], shipped.code
         assert len(shipped.cases) >= 3, shipped.code
+        # Linked to the text its clauses were checked against (issue #19).
+        assert shipped.data.get("source_url", "").startswith("http"), shipped.code
         assert any(c.expected == "unknown" for c in shipped.cases), shipped.code
 
 
@@ -118,7 +120,10 @@ def test_the_matching_snapshot_agrees_on_every_case(shipped: ShippedPolicy) -> N
     assert decisions == [EXPECTED[c.expected] for c in shipped.cases]
 
 
-AMOUNTED = [p for p in SHIPPED if "amount" in p.data]
+# Amounts from the profile alone; an amount read from an application's figures has its own
+# table (`amount_cases`, below).
+AMOUNTED = [p for p in SHIPPED if "amount" in p.data and not p.data["amount"].get("answers")]
+ON_APPLICATIONS = [p for p in SHIPPED if p.data.get("amount", {}).get("answers")]
 
 
 def _amount_args(shipped: ShippedPolicy) -> dict[str, Any]:
@@ -166,3 +171,55 @@ def test_the_vectorised_executor_computes_the_same_amounts(shipped: ShippedPolic
         assert [round(v, 4) if v is not None else None for v in values] == [
             c.amount for c in on_day
         ]
+
+
+def _application_amounts(shipped: ShippedPolicy) -> tuple[tuple[str, ...], list[dict[str, Any]]]:
+    answers = tuple(sorted(shipped.data["amount"]["answers"]))
+    return answers, shipped.data["amount_cases"]
+
+
+@pytest.mark.django_db  # the inputs name the departments that supplied them
+@pytest.mark.parametrize("shipped", ON_APPLICATIONS, ids=lambda p: p.code)
+def test_an_amount_on_an_application_is_computed_at_its_boundaries(shipped: ShippedPolicy) -> None:
+    """Python executor, the amount computed from an application's figures: each boundary case of
+    the file (金经委规〔2023〕2号 第3条: 499.9999 / 500 / 3000 / 3000.0001 万元) to the yuan,
+    with its calculation in words; no amount while a figure it needs is missing."""
+    answers, cases = _application_amounts(shipped)
+    assert len(cases) >= 4
+    for case in cases:
+        figures = {key: case["answers"].get(key) for key in answers}
+        amount = amount_compute(
+            **_amount_args(shipped),
+            profile={**prepared_profile({}, dt.date(2026, 6, 30)), **figures},
+            as_of=dt.date(2026, 6, 30),
+            eligible=True,
+            answers={key: key for key in answers},
+        )
+        expected = case.get("amount")
+        if expected is None:
+            assert amount.value is None, case["name"]
+            continue
+        assert amount.value == Decimal(str(expected)).quantize(Decimal("0.0001")), case["name"]
+        assert "万元" in amount.calculation and "{" not in amount.calculation, case["name"]
+
+
+@pytest.mark.parametrize("shipped", ON_APPLICATIONS, ids=lambda p: p.code)
+def test_the_vectorised_executor_computes_the_same_application_amounts(
+    shipped: ShippedPolicy,
+) -> None:
+    """The same boundary cases as one columnar table with the application's figures as columns:
+    the same amounts (None where a figure is missing), row by row."""
+    answers, cases = _application_amounts(shipped)
+    args = _amount_args(shipped)
+    tree = amount_tree(
+        amount_sql(args["expression"], parameters_on(args["parameters"], dt.date(2026, 6, 30))),
+        answers,
+    )
+    table = _table([{} for _case in cases])
+    for key in answers:
+        figures = [case["answers"].get(key) for case in cases]
+        table = table.append_column(key, pa.array(figures, type=pa.float64()))
+    values = evaluate_numbers(tree, Snapshot(table))
+    assert [round(v, 4) if v is not None else None for v in values] == [
+        case.get("amount") for case in cases
+    ]

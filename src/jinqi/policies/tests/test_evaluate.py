@@ -64,8 +64,8 @@ def test_age_counts_completed_years_at_the_as_of_date(tmp_path: Path) -> None:
 
 
 def test_missing_data_makes_the_decision_unknown_not_false(tmp_path: Path) -> None:
-    """Without innovation_score the high-tech decision is null, never false."""
-    profile = {k: v for k, v in HIGH_TECH.items() if k != "innovation_score"}
+    """Without the share of high-tech revenue the high-tech decision is null, never false."""
+    profile = {k: v for k, v in HIGH_TECH.items() if k != "high_tech_revenue"}
     result = _evaluate(
         tmp_path, profile, "--policy", "high-tech-recognition", "--as-of", "2024-06-30"
     )
