@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("accounts", "0006_provider_institution_roles"),
-        ("registry", "0015_fin_representative_identity"),
+        ("registry", "0015_representative_identity"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

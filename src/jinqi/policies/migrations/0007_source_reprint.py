@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("policies", "0006_polish_amounts_from_applications"),
+        ("policies", "0006_amounts_from_applications"),
     ]
 
     operations = [

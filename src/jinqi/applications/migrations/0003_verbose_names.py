@@ -7,8 +7,8 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("applications", "0002_polish_amounts_from_applications"),
-        ("policies", "0007_polish_source_reprint"),
+        ("applications", "0002_amounts_from_applications"),
+        ("policies", "0007_source_reprint"),
         ("registry", "0014_enterprise_name_trigram"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

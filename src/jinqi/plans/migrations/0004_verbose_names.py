@@ -7,8 +7,8 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0007_polish_verbose_names"),
-        ("core", "0005_polish_verbose_names"),
+        ("accounts", "0008_verbose_names"),
+        ("core", "0005_verbose_names"),
         ("plans", "0003_report_lock_version"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

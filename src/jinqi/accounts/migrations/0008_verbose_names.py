@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0006_provider_institution_roles"),
+        ("accounts", "0007_inspection_departments"),
     ]
 
     operations = [
