@@ -756,6 +756,21 @@ API_BODIES: dict[str, Callable[[World], dict[str, Any]]] = {
         "action": "accept",
         "lock_version": _credit_repair(w).lock_version,
     },
+    "jinqi_inspections_api_item_push": lambda w: {
+        "code": "SC-900",
+        "name": "广告发布检查",
+        "legal_basis": "《中华人民共和国广告法》第四条",
+        "content": "广告内容是否真实",
+        "standard": "《广告法》",
+        "publish": True,
+    },
+    "jinqi_inspections_api_plan_push": lambda w: {
+        "year": 2026,
+        "kind": "triggered",
+        "title": "举报核查",
+        "reason_kind": "complaint",
+        "reason": "群众举报虚假宣传",
+    },
     "jinqi_credit_api_record_push": lambda w: {
         "uscc": w.enterprise.uscc,
         "kind": "penalty",

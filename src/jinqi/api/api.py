@@ -12,6 +12,7 @@ from jinqi.api.errors import document_errors, install_error_handlers
 from jinqi.applications.api import router as applications_router
 from jinqi.credit.api import router as credit_router
 from jinqi.credit.repair_api import router as credit_repair_router
+from jinqi.inspections.api import router as inspections_router
 from jinqi.inspections.visit_api import router as inspection_visits_router
 from jinqi.notifications.api import router as notifications_router
 from jinqi.plans.api import router as plans_router
@@ -46,4 +47,5 @@ api.add_router("/policies", policies_router)
 api.add_router("/applications", applications_router)
 api.add_router("/credit", credit_router)
 api.add_router("/credit", credit_repair_router)
+api.add_router("/inspections", inspections_router)
 api.add_router("/inspections", inspection_visits_router)

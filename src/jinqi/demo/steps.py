@@ -14,6 +14,7 @@ from jinqi.demo.credit import demo_credit_load
 from jinqi.demo.guides import demo_guides_load
 from jinqi.demo.inboxes import demo_inboxes_settle
 from jinqi.demo.inspection_visits import demo_inspection_visits_load
+from jinqi.demo.inspections import demo_inspections_load
 from jinqi.demo.plans import demo_plan_load
 from jinqi.demo.policies import demo_policies_load
 from jinqi.demo.registry import demo_registry_load
@@ -42,6 +43,7 @@ STEPS: tuple[DemoStep, ...] = (
     DemoStep("surveys", demo_surveys_load),
     DemoStep("appeals", demo_appeals_load),
     DemoStep("credit", demo_credit_load),
+    DemoStep("inspections", demo_inspections_load),
     DemoStep("inspection_visits", demo_inspection_visits_load),
     DemoStep("inboxes", demo_inboxes_settle),
     DemoStep("search", demo_search_index),

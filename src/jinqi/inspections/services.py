@@ -309,6 +309,12 @@ def plan_step(
     return step.record
 
 
+def unknown_items_message(codes: Sequence[str]) -> str:
+    return _("Your department has no item with the code(s) %(codes)s.") % {
+        "codes": "、".join(codes)
+    }
+
+
 @transaction.atomic
 def plan_receive(*, data: PlanIn, acting_user: User) -> Plan:
     """A department system files a plan in one call: planned and triggered plans are filed,
@@ -472,10 +478,10 @@ def draw_make(*, data: DrawIn, acting_user: User) -> Draw:
     lock_until_commit("inspections.draw", department.pk)
     year = data.window_start.year
     serial = Draw.objects.filter(
-        department=department, number__startswith=f"{department.code}-{year}-"
+        department=department, number__startswith=f"{year}-{department.pk:03d}-"
     ).count()
     draw = Draw.objects.create(
-        number=f"{department.code}-{year}-{serial + 1:03d}",
+        number=f"{year}-{department.pk:03d}-{serial + 1:03d}",
         department=department,
         plan=data.plan,
         industry_prefix=data.industry_prefix,

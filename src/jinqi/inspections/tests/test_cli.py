@@ -157,3 +157,25 @@ def test_merge_refuses_bad_lines(tmp_path: Path, row: str, message: str) -> None
     with pytest.raises(CommandError, match=message):
         run("merge", "--tasks", str(tasks), "--output", str(output))
     assert not output.exists()
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"",
+        b"\xff\xfeu\x00s\x00c\x00c\x00",  # UTF-16
+        b"PK\x03\x04" + bytes(range(256)),  # a ZIP, whatever its name says
+        b"uscc,credit_class\n\x00\x01,A\n",
+    ],
+    ids=["empty", "utf-16", "zip", "control-characters"],
+)
+def test_sample_refuses_what_is_not_a_population_file(tmp_path: Path, content: bytes) -> None:
+    """A file that is not a UTF-8 CSV with the columns is refused by its content, whatever its
+    name, and nothing is written."""
+    population = tmp_path / "P.csv"
+    population.write_bytes(content)
+    output = tmp_path / "S.csv"
+    with pytest.raises(CommandError):
+        run("sample", "--population", str(population), "--ratios", "A=0.02",
+            "--seed", "1", "--output", str(output))  # fmt: skip
+    assert not output.exists()
