@@ -17,7 +17,7 @@ from jinqi.inspections.models import Rectification
 from jinqi.inspections.visit_permissions import OVERSEE_VISITS, OWN_INSPECTIONS, WORK_VISITS
 from jinqi.inspections.visit_selectors import visit_sheet, visits_visible_to
 from jinqi.inspections.visits import visits_over_cap
-from jinqi.web.navigation import NavEntry, register_nav
+from jinqi.web.navigation import DATA, NavEntry, register_nav
 from jinqi.web.portal import PortalPanel, register_panel
 from jinqi.web.todo import TodoItem, register_todo
 
@@ -87,6 +87,7 @@ def register() -> None:
             _("Inspection visits"),
             lambda r: _holder_of(WORK_VISITS)(r) or _holder_of(OVERSEE_VISITS)(r),
             order=39,
+            group=DATA,  # beside the enterprise data, so the staff menu fits one line
         )
     )
     register_todo(
