@@ -24,6 +24,7 @@ def register() -> None:
             _("Accompanied procedures"),
             lambda r: has_capability(r.user, BOOK),
             order=29,
+            group=SERVICE,
         )
     )
     register_nav(

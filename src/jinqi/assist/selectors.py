@@ -23,6 +23,7 @@ from jinqi.assist.models import (
 )
 from jinqi.assist.permissions import BOOK, SERVE, SUPERVISE
 from jinqi.core import clock
+from jinqi.core.memo import once_per_request
 from jinqi.core.models import WorkflowStep
 from jinqi.core.permissions import has_capability
 from jinqi.core.workflow import Workflow
@@ -205,6 +206,7 @@ class Figures:
         )
 
 
+@once_per_request
 def figures() -> Figures:
     """The figures of accompanied procedures and their improvement items, in two queries."""
     bookings = Booking.objects.aggregate(

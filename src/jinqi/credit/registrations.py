@@ -52,7 +52,7 @@ def register() -> None:
     )
     # Staff find credit among the enterprise data (a dropdown when their menu is long).
     for name, label, capability, order, group in (
-        ("credit:mine", _("My credit"), permissions.OWN_CREDIT, 32, ""),
+        ("credit:mine", _("My credit"), permissions.OWN_CREDIT, 32, DATA),
         ("credit:department", _("Credit records"), permissions.VIEW_DEPARTMENT, 37, DATA),
         ("credit:lead", _("Credit supervision"), permissions.OVERSEE, 37, DATA),
     ):

@@ -15,7 +15,7 @@ from jinqi.financing import permissions, statistics
 from jinqi.financing.enums import RequestState
 from jinqi.financing.models import FinancingRequest
 from jinqi.financing.tasks import requests_escalate_task
-from jinqi.web.navigation import DATA, NavEntry, register_nav
+from jinqi.web.navigation import DATA, SERVICE, NavEntry, register_nav
 from jinqi.web.portal import PortalPanel, register_panel
 
 SHOWN = 5
@@ -38,7 +38,7 @@ def register() -> None:
     )
     # Staff find financing among the enterprise data (a dropdown when their menu is long).
     for name, label, capability, order, group in (
-        ("financing:mine", _("Financing"), permissions.REQUEST, 34, ""),
+        ("financing:mine", _("Financing"), permissions.REQUEST, 34, SERVICE),
         ("financing:institution", _("Financing requests"), permissions.WORK, 10, ""),
         ("financing:consents_received", _("Data consents"), permissions.WORK, 11, ""),
         ("financing:oversight", _("Financing"), permissions.OVERSEE, 38, DATA),

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from jinqi.core import clock
 from jinqi.core.calendar import working_days_between
 from jinqi.core.indicators import Indicator, register_indicator
+from jinqi.core.memo import once_per_request
 from jinqi.financing.enums import RequestState
 from jinqi.financing.models import Consent, FinancingRequest, PackageRead
 
@@ -73,6 +74,7 @@ def _requests() -> Iterable[FinancingRequest]:
     )
 
 
+@once_per_request
 def statistics() -> Statistics:
     """A request counts once in the total, under its institution, and under the product it was
     granted under or, until then, each product it asked for."""

@@ -79,7 +79,13 @@ def register() -> None:
         )
     )
     register_nav(
-        NavEntry("inspection_visits:ledger", _("My inspections"), _holder_of(OWN_INSPECTIONS), 33)
+        NavEntry(
+            "inspection_visits:ledger",
+            _("My inspections"),
+            _holder_of(OWN_INSPECTIONS),
+            33,
+            group=DATA,
+        )
     )
     register_nav(
         NavEntry(

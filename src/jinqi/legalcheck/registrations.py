@@ -12,7 +12,7 @@ from jinqi.core.permissions import has_capability
 from jinqi.legalcheck import indicators, permissions
 from jinqi.legalcheck.enums import OPEN_STATES
 from jinqi.legalcheck.models import LegalCheck
-from jinqi.web.navigation import NavEntry, register_nav
+from jinqi.web.navigation import SERVICE, NavEntry, register_nav
 from jinqi.web.portal import PortalPanel, register_panel
 
 
@@ -43,6 +43,7 @@ def register() -> None:
             _("Legal health check"),
             lambda r: has_capability(r.user, permissions.REQUEST),
             order=34,
+            group=SERVICE,
         )
     )
     register_nav(

@@ -18,7 +18,7 @@ from jinqi.providers.selectors import (
     applications_waiting,
     qualification_download_allowed,
 )
-from jinqi.web.navigation import DATA, PUBLIC, NavEntry, register_nav
+from jinqi.web.navigation import DATA, PUBLIC, SERVICE, NavEntry, register_nav
 from jinqi.web.todo import TodoItem, register_todo
 
 QUALIFICATION_UPLOAD = "providers.qualification"
@@ -52,6 +52,7 @@ def register() -> None:
             _("Service needs"),
             _holder_of(permissions.POST_NEED),
             order=34,
+            group=SERVICE,
         )
     )
     register_nav(

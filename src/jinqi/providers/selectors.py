@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from jinqi.accounts.enums import DepartmentKind
 from jinqi.accounts.models import Department
+from jinqi.core.memo import once_per_request
 from jinqi.core.models import WorkflowStep
 from jinqi.core.permissions import has_capability
 from jinqi.providers import permissions
@@ -244,6 +245,7 @@ class AllianceSummary:
     rating_count: int
 
 
+@once_per_request
 def alliance_summary() -> AllianceSummary:
     providers = ServiceProvider.objects.aggregate(
         admitted=Count("id", filter=Q(status=ProviderStatus.ADMITTED)),
