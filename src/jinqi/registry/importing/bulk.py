@@ -188,6 +188,7 @@ def profiles_rebuild(enterprise_ids: Sequence[int], now: dt.datetime, *, known: 
 
 # Enterprise's text fields are NOT NULL: a column the file lacks is stored as "" (the default).
 _TEXT_DEFAULTS = ("name", "enterprise_type", "registered_address", "legal_representative",
+                  "legal_representative_id_number", "legal_representative_phone",
                   "contact_person", "contact_phone")  # fmt: skip
 
 

@@ -14,6 +14,7 @@ from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from jinqi.accounts.models import Department
 from jinqi.registry.derivation import highest_before_newest
 from jinqi.registry.importing.columnar import capital_text, profile_columns
 from jinqi.registry.profile import (
@@ -180,7 +181,11 @@ def test_sources_are_named_never_by_a_department_code() -> None:
     department not yet on the platform the name the vocabulary gives it, not its code."""
     with translation.override("zh-hans"):
         names = source_names(["human-resources", "derived", "ecology-environment", "no-such"])
-    assert names["human-resources"] == "区人社局"
-    assert names["derived"] == "由平台计算"
-    assert names["ecology-environment"] == "区生态环境局（尚未接入平台）"
-    assert names["no-such"] == "相关部门（尚未接入平台）"
+        assert names["human-resources"] == "区人社局"
+        assert names["derived"] == "由平台计算"
+        assert names["ecology-environment"] == "区生态环境局"
+        assert names["no-such"] == "相关部门（尚未接入平台）"
+        # A district that has not put the bureau on the platform yet reads the vocabulary's name.
+        Department.objects.filter(code="ecology-environment").delete()
+        off = source_names(["ecology-environment"])
+    assert off["ecology-environment"] == "区生态环境局（尚未接入平台）"
