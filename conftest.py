@@ -81,7 +81,7 @@ def ci_passes(item: pytest.Item) -> frozenset[str]:
         return frozenset({"postgresql"})
     if any(item.get_closest_marker(name) for name in ("browser", "spark", "sqlite_pass")):
         return frozenset({"sqlite"})
-    if item.get_closest_marker("hostile_walk"):
+    if any(item.get_closest_marker(name) for name in ("hostile_walk", "postgresql_pass")):
         return frozenset({"postgresql"})
     if not uses_test_database(item):
         return frozenset({"sqlite"})

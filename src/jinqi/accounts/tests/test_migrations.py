@@ -12,7 +12,11 @@ from django.utils import timezone
 
 # Serialized rollback, as the browser tests use: the flush after this test must leave the seeded
 # rows (content types, departments) for them to restore, not recreate them.
-pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True), pytest.mark.slow]
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.slow,
+    pytest.mark.postgresql_pass,
+]
 
 BEFORE = [("accounts", "0003_api_token_scopes")]
 NAMES = ("registered", "unregistered", "staff", "linked-only")
