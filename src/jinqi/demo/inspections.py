@@ -174,7 +174,7 @@ def _draw(user: User | None, plan: Plan, report: Callable[[str], None]) -> None:
                 plan=plan,
                 window_start=start,
                 window_end=start + dt.timedelta(days=60),
-                industry_prefix="C",
+                industry_prefix="C2614",  # organic chemicals: a draw of tens, not of every factory
                 seed=DRAW_SEED,
             ),
             acting_user=user,
