@@ -16,12 +16,22 @@ from jinqi.inspections import selectors, services
 from jinqi.inspections.enums import TaskState
 from jinqi.inspections.models import InspectionItem, Plan, Task
 from jinqi.inspections.permissions import MANAGE, TASKS
-from jinqi.inspections.schemas import ItemOut, ItemPushIn, PlanOut, PlanPushIn, TaskOut
+from jinqi.inspections.schemas import (
+    InspectionItemOut,
+    InspectionPlanOut,
+    ItemPushIn,
+    PlanPushIn,
+    TaskOut,
+)
 
 router = Router(tags=["inspections"])
 
 
-@router.post("/items", response={200: ItemOut, 201: ItemOut}, openapi_extra=declares(MANAGE))
+@router.post(
+    "/items",
+    response={200: InspectionItemOut, 201: InspectionItemOut},
+    openapi_extra=declares(MANAGE),
+)
 def item_push(request: AuthenticatedRequest, data: ItemPushIn) -> Status[InspectionItem]:
     """The caller's department creates or updates an item by its code (201 when new, 200 when
     updated), publishing it if asked."""
@@ -42,7 +52,7 @@ def item_push(request: AuthenticatedRequest, data: ItemPushIn) -> Status[Inspect
     return Status(201 if created else 200, item)
 
 
-@router.get("/items", response=list[ItemOut], openapi_extra=declares(MANAGE))
+@router.get("/items", response=list[InspectionItemOut], openapi_extra=declares(MANAGE))
 @paginate
 def items_list(request: AuthenticatedRequest) -> QuerySet[InspectionItem]:
     """The caller's department's items, by code."""
@@ -50,7 +60,7 @@ def items_list(request: AuthenticatedRequest) -> QuerySet[InspectionItem]:
     return selectors.items_for(request.user)
 
 
-@router.post("/plans", response={201: PlanOut}, openapi_extra=declares(MANAGE))
+@router.post("/plans", response={201: InspectionPlanOut}, openapi_extra=declares(MANAGE))
 def plan_push(request: AuthenticatedRequest, data: PlanPushIn) -> Status[Plan]:
     """The caller's department files a plan: planned and triggered plans are filed at once, a
     special plan goes to the lead office for approval."""

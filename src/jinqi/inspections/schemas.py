@@ -21,7 +21,7 @@ class ItemPushIn(Schema):
     publish: bool = Field(False, description="Publish it now: only published items are used.")
 
 
-class ItemOut(Schema):
+class InspectionItemOut(Schema):
     id: int
     code: str
     name: str
@@ -44,7 +44,7 @@ class PlanPushIn(Schema):
     )
 
 
-class PlanOut(Schema):
+class InspectionPlanOut(Schema):
     id: int
     year: int
     kind: str

@@ -47,7 +47,7 @@ class FindingOut(Schema):
         return getattr(finding, "rectification", None)
 
 
-class ItemOut(Schema):
+class VisitItemOut(Schema):
     code: str
     name: str
     department: str = Field(..., alias="department.code")
@@ -62,7 +62,7 @@ class VisitOut(Schema):
     lead_department: str = Field(..., alias="lead_department.code")
     state: str
     over_cap: bool
-    items: list[ItemOut]
+    items: list[VisitItemOut]
     findings: list[FindingOut]
 
     @staticmethod
