@@ -6,3 +6,10 @@ class CoreConfig(AppConfig):
     name = "jinqi.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from django_tasks.signals import task_finished
+
+        from jinqi.core.pagecache import bump_after_task
+
+        task_finished.connect(bump_after_task, dispatch_uid="jinqi.core.pagecache")

@@ -131,3 +131,18 @@ class VerifiableDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.code}"
+
+
+class WriteGeneration(models.Model):
+    """One row: how many times the platform's data may have changed (core.pagecache). A page
+    kept in memory is served only under the generation it was rendered in."""
+
+    value = models.BigIntegerField(_("generation"), default=0)
+    changed_at = models.DateTimeField(_("changed at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("write generation")
+        verbose_name_plural = _("write generations")
+
+    def __str__(self) -> str:
+        return str(self.value)

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from jinqi.accounts.http import AuthenticatedRequest
 from jinqi.core.errors import DomainError
+from jinqi.core.pagecache import cached_page
 from jinqi.core.permissions import PUBLIC, requires
 from jinqi.guides import selectors, services
 from jinqi.guides.forms import FaqForm, GuideForm
@@ -24,6 +25,7 @@ PAGE_SIZE = 20
 
 
 @requires(PUBLIC)
+@cached_page
 def guide_list(request: HttpRequest) -> HttpResponse:
     guides = selectors.guides_public(request.GET.get("department", "")[:40])
     return render(

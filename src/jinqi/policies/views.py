@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from jinqi.accounts.http import AuthenticatedRequest
 from jinqi.core import clock
 from jinqi.core.errors import DomainError
+from jinqi.core.pagecache import cached_page
 from jinqi.core.permissions import PUBLIC, has_capability, requires
 from jinqi.policies import selectors, services
 from jinqi.policies.enums import Delivery, GrantState, Outcome, PolicyState
@@ -45,6 +46,7 @@ PAGE_SIZE = 25
 
 
 @requires(PUBLIC)
+@cached_page
 def catalogue(request: HttpRequest) -> HttpResponse:
     form = CatalogueFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
@@ -67,6 +69,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 
 
 @requires(PUBLIC)
+@cached_page
 def detail(request: HttpRequest, code: str) -> HttpResponse:
     policy = selectors.policy_published(code)
     version = policy.versions.first()
@@ -140,6 +143,7 @@ def awards_json(request: HttpRequest, code: str) -> JsonResponse:
 
 
 @requires(FOR_ME)
+@cached_page
 def mine(request: AuthenticatedRequest) -> HttpResponse:
     enterprise = enterprise_of(request.user)
     if enterprise is None:

@@ -14,6 +14,7 @@ from jinqi.accounts.http import AuthenticatedRequest
 from jinqi.accounts.models import Department
 from jinqi.core import clock
 from jinqi.core.errors import DomainError
+from jinqi.core.pagecache import cached_page
 from jinqi.core.pagination import EstimatedCountPaginator
 from jinqi.core.permissions import requires
 from jinqi.registry import selectors, services
@@ -37,6 +38,7 @@ from jinqi.registry.permissions import (
 
 
 @requires(VIEW)
+@cached_page
 def enterprise_list(request: AuthenticatedRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}

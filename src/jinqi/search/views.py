@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jinqi.accounts.http import AuthenticatedRequest
+from jinqi.core.pagecache import cached_page
 from jinqi.core.permissions import PUBLIC, has_capability, requires
 from jinqi.search import selectors, services
 from jinqi.search.forms import SearchForm
@@ -25,6 +26,7 @@ SUGGESTIONS = ("企业开办", "一网通办", "高新技术企业", "注销", "
 
 
 @requires(PUBLIC)
+@cached_page
 def search_page(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
     results: Results | None = None

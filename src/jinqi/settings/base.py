@@ -101,6 +101,9 @@ MIDDLEWARE = [
     "jinqi.api.middleware.ApiAuditMiddleware",
     # Figures a page reads twice are computed once per safe request (core/memo.py).
     "jinqi.core.memo.RequestMemoMiddleware",
+    # Pages kept in memory are served only until a write: every writing request advances the
+    # generation they are kept under (core/pagecache.py).
+    "jinqi.core.pagecache.WriteGenerationMiddleware",
     "jinqi.api.idempotency.IdempotencyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -133,6 +136,20 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": env.database_config()}
+
+# Each server process keeps its own copies; the write generation in the database keeps them
+# consistent across processes (core/pagecache.py). "pages" holds rendered pages, a few tens of
+# kilobytes each.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "jinqi-pages",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
+}
+# The longest a kept page is served, whatever the write generation says (core/pagecache.py).
+PAGE_CACHE_SECONDS = 300
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

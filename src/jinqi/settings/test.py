@@ -22,3 +22,9 @@ LANGUAGE_CODE = "zh-hans"
 # row, which tries an UPDATE first; the audit trail refuses UPDATE (audit/migrations/0003), so its
 # rows are left out of that copy (the flush empties the table; tests count audit rows by delta).
 TEST_NON_SERIALIZED_APPS = ["jinqi.audit"]
+# Tests change data through the ORM, outside any request, and read pages right after: pages are
+# rendered every time, but for the page cache's own tests (core/tests/test_pagecache.py).
+CACHES = {
+    **CACHES,  # noqa: F405 -- from the base settings
+    "pages": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+}

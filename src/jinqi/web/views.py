@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from jinqi.core.pagecache import cached_page
 from jinqi.core.permissions import AUTHENTICATED, has_capability, requires
 from jinqi.web.navigation import landing_for
 from jinqi.web.permissions import PORTAL, TODO
@@ -39,6 +40,7 @@ def todo(request: HttpRequest) -> HttpResponse:
 
 
 @requires(AUTHENTICATED)
+@cached_page
 def portal(request: HttpRequest) -> HttpResponse:
     """The enterprise's own page: the panels feature apps registered, most urgent first. Other
     roles have no such page and are sent to where they start rather than shown a bare 403."""

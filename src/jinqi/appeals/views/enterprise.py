@@ -17,6 +17,7 @@ from jinqi.appeals.forms import ConfirmForm, FilingForm, TextForm
 from jinqi.appeals.models import Appeal
 from jinqi.appeals.permissions import FILE
 from jinqi.core.errors import DomainError
+from jinqi.core.pagecache import cached_page
 from jinqi.core.permissions import requires
 from jinqi.web.actions import form_refused, perform
 
@@ -24,6 +25,7 @@ PAGE_SIZE = 20
 
 
 @requires(FILE)
+@cached_page
 def mine(request: AuthenticatedRequest) -> HttpResponse:
     appeals = selectors.appeals_visible_to(request.user).order_by("-filed_at", "-pk")
     page = Paginator(appeals, PAGE_SIZE).get_page(request.GET.get("page"))

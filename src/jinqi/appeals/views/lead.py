@@ -18,6 +18,7 @@ from jinqi.appeals.models import DeadlineRegime
 from jinqi.appeals.permissions import SUPERVISE
 from jinqi.core import clock
 from jinqi.core.errors import DomainError
+from jinqi.core.pagecache import cached_page
 from jinqi.core.permissions import requires
 from jinqi.web.spreadsheets import xlsx_response
 
@@ -73,6 +74,7 @@ def _period(request: AuthenticatedRequest) -> tuple[PeriodForm, dt.date, dt.date
 
 
 @requires(SUPERVISE)
+@cached_page
 def statistics_page(request: AuthenticatedRequest) -> HttpResponse:
     form, start, end = _period(request)
     rows = statistics.by_department(start, end)

@@ -30,6 +30,7 @@ from jinqi.applications.permissions import APPLY
 from jinqi.applications.workflow import WORKFLOW
 from jinqi.core import clock
 from jinqi.core.errors import DomainError
+from jinqi.core.pagecache import cached_page
 from jinqi.core.permissions import requires
 from jinqi.core.text import TextRefusedError, text_clean
 from jinqi.policies.models import Policy
@@ -280,6 +281,7 @@ def _detail_page(
 
 
 @requires(APPLY)
+@cached_page
 def mine(request: AuthenticatedRequest) -> HttpResponse:
     enterprise = enterprise_of(request.user)
     if enterprise is None:

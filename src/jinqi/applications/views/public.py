@@ -14,6 +14,7 @@ from jinqi.applications import selectors, services
 from jinqi.applications.models import PublicityBatch
 from jinqi.applications.workbench_forms import ObjectionForm
 from jinqi.core import clock
+from jinqi.core.pagecache import cached_page
 from jinqi.core.permissions import PUBLIC, requires
 from jinqi.web.actions import form_refused, perform
 from jinqi.web.spreadsheets import xlsx_response
@@ -26,6 +27,7 @@ def _running(batch: PublicityBatch) -> bool:
 
 
 @requires(PUBLIC)
+@cached_page
 def publicity(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.batches_listed(), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(

@@ -36,6 +36,7 @@ from jinqi.applications.workflow import WORKFLOW
 from jinqi.core import clock
 from jinqi.core.calendar import add_working_days
 from jinqi.core.errors import ConflictError, DomainError
+from jinqi.core.pagecache import cached_page
 from jinqi.core.permissions import has_capability, requires
 from jinqi.registry.masking import mask_contact
 from jinqi.web.actions import form_refused, perform
@@ -80,6 +81,7 @@ def _queue_form(request: AuthenticatedRequest) -> QueueFilterForm:
 
 
 @requires(WORKBENCH)
+@cached_page
 def queue(request: AuthenticatedRequest) -> HttpResponse:
     form = _queue_form(request)
     page = Paginator(selectors.review_queue(request.user, form.filters()), PAGE_SIZE).get_page(

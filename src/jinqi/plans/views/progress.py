@@ -16,6 +16,7 @@ from jinqi.accounts.http import AuthenticatedRequest
 from jinqi.accounts.models import Department
 from jinqi.core.errors import DomainError
 from jinqi.core.indicators import readings
+from jinqi.core.pagecache import cached_page
 from jinqi.core.permissions import PUBLIC, requires
 from jinqi.plans import charts, selectors, services
 from jinqi.plans.enums import MeasureStatus
@@ -31,6 +32,7 @@ from jinqi.plans.views.shared import current_plan
 
 
 @requires(PUBLIC)
+@cached_page
 def public_progress(request: HttpRequest) -> HttpResponse:
     plans = list(selectors.plans_all())
     if not plans:
@@ -94,6 +96,7 @@ def _status_summary(states: list[MeasureState]) -> dict[str, int]:
 
 
 @requires(SUPERVISE)
+@cached_page
 def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     plan = current_plan(request)
     states = selectors.measure_states(plan)
