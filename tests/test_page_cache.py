@@ -11,6 +11,7 @@ from django.core.cache import caches
 from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django_tasks import task
 from tests.surface import World, client_for
 
 from jinqi.accounts.enums import Role
@@ -19,7 +20,6 @@ from jinqi.core import pagecache
 from jinqi.guides.models import ServiceGuide
 from jinqi.guides.services import GuideData, guide_create
 from jinqi.notifications.tasks import outbox_deliver
-from jinqi.plans.tasks import plan_alerts_send
 
 pytestmark = pytest.mark.django_db
 
@@ -86,17 +86,25 @@ def test_every_kept_page_says_when_it_was_rendered(guide: ServiceGuide) -> None:
 def test_a_writing_request_advances_the_generation_once_committed(
     world: World, committed: Callable[..., Any]
 ) -> None:
-    """A POST that succeeds advances the generation after its commit; a refused one does not,
-    nor does a GET."""
-    client = client_for(world, Role.ENTERPRISE)
+    """A request that wrote a guide advances the generation after its commit, and the kept list
+    shows the new guide; a refused request, a form sent back with an error, a GET and a
+    language switch (a cookie) do not."""
+    staff = client_for(world, Role.DEPARTMENT)
+    Client().get(GUIDES)
     before = _generation()
-    committed(client.get, GUIDES)
-    assert _generation() == before
-    committed(client.post, reverse("set_language"), {"language": "en", "next": GUIDES})
-    assert _generation() == before + 1
-    refused = committed(client_for(world, Role.ENTERPRISE).post, reverse("plans:dashboard"))
+    committed(staff.get, GUIDES)
+    committed(staff.post, reverse("set_language"), {"language": "zh-hans", "next": GUIDES})
+    refused = committed(client_for(world, Role.ENTERPRISE).post, reverse("guides:guide_create"))
     assert refused.status_code == 403
+    guide = {"title": "新办企业指南", "matter": "企业设立登记", "body": "全程网办。"}
+    too_short = committed(staff.post, reverse("guides:guide_create"), guide)
+    assert "至少" in too_short.content.decode()
+    assert _generation() == before
+    guide["body"] = "全程网办：登录一网通办，填写设立登记信息，一个工作日内办结。"
+    made = committed(staff.post, reverse("guides:guide_create"), guide)
+    assert made.status_code == 302
     assert _generation() == before + 1
+    assert "新办企业指南" in Client().get(GUIDES).content.decode()
 
 
 def test_the_audience_is_the_user_and_never_another(world: World) -> None:
@@ -149,13 +157,55 @@ def test_a_page_with_a_message_is_rendered_and_not_kept(world: World) -> None:
     assert message not in client.get(landing.url).content.decode()
 
 
-def test_a_finished_task_advances_the_generation_unless_it_leaves_pages_unchanged(
-    committed: Callable[..., Any],
+@task()
+def _rename_guides(title: str) -> int:
+    return ServiceGuide.objects.update(title=title)
+
+
+@task()
+def _count_guides() -> int:
+    return ServiceGuide.objects.count()
+
+
+def test_a_task_advances_the_generation_when_it_wrote_what_a_page_shows(
+    guide: ServiceGuide, committed: Callable[..., Any]
 ) -> None:
-    """The worker's tasks write, so their end advances the generation; delivering the outbox
-    changes no page and does not."""
+    """A background task that changed a guide advances the generation; one that only read, or
+    that delivered the outbox (a table no page shows), does not."""
     before = _generation()
+    committed(_count_guides.enqueue)
     committed(outbox_deliver.enqueue)
     assert _generation() == before
-    committed(plan_alerts_send.enqueue)
+    committed(_rename_guides.enqueue, "改过的指南标题")
     assert _generation() == before + 1
+
+
+def test_a_command_that_wrote_advances_the_generation(guide: ServiceGuide) -> None:
+    """Around a `jinqi` command: reading leaves the generation alone, writing advances it."""
+    before = _generation()
+    with pagecache.advanced_after_writes():
+        list(ServiceGuide.objects.all())
+    assert _generation() == before
+    with pagecache.advanced_after_writes():
+        ServiceGuide.objects.update(title="改过的指南标题")
+    assert _generation() == before + 1
+
+
+@pytest.mark.parametrize(
+    ("sql", "shown"),
+    [
+        ('SELECT "guides_serviceguide"."id" FROM "guides_serviceguide"', False),
+        ('UPDATE "guides_serviceguide" SET "title" = %s', True),
+        ('INSERT INTO "applications_application" ("state") VALUES (%s)', True),
+        ('DELETE FROM "policies_grant" WHERE "id" = %s', True),
+        ('UPDATE "django_session" SET "session_data" = %s WHERE "session_key" = %s', False),
+        ('INSERT INTO "audit_auditevent" ("action") VALUES (%s)', False),
+        ('UPDATE "accounts_user" SET "last_login" = %s WHERE "accounts_user"."id" = %s', False),
+        ('UPDATE "accounts_user" SET "department_id" = %s WHERE "accounts_user"."id" = %s', True),
+        ('ALTER TABLE "guides_serviceguide" ADD COLUMN "x" integer', True),
+        ('SAVEPOINT "s1"', False),
+    ],
+)
+def test_the_write_detector_tells_writes_pages_show_from_the_rest(sql: str, shown: bool) -> None:
+    """Which statements retire the kept pages."""
+    assert pagecache._shown(sql) is shown

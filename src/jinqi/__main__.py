@@ -12,9 +12,15 @@ def main() -> None:
         sys.exit(rules_main(sys.argv[2:]))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jinqi.settings.base")
     # Here, not at the top: `jinqi rules` above starts without loading Django.
+    import django
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(sys.argv)
+    django.setup()
+    from jinqi.core.pagecache import advanced_after_writes
+
+    # A command that changed what pages show (an import, a rule run) retires the kept pages.
+    with advanced_after_writes():
+        execute_from_command_line(sys.argv)
 
 
 if __name__ == "__main__":

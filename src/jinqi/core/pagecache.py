@@ -4,14 +4,15 @@ The catalogue, the public progress, an enterprise's own page or the lead dashboa
 hundreds of times for every change to what they show. A view marked `cached_page` is rendered
 once per audience and served again from memory until the data may have changed:
 
-- **The write generation** (one database row, `WriteGeneration`) says "may have changed". Every
-  request that writes (an unsafe method that did not fail) advances it once its transaction has
-  committed (`WriteGenerationMiddleware`), so does every finished background task; a page is
-  served only under the generation it was rendered in. The generation is read from the database
-  on every cached request, so a write in one server process is seen by all the others at once.
-- **A time limit** (`PAGE_CACHE_SECONDS`) bounds what a write from outside the web and the
-  worker (a `jinqi` command, a database console) could leave, and every page served this way
-  says when it was rendered (base.html: "数据更新于 …").
+- **The write generation** (one database row, `WriteGeneration`) says "may have changed". A
+  request, a background task or a `jinqi` command that wrote a table a page may show (any but
+  sessions, login records, the audit trail, the outbox and task bookkeeping: `WriteDetector`
+  watches every statement) advances it once its transaction has committed. A page is served
+  only under the generation it was rendered in; the generation is read from the database on
+  every kept request, so a write in one server process is seen by all the others at once.
+- **A time limit** (`PAGE_CACHE_SECONDS`) bounds what a write from outside the platform (a
+  database console) could leave, and every page served this way says when it was rendered
+  (base.html: "本页数据更新于 …").
 - **The audience** is the user (everyone, for an anonymous visitor), the language and the
   platform clock's day; authorization runs before the cache (the decorator sits under
   `@requires`), and the forms of a kept page get this request's CSRF token on the way out.
@@ -24,28 +25,30 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import wraps
 from typing import Any, TypeVar, cast
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import caches
-from django.db import transaction
+from django.core.cache import BaseCache, caches
+from django.db import connection, transaction
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.utils.translation import get_language
-from django_tasks.base import TaskResult
 
 from jinqi.core import clock
 from jinqi.core.models import WriteGeneration
 
 V = TypeVar("V", bound=Callable[..., HttpResponse])
-T = TypeVar("T", bound=Callable[..., Any])
 
 CACHE_ALIAS = "pages"
+# The longest a request waits for another one rendering the same page.
+RENDERING_SECONDS = 3
 # A CSRF token as Django writes it into a form field or the htmx header of base.html.
 _CSRF_TOKEN = re.compile(
     rb'(?:name="csrfmiddlewaretoken" value="|"X-CSRFToken": ")([A-Za-z0-9]{64})"'
@@ -111,17 +114,36 @@ def cached_page(view: V) -> V:
         cache = caches[CACHE_ALIAS]
         key = _key(request, current_generation())
         kept = cache.get(key)
+        rendering = f"{key}:rendering"
+        if kept is None and not cache.add(rendering, True, RENDERING_SECONDS):
+            kept = _await(cache, key, rendering)
         if kept is not None:
             return _answer(request, kept)
-        request.page_rendered_at = clock.now()  # type: ignore[attr-defined]  # base.html shows it
-        response = view(request, *args, **kwargs)
-        if hasattr(response, "render"):
-            response.render()
-        if _keepable(response):
-            cache.set(key, _keep(response), settings.PAGE_CACHE_SECONDS)
+        try:
+            request.page_rendered_at = clock.now()  # type: ignore[attr-defined]  # base.html shows it
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render"):
+                response.render()
+            if _keepable(response):
+                cache.set(key, _keep(response), settings.PAGE_CACHE_SECONDS)
+        finally:
+            cache.delete(rendering)
         return response
 
     return cast(V, wrapper)
+
+
+def _await(cache: BaseCache, key: str, rendering: str) -> Any:
+    """Another request is rendering this page: wait for its copy rather than render it again
+    (a page the whole audience asks for at once, after a write, is rendered once). None when
+    that request kept nothing or took too long: render it here."""
+    deadline = time.monotonic() + RENDERING_SECONDS
+    while time.monotonic() < deadline:
+        time.sleep(0.02)
+        kept = cache.get(key)
+        if kept is not None or not cache.has_key(rendering):
+            return kept
+    return None
 
 
 def _keep(response: HttpResponse) -> tuple[bytes, list[tuple[str, str]]]:
@@ -141,27 +163,103 @@ def _answer(request: HttpRequest, kept: tuple[bytes, list[tuple[str, str]]]) -> 
     return response
 
 
+# Tables no kept page shows: writing only these leaves every page as it was (a login writes the
+# session, the login records and the user's last login; delivering the outbox, the outbox).
+_QUIET_TABLES = frozenset(
+    {
+        "django_session",
+        "axes_accessattempt",
+        "axes_accessattemptexpiration",
+        "axes_accessfailurelog",
+        "axes_accesslog",
+        "audit_auditevent",
+        "notifications_outboxmessage",
+        "django_tasks_database_dbtaskresult",
+        "api_idempotencyrecord",
+        "core_writegeneration",
+    }
+)
+_WRITE = re.compile(
+    r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM|REPLACE\s+INTO)\s+"?(\w+)"?', re.IGNORECASE
+)
+_LAST_LOGIN = re.compile(
+    r'^\s*UPDATE\s+"accounts_user"\s+SET\s+"last_login"\s*=\s*\S+\s+WHERE', re.IGNORECASE
+)
+# Statements that read, or only manage the transaction or the connection.
+_READS = frozenset(
+    {"SELECT", "WITH", "SAVEPOINT", "RELEASE", "ROLLBACK", "BEGIN", "COMMIT", "PRAGMA", "EXPLAIN"}
+    | {"SET", "SHOW"}
+)
+
+
+class WriteDetector:
+    """A database execute wrapper that notes whether anything a page may show was written."""
+
+    def __init__(self) -> None:
+        self.wrote = False
+
+    def __call__(
+        self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any
+    ) -> Any:
+        if not self.wrote:
+            self.wrote = _shown(sql)
+        return execute(sql, params, many, context)
+
+
+def _shown(sql: str) -> bool:
+    write = _WRITE.match(sql)
+    if write is not None:
+        return write.group(1).lower() not in _QUIET_TABLES and not _LAST_LOGIN.match(sql)
+    # DDL or anything else: the safe guess is that it changed something.
+    first = sql.split(None, 1)
+    return not first or first[0].upper() not in _READS
+
+
 class WriteGenerationMiddleware:
-    """Advance the write generation after every request that may have written."""
+    """Advance the write generation after every request that wrote what a page may show."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        response = self.get_response(request)
-        if request.method not in ("GET", "HEAD", "OPTIONS") and response.status_code < 400:
+        detector = WriteDetector()
+        with connection.execute_wrapper(detector):
+            response = self.get_response(request)
+        if detector.wrote:
             bump()
         return response
 
 
-def leaves_pages_unchanged(function: T) -> T:
-    """Mark a task function whose writes no kept page shows (delivering the outbox), so that
-    its thousands of runs do not throw the kept pages away."""
-    function.leaves_pages_unchanged = True  # type: ignore[attr-defined]  # read below
-    return function
+@contextmanager
+def advanced_after_writes() -> Iterator[None]:
+    """Around a `jinqi` command: if it wrote what a page may show, advance the generation."""
+    detector = WriteDetector()
+    connection.execute_wrappers.append(detector)
+    try:
+        yield
+    finally:
+        connection.execute_wrappers.remove(detector)
+        if detector.wrote:
+            _advance()
 
 
-def bump_after_task(*, task_result: TaskResult[Any], **_kwargs: Any) -> None:
-    """django-tasks' `task_finished` receiver: a background task may have written."""
-    if not getattr(task_result.task.func, "leaves_pages_unchanged", False):
+_task_detectors: list[WriteDetector] = []
+
+
+def watch_task(**_kwargs: Any) -> None:
+    """django-tasks' `task_started` receiver: note what the task writes."""
+    detector = WriteDetector()
+    _task_detectors.append(detector)
+    connection.execute_wrappers.append(detector)
+
+
+def bump_after_task(**_kwargs: Any) -> None:
+    """django-tasks' `task_finished` receiver: a task that wrote what a page may show advances
+    the generation."""
+    if not _task_detectors:
+        return
+    detector = _task_detectors.pop()
+    if detector in connection.execute_wrappers:
+        connection.execute_wrappers.remove(detector)
+    if detector.wrote:
         bump()

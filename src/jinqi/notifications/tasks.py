@@ -8,7 +8,6 @@ import logging
 from django_tasks import task
 
 from jinqi.core import clock
-from jinqi.core.pagecache import leaves_pages_unchanged
 from jinqi.notifications.channels import send_email, sms_backend
 from jinqi.notifications.enums import Channel, OutboxStatus
 from jinqi.notifications.selectors import outbox_pending
@@ -20,7 +19,6 @@ MAX_AGE = dt.timedelta(days=3)
 
 
 @task()
-@leaves_pages_unchanged
 def outbox_deliver() -> int:
     """Send every pending outbox message; failures are retried up to MAX_ATTEMPTS times."""
     sent = 0

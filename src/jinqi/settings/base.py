@@ -137,15 +137,16 @@ TEMPLATES = [
 
 DATABASES = {"default": env.database_config()}
 
-# Each server process keeps its own copies; the write generation in the database keeps them
-# consistent across processes (core/pagecache.py). "pages" holds rendered pages, a few tens of
-# kilobytes each.
+# "pages" holds rendered pages (core/pagecache.py), a few tens of kilobytes each, in files that
+# every server process on the machine shares, so that a page is rendered once per write, not
+# once per process; the write generation in the database keeps the copies right. Servers on
+# several machines share a Redis or Memcached cache here instead.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "pages": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "jinqi-pages",
-        "OPTIONS": {"MAX_ENTRIES": 2000},
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": env.VAR_DIR / "cache" / "pages",
+        "OPTIONS": {"MAX_ENTRIES": 5000},
     },
 }
 # The longest a kept page is served, whatever the write generation says (core/pagecache.py).
