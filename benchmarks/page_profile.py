@@ -7,6 +7,8 @@ DATABASE_URL, a demo database), each page as the role `benchmarks/page_load.py` 
     JINQI_HOME=/tmp/demo uv run python benchmarks/page_profile.py --page "lead dashboard" --sql
 
 Nothing is written to the database but what the pages themselves write (sessions, audit).
+Pages are rendered every time (what a page costs after a write); `--kept` measures them as
+served from the page cache instead (docs/adr/0028-page-cache.md).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ import django
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
@@ -80,7 +83,10 @@ def main() -> int:
     parser.add_argument("--page", help="only this page (its name in the mix)")
     parser.add_argument("--sql", action="store_true", help="show the most repeated queries")
     parser.add_argument("--json", type=Path, help="write the figures here")
+    parser.add_argument("--kept", action="store_true", help="serve the pages from the page cache")
     options = parser.parse_args()
+    if not options.kept:
+        settings.CACHES["pages"] = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
     connection.force_debug_cursor = True  # CaptureQueriesContext times the queries
     clients = _clients()
     rng = random.Random(18)
