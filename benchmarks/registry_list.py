@@ -25,6 +25,7 @@ import django
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
@@ -32,6 +33,9 @@ from jinqi.accounts.models import User  # noqa: E402
 from jinqi.core.pagination import EstimatedCountPaginator  # noqa: E402
 from jinqi.registry.models import Enterprise  # noqa: E402
 from jinqi.registry.selectors import enterprise_search  # noqa: E402
+
+# The page's own work, every time: never a copy from the page cache (ADR 0028).
+settings.CACHES["pages"] = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
 
 CASES = (
     ("unfiltered", {}),
