@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.core.cache import caches
+from django.db import connection, transaction
 from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -209,3 +210,17 @@ def test_a_command_that_wrote_advances_the_generation(guide: ServiceGuide) -> No
 def test_the_write_detector_tells_writes_pages_show_from_the_rest(sql: str, shown: bool) -> None:
     """Which statements retire the kept pages."""
     assert pagecache._shown(sql) is shown
+
+
+def test_a_write_undone_by_a_savepoint_rollback_is_forgotten(guide: ServiceGuide) -> None:
+    """A service that failed inside an atomic block left nothing: the pages stay; one that
+    succeeded did write."""
+    detector = pagecache.WriteDetector()
+    with connection.execute_wrapper(detector):
+        with pytest.raises(RuntimeError), transaction.atomic():
+            ServiceGuide.objects.update(title="改过的指南标题")
+            raise RuntimeError
+        assert not detector.wrote
+        with transaction.atomic():
+            ServiceGuide.objects.update(title="改过的指南标题")
+    assert detector.wrote

@@ -6,8 +6,8 @@ once per audience and served again from memory until the data may have changed:
 
 - **The write generation** (one database row, `WriteGeneration`) says "may have changed". A
   request, a background task or a `jinqi` command that wrote a table a page may show (any but
-  sessions, login records, the audit trail, the outbox and task bookkeeping: `WriteDetector`
-  watches every statement) advances it once its transaction has committed. A page is served
+  sessions, login records, API tokens and call counts, the audit trail, the outbox and task
+  bookkeeping: `WriteDetector` watches every statement) advances it once its transaction has committed. A page is served
   only under the generation it was rendered in; the generation is read from the database on
   every kept request, so a write in one server process is seen by all the others at once.
 - **A time limit** (`PAGE_CACHE_SECONDS`) bounds what a write from outside the platform (a
@@ -164,7 +164,8 @@ def _answer(request: HttpRequest, kept: tuple[bytes, list[tuple[str, str]]]) -> 
 
 
 # Tables no kept page shows: writing only these leaves every page as it was (a login writes the
-# session, the login records and the user's last login; delivering the outbox, the outbox).
+# session, the login records and the user's last login; delivering the outbox, the outbox; an
+# API call, its token's last use and the rate limit's count).
 _QUIET_TABLES = frozenset(
     {
         "django_session",
@@ -176,6 +177,8 @@ _QUIET_TABLES = frozenset(
         "notifications_outboxmessage",
         "django_tasks_database_dbtaskresult",
         "api_idempotencyrecord",
+        "api_apicallcount",
+        "accounts_apitoken",
         "core_writegeneration",
     }
 )
@@ -192,18 +195,37 @@ _READS = frozenset(
 )
 
 
+_SAVEPOINT = re.compile(
+    r'^\s*(SAVEPOINT|ROLLBACK\s+TO\s+SAVEPOINT|RELEASE\s+SAVEPOINT)\s+"?(\w+)"?', re.IGNORECASE
+)
+
+
 class WriteDetector:
-    """A database execute wrapper that notes whether anything a page may show was written."""
+    """A database execute wrapper that notes whether anything a page may show was written.
+    A write undone by rolling back to a savepoint (an inner `atomic` that failed) is forgotten;
+    the rollback of an outermost transaction is not a statement and goes unseen, so a request
+    whose only writes were rolled back that way still advances the generation (harmless)."""
 
     def __init__(self) -> None:
         self.wrote = False
+        self._at_savepoint: dict[str, bool] = {}
 
     def __call__(
         self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any
     ) -> Any:
-        if not self.wrote:
+        result = execute(sql, params, many, context)
+        savepoint = _SAVEPOINT.match(sql)
+        if savepoint is not None:
+            verb, name = savepoint.group(1).upper(), savepoint.group(2)
+            if verb == "SAVEPOINT":
+                self._at_savepoint[name] = self.wrote
+            elif verb.startswith("ROLLBACK"):
+                self.wrote = self._at_savepoint.get(name, self.wrote)
+            else:
+                self._at_savepoint.pop(name, None)
+        elif not self.wrote:
             self.wrote = _shown(sql)
-        return execute(sql, params, many, context)
+        return result
 
 
 def _shown(sql: str) -> bool:
