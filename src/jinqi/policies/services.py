@@ -279,6 +279,9 @@ def _engine_decisions(rule: Rule, engine: SqlEngine) -> Decisions:
     return Decisions(outcome, missing, len(outcome) - len(missing), engine.rows())
 
 
+_BATCH = 500  # keys per statement: SQLite allows a limited number of parameters
+
+
 def _store_matches(
     policy: Policy,
     version: RuleVersion,
@@ -287,7 +290,11 @@ def _store_matches(
     now: datetime.datetime,
 ) -> None:
     existing = {m.enterprise_id: m for m in Match.objects.filter(policy=policy)}
-    Match.objects.filter(policy=policy).exclude(enterprise_id__in=list(outcome)).delete()
+    # The matches no longer decided, by key (read above, in this transaction), rather than
+    # every decided enterprise in one NOT IN list (tens of thousands of parameters).
+    stale = [m.pk for enterprise_id, m in existing.items() if enterprise_id not in outcome]
+    for start in range(0, len(stale), _BATCH):
+        Match.objects.filter(pk__in=stale[start : start + _BATCH]).delete()
     today = clock.today()
     changed, created = [], []
     for enterprise_id, result in outcome.items():
