@@ -149,7 +149,14 @@ class DemoHistory:
         self.with_supervision = with_supervision
         self.rng = random.Random(seed)
         self.events: list[Event] = []
+        self.due_dates: dict[dt.date, dt.date] = {}
         self.staff = {u.department_id: u for u in User.objects.filter(role="department")}
+
+    def _due(self, month: dt.date) -> dt.date:
+        """The month's report due date, computed once per month rather than per assignment."""
+        if month not in self.due_dates:
+            self.due_dates[month] = report_due_date(month)
+        return self.due_dates[month]
 
     def add(self, at: dt.datetime, run: Callable[[], Any]) -> None:
         self.events.append(Event(at, len(self.events), run))
@@ -178,7 +185,7 @@ class DemoHistory:
             ):
                 break  # a completed measure needs no more monthly reports
             previous = status
-            due = report_due_date(month)
+            due = self._due(month)
             roll = self.rng.random()
             if roll < p:
                 day = due - dt.timedelta(days=self.rng.randint(0, 6))
@@ -218,7 +225,11 @@ class DemoHistory:
 
     def _review(self, assignment: Assignment, month: dt.date) -> Callable[[], Any]:
         def run() -> None:
-            report = ProgressReport.objects.filter(assignment=assignment, period=month).first()
+            report = (
+                ProgressReport.objects.filter(assignment=assignment, period=month)
+                .order_by("pk")  # one a month
+                .first()
+            )
             if report is None or report.state != ReportState.SUBMITTED:
                 return
             if self.rng.random() < 0.05:

@@ -27,6 +27,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
+from django.utils import timezone
 
 RECORDINGS = Path(__file__).resolve().parent / "recordings"
 Report = Callable[[str], None]
@@ -207,30 +208,75 @@ def _already_replayed(recording: dict[str, Any]) -> bool:
 @transaction.atomic
 def _insert(rows: list[dict[str, Any]]) -> None:
     """The rows in bulk, model by model in the order recorded (dependencies first), then
-    their many-to-many links; PostgreSQL's sequences moved past the keys inserted."""
-    by_model: dict[type[models.Model], list[models.Model]] = defaultdict(list)
-    links: dict[Any, list[models.Model]] = defaultdict(list)
-    for item in serializers.deserialize("json", json.dumps(rows)):
-        instance = item.object
-        by_model[type(instance)].append(instance)
-        for name, targets in (item.m2m_data or {}).items():
-            field = instance._meta.get_field(name)
-            through = field.remote_field.through  # type: ignore[union-attr]
-            source_column = field.m2m_field_name()  # type: ignore[union-attr]
-            target_column = field.m2m_reverse_field_name()  # type: ignore[union-attr]
-            links[through] += [
-                through(**{f"{source_column}_id": instance.pk, f"{target_column}_id": target})
-                for target in targets
-            ]
+    their many-to-many links; PostgreSQL's sequences moved past the keys inserted. Each value
+    goes through its field as Django's deserializer and `bulk_create` would take it (to_python,
+    then get_db_prep_save; stamped fields get now), without a model instance per row."""
+    by_model: dict[type[models.Model], list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        by_model[apps.get_model(row["model"])].append(row)
+    links: dict[Any, list[tuple[Any, Any]]] = defaultdict(list)
     for model in _dependency_order(list(by_model)):
-        model._base_manager.bulk_create(by_model[model], batch_size=500)
-    for through, objects in links.items():
-        through._base_manager.bulk_create(objects, batch_size=500)
+        _rows_insert(model, by_model[model], links)
+    for through, pairs in links.items():
+        if not pairs:
+            continue
+        ends = [through._meta.get_field(name) for name in pairs[0][0]]
+        _execute_insert(
+            through,
+            ends,
+            [
+                [f.get_db_prep_save(v, connection) for f, v in zip(ends, ids, strict=True)]
+                for _, ids in pairs
+            ],
+        )
     if connection.vendor == "postgresql":
         inserted = [*by_model, *links]
         with connection.cursor() as cursor:
             for statement in connection.ops.sequence_reset_sql(no_style(), inserted):
                 cursor.execute(statement)
+
+
+def _rows_insert(
+    model: type[models.Model],
+    rows: list[dict[str, Any]],
+    links: dict[Any, list[tuple[Any, Any]]],
+) -> None:
+    fields = list(model._meta.concrete_fields)
+    pk = model._meta.pk
+    assert pk is not None
+    now = timezone.now()
+    params = []
+    for row in rows:
+        data = row["fields"]
+        values = []
+        for field in fields:
+            if field is pk:
+                value = pk.to_python(row["pk"])
+            elif getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+                value = now if isinstance(field, models.DateTimeField) else now.date()
+            elif field.name not in data:
+                value = field.get_default()
+            elif field.remote_field is not None and data[field.name] is not None:
+                value = field.target_field.to_python(data[field.name])  # type: ignore[attr-defined]
+            else:
+                value = field.to_python(data[field.name])
+            values.append(field.get_db_prep_save(value, connection))
+        params.append(values)
+        for m2m in model._meta.many_to_many:
+            through: Any = m2m.remote_field.through
+            names = (m2m.m2m_field_name(), m2m.m2m_reverse_field_name())
+            links[through] += [(names, [row["pk"], target]) for target in data.get(m2m.name, [])]
+    _execute_insert(model, fields, params)
+
+
+def _execute_insert(model: Any, fields: list[Any], params: list[list[Any]]) -> None:
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({marks})"
+    with connection.cursor() as cursor:
+        for start in range(0, len(params), 2000):
+            cursor.executemany(sql, params[start : start + 2000])
 
 
 def _dependency_order(chosen: list[type[models.Model]]) -> list[type[models.Model]]:

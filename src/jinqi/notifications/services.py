@@ -55,8 +55,19 @@ def notification_send(
                 created_at=now,
             )
     if created:
-        transaction.on_commit(_enqueue_delivery)
+        _deliver_after_commit()
     return created
+
+
+def _deliver_after_commit() -> None:
+    """Queue the outbox delivery once the transaction commits, once per transaction: the task
+    sends every pending message, so a survey sent to 1,400 recipients queues one, not 1,400.
+    A delivery already waiting for this commit suffices: a rollback that dropped it (of a
+    savepoint still open) would drop this transaction's messages with it."""
+    pending = transaction.get_connection().run_on_commit
+    if any(hook is _enqueue_delivery for _, hook, _ in pending):
+        return
+    transaction.on_commit(_enqueue_delivery)
 
 
 def _enqueue_delivery() -> None:
@@ -105,5 +116,5 @@ def sms_send(*, phone: str, text: str) -> OutboxMessage:
         body=text,
         created_at=clock.now(),
     )
-    transaction.on_commit(_enqueue_delivery)
+    _deliver_after_commit()
     return message

@@ -13,7 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -279,6 +279,9 @@ def _engine_decisions(rule: Rule, engine: SqlEngine) -> Decisions:
     return Decisions(outcome, missing, len(outcome) - len(missing), engine.rows())
 
 
+_BATCH = 500  # keys per statement: SQLite allows a limited number of parameters
+
+
 def _store_matches(
     policy: Policy,
     version: RuleVersion,
@@ -287,32 +290,75 @@ def _store_matches(
     now: datetime.datetime,
 ) -> None:
     existing = {m.enterprise_id: m for m in Match.objects.filter(policy=policy)}
-    Match.objects.filter(policy=policy).exclude(enterprise_id__in=list(outcome)).delete()
+    # The matches no longer decided, by key (read above, in this transaction), rather than
+    # every decided enterprise in one NOT IN list (tens of thousands of parameters).
+    stale = [m.pk for enterprise_id, m in existing.items() if enterprise_id not in outcome]
+    for start in range(0, len(stale), _BATCH):
+        Match.objects.filter(pk__in=stale[start : start + _BATCH]).delete()
     today = clock.today()
     changed, created = [], []
     for enterprise_id, result in outcome.items():
         match = existing.get(enterprise_id)
         if match is None:
-            created.append(
-                Match(
-                    policy=policy,
-                    enterprise_id=enterprise_id,
-                    version=version,
-                    outcome=result,
-                    data_as_of=today,
-                    missing=missing.get(enterprise_id, []),
-                    matched_at=now,
-                    evaluated_at=now,
-                )
-            )
+            created.append((enterprise_id, result, missing.get(enterprise_id, [])))
         else:
             match.version, match.outcome, match.data_as_of = version, result, today
             match.missing, match.evaluated_at = missing.get(enterprise_id, []), now
             changed.append(match)
-    Match.objects.bulk_create(created, batch_size=2000)
+    _matches_insert(policy, version, created, today, now)
     Match.objects.bulk_update(
         changed, ["version", "outcome", "data_as_of", "missing", "evaluated_at"], batch_size=2000
     )
+
+
+def _matches_insert(
+    policy: Policy,
+    version: RuleVersion,
+    rows: list[tuple[int, str, list[str]]],
+    today: datetime.date,
+    now: datetime.datetime,
+) -> None:
+    """The new matches, `(enterprise id, outcome, missing)`, in one prepared INSERT executed
+    per row: the rows `bulk_create` would write, without a model instance and a per-value
+    preparation for each of tens of thousands of rows (the shared values are prepared once,
+    each distinct list of missing data once)."""
+    if not rows:
+        return
+
+    def field(name: str) -> models.Field[Any, Any]:
+        found = Match._meta.get_field(name)
+        assert isinstance(found, models.Field)
+        return found
+
+    shared_names = ("policy", "version", "data_as_of", "matched_at", "evaluated_at")
+    names = (*shared_names, "enterprise", "outcome", "missing")
+    columns = ", ".join(connection.ops.quote_name(field(name).column or "") for name in names)
+    table = connection.ops.quote_name(Match._meta.db_table)
+    marks = ", ".join(["%s"] * len(names))
+    shared = [
+        field(name).get_db_prep_save(value, connection)
+        for name, value in zip(shared_names, (policy.pk, version.pk, today, now, now), strict=True)
+    ]
+    outcome_field, missing_field = field("outcome"), field("missing")
+    prepared_missing: dict[tuple[str, ...], Any] = {}
+
+    def missing_prepared(value: list[str]) -> Any:
+        key = tuple(value)
+        if key not in prepared_missing:
+            prepared_missing[key] = missing_field.get_db_prep_save(value, connection)
+        return prepared_missing[key]
+
+    params = [
+        (
+            *shared,
+            int(enterprise_id),
+            outcome_field.get_db_prep_save(result, connection),
+            missing_prepared(value),
+        )
+        for enterprise_id, result, value in rows
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", params)
 
 
 def enterprise_rematch(*, enterprise: Enterprise) -> int:

@@ -115,7 +115,10 @@ def _term_ids(
     ids = {k: known[k] for k in wanted if known and k in known}
     missing = wanted - ids.keys()
     if missing:
-        Term.objects.bulk_create([Term(field=f, text=t) for f, t in missing], ignore_conflicts=True)
+        # In key order: the same content gets the same term ids (a set's order is the hash seed's).
+        Term.objects.bulk_create(
+            [Term(field=f, text=t) for f, t in sorted(missing)], ignore_conflicts=True
+        )
         for field, text, pk in Term.objects.filter(text__in={t for _, t in missing}).values_list(
             "field", "text", "id"
         ):

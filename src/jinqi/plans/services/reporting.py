@@ -30,9 +30,17 @@ def month_start(day: dt.date) -> dt.date:
 
 
 def _assignment_for(user: Any, measure: Measure) -> Assignment:
-    assignment = measure.assignments.filter(department_id=user.department_id).first()
+    # One per unit and measure: ordered by key, not by the model's ordering through relations
+    # (cheaper to compile); its department and measure kept for the audit text.
+    assignment = (
+        Assignment.objects.filter(measure=measure, department_id=user.department_id)
+        .select_related("department")
+        .order_by("pk")
+        .first()
+    )
     if not can_report(user) or assignment is None:
         raise PermissionDenied(_("Only the measure's responsible units can report on it."))
+    assignment.measure = measure
     return assignment
 
 
@@ -66,6 +74,7 @@ def report_save(
     report = (
         ProgressReport.objects.select_for_update()
         .filter(assignment=assignment, period=period)
+        .order_by("pk")  # one a month (a constraint)
         .first()
     )
     content = {
@@ -77,6 +86,7 @@ def report_save(
         report = _report_create(assignment, period, content, submit, acting_user)
         before: dict[str, Any] = {}
     else:
+        report.assignment = assignment
         before = snapshot(report, SAVED_FIELDS)
         _report_update(report, content, submit, expected_version, acting_user)
     if evidence:

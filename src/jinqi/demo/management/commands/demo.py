@@ -6,8 +6,9 @@ background worker beside it (a child process). The demo accounts are printed las
 var/demo-accounts.txt. At the default verbosity the console stays quiet: e-mails and text
 messages go to files under var/outbox/, and task and request lines appear only with `-v 2`.
 
-Clock-independent steps load their recorded rows in bulk (docs/demo.md); `--record` makes
-those recordings again on a fresh database.
+A fresh SQLite database is created from the migrated schema's snapshot, and clock-independent
+steps load their recorded rows in bulk (docs/demo.md); `--record` makes the snapshot and those
+recordings again on a fresh database.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from django.db import connection, connections
 
 from jinqi.core.server import DEFAULT_THREADS, DEFAULT_WORKER_CLASS, DEFAULT_WORKERS, serve
 from jinqi.demo.recording import RECORDINGS, step_record
+from jinqi.demo.schema import SNAPSHOT, schema_snapshot_load, schema_snapshot_make
 from jinqi.demo.steps import demo_steps
 from jinqi.settings import environment
 
@@ -46,8 +48,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--record",
             action="store_true",
-            help="On a fresh database (--reset): run the steps up to the last recorded one, "
-            "the recorded ones through the services, write their recordings and exit.",
+            help="On a fresh database (--reset): migrate and write the schema snapshot (SQLite), "
+            "run the steps up to the last recorded one, the recorded ones through the services, "
+            "write their recordings and exit.",
         )
         parser.add_argument(
             "--recordings",
@@ -76,8 +79,15 @@ class Command(BaseCommand):
         verbosity = int(options["verbosity"])
         if options["reset"]:
             self._reset()
-        self.stderr.write("Applying migrations…")
-        call_command("migrate", interactive=False, verbosity=0)
+        if options["record"] and connection.vendor == "sqlite":
+            self.stderr.write("Applying migrations (recording the schema snapshot)…")
+            path = schema_snapshot_make(options["recordings"] / SNAPSHOT.name)
+            self._say(f"schema: recorded in {path.name}")
+        else:
+            if schema_snapshot_load():
+                self.stderr.write("Created the database from the schema snapshot.")
+            self.stderr.write("Applying migrations…")
+            call_command("migrate", interactive=False, verbosity=0)
         if connection.vendor == "sqlite" and not connection.in_atomic_block:
             # Readers do not wait for the worker's writes in WAL mode; the mode stays set.
             with connection.cursor() as cursor:
