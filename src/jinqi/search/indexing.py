@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 from django.db import connection, transaction
 from django.db.models import Count, F, Sum
 
@@ -23,7 +24,7 @@ from jinqi.search.enums import TermField
 from jinqi.search.models import Corpus, Document, Term
 from jinqi.search.postings import DTYPE, pack, unpack
 from jinqi.search.registry import IndexedText, SearchSource, sources
-from jinqi.search.segmentation import tokens
+from jinqi.search.segmentation import bigrams, tokens
 
 TITLE_WEIGHT = 3
 BATCH = 500
@@ -35,12 +36,14 @@ class Prepared:
     counts: Counter[str]
     length: int
     checksum: str
+    pairs: frozenset[str] = frozenset()  # character pairs of title and text (phrase filter)
 
 
 def prepare(text: IndexedText) -> Prepared:
     counts = Counter(tokens(text.body))
     for term in tokens(text.title):
         counts[term] += TITLE_WEIGHT
+    pairs = frozenset(bigrams(text.title) | bigrams(text.body))
     digest = hashlib.sha256(
         "\x00".join(
             (
@@ -54,7 +57,7 @@ def prepare(text: IndexedText) -> Prepared:
             )
         ).encode()
     ).hexdigest()
-    return Prepared(text, counts, max(sum(counts.values()), 1), digest)
+    return Prepared(text, counts, max(sum(counts.values()), 1), digest, pairs)
 
 
 def _industries(text: IndexedText) -> str:
@@ -101,9 +104,11 @@ def filter_terms(kind: str, text: IndexedText) -> list[TermKey]:
 
 
 def _term_keys(kind: str, prepared: Prepared) -> dict[TermKey, int]:
-    """Every term key of a document → its weighted frequency (0 for a filter term)."""
+    """Every term key of a document → its weighted frequency (0 for a filter term or a
+    character pair)."""
     keys: dict[TermKey, int] = {(TermField.TEXT.value, t): tf for t, tf in prepared.counts.items()}
     keys.update(dict.fromkeys(filter_terms(kind, prepared.text), 0))
+    keys.update(dict.fromkeys(((TermField.BIGRAM.value, pair) for pair in prepared.pairs), 0))
     return keys
 
 
@@ -115,12 +120,16 @@ def _term_ids(
     ids = {k: known[k] for k in wanted if known and k in known}
     missing = wanted - ids.keys()
     if missing:
-        Term.objects.bulk_create([Term(field=f, text=t) for f, t in missing], ignore_conflicts=True)
-        for field, text, pk in Term.objects.filter(text__in={t for _, t in missing}).values_list(
-            "field", "text", "id"
-        ):
-            if (field, text) in missing:
-                ids[(field, text)] = pk
+        Term.objects.bulk_create(
+            [Term(field=f, text=t) for f, t in missing], ignore_conflicts=True, batch_size=BATCH
+        )
+        texts = sorted({t for _, t in missing})
+        for start in range(0, len(texts), BATCH):  # within every backend's parameter limit
+            for field, text, pk in Term.objects.filter(
+                text__in=texts[start : start + BATCH]
+            ).values_list("field", "text", "id"):
+                if (field, text) in missing:
+                    ids[(field, text)] = pk
         if known is not None:
             known.update(ids)
     return ids
@@ -242,43 +251,46 @@ def index_rebuild(
     total: int | None = None,
 ) -> int:
     """Empty the index and fill it with `texts` (kind, text; None is skipped): documents in
-    batches, then each term's packed row written once. Returns the number of documents."""
+    batches, their postings gathered as NumPy arrays, sorted by term once, then each term's
+    packed row written once. Returns the number of documents."""
     Document.objects.all().delete()
     Term.objects.all().delete()
     Corpus.objects.all().delete()
     known: dict[TermKey, int] = {}
-    # Term id → the postings gathered so far: document ids (increasing), frequencies, lengths.
-    gathered: dict[int, tuple[list[int], list[int], list[int]]] = {}
-    documents = length = 0
+    # Postings gathered per batch: term id, document position (in creation order), frequency.
+    gathered: list[tuple[npt.NDArray[np.uint32], ...]] = []
+    document_ids: list[int] = []
+    document_lengths: list[int] = []
     batch: list[tuple[str, Prepared]] = []
 
     def flush() -> None:
-        nonlocal documents, length
         if not batch:
             return
         keys = [_term_keys(kind, p) for kind, p in batch]
         ids = _term_ids({k for doc_keys in keys for k in doc_keys}, known)
+        held = [np.fromiter((ids[k] for k in doc_keys), DTYPE, len(doc_keys)) for doc_keys in keys]
         made = Document.objects.bulk_create(
             [
                 Document(
                     kind=kind,
                     key=p.text.key,
-                    term_ids=pack(sorted(ids[k] for k in doc_keys)),
+                    term_ids=np.sort(terms).tobytes(),
                     **_document_fields(p),
                 )
-                for (kind, p), doc_keys in zip(batch, keys, strict=True)
-            ]
+                for (kind, p), terms in zip(batch, held, strict=True)
+            ],
+            batch_size=BATCH,
         )
-        # Ids grow with insertion order, so each term's list stays sorted (checked below).
-        for doc, (_, p), doc_keys in zip(made, batch, keys, strict=True):
-            for key, tf in doc_keys.items():
-                lists = gathered.setdefault(ids[key], ([], [], []))
-                lists[0].append(doc.pk)
-                if key[0] == TermField.TEXT:
-                    lists[1].append(tf)
-                    lists[2].append(p.length)
-        documents += len(batch)
-        length += sum(p.length for _, p in batch)
+        first = len(document_ids)
+        document_ids.extend(doc.pk for doc in made)
+        document_lengths.extend(p.length for _, p in batch)
+        positions = np.repeat(
+            np.arange(first, first + len(batch), dtype=DTYPE), [t.size for t in held]
+        )
+        frequencies = np.fromiter(
+            (tf for doc_keys in keys for tf in doc_keys.values()), DTYPE, positions.size
+        )
+        gathered.append((np.concatenate(held), positions, frequencies))
         batch.clear()
 
     for done, (kind, text) in enumerate(texts, start=1):
@@ -289,18 +301,50 @@ def index_rebuild(
         if progress:
             progress(done, total)
     flush()
-    rows = []
-    for pk, (doc_ids, tfs, lens) in gathered.items():
-        packed = np.asarray(doc_ids, dtype=np.int64)
-        if packed.size > 1 and not bool(np.all(packed[1:] > packed[:-1])):
-            order = np.argsort(packed, kind="stable")  # a backend returning ids out of order
-            packed = packed[order]
-            tfs = [tfs[i] for i in order] if tfs else tfs
-            lens = [lens[i] for i in order] if lens else lens
-        rows.append((int(packed.size), pack(packed), pack(tfs), pack(lens), pk))
-    _terms_write(rows)
-    Corpus.objects.create(pk=1, documents=documents, total_length=length)
-    return documents
+    text_terms = {pk for (field, _text), pk in known.items() if field == TermField.TEXT}
+    _terms_write(list(_packed_rows(gathered, document_ids, document_lengths, text_terms)))
+    Corpus.objects.create(pk=1, documents=len(document_ids), total_length=sum(document_lengths))
+    return len(document_ids)
+
+
+def _packed_rows(
+    gathered: list[tuple[npt.NDArray[np.uint32], ...]],
+    document_ids: list[int],
+    document_lengths: list[int],
+    text_terms: set[int],
+) -> Iterator[tuple[int, bytes, bytes, bytes, int]]:
+    """Every term's packed row (df, documents, frequencies, lengths, term id) from the gathered
+    postings: one sort by (term, document id) for the whole index."""
+    if not gathered:
+        return
+    terms, positions, frequencies = (
+        np.concatenate(column) for column in zip(*gathered, strict=True)
+    )
+    gathered.clear()
+    ids = np.asarray(document_ids, dtype=np.int64)
+    pack(ids)  # raises if an id does not fit
+    rank = np.empty(ids.size, np.uint64)
+    rank[np.argsort(ids, kind="stable")] = np.arange(ids.size, dtype=np.uint64)
+    order = np.argsort((terms.astype(np.uint64) << np.uint64(32)) | rank[positions], kind="stable")
+    terms, positions, frequencies = terms[order], positions[order], frequencies[order]
+    del order
+    documents = ids.astype(DTYPE)[positions]
+    lengths = np.asarray(document_lengths, dtype=DTYPE)[positions]
+    bounds = np.flatnonzero(np.diff(terms)) + 1
+    starts = np.concatenate(([0], bounds))
+    ends = np.concatenate((bounds, [terms.size]))
+    for begin, end in zip(starts.tolist(), ends.tolist(), strict=True):
+        pk = int(terms[begin])
+        if pk in text_terms:
+            yield (
+                end - begin,
+                documents[begin:end].tobytes(),
+                frequencies[begin:end].tobytes(),
+                lengths[begin:end].tobytes(),
+                pk,
+            )
+        else:
+            yield end - begin, documents[begin:end].tobytes(), b"", b"", pk
 
 
 def corpus_check() -> dict[str, int]:

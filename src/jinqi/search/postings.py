@@ -24,6 +24,10 @@ K1 = 1.2
 B = 0.75
 DTYPE = np.dtype("<u4")
 MAX_ID = int(np.iinfo(DTYPE).max)
+# Set operations use a dense map over the ids' range when it is at most this many times the
+# postings involved (plus a floor): ids are allocated densely by a rebuild, so it nearly always is.
+DENSE_SPAN_FACTOR = 8
+DENSE_SPAN_MIN = 1 << 16
 
 IdArray = npt.NDArray[np.uint32]
 ScoreArray = npt.NDArray[np.float64]
@@ -62,36 +66,62 @@ def idf(documents: int, df: int) -> float:
     return math.log(1 + (documents - df + 0.5) / (df + 0.5))
 
 
-def term_scores(postings: Postings, weight: float, average_length: float) -> ScoreArray:
-    """Each posting's BM25 contribution, `weight` being the term's IDF."""
-    tf = postings.frequencies.astype(np.float64)
-    norm = K1 * ((1 - B) + (B / average_length) * postings.lengths)
+def term_scores(
+    postings: Postings,
+    weight: float,
+    average_length: float,
+    at: npt.NDArray[np.intp] | None = None,
+) -> ScoreArray:
+    """The BM25 contribution of each posting (of those at positions `at` only, when given),
+    `weight` being the term's IDF."""
+    frequencies, lengths = postings.frequencies, postings.lengths
+    if at is not None:
+        frequencies, lengths = frequencies[at], lengths[at]
+    tf = frequencies.astype(np.float64)
+    norm = K1 * ((1 - B) + (B / average_length) * lengths)
     return (weight * (K1 + 1)) * tf / (tf + norm)
 
 
-def intersect(
-    documents: IdArray, scores: ScoreArray, other: IdArray, other_scores: ScoreArray | None = None
-) -> tuple[IdArray, ScoreArray]:
-    """The documents in both sorted id arrays, with their scores summed (`other_scores` None:
-    a filter, adding nothing)."""
-    common, mine, theirs = np.intersect1d(documents, other, assume_unique=True, return_indices=True)
-    kept = scores[mine]
-    if other_scores is not None:
-        kept = kept + other_scores[theirs]
-    return common.astype(DTYPE, copy=False), kept
+def locate(ids: IdArray, within: IdArray) -> npt.NDArray[np.intp]:
+    """For each of the sorted `ids`, its position in the sorted `within`, or -1 when absent.
+
+    Through a dense map over the ids' range (one scatter, one gather: linear, no sort), which
+    is an order of magnitude faster than `numpy.intersect1d` on tens of thousands of postings;
+    by binary search when the range is far wider than the arrays (sparse ids)."""
+    if not ids.size or not within.size:
+        return np.full(ids.size, -1, np.intp)
+    low = min(int(ids[0]), int(within[0]))
+    span = max(int(ids[-1]), int(within[-1])) - low + 1
+    if span <= DENSE_SPAN_FACTOR * (ids.size + within.size) + DENSE_SPAN_MIN:
+        where = np.full(span, -1, np.intp)
+        where[within - low] = np.arange(within.size)
+        found: npt.NDArray[np.intp] = where[ids - low]
+        return found
+    at = np.minimum(np.searchsorted(within, ids), within.size - 1)
+    return np.where(within[at] == ids, at, -1)
 
 
 def union(parts: list[tuple[IdArray, ScoreArray]]) -> tuple[IdArray, ScoreArray]:
-    """The documents in any of the parts, each with the sum of its scores."""
+    """The documents in any of the parts (sorted id arrays), each with the sum of its scores."""
+    parts = [p for p in parts if p[0].size]
     if not parts:
         return np.empty(0, DTYPE), np.empty(0, np.float64)
+    low = min(int(p[0][0]) for p in parts)
+    span = max(int(p[0][-1]) for p in parts) - low + 1
+    if span <= DENSE_SPAN_FACTOR * sum(p[0].size for p in parts) + DENSE_SPAN_MIN:
+        summed = np.zeros(span, np.float64)
+        held = np.zeros(span, np.bool_)
+        for documents, scores in parts:
+            summed[documents - low] += scores  # ids are unique within a part
+            held[documents - low] = True
+        at = np.flatnonzero(held)
+        return (at + low).astype(DTYPE), summed[at]
     documents = np.concatenate([p[0] for p in parts])
-    scores = np.concatenate([p[1] for p in parts])
     unique, inverse = np.unique(documents, return_inverse=True)
-    summed: ScoreArray = np.bincount(inverse, weights=scores, minlength=unique.size).astype(
-        np.float64, copy=False
-    )
-    return unique.astype(DTYPE, copy=False), summed
+    total: ScoreArray = np.bincount(
+        inverse, weights=np.concatenate([p[1] for p in parts]), minlength=unique.size
+    ).astype(np.float64, copy=False)
+    return unique.astype(DTYPE, copy=False), total
 
 
 def top(documents: IdArray, scores: ScoreArray, count: int | None) -> npt.NDArray[np.intp]:

@@ -14,6 +14,8 @@ from jinqi.search.vocabulary import DOMAIN_WORDS, STOP_WORDS
 
 # A token worth indexing holds a letter, a digit or a CJK ideograph.
 _WORDLIKE = re.compile(r"[0-9A-Za-z\u3400-\u9fff]")
+# Runs of such characters (after `normalise`, so lower case): a phrase's character pairs.
+_RUN = re.compile(r"[0-9a-z\u3400-\u9fff]{2,}")
 MAX_TERM_LENGTH = 40
 
 
@@ -46,3 +48,9 @@ def tokens(text: str) -> list[str]:
 def query_terms(text: str) -> list[str]:
     """A query's distinct terms, in the order typed."""
     return list(dict.fromkeys(tokens(text)))
+
+
+def bigrams(text: str) -> set[str]:
+    """The pairs of adjacent letters, digits or ideographs of a normalised text: a text holds a
+    phrase only if it holds every pair of the phrase (the phrase filter of the index)."""
+    return {run[i : i + 2] for run in _RUN.findall(normalise(text)) for i in range(len(run) - 1)}

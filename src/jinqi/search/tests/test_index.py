@@ -70,8 +70,8 @@ def test_a_rare_term_weighs_more_than_a_common_one() -> None:
         guide(f"服务中心{n}", "企业服务中心提供帮办服务，欢迎企业咨询。")
     guide("资金返还", "稳岗资金直接返还。")
     guide("服务说明", "企业服务，企业咨询，企业办事。")
-    rare = Term.objects.get(text="稳岗").df
-    common = Term.objects.get(text="企业").df
+    rare = Term.objects.get(field="", text="稳岗").df
+    common = Term.objects.get(field="", text="企业").df
     assert idf(Corpus.objects.get().documents, rare) > idf(Corpus.objects.get().documents, common)
     results = search("企业 稳岗", Filters(kind="guide"))
     assert results.partial and results.hits[0].document.title == "资金返还"
