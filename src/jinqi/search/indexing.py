@@ -24,7 +24,7 @@ from jinqi.search.enums import TermField
 from jinqi.search.models import Corpus, Document, Term
 from jinqi.search.postings import DTYPE, pack, unpack
 from jinqi.search.registry import IndexedText, SearchSource, sources
-from jinqi.search.segmentation import bigrams, tokens
+from jinqi.search.segmentation import bigrams, normalise, tokens
 
 TITLE_WEIGHT = 3
 BATCH = 500
@@ -40,10 +40,11 @@ class Prepared:
 
 
 def prepare(text: IndexedText) -> Prepared:
-    counts = Counter(tokens(text.body))
-    for term in tokens(text.title):
+    title, body = normalise(text.title), normalise(text.body)
+    counts = Counter(tokens(body, normalised=True))
+    for term in tokens(title, normalised=True):
         counts[term] += TITLE_WEIGHT
-    pairs = frozenset(bigrams(text.title) | bigrams(text.body))
+    pairs = frozenset(bigrams(title, normalised=True) | bigrams(body, normalised=True))
     digest = hashlib.sha256(
         "\x00".join(
             (
@@ -90,6 +91,8 @@ def _corpus_add(documents: int, length: int) -> None:
 
 
 TermKey = tuple[str, str]  # (TermField, text)
+_TEXT = TermField.TEXT.value
+_BIGRAM = TermField.BIGRAM.value
 
 
 def filter_terms(kind: str, text: IndexedText) -> list[TermKey]:
@@ -106,9 +109,9 @@ def filter_terms(kind: str, text: IndexedText) -> list[TermKey]:
 def _term_keys(kind: str, prepared: Prepared) -> dict[TermKey, int]:
     """Every term key of a document → its weighted frequency (0 for a filter term or a
     character pair)."""
-    keys: dict[TermKey, int] = {(TermField.TEXT.value, t): tf for t, tf in prepared.counts.items()}
+    keys: dict[TermKey, int] = {(_TEXT, t): tf for t, tf in prepared.counts.items()}
     keys.update(dict.fromkeys(filter_terms(kind, prepared.text), 0))
-    keys.update(dict.fromkeys(((TermField.BIGRAM.value, pair) for pair in prepared.pairs), 0))
+    keys.update(dict.fromkeys(((_BIGRAM, pair) for pair in prepared.pairs), 0))
     return keys
 
 
@@ -256,19 +259,41 @@ def index_rebuild(
     Document.objects.all().delete()
     Term.objects.all().delete()
     Corpus.objects.all().delete()
-    known: dict[TermKey, int] = {}
+    # Term ids by field and text, created as met (the table is empty: plain inserts).
+    known: dict[str, dict[str, int]] = {field.value: {} for field in TermField}
     # Postings gathered per batch: term id, document position (in creation order), frequency.
     gathered: list[tuple[npt.NDArray[np.uint32], ...]] = []
     document_ids: list[int] = []
     document_lengths: list[int] = []
     batch: list[tuple[str, Prepared]] = []
 
+    def term_ids(field: str, texts: Iterable[str]) -> dict[str, int]:
+        ids = known[field]
+        missing = sorted(set(texts) - ids.keys())
+        for term in Term.objects.bulk_create(
+            [Term(field=field, text=text) for text in missing], batch_size=BATCH
+        ):
+            ids[term.text] = term.pk
+        return ids
+
     def flush() -> None:
         if not batch:
             return
-        keys = [_term_keys(kind, p) for kind, p in batch]
-        ids = _term_ids({k for doc_keys in keys for k in doc_keys}, known)
-        held = [np.fromiter((ids[k] for k in doc_keys), DTYPE, len(doc_keys)) for doc_keys in keys]
+        words = term_ids(_TEXT, (t for _, p in batch for t in p.counts))
+        pairs = term_ids(_BIGRAM, (pair for _, p in batch for pair in p.pairs))
+        filters = [filter_terms(kind, p.text) for kind, p in batch]
+        for field in {f for keys in filters for f, _ in keys}:
+            term_ids(field, (t for keys in filters for f, t in keys if f == field))
+        held: list[npt.NDArray[np.uint32]] = []
+        tfs: list[npt.NDArray[np.uint32]] = []
+        for (_kind, p), keys in zip(batch, filters, strict=True):
+            ids = [words[t] for t in p.counts]
+            ids += [known[f][t] for f, t in keys]
+            ids += [pairs[pair] for pair in p.pairs]
+            held.append(np.asarray(ids, DTYPE))
+            tf = np.zeros(len(ids), DTYPE)
+            tf[: len(p.counts)] = list(p.counts.values())
+            tfs.append(tf)
         made = Document.objects.bulk_create(
             [
                 Document(
@@ -287,10 +312,7 @@ def index_rebuild(
         positions = np.repeat(
             np.arange(first, first + len(batch), dtype=DTYPE), [t.size for t in held]
         )
-        frequencies = np.fromiter(
-            (tf for doc_keys in keys for tf in doc_keys.values()), DTYPE, positions.size
-        )
-        gathered.append((np.concatenate(held), positions, frequencies))
+        gathered.append((np.concatenate(held), positions, np.concatenate(tfs)))
         batch.clear()
 
     for done, (kind, text) in enumerate(texts, start=1):
@@ -301,7 +323,7 @@ def index_rebuild(
         if progress:
             progress(done, total)
     flush()
-    text_terms = {pk for (field, _text), pk in known.items() if field == TermField.TEXT}
+    text_terms = set(known[_TEXT].values())
     _terms_write(list(_packed_rows(gathered, document_ids, document_lengths, text_terms)))
     Corpus.objects.create(pk=1, documents=len(document_ids), total_length=sum(document_lengths))
     return len(document_ids)

@@ -124,7 +124,7 @@ def search(
         return results
     results.pages = math.ceil(results.total / page_size)
     rows = [(int(ranked.documents[i]), float(ranked.scores[i])) for i in chosen]
-    documents = Document.objects.in_bulk([pk for pk, _score in rows])
+    documents = Document.objects.defer("term_ids").in_bulk([pk for pk, _score in rows])
     marks = _marks(query)
     results.hits = [
         Hit(
@@ -161,7 +161,7 @@ def matching_keys(text: str, filters: Filters, kind: str) -> list[str]:
 # Quoted phrases are checked in the candidates' text best first, in batches growing from
 # _PHRASE_BATCH_MIN to _PHRASE_BATCH_MAX, until the page asked for is full; the rest are not
 # read, and the total is then estimated from the share of the checked candidates holding them.
-_PHRASE_BATCH_MIN = 40
+_PHRASE_BATCH_MIN = 16
 _PHRASE_BATCH_MAX = 1000
 
 
@@ -173,7 +173,7 @@ def _phrase_page(
     needed = offset + page_size
     holding: list[int] = []
     checked = 0
-    batch = max(2 * needed, _PHRASE_BATCH_MIN)
+    batch = max(needed + needed // 2, _PHRASE_BATCH_MIN)
     while checked < ranked.total and len(holding) < needed:
         order = top(ranked.documents, ranked.scores, checked + batch)[checked:]
         found = _holding_phrases(ranked.documents[order].tolist(), phrases)
@@ -228,10 +228,12 @@ class _Index:
             )
             if value
         ]
-        pairs = sorted(set().union(*(bigrams(p) for p in query.phrases)))
-        active += [(TermField.BIGRAM, pair) for pair in pairs]
         for term_field, value in active:
             wanted |= Q(field=term_field, text=value)
+        pairs = sorted(set().union(*(bigrams(p) for p in query.phrases)))
+        if pairs:
+            wanted |= Q(field=TermField.BIGRAM, text__in=pairs)
+            active += [(TermField.BIGRAM, pair) for pair in pairs]
         postings: dict[str, Postings] = {}
         df: dict[str, int] = {}
         passing: dict[tuple[str, str], IdArray] = {}
