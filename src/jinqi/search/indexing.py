@@ -22,7 +22,7 @@ from jinqi.core import clock
 from jinqi.search.alerts import saved_searches_alert
 from jinqi.search.enums import TermField
 from jinqi.search.models import Corpus, Document, Term
-from jinqi.search.postings import DTYPE, pack, unpack
+from jinqi.search.postings import DTYPE, pack, pack_counts, unpack, unpack_counts
 from jinqi.search.registry import IndexedText, SearchSource, sources
 from jinqi.search.segmentation import bigrams, normalise, tokens
 
@@ -164,7 +164,8 @@ def _postings_rewrite(document_id: int, old: set[int], new: dict[int, tuple[int,
     )
     written = []
     for pk, field, documents, frequencies, lengths in rows:
-        ids, tfs, lens = unpack(documents), unpack(frequencies), unpack(lengths)
+        ids = unpack(documents)
+        tfs, lens = unpack_counts(frequencies, ids.size), unpack_counts(lengths, ids.size)
         text = field == TermField.TEXT
         at = int(np.searchsorted(ids, document_id))
         if at < ids.size and ids[at] == document_id:
@@ -175,9 +176,12 @@ def _postings_rewrite(document_id: int, old: set[int], new: dict[int, tuple[int,
             ids = np.insert(ids, at, np.asarray(document_id, DTYPE))
             if text:
                 tf, length = new[pk]
-                tfs = np.insert(tfs, at, np.asarray(tf, DTYPE))
-                lens = np.insert(lens, at, np.asarray(length, DTYPE))
-        written.append((int(ids.size), ids.tobytes(), tfs.tobytes(), lens.tobytes(), pk))
+                tfs = np.insert(tfs.astype(DTYPE), at, np.asarray(tf, DTYPE))
+                lens = np.insert(lens.astype(DTYPE), at, np.asarray(length, DTYPE))
+        if text:
+            written.append((int(ids.size), ids.tobytes(), pack_counts(tfs), pack_counts(lens), pk))
+        else:
+            written.append((int(ids.size), ids.tobytes(), b"", b"", pk))
     # Rows left with no document stay (df 0): deleting one could race a concurrent insert.
     _terms_write(written)
 
@@ -361,8 +365,8 @@ def _packed_rows(
             yield (
                 end - begin,
                 documents[begin:end].tobytes(),
-                frequencies[begin:end].tobytes(),
-                lengths[begin:end].tobytes(),
+                pack_counts(frequencies[begin:end]),
+                pack_counts(lengths[begin:end]),
                 pk,
             )
         else:

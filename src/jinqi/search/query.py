@@ -18,7 +18,9 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from django.db.models import Q
+import psycopg
+from django.db import connection
+from django.db.models import Q, QuerySet
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -118,7 +120,7 @@ def search(
             ranked, query.phrases, offset, page_size
         )
     else:
-        chosen = top(ranked.documents, ranked.scores, offset + page_size)[offset:]
+        chosen = top(ranked.documents, ranked.scores, offset + page_size)[offset:].tolist()
         results.total = ranked.total
     if not results.total:
         return results
@@ -237,9 +239,11 @@ class _Index:
         postings: dict[str, Postings] = {}
         df: dict[str, int] = {}
         passing: dict[tuple[str, str], IdArray] = {}
-        for kind_of, term, count, documents, frequencies, lengths in Term.objects.filter(
-            wanted
-        ).values_list("field", "text", "df", "documents", "frequencies", "lengths"):
+        for kind_of, term, count, documents, frequencies, lengths in _binary_rows(
+            Term.objects.filter(wanted).values_list(
+                "field", "text", "df", "documents", "frequencies", "lengths"
+            )
+        ):
             if kind_of == TermField.TEXT:
                 postings[term] = Postings.decode(documents, frequencies, lengths)
                 df[term] = count
@@ -299,6 +303,19 @@ class _Index:
             keep = locate(documents, passing) >= 0
             documents, scores = documents[keep], scores[keep]
         return _Ranked(documents, scores)
+
+
+def _binary_rows(rows: QuerySet[Any, tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """The rows of a `values_list` query. On PostgreSQL they are fetched in the binary format:
+    Django's cursor receives bytea as hexadecimal text, twice the bytes and a decoding pass,
+    which made reading a common word's row three times slower (docs/PERFORMANCE.md)."""
+    if connection.vendor != "postgresql":
+        return list(rows)
+    sql, params = rows.query.sql_with_params()
+    connection.ensure_connection()
+    with psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(sql, params, binary=True)
+        return cursor.fetchall()
 
 
 def _holding_phrases(documents: list[int], phrases: list[str]) -> set[int]:
