@@ -29,6 +29,8 @@ MAX_ID = int(np.iinfo(DTYPE).max)
 # postings involved (plus a floor): ids are allocated densely by a rebuild, so it nearly always is.
 DENSE_SPAN_FACTOR = 8
 DENSE_SPAN_MIN = 1 << 16
+# Fewer ids than 1/SEARCH_SHARE of the set they are looked up in: binary search instead.
+SEARCH_SHARE = 4
 
 IdArray = npt.NDArray[np.uint32]
 ScoreArray = npt.NDArray[np.float64]
@@ -109,12 +111,14 @@ def locate(ids: IdArray, within: IdArray) -> npt.NDArray[np.intp]:
 
     Through a dense map over the ids' range (one scatter, one gather: linear, no sort), which
     is an order of magnitude faster than `numpy.intersect1d` on tens of thousands of postings;
-    by binary search when the range is far wider than the arrays (sparse ids)."""
+    by binary search when `ids` are few beside `within` (the survivors of a rare word looked up
+    in a common one) or the range is far wider than the arrays (sparse ids)."""
     if not ids.size or not within.size:
         return np.full(ids.size, -1, np.intp)
     low = min(int(ids[0]), int(within[0]))
     span = max(int(ids[-1]), int(within[-1])) - low + 1
-    if span <= DENSE_SPAN_FACTOR * (ids.size + within.size) + DENSE_SPAN_MIN:
+    few = ids.size * SEARCH_SHARE < within.size  # a binary search each costs less than a map
+    if not few and span <= DENSE_SPAN_FACTOR * (ids.size + within.size) + DENSE_SPAN_MIN:
         where = np.full(span, -1, np.intp)
         where[within - low] = np.arange(within.size)
         found: npt.NDArray[np.intp] = where[ids - low]
