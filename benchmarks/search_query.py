@@ -1,5 +1,6 @@
-"""Benchmark of search queries (issue 6, "Search"): 10,000 documents, p50/p95/p99 latency of the
-whole query function per database, the index build time, and a naive baseline.
+"""Benchmark of search queries (issue 6, "Search"; issue 18 item 5 at 100,000 documents): p50/
+p95/p99 latency of the whole query function per database (goal: p99 ≤ 20 ms at 100,000
+documents on SQLite and PostgreSQL), the index build time, and a naive baseline.
 
 For each database (a fresh SQLite file; PostgreSQL when its binaries are there, started the way
 `benchmarks/registry_import.py` does) a child process migrates a new database, generates the

@@ -14,6 +14,7 @@ from jinqi.notifications.services import notification_send
 from jinqi.search.models import SavedSearch, SavedSearchHit
 from jinqi.search.query import parse
 from jinqi.search.registry import SearchSource
+from jinqi.search.segmentation import normalise
 
 if TYPE_CHECKING:
     from jinqi.search.indexing import Prepared  # indexing imports this module
@@ -25,8 +26,9 @@ def _matches(saved: SavedSearch, prepared: Prepared) -> bool:
     query = parse(saved.query)
     if not query.terms or any(t not in prepared.counts for t in query.terms):
         return False
-    haystack = f"{prepared.text.title}\n{prepared.text.body}".lower()
-    return all(p.lower() in haystack for p in query.phrases)
+    # Normalised as the search normalises phrases and texts (query._holding_phrases).
+    title, body = normalise(prepared.text.title), normalise(prepared.text.body)
+    return all(normalise(p) in title or normalise(p) in body for p in query.phrases)
 
 
 def saved_searches_alert(source: SearchSource, prepared: Prepared) -> int:

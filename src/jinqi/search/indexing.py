@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 from django.db import connection, transaction
 from django.db.models import Count, F, Sum
 
@@ -21,9 +22,9 @@ from jinqi.core import clock
 from jinqi.search.alerts import saved_searches_alert
 from jinqi.search.enums import TermField
 from jinqi.search.models import Corpus, Document, Term
-from jinqi.search.postings import DTYPE, pack, unpack
+from jinqi.search.postings import DTYPE, pack, pack_counts, unpack, unpack_counts
 from jinqi.search.registry import IndexedText, SearchSource, sources
-from jinqi.search.segmentation import tokens
+from jinqi.search.segmentation import bigrams, normalise, tokens
 
 TITLE_WEIGHT = 3
 BATCH = 500
@@ -35,12 +36,15 @@ class Prepared:
     counts: Counter[str]
     length: int
     checksum: str
+    pairs: frozenset[str] = frozenset()  # character pairs of title and text (phrase filter)
 
 
 def prepare(text: IndexedText) -> Prepared:
-    counts = Counter(tokens(text.body))
-    for term in tokens(text.title):
+    title, body = normalise(text.title), normalise(text.body)
+    counts = Counter(tokens(body, normalised=True))
+    for term in tokens(title, normalised=True):
         counts[term] += TITLE_WEIGHT
+    pairs = frozenset(bigrams(title, normalised=True) | bigrams(body, normalised=True))
     digest = hashlib.sha256(
         "\x00".join(
             (
@@ -54,7 +58,7 @@ def prepare(text: IndexedText) -> Prepared:
             )
         ).encode()
     ).hexdigest()
-    return Prepared(text, counts, max(sum(counts.values()), 1), digest)
+    return Prepared(text, counts, max(sum(counts.values()), 1), digest, pairs)
 
 
 def _industries(text: IndexedText) -> str:
@@ -87,6 +91,8 @@ def _corpus_add(documents: int, length: int) -> None:
 
 
 TermKey = tuple[str, str]  # (TermField, text)
+_TEXT = TermField.TEXT.value
+_BIGRAM = TermField.BIGRAM.value
 
 
 def filter_terms(kind: str, text: IndexedText) -> list[TermKey]:
@@ -101,9 +107,11 @@ def filter_terms(kind: str, text: IndexedText) -> list[TermKey]:
 
 
 def _term_keys(kind: str, prepared: Prepared) -> dict[TermKey, int]:
-    """Every term key of a document → its weighted frequency (0 for a filter term)."""
-    keys: dict[TermKey, int] = {(TermField.TEXT.value, t): tf for t, tf in prepared.counts.items()}
+    """Every term key of a document → its weighted frequency (0 for a filter term or a
+    character pair)."""
+    keys: dict[TermKey, int] = {(_TEXT, t): tf for t, tf in prepared.counts.items()}
     keys.update(dict.fromkeys(filter_terms(kind, prepared.text), 0))
+    keys.update(dict.fromkeys(((_BIGRAM, pair) for pair in prepared.pairs), 0))
     return keys
 
 
@@ -117,13 +125,17 @@ def _term_ids(
     if missing:
         # In key order: the same content gets the same term ids (a set's order is the hash seed's).
         Term.objects.bulk_create(
-            [Term(field=f, text=t) for f, t in sorted(missing)], ignore_conflicts=True
+            [Term(field=f, text=t) for f, t in sorted(missing)],
+            ignore_conflicts=True,
+            batch_size=BATCH,
         )
-        for field, text, pk in Term.objects.filter(text__in={t for _, t in missing}).values_list(
-            "field", "text", "id"
-        ):
-            if (field, text) in missing:
-                ids[(field, text)] = pk
+        texts = sorted({t for _, t in missing})
+        for start in range(0, len(texts), BATCH):  # within every backend's parameter limit
+            for field, text, pk in Term.objects.filter(
+                text__in=texts[start : start + BATCH]
+            ).values_list("field", "text", "id"):
+                if (field, text) in missing:
+                    ids[(field, text)] = pk
         if known is not None:
             known.update(ids)
     return ids
@@ -155,7 +167,8 @@ def _postings_rewrite(document_id: int, old: set[int], new: dict[int, tuple[int,
     )
     written = []
     for pk, field, documents, frequencies, lengths in rows:
-        ids, tfs, lens = unpack(documents), unpack(frequencies), unpack(lengths)
+        ids = unpack(documents)
+        tfs, lens = unpack_counts(frequencies, ids.size), unpack_counts(lengths, ids.size)
         text = field == TermField.TEXT
         at = int(np.searchsorted(ids, document_id))
         if at < ids.size and ids[at] == document_id:
@@ -166,9 +179,12 @@ def _postings_rewrite(document_id: int, old: set[int], new: dict[int, tuple[int,
             ids = np.insert(ids, at, np.asarray(document_id, DTYPE))
             if text:
                 tf, length = new[pk]
-                tfs = np.insert(tfs, at, np.asarray(tf, DTYPE))
-                lens = np.insert(lens, at, np.asarray(length, DTYPE))
-        written.append((int(ids.size), ids.tobytes(), tfs.tobytes(), lens.tobytes(), pk))
+                tfs = np.insert(tfs.astype(DTYPE), at, np.asarray(tf, DTYPE))
+                lens = np.insert(lens.astype(DTYPE), at, np.asarray(length, DTYPE))
+        if text:
+            written.append((int(ids.size), ids.tobytes(), pack_counts(tfs), pack_counts(lens), pk))
+        else:
+            written.append((int(ids.size), ids.tobytes(), b"", b"", pk))
     # Rows left with no document stay (df 0): deleting one could race a concurrent insert.
     _terms_write(written)
 
@@ -245,43 +261,65 @@ def index_rebuild(
     total: int | None = None,
 ) -> int:
     """Empty the index and fill it with `texts` (kind, text; None is skipped): documents in
-    batches, then each term's packed row written once. Returns the number of documents."""
+    batches, their postings gathered as NumPy arrays, sorted by term once, then each term's
+    packed row written once. Returns the number of documents."""
     Document.objects.all().delete()
     Term.objects.all().delete()
     Corpus.objects.all().delete()
-    known: dict[TermKey, int] = {}
-    # Term id → the postings gathered so far: document ids (increasing), frequencies, lengths.
-    gathered: dict[int, tuple[list[int], list[int], list[int]]] = {}
-    documents = length = 0
+    # Term ids by field and text, created as met (the table is empty: plain inserts).
+    known: dict[str, dict[str, int]] = {field.value: {} for field in TermField}
+    # Postings gathered per batch: term id, document position (in creation order), frequency.
+    gathered: list[tuple[npt.NDArray[np.uint32], ...]] = []
+    document_ids: list[int] = []
+    document_lengths: list[int] = []
     batch: list[tuple[str, Prepared]] = []
 
+    def term_ids(field: str, texts: Iterable[str]) -> dict[str, int]:
+        ids = known[field]
+        missing = sorted(set(texts) - ids.keys())
+        for term in Term.objects.bulk_create(
+            [Term(field=field, text=text) for text in missing], batch_size=BATCH
+        ):
+            ids[term.text] = term.pk
+        return ids
+
     def flush() -> None:
-        nonlocal documents, length
         if not batch:
             return
-        keys = [_term_keys(kind, p) for kind, p in batch]
-        ids = _term_ids({k for doc_keys in keys for k in doc_keys}, known)
+        words = term_ids(_TEXT, (t for _, p in batch for t in p.counts))
+        pairs = term_ids(_BIGRAM, (pair for _, p in batch for pair in p.pairs))
+        filters = [filter_terms(kind, p.text) for kind, p in batch]
+        for field in {f for keys in filters for f, _ in keys}:
+            term_ids(field, (t for keys in filters for f, t in keys if f == field))
+        held: list[npt.NDArray[np.uint32]] = []
+        tfs: list[npt.NDArray[np.uint32]] = []
+        for (_kind, p), keys in zip(batch, filters, strict=True):
+            ids = [words[t] for t in p.counts]
+            ids += [known[f][t] for f, t in keys]
+            ids += [pairs[pair] for pair in p.pairs]
+            held.append(np.asarray(ids, DTYPE))
+            tf = np.zeros(len(ids), DTYPE)
+            tf[: len(p.counts)] = list(p.counts.values())
+            tfs.append(tf)
         made = Document.objects.bulk_create(
             [
                 Document(
                     kind=kind,
                     key=p.text.key,
-                    term_ids=pack(sorted(ids[k] for k in doc_keys)),
+                    term_ids=np.sort(terms).tobytes(),
                     **_document_fields(p),
                 )
-                for (kind, p), doc_keys in zip(batch, keys, strict=True)
-            ]
+                for (kind, p), terms in zip(batch, held, strict=True)
+            ],
+            batch_size=BATCH,
         )
-        # Ids grow with insertion order, so each term's list stays sorted (checked below).
-        for doc, (_, p), doc_keys in zip(made, batch, keys, strict=True):
-            for key, tf in doc_keys.items():
-                lists = gathered.setdefault(ids[key], ([], [], []))
-                lists[0].append(doc.pk)
-                if key[0] == TermField.TEXT:
-                    lists[1].append(tf)
-                    lists[2].append(p.length)
-        documents += len(batch)
-        length += sum(p.length for _, p in batch)
+        first = len(document_ids)
+        document_ids.extend(doc.pk for doc in made)
+        document_lengths.extend(p.length for _, p in batch)
+        positions = np.repeat(
+            np.arange(first, first + len(batch), dtype=DTYPE), [t.size for t in held]
+        )
+        gathered.append((np.concatenate(held), positions, np.concatenate(tfs)))
         batch.clear()
 
     for done, (kind, text) in enumerate(texts, start=1):
@@ -292,18 +330,50 @@ def index_rebuild(
         if progress:
             progress(done, total)
     flush()
-    rows = []
-    for pk, (doc_ids, tfs, lens) in gathered.items():
-        packed = np.asarray(doc_ids, dtype=np.int64)
-        if packed.size > 1 and not bool(np.all(packed[1:] > packed[:-1])):
-            order = np.argsort(packed, kind="stable")  # a backend returning ids out of order
-            packed = packed[order]
-            tfs = [tfs[i] for i in order] if tfs else tfs
-            lens = [lens[i] for i in order] if lens else lens
-        rows.append((int(packed.size), pack(packed), pack(tfs), pack(lens), pk))
-    _terms_write(rows)
-    Corpus.objects.create(pk=1, documents=documents, total_length=length)
-    return documents
+    text_terms = set(known[_TEXT].values())
+    _terms_write(list(_packed_rows(gathered, document_ids, document_lengths, text_terms)))
+    Corpus.objects.create(pk=1, documents=len(document_ids), total_length=sum(document_lengths))
+    return len(document_ids)
+
+
+def _packed_rows(
+    gathered: list[tuple[npt.NDArray[np.uint32], ...]],
+    document_ids: list[int],
+    document_lengths: list[int],
+    text_terms: set[int],
+) -> Iterator[tuple[int, bytes, bytes, bytes, int]]:
+    """Every term's packed row (df, documents, frequencies, lengths, term id) from the gathered
+    postings: one sort by (term, document id) for the whole index."""
+    if not gathered:
+        return
+    terms, positions, frequencies = (
+        np.concatenate(column) for column in zip(*gathered, strict=True)
+    )
+    gathered.clear()
+    ids = np.asarray(document_ids, dtype=np.int64)
+    pack(ids)  # raises if an id does not fit
+    rank = np.empty(ids.size, np.uint64)
+    rank[np.argsort(ids, kind="stable")] = np.arange(ids.size, dtype=np.uint64)
+    order = np.argsort((terms.astype(np.uint64) << np.uint64(32)) | rank[positions], kind="stable")
+    terms, positions, frequencies = terms[order], positions[order], frequencies[order]
+    del order
+    documents = ids.astype(DTYPE)[positions]
+    lengths = np.asarray(document_lengths, dtype=DTYPE)[positions]
+    bounds = np.flatnonzero(np.diff(terms)) + 1
+    starts = np.concatenate(([0], bounds))
+    ends = np.concatenate((bounds, [terms.size]))
+    for begin, end in zip(starts.tolist(), ends.tolist(), strict=True):
+        pk = int(terms[begin])
+        if pk in text_terms:
+            yield (
+                end - begin,
+                documents[begin:end].tobytes(),
+                pack_counts(frequencies[begin:end]),
+                pack_counts(lengths[begin:end]),
+                pk,
+            )
+        else:
+            yield end - begin, documents[begin:end].tobytes(), b"", b"", pk
 
 
 def corpus_check() -> dict[str, int]:

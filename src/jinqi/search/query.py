@@ -4,7 +4,9 @@ cut highlighted snippets for the page shown only. The same on SQLite and Postgre
 
 tf counts a title occurrence TITLE_WEIGHT times. A document must hold every term of the query;
 when none does, the documents holding any of them are ranked instead and the page says so.
-Quoted phrases are checked in the stored text of the documents holding all their terms.
+Quoted phrases narrow the candidates to the documents holding every pair of adjacent
+characters of the phrase (character-pair terms of the index), then are looked for in the text
+of the best candidates only, until the page is full (docs/adr/0006-search.md).
 """
 
 from __future__ import annotations
@@ -15,8 +17,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from django.db.models import F, Q, Value
-from django.db.models.functions import Lower, StrIndex
+import numpy.typing as npt
+import psycopg
+from django.db import connection
+from django.db.models import Q, QuerySet
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -28,13 +32,13 @@ from jinqi.search.postings import (
     Postings,
     ScoreArray,
     idf,
-    intersect,
+    locate,
     term_scores,
     top,
     union,
     unpack,
 )
-from jinqi.search.segmentation import normalise, query_terms
+from jinqi.search.segmentation import bigrams, normalise, query_terms
 
 PAGE_SIZE = 10
 MAX_QUERY_LENGTH = 200
@@ -79,6 +83,7 @@ class Results:
     page: int = 1
     pages: int = 0
     partial: bool = False  # no document holds every term: those holding some are shown
+    estimated: bool = False  # the total is an estimate (phrases checked in the best only)
 
 
 def parse(text: str) -> ParsedQuery:
@@ -94,27 +99,34 @@ def search(
     results = Results(query=query, page=page)
     if not query.terms:
         return results
-    index = _Index.read(query.terms, filters)
+    index = _Index.read(query, filters)
     if index is None:
         return results
     offset = (max(page, 1) - 1) * page_size
     ranked = _Ranked.empty()
     if len(index.postings) == len(query.terms):
-        ranked = index.ranked(query, require_all=True)
+        ranked = index.ranked(require_all=True)
     if (
         not ranked.total
         and (len(index.postings) > 1 or len(index.postings) < len(query.terms))
         and not query.phrases
     ):
-        ranked = index.ranked(query, require_all=False)
+        ranked = index.ranked(require_all=False)
         results.partial = bool(ranked.total)
     if not ranked.total:
         return results
-    results.total = ranked.total
+    if query.phrases:
+        chosen, results.total, results.estimated = _phrase_page(
+            ranked, query.phrases, offset, page_size
+        )
+    else:
+        chosen = top(ranked.documents, ranked.scores, offset + page_size)[offset:].tolist()
+        results.total = ranked.total
+    if not results.total:
+        return results
     results.pages = math.ceil(results.total / page_size)
-    chosen = top(ranked.documents, ranked.scores, offset + page_size)[offset:]
     rows = [(int(ranked.documents[i]), float(ranked.scores[i])) for i in chosen]
-    documents = Document.objects.in_bulk([pk for pk, _score in rows])
+    documents = Document.objects.defer("term_ids").in_bulk([pk for pk, _score in rows])
     marks = _marks(query)
     results.hits = [
         Hit(
@@ -130,17 +142,50 @@ def search(
 
 
 def matching_keys(text: str, filters: Filters, kind: str) -> list[str]:
-    """Every key of `kind` holding all the query's terms (for saved searches), unranked."""
+    """Every key of `kind` holding all the query's terms and phrases (for saved searches),
+    unranked: every candidate's text is checked, the count is exact."""
     query = parse(text)
     if not query.terms:
         return []
     filters = Filters(kind, filters.department, filters.delivery, filters.industry)
-    index = _Index.read(query.terms, filters)
+    index = _Index.read(query, filters)
     if index is None or len(index.postings) < len(query.terms):
         return []
-    ranked = index.ranked(query, require_all=True)
-    ids = [int(pk) for pk in ranked.documents]
+    ids = index.ranked(require_all=True).documents.tolist()
+    if query.phrases:
+        held = set()
+        for start in range(0, len(ids), _PHRASE_BATCH_MAX):
+            held |= _holding_phrases(ids[start : start + _PHRASE_BATCH_MAX], query.phrases)
+        ids = [pk for pk in ids if pk in held]
     return list(Document.objects.filter(pk__in=ids).values_list("key", flat=True))
+
+
+# Quoted phrases are checked in the candidates' text best first, in batches growing from
+# _PHRASE_BATCH_MIN to _PHRASE_BATCH_MAX, until the page asked for is full; the rest are not
+# read, and the total is then estimated from the share of the checked candidates holding them.
+_PHRASE_BATCH_MIN = 16
+_PHRASE_BATCH_MAX = 1000
+
+
+def _phrase_page(
+    ranked: _Ranked, phrases: list[str], offset: int, page_size: int
+) -> tuple[list[int], int, bool]:
+    """The positions (in `ranked`) of the page's documents holding every phrase, best first;
+    the total (exact when every candidate was checked, else estimated); whether estimated."""
+    needed = offset + page_size
+    holding: list[int] = []
+    checked = 0
+    batch = max(needed + needed // 2, _PHRASE_BATCH_MIN)
+    while checked < ranked.total and len(holding) < needed:
+        order = top(ranked.documents, ranked.scores, checked + batch)[checked:]
+        found = _holding_phrases(ranked.documents[order].tolist(), phrases)
+        holding += [int(i) for i in order if int(ranked.documents[i]) in found]
+        checked += order.size
+        batch = min(2 * batch, _PHRASE_BATCH_MAX)
+    if checked >= ranked.total:
+        return holding[offset:needed], len(holding), False
+    estimate = max(len(holding), round(len(holding) * ranked.total / checked))
+    return holding[offset:needed], estimate, estimate > len(holding)
 
 
 @dataclass(frozen=True)
@@ -159,20 +204,21 @@ class _Ranked:
 
 @dataclass(frozen=True)
 class _Index:
-    """What a query needs from the index: its terms' postings, the filters' document sets
-    and the corpus totals, read in two queries."""
+    """What a query needs from the index: its terms' postings, the document sets of its
+    filters and of its phrases' character pairs, and the corpus totals, read in two queries."""
 
     postings: dict[str, Postings]  # the query's terms found in the index
     df: dict[str, int]
-    filters: list[IdArray]  # one per active filter: the documents passing it
+    filters: list[IdArray]  # one per active filter and per phrase pair: the documents passing
     documents: int
     average_length: float
 
     @classmethod
-    def read(cls, terms: list[str], filters: Filters) -> _Index | None:
+    def read(cls, query: ParsedQuery, filters: Filters) -> _Index | None:
         corpus = Corpus.objects.filter(pk=1).values_list("documents", "total_length").first()
         if not corpus or not corpus[0]:
             return None
+        terms = query.terms
         wanted = Q(field=TermField.TEXT, text__in=terms)
         active = [
             (term_field, value)
@@ -186,12 +232,18 @@ class _Index:
         ]
         for term_field, value in active:
             wanted |= Q(field=term_field, text=value)
+        pairs = sorted(set().union(*(bigrams(p) for p in query.phrases)))
+        if pairs:
+            wanted |= Q(field=TermField.BIGRAM, text__in=pairs)
+            active += [(TermField.BIGRAM, pair) for pair in pairs]
         postings: dict[str, Postings] = {}
         df: dict[str, int] = {}
         passing: dict[tuple[str, str], IdArray] = {}
-        for kind_of, term, count, documents, frequencies, lengths in Term.objects.filter(
-            wanted
-        ).values_list("field", "text", "df", "documents", "frequencies", "lengths"):
+        for kind_of, term, count, documents, frequencies, lengths in _binary_rows(
+            Term.objects.filter(wanted).values_list(
+                "field", "text", "df", "documents", "frequencies", "lengths"
+            )
+        ):
             if kind_of == TermField.TEXT:
                 postings[term] = Postings.decode(documents, frequencies, lengths)
                 df[term] = count
@@ -208,49 +260,76 @@ class _Index:
             average_length=max(corpus[1] / corpus[0], 1.0),
         )
 
-    def ranked(self, query: ParsedQuery, *, require_all: bool) -> _Ranked:
-        """Every document holding all the terms (or any, unless `require_all`), passing the
-        filters and holding the phrases, with its BM25 score."""
-        scored = [
-            (p.documents, term_scores(p, idf(self.documents, self.df[t]), self.average_length))
-            for t, p in self.postings.items()
-        ]
+    def ranked(self, *, require_all: bool) -> _Ranked:
+        """Every document holding all the terms (or any, unless `require_all`) and passing
+        the filters and phrase pairs, with its BM25 score. The phrases themselves are not
+        checked here (see `_phrase_page`)."""
+        weights = {t: idf(self.documents, self.df[t]) for t in self.postings}
         if require_all:
-            scored.sort(key=lambda part: part[0].size)  # the rarest term first: less to carry
-            documents, scores = scored[0]
-            for other, other_scores in scored[1:]:
-                documents, scores = intersect(documents, scores, other, other_scores)
-        else:
-            documents, scores = union(scored)
+            # From the smallest set, terms and filters alike: each step looks the survivors
+            # up in the next set (`locate`), and only they are scored, at the end.
+            sets: list[tuple[IdArray, str | None]] = [
+                (p.documents, t) for t, p in self.postings.items()
+            ] + [(ids, None) for ids in self.filters]
+            sets.sort(key=lambda item: item[0].size)
+            documents = sets[0][0]
+            at: dict[str, npt.NDArray[np.intp]] = {}
+            if sets[0][1] is not None:
+                at[sets[0][1]] = np.arange(documents.size)
+            for ids, term in sets[1:]:
+                if not documents.size:
+                    break
+                found = locate(documents, ids)
+                keep = found >= 0
+                documents = documents[keep]
+                at = {t: positions[keep] for t, positions in at.items()}
+                if term is not None:
+                    at[term] = found[keep]
+            if not documents.size:
+                return _Ranked.empty()
+            scores = np.zeros(documents.size, np.float64)
+            for term, positions in at.items():
+                scores += term_scores(
+                    self.postings[term], weights[term], self.average_length, positions
+                )
+            return _Ranked(documents, scores)
+        documents, scores = union(
+            [
+                (p.documents, term_scores(p, weights[t], self.average_length))
+                for t, p in self.postings.items()
+            ]
+        )
         for passing in sorted(self.filters, key=lambda ids: ids.size):
-            documents, scores = intersect(documents, scores, passing)
-        if query.phrases and documents.size:
-            keep = np.isin(documents, _holding_phrases(documents, query.phrases))
+            keep = locate(documents, passing) >= 0
             documents, scores = documents[keep], scores[keep]
         return _Ranked(documents, scores)
 
 
-_PHRASE_BATCH = 500
+def _binary_rows(rows: QuerySet[Any, tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """The rows of a `values_list` query. On PostgreSQL they are fetched in the binary format:
+    Django's cursor receives bytea as hexadecimal text, twice the bytes and a decoding pass,
+    which made reading a common word's row three times slower (docs/PERFORMANCE.md)."""
+    if connection.vendor != "postgresql":
+        return list(rows)
+    sql, params = rows.query.sql_with_params()
+    connection.ensure_connection()
+    with psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(sql, params, binary=True)
+        return cursor.fetchall()
 
 
-def _holding_phrases(documents: IdArray, phrases: list[str]) -> list[int]:
-    """Which of `documents` hold every phrase as typed, in their title or text: the database
-    searches the stored text (STRPOS/INSTR), in batches of ids. LOWER() only for a phrase
-    with cased letters: it triples the cost, and cannot change whether a phrase without any
-    (Chinese, digits, punctuation) is found."""
-    positions: dict[str, StrIndex] = {}
-    condition = Q()
-    for n, phrase in enumerate(normalise(p) for p in phrases):
-        cased = phrase != phrase.upper()
-        for column in ("title", "body"):
-            text = Lower(column) if cased else F(column)
-            positions[f"{column}_{n}"] = StrIndex(text, Value(phrase))
-        condition &= Q(**{f"title_{n}__gt": 0}) | Q(**{f"body_{n}__gt": 0})
-    holding = Document.objects.alias(**positions).filter(condition)
-    found: list[int] = []
-    for start in range(0, documents.size, _PHRASE_BATCH):
-        ids = documents[start : start + _PHRASE_BATCH].tolist()
-        found += holding.filter(pk__in=ids).values_list("pk", flat=True)
+def _holding_phrases(documents: list[int], phrases: list[str]) -> set[int]:
+    """Which of `documents` hold every phrase as typed, in their title or in their text, both
+    normalised as the index is (full-width forms folded, lower case): one query reads their
+    texts, Python looks for the phrases."""
+    wanted = [normalise(p) for p in phrases]
+    found: set[int] = set()
+    for pk, title, body in Document.objects.filter(pk__in=documents).values_list(
+        "pk", "title", "body"
+    ):
+        title, body = normalise(title), normalise(body)
+        if all(p in title or p in body for p in wanted):
+            found.add(pk)
     return found
 
 

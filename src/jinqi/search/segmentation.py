@@ -14,6 +14,8 @@ from jinqi.search.vocabulary import DOMAIN_WORDS, STOP_WORDS
 
 # A token worth indexing holds a letter, a digit or a CJK ideograph.
 _WORDLIKE = re.compile(r"[0-9A-Za-z\u3400-\u9fff]")
+# Runs of such characters (after `normalise`, so lower case): a phrase's character pairs.
+_RUN = re.compile(r"[0-9a-z\u3400-\u9fff]{2,}")
 MAX_TERM_LENGTH = 40
 
 
@@ -30,19 +32,44 @@ def normalise(text: str) -> str:
     return unicodedata.normalize("NFKC", text).lower()
 
 
-def tokens(text: str) -> list[str]:
-    """The terms of a text in order, in search mode (a long word and its dictionary sub-words)."""
-    words = _segmenter().cut_for_search(normalise(text), True)
-    return [
-        word
-        for word in (w.strip() for w in words)
-        if word
-        and len(word) <= MAX_TERM_LENGTH
-        and word not in STOP_WORDS
-        and _WORDLIKE.search(word)
-    ]
+def _term(word: str) -> str:
+    """The term a segment stands for, or "" when it is not worth indexing."""
+    word = word.strip()
+    keep = (
+        word and len(word) <= MAX_TERM_LENGTH and word not in STOP_WORDS and _WORDLIKE.search(word)
+    )
+    return word if keep else ""
+
+
+# Segment → term (or ""), remembered: a corpus repeats its words, and the checks above cost
+# more than a dictionary lookup. Bounded, so an odd corpus cannot grow it without end.
+_TERMS: dict[str, str] = {}
+_TERMS_MAX = 200_000
+
+
+def tokens(text: str, *, normalised: bool = False) -> list[str]:
+    """The terms of a text in order, in search mode (a long word and its dictionary sub-words).
+    `normalised`: the text has been through `normalise` already."""
+    words = _segmenter().cut_for_search(text if normalised else normalise(text), True)
+    found = []
+    for word in words:
+        term = _TERMS.get(word)
+        if term is None:
+            term = _term(word)
+            if len(_TERMS) < _TERMS_MAX:
+                _TERMS[word] = term
+        if term:
+            found.append(term)
+    return found
 
 
 def query_terms(text: str) -> list[str]:
     """A query's distinct terms, in the order typed."""
     return list(dict.fromkeys(tokens(text)))
+
+
+def bigrams(text: str, *, normalised: bool = False) -> set[str]:
+    """The pairs of adjacent letters, digits or ideographs of a normalised text: a text holds a
+    phrase only if it holds every pair of the phrase (the phrase filter of the index)."""
+    runs = _RUN.findall(text if normalised else normalise(text))
+    return {run[i : i + 2] for run in runs for i in range(len(run) - 1)}

@@ -81,3 +81,21 @@ def test_enterprise_saves_and_deletes_a_search() -> None:
     assert other.post(reverse("search:saved_delete", args=[saved.pk])).status_code == 404
     client.post(reverse("search:saved_delete", args=[saved.pk]))
     assert not SavedSearch.objects.exists()
+
+
+def test_a_common_phrase_shows_an_estimated_total(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A quoted phrase with more candidates than the page needs: only the best are read, the
+    page is full of documents holding it, and the total reads 约 N 条."""
+    from jinqi.search import query
+
+    for n in range(40):
+        guide(f"帮办服务{n:02d}", "线上帮办服务说明。" if n % 2 else "线上帮办，服务说明。")
+    monkeypatch.setattr(query, "_PHRASE_BATCH_MIN", 2)
+    monkeypatch.setattr(query, "_PHRASE_BATCH_MAX", 2)
+    results = query.search("“帮办服务说明”")
+    assert results.estimated and results.total >= 10 and len(results.hits) == 10
+    assert all("帮办服务说明" in h.document.body for h in results.hits)
+    assert "约" in _page(Client(), q="“帮办服务说明”")
+    assert query.search("“帮办服务说明”", page=2).hits  # read further for the next page
+    monkeypatch.setattr(query, "_PHRASE_BATCH_MAX", 1000)
+    assert query.search("“帮办服务说明”", page=4).total == 20  # every candidate read: exact
