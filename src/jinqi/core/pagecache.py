@@ -7,9 +7,10 @@ once per audience and served again from memory until the data may have changed:
 - **The write generation** (one database row, `WriteGeneration`) says "may have changed". A
   request, a background task or a `jinqi` command that wrote a table a page may show (any but
   sessions, login records, API tokens and call counts, the audit trail, the outbox and task
-  bookkeeping: `WriteDetector` watches every statement) advances it once its transaction has committed. A page is served
-  only under the generation it was rendered in; the generation is read from the database on
-  every kept request, so a write in one server process is seen by all the others at once.
+  bookkeeping: `WriteDetector` watches every statement) advances it once its transaction has
+  committed. A page is served only under the generation it was rendered in; the generation is
+  read from the database on every kept request, so a write in one server process is seen by all
+  the others at once.
 - **A time limit** (`PAGE_CACHE_SECONDS`) bounds what a write from outside the platform (a
   database console) could leave, and every page served this way says when it was rendered
   (base.html: "本页数据更新于 …").
