@@ -89,6 +89,50 @@ def ci_passes(item: pytest.Item) -> frozenset[str]:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Choose the tests of the run (`_choose_tests`), then start the long ones first."""
+    _choose_tests(config, items)
+    _long_tests_first(items)
+
+
+def _long_tests_first(items: list[pytest.Item]) -> None:
+    """Tests marked `long` (a minute or so each) start first among their kind, so that under
+    pytest-xdist no worker is left running one while the other has nothing left to do. The
+    kinds keep pytest-django's order (database tests, then transactional ones, which flush the
+    database); a long test that never reaches the test database goes before all of them.
+    Python's sort is stable: the random order stays otherwise."""
+
+    def rank(item: pytest.Item) -> tuple[int, int]:
+        long = item.get_closest_marker("long") is not None
+        group = _django_group(item)
+        if group == 2:
+            return (-1 if long else 2, 0)
+        return (group, 0 if long else 1)
+
+    items.sort(key=rank)
+
+
+def _django_group(item: pytest.Item) -> int:
+    """pytest-django's order: 0 database tests, 1 transactional tests, 2 the others."""
+    from django.test import TestCase, TransactionTestCase
+
+    cls = getattr(item, "cls", None)
+    if cls is not None and issubclass(cls, TransactionTestCase):
+        return 0 if issubclass(cls, TestCase) else 1
+    marker = item.get_closest_marker("django_db")
+    fixtures = set(getattr(item, "fixturenames", ()))
+    if marker is not None and (
+        marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")
+    ):
+        return 1
+    if fixtures & {
+        "transactional_db",
+        "live_server",
+    }:
+        return 1
+    return 0 if marker is not None or "db" in fixtures else 2
+
+
+def _choose_tests(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Tests marked `postgres` need a PostgreSQL server (DATABASE_URL). Under CI the suite runs
     twice, on SQLite and on PostgreSQL (`--ci-pass`), each pass running its share of the tests
     (`ci_passes`); a test left to the other pass is deselected, not skipped. Without

@@ -19,6 +19,7 @@ from jinqi.demo.steps import demo_steps
 
 
 @pytest.mark.slow
+@pytest.mark.long
 @pytest.mark.sqlite_pass  # the demo is the embedded SQLite platform (ADR 0007, revised)
 def test_demo_sets_up_every_role_and_a_second_run_duplicates_nothing(
     built_demo: BuiltDemo, demo_home: Path
@@ -73,6 +74,7 @@ def test_demo_sets_up_every_role_and_a_second_run_duplicates_nothing(
 
 
 @pytest.mark.slow
+@pytest.mark.long
 @pytest.mark.sqlite_pass  # a fresh SQLite demo database in a child process; no test database
 def test_recordings_are_what_the_services_write(tmp_path: Path) -> None:
     """Recording the recorded demo steps again on a fresh database gives the committed

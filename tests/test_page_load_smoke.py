@@ -13,6 +13,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 @pytest.mark.slow
+@pytest.mark.long
 def test_the_load_mix_is_served_without_server_errors_or_slow_pages(demo_home: Path) -> None:
     """Every page of the mix answers under load, as each role, within five seconds. (In a copy
     of the run's one demo build: `jinqi demo` finds its data loaded and serves it.)"""

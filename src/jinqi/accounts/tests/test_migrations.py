@@ -15,6 +15,7 @@ from django.utils import timezone
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.slow,
+    pytest.mark.long,
     pytest.mark.postgresql_pass,
 ]
 
