@@ -87,7 +87,16 @@ def fake_parquet() -> bytes:
 @dataclass(frozen=True)
 class HostileFile:
     name: str  # as sent
-    content: Callable[[], bytes]
+    build: Callable[[], bytes]
+
+    def content(self) -> bytes:
+        """The file's bytes, built once per process (the ZIP bomb deflates 200 MiB)."""
+        return _built(self.build)
+
+
+@functools.cache
+def _built(build: Callable[[], bytes]) -> bytes:
+    return build()
 
 
 HOSTILE_FILES: dict[str, HostileFile] = {
