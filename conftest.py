@@ -89,6 +89,50 @@ def ci_passes(item: pytest.Item) -> frozenset[str]:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Choose the tests of the run (`_choose_tests`), then start the long ones first."""
+    _choose_tests(config, items)
+    _long_tests_first(items)
+
+
+def _long_tests_first(items: list[pytest.Item]) -> None:
+    """Tests marked `long` (a minute or so each) start first among their kind, so that under
+    pytest-xdist no worker is left running one while the other has nothing left to do. The
+    kinds keep pytest-django's order (database tests, then transactional ones, which flush the
+    database); a long test that never reaches the test database goes before all of them.
+    Python's sort is stable: the random order stays otherwise."""
+
+    def rank(item: pytest.Item) -> tuple[int, int]:
+        long = item.get_closest_marker("long") is not None
+        group = _django_group(item)
+        if group == 2:
+            return (-1 if long else 2, 0)
+        return (group, 0 if long else 1)
+
+    items.sort(key=rank)
+
+
+def _django_group(item: pytest.Item) -> int:
+    """pytest-django's order: 0 database tests, 1 transactional tests, 2 the others."""
+    from django.test import TestCase, TransactionTestCase
+
+    cls = getattr(item, "cls", None)
+    if cls is not None and issubclass(cls, TransactionTestCase):
+        return 0 if issubclass(cls, TestCase) else 1
+    marker = item.get_closest_marker("django_db")
+    fixtures = set(getattr(item, "fixturenames", ()))
+    if marker is not None and (
+        marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")
+    ):
+        return 1
+    if fixtures & {
+        "transactional_db",
+        "live_server",
+    }:
+        return 1
+    return 0 if marker is not None or "db" in fixtures else 2
+
+
+def _choose_tests(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Tests marked `postgres` need a PostgreSQL server (DATABASE_URL). Under CI the suite runs
     twice, on SQLite and on PostgreSQL (`--ci-pass`), each pass running its share of the tests
     (`ci_passes`); a test left to the other pass is deselected, not skipped. Without
@@ -160,6 +204,39 @@ def _sqlite_flush_keeps_the_audit_trail_trigger() -> Iterator[None]:
     operations.sql_flush = sql_flush  # type: ignore[method-assign]  # test harness only
     yield
     operations.sql_flush = original  # type: ignore[method-assign]  # restored
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _static_files_listed_once() -> Iterator[None]:
+    """Every test client builds its own middleware, and WhiteNoise's lists and stats every
+    static file through the finders as it starts: 17 ms of each client's first request, a
+    minute of a CI pass. The files do not change during a run, so the list is made once per
+    process and configuration and each new middleware is given the same entries."""
+    from whitenoise.middleware import WhiteNoiseMiddleware
+
+    original = WhiteNoiseMiddleware.add_files_from_finders
+    listed: dict[tuple[Any, ...], dict[str, Any]] = {}
+
+    def add_files_from_finders(self: WhiteNoiseMiddleware) -> None:
+        key = (
+            self.static_prefix,
+            self.max_age,
+            self.allow_all_origins,
+            self.charset,
+            self.index_file,
+            self.add_headers_function,
+            repr(settings.STATICFILES_DIRS),
+            tuple(settings.INSTALLED_APPS),
+        )
+        if key not in listed:
+            before = dict(self.files)
+            original(self)
+            listed[key] = {url: f for url, f in self.files.items() if before.get(url) is not f}
+        self.files.update(listed[key])
+
+    WhiteNoiseMiddleware.add_files_from_finders = add_files_from_finders  # type: ignore[method-assign]  # test harness only
+    yield
+    WhiteNoiseMiddleware.add_files_from_finders = original  # type: ignore[method-assign]  # restored
 
 
 @pytest.fixture(autouse=True)

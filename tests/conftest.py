@@ -1,12 +1,16 @@
-"""Fixtures of the cross-app walks (tests/surface.py): the world they call every URL in."""
+"""Fixtures of the cross-app walks (tests/surface.py), the world they call every URL in, and of
+the tests of the demo, built once per run."""
 
 from __future__ import annotations
 
 import copy
+import shutil
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+from demo_home import BuiltDemo, build_once
 from django.conf import settings
 from django.core.cache import cache
 from django.test import Client, TestCase
@@ -60,3 +64,24 @@ def _module_served_schema(_module_world: World, django_db_blocker: Any) -> dict[
 def served_schema(world: World, _module_served_schema: dict[str, Any]) -> dict[str, Any]:
     """The OpenAPI document as the API serves it (each test's own copy)."""
     return copy.deepcopy(_module_served_schema)
+
+
+@pytest.fixture(scope="session")
+def built_demo(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> BuiltDemo:
+    """The demo, built once per run (tests/demo_home.py): the first process (an xdist worker, or
+    the only one) to need it builds it in the run's shared temporary directory, the others wait
+    for it. A build takes a minute or more, and three tests used to make one each
+    (docs/adr/0007-parallel-tests.md). Use `demo_home` for a copy to change."""
+    root = tmp_path_factory.getbasetemp()
+    if worker_id != "master":
+        root = root.parent  # the run's, shared by its workers
+    return build_once(root)
+
+
+@pytest.fixture
+def demo_home(built_demo: BuiltDemo, tmp_path: Path) -> Path:
+    """A copy of the built demo's home, this test's own to change (the build is shared)."""
+    assert built_demo.returncode == 0, built_demo.stderr[-4000:]
+    home = tmp_path / "demo-home"
+    shutil.copytree(built_demo.home, home)
+    return home

@@ -3,6 +3,7 @@ what a request left behind (rows of every model, files under MEDIA_ROOT, memory)
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import resource
@@ -17,7 +18,7 @@ from typing import Any
 from django.apps import apps
 from django.conf import settings
 from django.db import connection, models
-from django.db.models import F, Model, Q
+from django.db.models import F, Model, Q, Value
 from django.db.models.functions import Cast, Length
 
 from jinqi.audit.enums import AuditAction
@@ -86,7 +87,16 @@ def fake_parquet() -> bytes:
 @dataclass(frozen=True)
 class HostileFile:
     name: str  # as sent
-    content: Callable[[], bytes]
+    build: Callable[[], bytes]
+
+    def content(self) -> bytes:
+        """The file's bytes, built once per process (the ZIP bomb deflates 200 MiB)."""
+        return _built(self.build)
+
+
+@functools.cache
+def _built(build: Callable[[], bytes]) -> bytes:
+    return build()
 
 
 HOSTILE_FILES: dict[str, HostileFile] = {
@@ -110,7 +120,8 @@ _BOOKKEEPING_APPS = frozenset({"sessions", "axes"})
 _BOOKKEEPING_TABLES = frozenset({"api_apicallcount"})
 
 
-def _count_sql() -> str:
+@functools.cache
+def _count_sql(vendor: str) -> str:
     quote = connection.ops.quote_name
     parts = []
     seen: set[str] = set()
@@ -132,7 +143,7 @@ def _count_sql() -> str:
 def row_counts() -> dict[str, int]:
     """Rows of every model's table, in one query."""
     with connection.cursor() as cursor:
-        cursor.execute(_count_sql())
+        cursor.execute(_count_sql(connection.vendor))
         names = [column[0] for column in cursor.description]
         return dict(zip(names, cursor.fetchone(), strict=True))
 
@@ -210,6 +221,58 @@ def _text_fields() -> Iterator[tuple[type[Model], str, bool]]:
                 yield model, field_.attname, True
 
 
+# Sub-queries per statement: SQLite allows 500 terms in a compound SELECT.
+UNION_TERMS = 200
+
+
+@dataclass(frozen=True)
+class _Search:
+    """Where a hostile text could be stored and the statements that find it: one query per text
+    field of every model, asked together as a UNION ALL of them in a statement or two."""
+
+    fields: list[tuple[type[Model], str]]
+    statements: list[tuple[str, tuple[Any, ...]]]
+
+
+@functools.cache
+def _search(label: str, vendor: str) -> _Search:
+    """Built once per label and database: making and compiling four hundred querysets cost
+    more than running them (most of the hostile walk's time, ADR 0007)."""
+    fields: list[tuple[type[Model], str]] = []
+    queries = []
+    for model, name, is_json in _text_fields():
+        column = Cast(name, models.TextField()) if is_json else F(name)
+        query = model._default_manager.annotate(_text=column)
+        if label == "overlong":
+            query = query.annotate(_length=Length("_text")).filter(_length__gte=OVERLONG)
+        elif label in _MARKERS:
+            condition = Q()
+            for marker in _MARKERS[label]:
+                if "\x00" not in marker:
+                    condition |= Q(_text__contains=marker)
+                elif vendor == "sqlite":
+                    # LIKE stops at a NUL; REGEXP on SQLite is Python's re, which does not.
+                    condition |= Q(_text__regex=re.escape(marker))
+                # PostgreSQL cannot hold a NUL in text, nor be asked for one.
+            if not condition:
+                continue
+            query = query.filter(condition)
+        else:
+            return _Search([], [])
+        queries.append(
+            query.order_by()
+            .annotate(_field=Value(len(fields)), _pk=Cast("pk", models.TextField()))
+            .values_list("_field", "_pk")
+        )
+        fields.append((model, name))
+    statements = []
+    for start in range(0, len(queries), UNION_TERMS):
+        first, *others = queries[start : start + UNION_TERMS]
+        union = first.union(*others, all=True) if others else first
+        statements.append(union.query.sql_with_params())
+    return _Search(fields, statements)
+
+
 class StoredText:
     """Rows holding a hostile text, each reported once: stored[label]() → rows new since the
     last call."""
@@ -218,29 +281,17 @@ class StoredText:
         self.known: set[str] = set()
 
     def new_rows(self, label: str) -> list[str]:
+        search = _search(label, connection.vendor)
+        hits: list[tuple[int, str]] = []
+        with connection.cursor() as cursor:
+            for sql, params in search.statements:
+                cursor.execute(sql, params)
+                hits.extend((int(index), str(pk)) for index, pk in cursor.fetchall())
         found = []
-        for model, name, is_json in _text_fields():
-            column = Cast(name, models.TextField()) if is_json else F(name)
-            query = model._default_manager.annotate(_text=column)
-            if label == "overlong":
-                query = query.annotate(_length=Length("_text")).filter(_length__gte=OVERLONG)
-            elif label in _MARKERS:
-                condition = Q()
-                for marker in _MARKERS[label]:
-                    if "\x00" not in marker:
-                        condition |= Q(_text__contains=marker)
-                    elif connection.vendor == "sqlite":
-                        # LIKE stops at a NUL; REGEXP on SQLite is Python's re, which does not.
-                        condition |= Q(_text__regex=re.escape(marker))
-                    # PostgreSQL cannot hold a NUL in text, nor be asked for one.
-                if not condition:
-                    continue
-                query = query.filter(condition)
-            else:
-                return []
-            for pk in query.values_list("pk", flat=True):
-                row = f"{model._meta.label}.{name}#{pk}"
-                if row not in self.known:
-                    self.known.add(row)
-                    found.append(row)
+        for index, pk in sorted(hits):
+            model, name = search.fields[index]
+            row = f"{model._meta.label}.{name}#{pk}"
+            if row not in self.known:
+                self.known.add(row)
+                found.append(row)
         return found

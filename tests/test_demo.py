@@ -2,53 +2,36 @@
 
 from __future__ import annotations
 
-import io
+import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from django.apps import apps
-from django.core.management import call_command
-from django.db.models import Count, Max
+from demo_home import BuiltDemo, demo_environment
 
 from jinqi.appeals.enums import AppealState
-from jinqi.appeals.models import Appeal
-from jinqi.applications.models import Application
 from jinqi.demo.inboxes import UNREAD_PER_USER
 from jinqi.demo.management.commands.demo import ACCOUNTS_FILE
-from jinqi.demo.plans import current_plan_code
 from jinqi.demo.recording import comparable, recording_path, recording_read
 from jinqi.demo.steps import demo_steps
-from jinqi.notifications.models import Notification
-from jinqi.plans.models import Measure, Plan
-from jinqi.policies.models import Policy
-
-
-def _counts() -> dict[str, int]:
-    return {
-        m._meta.label: m.objects.count()
-        for m in apps.get_models()
-        if m._meta.app_label
-        in {"accounts", "plans", "notifications", "audit", "applications", "appeals"}
-    }
 
 
 @pytest.mark.slow
+@pytest.mark.long
 @pytest.mark.sqlite_pass  # the demo is the embedded SQLite platform (ADR 0007, revised)
-# Transactional: the demo's thousands of atomic blocks are real transactions, as in production;
-# inside one test transaction they become savepoints, which PostgreSQL handles slowly (4×).
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_demo_sets_up_every_role_and_a_second_run_duplicates_nothing() -> None:
+def test_demo_sets_up_every_role_and_a_second_run_duplicates_nothing(
+    built_demo: BuiltDemo, demo_home: Path
+) -> None:
     """The demo loads accounts of every role, a year of the 2022 plan rolled over into this
     year's, a published award list and inboxes with a handful of unread notices; running it
-    again keeps the database as it is and says the same account count."""
-    out, err = io.StringIO(), io.StringIO()
-    call_command("demo", "--no-serve", stdout=out, stderr=err)
-    printed = out.getvalue()
-    assert printed == ACCOUNTS_FILE.read_text(encoding="utf-8")
-    assert len(err.getvalue().splitlines()) < 40
+    again keeps the database as it is and says the same account count. (The run's one build,
+    `built_demo`, is the first run, in a fresh home of its own, as a newcomer runs it; the
+    second runs in a copy, `demo_home`.)"""
+    printed = built_demo.stdout
+    assert printed == (demo_home / "var" / ACCOUNTS_FILE.name).read_text(encoding="utf-8")
+    assert len(built_demo.stderr.splitlines()) < 40
     for username in (
         "sysadmin",
         "secadmin",
@@ -58,37 +41,40 @@ def test_demo_sets_up_every_role_and_a_second_run_duplicates_nothing() -> None:
         "enterprise",
     ):
         assert f" {username} " in printed
-    first = _counts()
+    read = subprocess.run(
+        [sys.executable, str(Path(__file__).with_name("demo_facts.py")), "--again"],
+        env=demo_environment(demo_home),
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
+    facts = json.loads(read.stdout)
+    demo = facts["first"]
+    first = demo["counts"]
     assert first["plans.Measure"] == 200
-    assert Plan.objects.filter(code=current_plan_code()).exists()
+    assert demo["current_plan"]
     assert first["plans.ProgressReport"] > 3000
     assert first["plans.UrgingNotice"] > 0 and first["plans.SupervisionEntry"] == 6
-    states = set(Application.objects.values_list("state", flat=True))
+    states = set(demo["application_states"])
     assert states >= {"draft", "submitted", "returned", "in_review", "approved", "publicity"}
     assert first["applications.PublicityBatch"] == 1
     assert first["appeals.Appeal"] == 60
-    appeal_states = set(Appeal.objects.values_list("state", flat=True))
-    assert appeal_states == {s.value for s in AppealState}
-    assert Appeal.objects.filter(escalated_at__isnull=False).exists()
-    assert Appeal.objects.filter(rating__isnull=False, reopen_count__gt=0).exists()
-    measure = Measure.objects.get(plan__code=current_plan_code(), seq=65)
-    assert "appeals.satisfaction_rate" in measure.indicator_keys
-    assert Policy.objects.filter(awards_published_at__isnull=False).exists()
-    most_unread = (
-        Notification.objects.filter(read_at__isnull=True)
-        .values("recipient")
-        .annotate(n=Count("id"))
-        .aggregate(Max("n"))["n__max"]
+    assert set(demo["appeal_states"]) == {s.value for s in AppealState}
+    assert demo["appeal_escalated"]
+    assert demo["appeal_rated_after_reopening"]
+    assert "appeals.satisfaction_rate" in demo["measure_65_indicators"]
+    assert demo["awards_published"]
+    assert demo["most_unread"] <= UNREAD_PER_USER
+    assert facts["again_counts"] == first
+    accounts_line = next(
+        line for line in built_demo.stderr.splitlines() if "demo accounts:" in line
     )
-    assert most_unread <= UNREAD_PER_USER
-    again = io.StringIO()
-    call_command("demo", "--no-serve", stdout=io.StringIO(), stderr=again)
-    assert _counts() == first
-    accounts_line = next(line for line in err.getvalue().splitlines() if "demo accounts:" in line)
-    assert accounts_line in again.getvalue()
+    assert accounts_line in facts["again_stderr"]
 
 
 @pytest.mark.slow
+@pytest.mark.long
 @pytest.mark.sqlite_pass  # a fresh SQLite demo database in a child process; no test database
 def test_recordings_are_what_the_services_write(tmp_path: Path) -> None:
     """Recording the recorded demo steps again on a fresh database gives the committed

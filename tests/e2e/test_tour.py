@@ -25,6 +25,7 @@ from jinqi.accounts.enums import Role
 
 pytestmark = [
     pytest.mark.browser,
+    pytest.mark.long,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
