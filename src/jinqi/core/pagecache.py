@@ -56,7 +56,7 @@ _CSRF_TOKEN = re.compile(
 )
 _CSRF_PLACEHOLDER = b"@@jinqi-csrf-token@@"
 # Headers of the view's own answer worth keeping (the middleware adds the rest on each request).
-_KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Content-Language")
+_KEPT_HEADERS = ("Content-Type", "Content-Language")
 
 
 def current_generation() -> int:
